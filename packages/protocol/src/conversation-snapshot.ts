@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { conversationIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
+import { offsetSchema } from './offset.ts';
+import { jsonValueSchema, messageSnapshotSchema } from './snapshots.ts';
+import { activityPhaseSchema } from './turn-events.ts';
+
+/** An approval the assistant is waiting for. */
+export const pendingApprovalSchema = z.object({
+  toolUseId: z.string().min(1),
+  toolName: z.string().min(1),
+  input: jsonValueSchema,
+});
+export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
+
+/**
+ * A conversation's state folded at exactly `offset`: what history returns and what a
+ * client starts from. `reduce(fromSnapshot(s), events after s.offset)` equals the fold
+ * of the whole stream.
+ */
+export const conversationSnapshotSchema = z.object({
+  conversationId: conversationIdSchema,
+  offset: offsetSchema,
+  messages: z.array(messageSnapshotSchema),
+  /** The running turn, absent when none runs. */
+  activeTurn: z.object({ turnId: turnIdSchema, userMessageId: messageIdSchema }).optional(),
+  /** What the assistant is doing; `idle` between turns. */
+  activity: z.object({ phase: activityPhaseSchema, text: z.string().optional() }),
+  /** Tool calls waiting for a decision, oldest first. */
+  pendingApprovals: z.array(pendingApprovalSchema),
+});
+export type ConversationSnapshot = z.infer<typeof conversationSnapshotSchema>;

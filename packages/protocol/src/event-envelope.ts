@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { conversationIdSchema, messageIdSchema } from './ids.ts';
+import { offsetSchema } from './offset.ts';
+import { blockIndexSchema, seqSchema } from './snapshots.ts';
+
+/** An event's offset: 1 for the first event of a stream. */
+export const eventOffsetSchema = offsetSchema.refine((offset) => offset >= 1, 'event offsets start at 1');
+
+/** Fields every conversation-stream event carries. */
+export const conversationEnvelope = {
+  offset: eventOffsetSchema,
+  stream: z.literal('conversation'),
+  conversationId: conversationIdSchema,
+  ts: z.iso.datetime(),
+};
+
+/** Fields every message-scoped event carries besides {@link conversationEnvelope}. */
+export const messageEnvelope = {
+  ...conversationEnvelope,
+  messageId: messageIdSchema,
+  blockIndex: blockIndexSchema,
+  seq: seqSchema,
+};
+
+/** Fields every account-stream event carries. */
+export const accountEnvelope = {
+  offset: eventOffsetSchema,
+  stream: z.literal('account'),
+  ts: z.iso.datetime(),
+};
+
+/**
+ * Any well-formed envelope, whatever its `type`. Clients accept an envelope of a type
+ * they do not know so that its offset still counts (forward compatibility).
+ */
+export const anyEventEnvelopeSchema = z.object({
+  offset: eventOffsetSchema,
+  stream: z.enum(['conversation', 'account']),
+  conversationId: conversationIdSchema.optional(),
+  type: z.string().regex(/^[a-z][a-z0-9_]*$/, 'type must be a snake_case name'),
+  messageId: messageIdSchema.optional(),
+  blockIndex: blockIndexSchema.optional(),
+  seq: seqSchema.optional(),
+  ts: z.iso.datetime(),
+  data: z.unknown(),
+});
+export type AnyEventEnvelope = z.infer<typeof anyEventEnvelopeSchema>;

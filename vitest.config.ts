@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // One project per package; each runs the tests beside its sources and in its test/ folder.
+    projects: ['packages/*'],
+  },
+});
