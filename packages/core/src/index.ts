@@ -1,0 +1,19 @@
+export type {
+  ActiveTurn,
+  Activity,
+  ConversationState,
+  PendingUserMessage,
+  ResyncNeeded,
+} from './conversation-state.ts';
+export { createConversationState } from './conversation-state.ts';
+export { applyMergePatch } from './merge-patch.ts';
+export {
+  createMessageStore,
+  type MessageStore,
+  type MessageStoreStart,
+  type StoreListener,
+} from './message-store.ts';
+export { addPendingMessage, type PendingMessageInput, removePendingMessage } from './pending-messages.ts';
+export { reduce, reduceAll } from './reduce.ts';
+export { type ListedMessage, messageKey, selectMessages } from './select-messages.ts';
+export { fromSnapshot, rebaseOnSnapshot, snapshot } from './snapshot.ts';

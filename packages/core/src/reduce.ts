@@ -1,0 +1,58 @@
+import { type IncomingEvent, isKnownEvent } from '@once/protocol';
+import type { ConversationState } from './conversation-state.ts';
+import { advance, needResync } from './cursor-steps.ts';
+import { reduceMessageEvent } from './reduce-message-event.ts';
+import { reduceTurnEvent } from './reduce-turn-event.ts';
+
+/**
+ * Folds one event into a conversation's state. Pure and idempotent:
+ *
+ *   other stream or conversation ─────────────► unchanged (same object)
+ *   offset ≤ state.offset (already applied) ──► unchanged (same object)
+ *   offset > state.offset + 1 (one missing) ──► refused, `resync` says from where
+ *   offset = state.offset + 1 ──┬─ unknown type ──────► offset advances, nothing else
+ *                               ├─ seq ≤ watermark ───► offset advances, nothing else
+ *                               ├─ seq skips one ─────► refused, `resync` set
+ *                               └─ otherwise ─────────► applied, offset advances
+ *
+ * Nothing is ever applied past a gap: the caller sees `resync` and refetches.
+ */
+export function reduce(state: ConversationState, event: IncomingEvent): ConversationState {
+  if (event.stream !== 'conversation' || event.conversationId !== state.conversationId) return state;
+  if (event.offset <= state.offset) return state;
+  if (event.offset !== state.offset + 1) {
+    return needResync(state, {
+      reason: 'offset_gap',
+      afterOffset: state.offset,
+      refusedOffset: event.offset,
+      detail: `Event ${event.offset} arrived after event ${state.offset}; events in between are missing.`,
+    });
+  }
+  if (!isKnownEvent(event)) return advance(state, event.offset);
+  switch (event.type) {
+    case 'message_open':
+    case 'block_open':
+    case 'block_delta':
+    case 'block_close':
+    case 'message_complete':
+      return reduceMessageEvent(state, event);
+    case 'turn_start':
+    case 'turn_end':
+    case 'activity':
+    case 'approval_request':
+    case 'approval_resolved':
+    case 'usage':
+      return reduceTurnEvent(state, event);
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+/** Folds events in order; see {@link reduce}. */
+export function reduceAll(state: ConversationState, events: Iterable<IncomingEvent>): ConversationState {
+  let next = state;
+  for (const event of events) next = reduce(next, event);
+  return next;
+}
