@@ -88,7 +88,10 @@ export function buildConversation(
 ): IncomingEvent[] {
   const newId = idsFor(turns.length + 1);
   let clock = Date.UTC(2026, 10, 23, 21, 0, 0);
-  const ts = () => new Date((clock += 7)).toISOString();
+  const ts = () => {
+    clock += 7;
+    return new Date(clock).toISOString();
+  };
   const turnEvents: Draft[][] = [];
 
   turns.forEach((turn, turnIndex) => {
@@ -281,7 +284,11 @@ function applyFlatPatch(data: JsonObject, patch: FlatPatch): JsonObject {
 /** A deterministic UUIDv7 generator; `salt` separates conversations. */
 export function idsFor(salt: number): () => string {
   let tick = 1_800_000_000_000 + salt * 1_000_000;
-  return createIdGenerator({ now: () => (tick += 1), random: () => new Uint8Array(16).fill(salt % 256) });
+  const now = () => {
+    tick += 1;
+    return tick;
+  };
+  return createIdGenerator({ now, random: () => new Uint8Array(16).fill(salt % 256) });
 }
 
 export type { ConversationEvent, UnknownEvent };
