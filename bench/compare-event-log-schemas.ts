@@ -1,0 +1,353 @@
+// Measures candidate SQLite layouts for the event log side by side, so the schema in
+// packages/server/src/log/sqlite-schema.ts is chosen by numbers, not taste. Recorded in
+// docs/decisions/001-sqlite-event-log-schema.md. Run: npx node bench/compare-event-log-schemas.ts
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+
+/** Events written per layout. */
+const eventCount = 200_000;
+/** Conversations the events are spread over, round robin, as concurrent turns would. */
+const conversationCount = 100;
+/** Events per transaction, the batch a group commit would form under load. */
+const batchSize = Number(process.env.BATCH ?? 100);
+/** Events per message before the next message opens. */
+const eventsPerMessage = 50;
+/** Page size of the catch-up read. */
+const pageSize = 1000;
+
+interface Draft {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly seq: number;
+  readonly envelope: string;
+}
+
+/** One candidate: its DDL and how it appends a transaction's drafts and reads a page. */
+interface Layout {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: string;
+  prepare(database: DatabaseSync): {
+    append(drafts: readonly Draft[]): void;
+    readPage(conversationId: string, afterOffset: number): number;
+  };
+}
+
+function makeDrafts(): Draft[] {
+  const drafts: Draft[] = [];
+  const counters = Array.from({ length: conversationCount }, () => 0);
+  const ids = Array.from(
+    { length: conversationCount },
+    (_, index) => `0193a000-0000-7000-8000-${String(index).padStart(12, '0')}`,
+  );
+  for (let index = 0; index < eventCount; index += 1) {
+    const conversation = index % conversationCount;
+    const count = counters[conversation] ?? 0;
+    counters[conversation] = count + 1;
+    const conversationId = ids[conversation] ?? '';
+    const messageId = `0193b000-0000-7${String(conversation).padStart(3, '0')}-8000-${String(Math.floor(count / eventsPerMessage)).padStart(12, '0')}`;
+    const seq = (count % eventsPerMessage) + 1;
+    const envelope = JSON.stringify({
+      stream: 'conversation',
+      conversationId,
+      type: 'block_delta',
+      messageId,
+      blockIndex: 0,
+      seq,
+      ts: '2026-11-23T21:00:00.000Z',
+      data: { text: 'Hello there, a token or two ' },
+    });
+    drafts.push({ conversationId, messageId, seq, envelope });
+  }
+  return drafts;
+}
+
+/** Keeps each stream's head in memory, as the log does, so no layout pays for `max(offset)`. */
+function headCounter() {
+  const heads = new Map<string, number>();
+  return (conversationId: string) => {
+    const next = (heads.get(conversationId) ?? 0) + 1;
+    heads.set(conversationId, next);
+    return next;
+  };
+}
+
+/** Maps a text key to a small integer through a table, cached in memory. */
+function keyCache(database: DatabaseSync, table: string) {
+  const find = database.prepare(`SELECT key FROM ${table} WHERE name = ?`);
+  const insert = database.prepare(`INSERT INTO ${table} (name) VALUES (?) RETURNING key`);
+  const cache = new Map<string, number>();
+  return (name: string): number => {
+    const cached = cache.get(name);
+    if (cached !== undefined) return cached;
+    const row = (find.get(name) ?? insert.get(name)) as { key: number };
+    cache.set(name, row.key);
+    return row.key;
+  };
+}
+
+function countPage(statement: StatementSync, ...parameters: (string | number)[]): number {
+  let count = 0;
+  for (const row of statement.all(...parameters)) {
+    JSON.parse((row as { envelope: string }).envelope);
+    count += 1;
+  }
+  return count;
+}
+
+const identityColumns = 'message_id TEXT, block_index INTEGER, seq INTEGER, envelope TEXT NOT NULL';
+
+const layouts: Layout[] = [
+  {
+    name: 'text-key-rowid',
+    description: 'rowid table, conversationId text column, secondary index (conversation, offset)',
+    schema: `CREATE TABLE events (conversation TEXT NOT NULL, offset INTEGER NOT NULL, ${identityColumns});
+      CREATE UNIQUE INDEX events_offset ON events (conversation, offset);
+      CREATE UNIQUE INDEX events_identity ON events (conversation, message_id, block_index, seq) WHERE message_id IS NOT NULL;`,
+    prepare(database) {
+      const next = headCounter();
+      const insert = database.prepare(
+        `INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)
+         ON CONFLICT (conversation, message_id, block_index, seq) WHERE message_id IS NOT NULL DO NOTHING`,
+      );
+      const page = database.prepare(
+        'SELECT envelope FROM events WHERE conversation = ? AND offset > ? ORDER BY offset LIMIT ?',
+      );
+      return {
+        append: (drafts) => {
+          for (const draft of drafts) {
+            insert.run(draft.conversationId, next(draft.conversationId), draft.messageId, draft.seq, draft.envelope);
+          }
+        },
+        readPage: (conversationId, after) => countPage(page, conversationId, after, pageSize),
+      };
+    },
+  },
+  {
+    name: 'int-key-rowid',
+    description: 'rowid table, integer stream key from a streams table, secondary index (stream, offset)',
+    schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, ${identityColumns});
+      CREATE UNIQUE INDEX events_offset ON events (stream, offset);
+      CREATE UNIQUE INDEX events_identity ON events (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL;`,
+    prepare(database) {
+      const next = headCounter();
+      const streamKey = keyCache(database, 'streams');
+      const insert = database.prepare(
+        `INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)
+         ON CONFLICT (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL DO NOTHING`,
+      );
+      const page = database.prepare(
+        'SELECT envelope FROM events WHERE stream = ? AND offset > ? ORDER BY offset LIMIT ?',
+      );
+      return {
+        append: (drafts) => {
+          for (const draft of drafts) {
+            const key = streamKey(draft.conversationId);
+            insert.run(key, next(draft.conversationId), draft.messageId, draft.seq, draft.envelope);
+          }
+        },
+        readPage: (conversationId, after) => countPage(page, streamKey(conversationId), after, pageSize),
+      };
+    },
+  },
+  {
+    name: 'int-key-clustered',
+    description:
+      'WITHOUT ROWID table clustered on (stream, offset), integer stream key, unique identity index, insert-or-ignore',
+    schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, ${identityColumns},
+        PRIMARY KEY (stream, offset)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX events_identity ON events (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL;`,
+    prepare(database) {
+      const next = headCounter();
+      const streamKey = keyCache(database, 'streams');
+      const insert = database.prepare(
+        `INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)
+         ON CONFLICT (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL DO NOTHING`,
+      );
+      const page = database.prepare(
+        'SELECT envelope FROM events WHERE stream = ? AND offset > ? ORDER BY offset LIMIT ?',
+      );
+      return {
+        append: (drafts) => {
+          for (const draft of drafts) {
+            const key = streamKey(draft.conversationId);
+            insert.run(key, next(draft.conversationId), draft.messageId, draft.seq, draft.envelope);
+          }
+        },
+        readPage: (conversationId, after) => countPage(page, streamKey(conversationId), after, pageSize),
+      };
+    },
+  },
+  {
+    name: 'int-key-clustered-lookup',
+    description: 'as int-key-clustered, but each event first looks its identity up, then inserts',
+    schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, ${identityColumns},
+        PRIMARY KEY (stream, offset)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX events_identity ON events (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL;`,
+    prepare(database) {
+      const next = headCounter();
+      const streamKey = keyCache(database, 'streams');
+      const find = database.prepare(
+        'SELECT offset FROM events WHERE stream = ? AND message_id = ? AND block_index = 0 AND seq = ?',
+      );
+      const insert = database.prepare('INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)');
+      const page = database.prepare(
+        'SELECT envelope FROM events WHERE stream = ? AND offset > ? ORDER BY offset LIMIT ?',
+      );
+      return {
+        append: (drafts) => {
+          for (const draft of drafts) {
+            const key = streamKey(draft.conversationId);
+            if (find.get(key, draft.messageId, draft.seq) !== undefined) continue;
+            insert.run(key, next(draft.conversationId), draft.messageId, draft.seq, draft.envelope);
+          }
+        },
+        readPage: (conversationId, after) => countPage(page, streamKey(conversationId), after, pageSize),
+      };
+    },
+  },
+  {
+    name: 'int-key-clustered-message-key',
+    description: 'as int-key-clustered, with message ids mapped to integers through a messages table',
+    schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE messages (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, message INTEGER, block_index INTEGER,
+        seq INTEGER, envelope TEXT NOT NULL, PRIMARY KEY (stream, offset)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX events_identity ON events (message, block_index, seq) WHERE message IS NOT NULL;`,
+    prepare(database) {
+      const next = headCounter();
+      const streamKey = keyCache(database, 'streams');
+      const messageKey = keyCache(database, 'messages');
+      const insert = database.prepare(
+        `INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)
+         ON CONFLICT (message, block_index, seq) WHERE message IS NOT NULL DO NOTHING`,
+      );
+      const page = database.prepare(
+        'SELECT envelope FROM events WHERE stream = ? AND offset > ? ORDER BY offset LIMIT ?',
+      );
+      return {
+        append: (drafts) => {
+          for (const draft of drafts) {
+            const key = streamKey(draft.conversationId);
+            insert.run(key, next(draft.conversationId), messageKey(draft.messageId), draft.seq, draft.envelope);
+          }
+        },
+        readPage: (conversationId, after) => countPage(page, streamKey(conversationId), after, pageSize),
+      };
+    },
+  },
+  {
+    name: 'int-key-clustered-no-identity',
+    description: 'int-key-clustered without the identity index: what idempotency costs (not a candidate)',
+    schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, ${identityColumns},
+        PRIMARY KEY (stream, offset)) WITHOUT ROWID;`,
+    prepare(database) {
+      const next = headCounter();
+      const streamKey = keyCache(database, 'streams');
+      const insert = database.prepare('INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)');
+      const page = database.prepare(
+        'SELECT envelope FROM events WHERE stream = ? AND offset > ? ORDER BY offset LIMIT ?',
+      );
+      return {
+        append: (drafts) => {
+          for (const draft of drafts) {
+            const key = streamKey(draft.conversationId);
+            insert.run(key, next(draft.conversationId), draft.messageId, draft.seq, draft.envelope);
+          }
+        },
+        readPage: (conversationId, after) => countPage(page, streamKey(conversationId), after, pageSize),
+      };
+    },
+  },
+];
+
+function openDatabase(file: string): DatabaseSync {
+  const database = new DatabaseSync(file);
+  database.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ${process.env.EXTRA_PRAGMAS ?? ''}`);
+  return database;
+}
+
+function measureRaw(directory: string, drafts: readonly Draft[]): number {
+  const database = openDatabase(join(directory, 'raw.db'));
+  database.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  const insert = database.prepare('INSERT INTO rows (body) VALUES (?)');
+  const started = performance.now();
+  for (let start = 0; start < drafts.length; start += batchSize) {
+    database.exec('BEGIN');
+    for (const draft of drafts.slice(start, start + batchSize)) insert.run(draft.envelope);
+    database.exec('COMMIT');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  database.close();
+  return drafts.length / seconds;
+}
+
+function measureLayout(directory: string, layout: Layout, drafts: readonly Draft[]) {
+  const file = join(directory, `${layout.name}.db`);
+  const database = openDatabase(file);
+  database.exec(layout.schema);
+  const { append, readPage } = layout.prepare(database);
+  const started = performance.now();
+  for (let start = 0; start < drafts.length; start += batchSize) {
+    database.exec('BEGIN');
+    append(drafts.slice(start, start + batchSize));
+    database.exec('COMMIT');
+  }
+  const appendRate = drafts.length / ((performance.now() - started) / 1000);
+
+  // Re-appending a batch that is already stored must store nothing: the idempotent path.
+  const retryStarted = performance.now();
+  const retried = drafts.slice(0, 20_000);
+  for (let start = 0; start < retried.length; start += batchSize) {
+    database.exec('BEGIN');
+    append(retried.slice(start, start + batchSize));
+    database.exec('COMMIT');
+  }
+  const retryRate = retried.length / ((performance.now() - retryStarted) / 1000);
+
+  const readStarted = performance.now();
+  let read = 0;
+  for (const draft of drafts.slice(0, conversationCount)) {
+    let after = 0;
+    for (;;) {
+      const count = readPage(draft.conversationId, after);
+      read += count;
+      after += count;
+      if (count < pageSize) break;
+    }
+  }
+  const readRate = read / ((performance.now() - readStarted) / 1000);
+  database.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  database.close();
+  return { appendRate, retryRate, readRate, megabytes: statSync(file).size / 2 ** 20, read };
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'once-schemas-'));
+try {
+  const drafts = makeDrafts();
+  const format = (value: number) => Math.round(value).toLocaleString('en-US');
+  console.log(
+    `${eventCount.toLocaleString('en-US')} events, ${conversationCount} conversations interleaved, ${batchSize} events a transaction, WAL, synchronous=NORMAL, node ${process.version}\n`,
+  );
+  console.log(`raw inserts (one table, rowid key, no index): ${format(measureRaw(directory, drafts))} rows/s\n`);
+  console.log('| layout | append events/s | re-append (all duplicates) events/s | catch-up read events/s | file MiB |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const layout of layouts) {
+    const result = measureLayout(directory, layout, drafts);
+    if (result.read !== eventCount)
+      throw new Error(`${layout.name} read ${result.read} events, expected ${eventCount}`);
+    console.log(
+      `| ${layout.name} | ${format(result.appendRate)} | ${format(result.retryRate)} | ${format(result.readRate)} | ${result.megabytes.toFixed(1)} |`,
+    );
+  }
+  console.log('');
+  for (const layout of layouts) console.log(`- ${layout.name}: ${layout.description}`);
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}
