@@ -1,3 +1,8 @@
+export {
+  type ConversationListState,
+  createConversationListState,
+  reduceConversationList,
+} from './conversation-list.ts';
 export type {
   ActiveTurn,
   Activity,

@@ -4,7 +4,11 @@ import { applyMergePatch } from './merge-patch.ts';
 
 describe('applyMergePatch (RFC 7396)', () => {
   it('merges objects, replaces scalars and arrays, and removes keys set to null', () => {
-    const target: JsonObject = { title: 'Goodbye!', author: { givenName: 'John', familyName: 'Doe' }, tags: ['a', 'b'] };
+    const target: JsonObject = {
+      title: 'Goodbye!',
+      author: { givenName: 'John', familyName: 'Doe' },
+      tags: ['a', 'b'],
+    };
     const patch: JsonObject = { title: 'Hello!', phoneNumber: '+01-123', author: { familyName: null }, tags: ['c'] };
     expect(applyMergePatch(target, patch)).toEqual({
       title: 'Hello!',

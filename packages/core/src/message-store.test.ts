@@ -52,7 +52,11 @@ describe('MessageStore', () => {
 
   it('returns the same ordered list until it changes, as useSyncExternalStore needs', () => {
     const { b, second, store } = twoMessages();
-    store.addPending({ clientMessageId: 'c-1' as ClientMessageId, text: 'next?', createdAt: '2026-11-23T21:00:00.000Z' });
+    store.addPending({
+      clientMessageId: 'c-1' as ClientMessageId,
+      text: 'next?',
+      createdAt: '2026-11-23T21:00:00.000Z',
+    });
     const list = selectMessages(store.getSnapshot());
     expect(selectMessages(store.getSnapshot())).toBe(list);
     store.apply(b.delta(second, 0, { text: 'x' }));

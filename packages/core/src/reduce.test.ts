@@ -63,9 +63,7 @@ describe('reduce: one message, as it streams and as it ends', () => {
       watermarks: { '-1': 1, '0': 5 },
     };
     // A reader that saw the open and first delta only, then the completion.
-    const late = reduceAll(start(), [
-      { ...b.complete(id, 'complete', final), offset: 1 } as never,
-    ]);
+    const late = reduceAll(start(), [{ ...b.complete(id, 'complete', final), offset: 1 } as never]);
     expect(late.messages).toEqual([{ ...final, watermarks: { '-1': 2, '0': 5 } }]);
   });
 
@@ -100,7 +98,15 @@ describe('reduce: one message, as it streams and as it ends', () => {
         partialJson: '{"zone":"UTC"}',
         input: { zone: 'UTC' },
       },
-      { index: 2, type: 'tool_result', status: 'closed', toolUseId: 'call-1', text: '21:00', result: { time: '21:00' }, isError: false },
+      {
+        index: 2,
+        type: 'tool_result',
+        status: 'closed',
+        toolUseId: 'call-1',
+        text: '21:00',
+        result: { time: '21:00' },
+        isError: false,
+      },
       { index: 3, type: 'text', status: 'open', text: 'It is 21:00.' },
     ]);
   });
@@ -132,7 +138,10 @@ describe('reduce: what it refuses and what it ignores', () => {
   it('refuses a delta for a message it never saw open', () => {
     const b = eventBuilder();
     const id = b.newMessageId();
-    const next = reduce(createConversationState(b.conversationId), { ...b.delta(id, 0, { text: 'x' }), seq: 1 } as never);
+    const next = reduce(createConversationState(b.conversationId), {
+      ...b.delta(id, 0, { text: 'x' }),
+      seq: 1,
+    } as never);
     expect(next.resync).toMatchObject({ reason: 'sequence_gap', afterOffset: 0 });
     expect(next.messages).toEqual([]);
   });
@@ -183,7 +192,10 @@ describe('reduce: turns, activity and approvals', () => {
       b.other('approval_request', { toolUseId: 'call-2', toolName: 'shell', input: { command: 'pwd' } }),
       b.other('approval_resolved', { toolUseId: 'call-1', decision: 'allow' }),
       b.other('turn_end', { turnId, reason: 'complete' }),
-    ].reduce((list, event) => [...list, reduce(list.at(-1) ?? createConversationState(b.conversationId), event)], [] as ReturnType<typeof start>[]);
+    ].reduce(
+      (list, event) => [...list, reduce(list.at(-1) ?? createConversationState(b.conversationId), event)],
+      [] as ReturnType<typeof start>[],
+    );
     expect(states[0]?.activeTurn).toEqual({ turnId, userMessageId });
     expect(states[1]?.activity).toEqual({ phase: 'awaiting_approval', text: 'Waiting for you' });
     expect(states[3]?.pendingApprovals.map((approval) => approval.toolUseId)).toEqual(['call-1', 'call-2']);
@@ -200,9 +212,16 @@ describe('optimistic user messages', () => {
     const b = eventBuilder();
     const earlier = b.newMessageId();
     const turnId = b.newTurnId();
-    let state = reduce(createConversationState(b.conversationId), b.messageOpen(earlier, { role: 'assistant', turnId }));
+    let state = reduce(
+      createConversationState(b.conversationId),
+      b.messageOpen(earlier, { role: 'assistant', turnId }),
+    );
     state = addPendingMessage(state, { clientMessageId, text: 'Hi', createdAt: '2026-11-23T21:00:00.000Z' });
-    state = addPendingMessage(state, { clientMessageId: 'send-2' as ClientMessageId, text: 'And?', createdAt: '2026-11-23T21:00:01.000Z' });
+    state = addPendingMessage(state, {
+      clientMessageId: 'send-2' as ClientMessageId,
+      text: 'And?',
+      createdAt: '2026-11-23T21:00:01.000Z',
+    });
     expect(selectMessages(state).map((message) => message.status)).toEqual(['streaming', 'pending', 'pending']);
 
     const id = b.newMessageId();

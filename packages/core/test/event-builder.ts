@@ -18,7 +18,10 @@ export interface EventBuilder {
   readonly conversationId: ConversationId;
   newMessageId(): MessageId;
   newTurnId(): TurnId;
-  messageOpen(messageId: MessageId, data: { role: 'user' | 'assistant'; turnId: TurnId; clientMessageId?: string }): ConversationEvent;
+  messageOpen(
+    messageId: MessageId,
+    data: { role: 'user' | 'assistant'; turnId: TurnId; clientMessageId?: string },
+  ): ConversationEvent;
   blockOpen(messageId: MessageId, blockIndex: number, data: BlockOpenData): ConversationEvent;
   delta(messageId: MessageId, blockIndex: number, data: BlockDeltaData): ConversationEvent;
   blockClose(messageId: MessageId, blockIndex: number, data?: BlockCloseData): ConversationEvent;
@@ -28,7 +31,10 @@ export interface EventBuilder {
     message: MessageSnapshot,
     extra?: { error?: { code: string; message: string }; stopReason?: string },
   ): ConversationEvent;
-  other<T extends ConversationEvent['type']>(type: T, data: Extract<ConversationEvent, { type: T }>['data']): ConversationEvent;
+  other<T extends ConversationEvent['type']>(
+    type: T,
+    data: Extract<ConversationEvent, { type: T }>['data'],
+  ): ConversationEvent;
   /** An event as a newer protocol version might send it. */
   unknown(type: string): ConversationEvent;
 }
@@ -40,7 +46,12 @@ export function eventBuilder(salt = 1): EventBuilder {
   const seqs = new Map<string, number>();
   const envelope = () => {
     offset += 1;
-    return { offset: offset as Offset, stream: 'conversation' as const, conversationId, ts: new Date(Date.UTC(2026, 10, 23, 21, 0, offset)).toISOString() };
+    return {
+      offset: offset as Offset,
+      stream: 'conversation' as const,
+      conversationId,
+      ts: new Date(Date.UTC(2026, 10, 23, 21, 0, offset)).toISOString(),
+    };
   };
   const scoped = (messageId: MessageId, blockIndex: number) => {
     const key = `${messageId}/${blockIndex}`;
@@ -56,7 +67,8 @@ export function eventBuilder(salt = 1): EventBuilder {
     messageOpen: (messageId, data) => as({ ...scoped(messageId, -1), type: 'message_open', data }),
     blockOpen: (messageId, blockIndex, data) => as({ ...scoped(messageId, blockIndex), type: 'block_open', data }),
     delta: (messageId, blockIndex, data) => as({ ...scoped(messageId, blockIndex), type: 'block_delta', data }),
-    blockClose: (messageId, blockIndex, data = {}) => as({ ...scoped(messageId, blockIndex), type: 'block_close', data }),
+    blockClose: (messageId, blockIndex, data = {}) =>
+      as({ ...scoped(messageId, blockIndex), type: 'block_close', data }),
     complete: (messageId, status, message, extra = {}) =>
       as({ ...scoped(messageId, -1), type: 'message_complete', data: { status, ...extra, message } }),
     other: (type, data) => as({ ...envelope(), type, data }),

@@ -17,6 +17,7 @@ export {
   pendingApprovalSchema,
 } from './conversation-snapshot.ts';
 export { describeZodError } from './describe-zod-error.ts';
+export type { ConversationEventDraft, EventDraft } from './event-draft.ts';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isOnceError, OnceError } from './errors.ts';
 export {
   type ConversationEvent,
@@ -64,6 +65,12 @@ export {
   messageOpenEventSchema,
 } from './message-events.ts';
 export { type Offset, offsetSchema, parseCursor, START_OFFSET, toOffset } from './offset.ts';
+export {
+  type JsonSchemaDocument,
+  PROTOCOL_JSON_SCHEMA_ID,
+  protocolJsonSchema,
+  protocolJsonSchemaText,
+} from './protocol-json-schema.ts';
 export {
   type BlockSnapshot,
   type BlockStatus,
