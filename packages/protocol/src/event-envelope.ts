@@ -4,7 +4,7 @@ import { offsetSchema } from './offset.ts';
 import { blockIndexSchema, seqSchema } from './snapshots.ts';
 
 /** An event's offset: 1 for the first event of a stream. */
-export const eventOffsetSchema = offsetSchema.refine((offset) => offset >= 1, 'event offsets start at 1');
+export const eventOffsetSchema = offsetSchema.min(1, 'event offsets start at 1');
 
 /** Fields every conversation-stream event carries. */
 export const conversationEnvelope = {
@@ -31,17 +31,24 @@ export const accountEnvelope = {
 
 /**
  * Any well-formed envelope, whatever its `type`. Clients accept an envelope of a type
- * they do not know so that its offset still counts (forward compatibility).
+ * they do not know so that its offset still counts (forward compatibility). A
+ * conversation-stream envelope must name its conversation: a reader counts the offset
+ * only of events of its own conversation.
  */
-export const anyEventEnvelopeSchema = z.object({
-  offset: eventOffsetSchema,
-  stream: z.enum(['conversation', 'account']),
-  conversationId: conversationIdSchema.optional(),
-  type: z.string().regex(/^[a-z][a-z0-9_]*$/, 'type must be a snake_case name'),
-  messageId: messageIdSchema.optional(),
-  blockIndex: blockIndexSchema.optional(),
-  seq: seqSchema.optional(),
-  ts: z.iso.datetime(),
-  data: z.unknown(),
-});
+export const anyEventEnvelopeSchema = z
+  .object({
+    offset: eventOffsetSchema,
+    stream: z.enum(['conversation', 'account']),
+    conversationId: conversationIdSchema.optional(),
+    type: z.string().regex(/^[a-z][a-z0-9_]*$/, 'type must be a snake_case name'),
+    messageId: messageIdSchema.optional(),
+    blockIndex: blockIndexSchema.optional(),
+    seq: seqSchema.optional(),
+    ts: z.iso.datetime(),
+    data: z.unknown(),
+  })
+  .refine((envelope) => envelope.stream !== 'conversation' || envelope.conversationId !== undefined, {
+    message: 'conversation-stream events carry a conversationId',
+    path: ['conversationId'],
+  });
 export type AnyEventEnvelope = z.infer<typeof anyEventEnvelopeSchema>;

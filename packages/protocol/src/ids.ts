@@ -33,7 +33,10 @@ export type ClientMessageId = z.infer<typeof clientMessageIdSchema>;
 
 /** Options of {@link createIdGenerator}. */
 export interface IdGeneratorOptions {
-  /** Current time in milliseconds since the epoch. Default: `Date.now`. */
+  /**
+   * Current time in milliseconds since the epoch; a fraction (as from
+   * `performance.timeOrigin + performance.now()`) is dropped. Default: `Date.now`.
+   */
   readonly now?: () => number;
   /** 16 random bytes. Default: `crypto.getRandomValues`. */
   readonly random?: () => Uint8Array;
@@ -44,7 +47,7 @@ export type IdGenerator = () => string;
 
 /**
  * A monotonic UUIDv7 generator: ids created in the same millisecond (or while the clock
- * steps backwards) still sort in creation order, because the 42-bit counter after the
+ * steps backwards) still sort in creation order, because the 32-bit counter after the
  * timestamp is incremented instead of re-drawn (RFC 9562, section 6.2, method 1).
  */
 export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator {
@@ -54,7 +57,9 @@ export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator
   let seq = 0;
   return () => {
     const bytes = random();
-    const time = now();
+    // Whole milliseconds: the id holds no fraction, so two times in the same millisecond
+    // must take the counter path, not draw a new (possibly smaller) random counter.
+    const time = Math.floor(now());
     if (time > lastMsecs) {
       lastMsecs = time;
       // A fresh random start that leaves half the counter space for increments.

@@ -17,7 +17,6 @@ export {
   pendingApprovalSchema,
 } from './conversation-snapshot.ts';
 export { describeZodError } from './describe-zod-error.ts';
-export type { ConversationEventDraft, EventDraft } from './event-draft.ts';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isOnceError, OnceError } from './errors.ts';
 export {
   type ConversationEvent,
@@ -33,6 +32,7 @@ export {
   safeParseEvent,
   type UnknownEvent,
 } from './event.ts';
+export type { ConversationEventDraft, EventDraft } from './event-draft.ts';
 export { type AnyEventEnvelope, anyEventEnvelopeSchema } from './event-envelope.ts';
 export {
   type ClientMessageId,

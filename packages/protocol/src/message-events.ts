@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { messageEnvelope } from './event-envelope.ts';
 import { clientMessageIdSchema, turnIdSchema } from './ids.ts';
 import {
+  blockIndexSchema,
   jsonObjectSchema,
   jsonValueSchema,
   messageErrorSchema,
@@ -11,7 +12,7 @@ import {
 } from './snapshots.ts';
 
 const messageLevel = z.literal(-1, { message: 'message-level events have blockIndex -1' });
-const blockLevel = z.number().int().nonnegative('block events have a blockIndex of 0 or more');
+const blockLevel = blockIndexSchema.nonnegative('block events have a blockIndex of 0 or more');
 
 /** A message opens; its id is final from here on. */
 export const messageOpenEventSchema = z.object({
@@ -46,11 +47,14 @@ export const blockOpenEventSchema = z.object({
  * A piece of a block: `text` for text, thinking and tool_result blocks, `partialJson`
  * for tool_use, `patch` (a JSON merge patch, RFC 7396) for surfaces.
  */
-export const blockDeltaDataSchema = z.union([
-  z.strictObject({ text: z.string() }),
-  z.strictObject({ partialJson: z.string() }),
-  z.strictObject({ patch: jsonObjectSchema }),
-]);
+export const blockDeltaDataSchema = z.union(
+  [
+    z.strictObject({ text: z.string() }),
+    z.strictObject({ partialJson: z.string() }),
+    z.strictObject({ patch: jsonObjectSchema }),
+  ],
+  { error: 'a block delta carries exactly one of text, partialJson or patch' },
+);
 export type BlockDeltaData = z.infer<typeof blockDeltaDataSchema>;
 
 export const blockDeltaEventSchema = z.object({

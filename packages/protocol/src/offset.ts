@@ -30,15 +30,13 @@ export function toOffset(value: number): Offset {
  * @throws OnceError `bad_cursor` with a sentence saying what a valid cursor looks like.
  */
 export function parseCursor(text: string): Offset {
-  if (!/^(0|[1-9][0-9]*)$/.test(text)) {
+  const value = /^(0|[1-9][0-9]*)$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    const problem = Number.isNaN(value) ? 'is not an offset' : 'is too large to be an offset';
     throw new OnceError(
       'bad_cursor',
-      `The cursor ${JSON.stringify(text.slice(0, 40))} is not an offset; send the decimal offset of the last event you have (0 to start from the beginning).`,
+      `The cursor ${JSON.stringify(text.slice(0, 40))} ${problem}; send the decimal offset of the last event you have (0 to start from the beginning).`,
     );
-  }
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) {
-    throw new OnceError('bad_cursor', `The cursor ${text.slice(0, 40)} is too large to be an offset.`);
   }
   return value as Offset;
 }
