@@ -14,9 +14,11 @@ import type {
  */
 export interface ResyncNeeded {
   /**
-   * `offset_gap`: an event arrived whose offset is not the next one.
+   * `offset_gap`: an event arrived whose offset is not the next one; resuming with
+   * `?after=afterOffset` repairs it.
    * `sequence_gap`: the next offset arrived, but its `seq` skips one for its block, or it
-   * refers to a message or block this state never saw open.
+   * refers to a message or block this state never saw open. The stream itself cannot
+   * repair that (the same event would come again): refetch the snapshot.
    */
   readonly reason: 'offset_gap' | 'sequence_gap';
   /** The last offset this state holds: resume with `?after=afterOffset`. */

@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util';
+import { describeZodError, OnceError } from '@once/protocol';
+import { z } from 'zod';
+
+/** Every setting of the daemon: each is a flag and an environment variable. */
+export interface DaemonConfig {
+  /** TCP port. `--port` / `ONCE_PORT`, default 7420. */
+  readonly port: number;
+  /** Interface to bind. `--host` / `ONCE_HOST`, default 127.0.0.1 (this machine only). */
+  readonly host: string;
+  /** Where the SQLite log lives. `--data-dir` / `ONCE_DATA_DIR`, default ./.once */
+  readonly dataDir: string;
+  /** Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. */
+  readonly provider: 'demo' | 'anthropic' | 'openai';
+  /** A postgres:// URL switches the log to PostgreSQL. `--database-url` / `ONCE_DATABASE_URL`. */
+  readonly databaseUrl?: string;
+  /** Demo model: milliseconds between tokens. `--demo-delay-ms` / `ONCE_DEMO_DELAY_MS`, default 15. */
+  readonly demoDelayMs: number;
+  /** Demo model: about how many tokens an answer has. `--demo-tokens` / `ONCE_DEMO_TOKENS`, default 120. */
+  readonly demoTokens: number;
+  /**
+   * Bearer tokens and the account each one opens, `token=account,token2=account2`.
+   * `--auth-tokens` / `ONCE_AUTH_TOKENS`. Unset: no auth, one account named `default`.
+   */
+  readonly authTokens?: ReadonlyMap<string, string>;
+  /** Deltas of one block within this many ms become one event. `--coalesce-ms` / `ONCE_COALESCE_MS`, default 0. */
+  readonly coalesceMs: number;
+  /** Longest wait before a group commit, in ms. `--commit-delay-ms` / `ONCE_COMMIT_DELAY_MS`, default 1. */
+  readonly commitDelayMs: number;
+  /** Largest request body, in bytes. `--max-body-bytes` / `ONCE_MAX_BODY_BYTES`, default 1048576. */
+  readonly maxBodyBytes: number;
+  /** pino log level. `--log-level` / `ONCE_LOG_LEVEL`, default info. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Flag name, environment variable, and how to read the value. */
+const SETTINGS = {
+  port: { env: 'ONCE_PORT', schema: z.coerce.number().int().min(0).max(65535), fallback: 7420 },
+  host: { env: 'ONCE_HOST', schema: z.string().min(1), fallback: '127.0.0.1' },
+  'data-dir': { env: 'ONCE_DATA_DIR', schema: z.string().min(1), fallback: './.once' },
+  provider: { env: 'ONCE_PROVIDER', schema: z.enum(['demo', 'anthropic', 'openai']), fallback: 'demo' },
+  'database-url': {
+    env: 'ONCE_DATABASE_URL',
+    schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+    fallback: undefined,
+  },
+  'demo-delay-ms': { env: 'ONCE_DEMO_DELAY_MS', schema: z.coerce.number().int().min(0).max(60_000), fallback: 15 },
+  'demo-tokens': { env: 'ONCE_DEMO_TOKENS', schema: z.coerce.number().int().min(1).max(100_000), fallback: 120 },
+  'auth-tokens': { env: 'ONCE_AUTH_TOKENS', schema: z.string().min(1), fallback: undefined },
+  'coalesce-ms': { env: 'ONCE_COALESCE_MS', schema: z.coerce.number().int().min(0).max(1000), fallback: 0 },
+  'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 1 },
+  'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
+  'log-level': {
+    env: 'ONCE_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    fallback: 'info',
+  },
+} as const;
+
+type SettingName = keyof typeof SETTINGS;
+
+/** The flags and environment variables, for `--help`. */
+export function describeSettings(): string {
+  return Object.entries(SETTINGS)
+    .map(
+      ([flag, setting]) => `  --${flag.padEnd(16)} ${setting.env.padEnd(20)} default: ${setting.fallback ?? '(unset)'}`,
+    )
+    .join('\n');
+}
+
+/**
+ * Reads the settings from flags (which win) and the environment.
+ * @throws OnceError `invalid_request` naming the flag or variable that is wrong.
+ */
+export function readConfig(args: readonly string[], env: Readonly<Record<string, string | undefined>>): DaemonConfig {
+  const { values } = parseArgs({
+    args: [...args],
+    options: Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, { type: 'string' as const }])),
+    strict: true,
+    allowPositionals: false,
+  });
+  const read = <N extends SettingName>(name: N): z.infer<(typeof SETTINGS)[N]['schema']> | undefined => {
+    const setting = SETTINGS[name];
+    const fromFlag = values[name];
+    const raw = typeof fromFlag === 'string' ? fromFlag : env[setting.env];
+    if (raw === undefined || raw === '')
+      return (setting.fallback ?? undefined) as z.infer<(typeof SETTINGS)[N]['schema']> | undefined;
+    const parsed = setting.schema.safeParse(raw);
+    if (!parsed.success) {
+      const source = typeof fromFlag === 'string' ? `--${name}` : setting.env;
+      throw new OnceError(
+        'invalid_request',
+        `${source}=${JSON.stringify(raw)} is not valid: ${describeZodError(parsed.error)}`,
+      );
+    }
+    return parsed.data as z.infer<(typeof SETTINGS)[N]['schema']>;
+  };
+  const databaseUrl = read('database-url');
+  const authTokens = read('auth-tokens');
+  return {
+    port: read('port') ?? 7420,
+    host: read('host') ?? '127.0.0.1',
+    dataDir: read('data-dir') ?? './.once',
+    provider: read('provider') ?? 'demo',
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    demoDelayMs: read('demo-delay-ms') ?? 15,
+    demoTokens: read('demo-tokens') ?? 120,
+    ...(authTokens === undefined ? {} : { authTokens: parseAuthTokens(authTokens) }),
+    coalesceMs: read('coalesce-ms') ?? 0,
+    commitDelayMs: read('commit-delay-ms') ?? 1,
+    maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
+    logLevel: read('log-level') ?? 'info',
+  };
+}
+
+function parseAuthTokens(text: string): ReadonlyMap<string, string> {
+  const tokens = new Map<string, string>();
+  for (const pair of text.split(',')) {
+    const [token, account, ...rest] = pair.trim().split('=');
+    if (!token || !account || rest.length > 0 || !/^[A-Za-z0-9_.-]{1,64}$/.test(account)) {
+      throw new OnceError(
+        'invalid_request',
+        `ONCE_AUTH_TOKENS must look like "token=account,token2=account2" (accounts: letters, digits, _ . -); "${pair.trim().slice(0, 20)}…" does not.`,
+      );
+    }
+    tokens.set(token, account);
+  }
+  return tokens;
+}

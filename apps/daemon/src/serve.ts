@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createClockTool, createDemoProvider, runTurn } from '@once/agent';
+import { OnceError } from '@once/protocol';
+import {
+  createConversationService,
+  createDaemonMetrics,
+  createEventFeed,
+  createHttpServer,
+  createSseConnections,
+  DEFAULT_ACCOUNT,
+  openSqliteEventLog,
+  type TurnRunner,
+} from '@once/server';
+import pino from 'pino';
+import type { DaemonConfig } from './config.ts';
+
+/** A running daemon. */
+export interface RunningDaemon {
+  readonly url: string;
+  /** Stops accepting requests, ends running turns as interrupted, flushes the log. */
+  stop(): Promise<void>;
+}
+
+/** Starts the daemon: opens the log, closes what a crash left open, and listens. */
+export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
+  if (config.provider !== 'demo') {
+    throw new OnceError(
+      'invalid_request',
+      `The ${config.provider} provider is not part of this build yet; run with --provider demo (the default).`,
+    );
+  }
+  if (config.databaseUrl !== undefined) {
+    throw new OnceError(
+      'invalid_request',
+      'PostgreSQL is not part of this build yet; unset ONCE_DATABASE_URL to use SQLite.',
+    );
+  }
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization'],
+    // Event streams may carry ?token=; keep it out of the logs.
+    serializers: {
+      req: (request: { method: string; url: string }) => ({
+        method: request.method,
+        url: request.url.replace(/([?&]token=)[^&]*/, '$1[redacted]'),
+      }),
+    },
+  });
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const connections = createSseConnections();
+  const metrics = createDaemonMetrics(connections);
+  const log = metrics.instrument(
+    openSqliteEventLog({ path: join(dataDir, 'once.db'), maxDelayMs: config.commitDelayMs }),
+  );
+  const feed = createEventFeed(log);
+  const provider = createDemoProvider({ delayMs: config.demoDelayMs, tokens: config.demoTokens });
+  const tools = [createClockTool()];
+  const runner: TurnRunner = async (turn) => {
+    await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
+  };
+  const service = createConversationService({
+    log,
+    runTurn: runner,
+    onError: (error) => logger.error({ err: error }, 'a turn failed'),
+  });
+  let ready = false;
+  const app = createHttpServer({
+    service,
+    feed,
+    metrics,
+    connections,
+    maxBodyBytes: config.maxBodyBytes,
+    isReady: () => ready,
+    logKind: 'sqlite',
+    logger,
+    ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
+  });
+
+  const accounts = config.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(config.authTokens.values())];
+  const recovered = await service.recover(accounts);
+  if (recovered.interrupted > 0 || recovered.requeued > 0) {
+    logger.info(recovered, 'recovered from an unclean stop');
+  }
+  await app.listen({ port: config.port, host: config.host });
+  ready = true;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, provider: config.provider, dataDir }, `Once is ready at ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await service.shutdown();
+        await app.close();
+        feed.close();
+        await log.close();
+        logger.info('Once stopped; the log is flushed');
+        logger.flush();
+      })();
+      return stopping;
+    },
+  };
+}

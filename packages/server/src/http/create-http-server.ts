@@ -1,0 +1,82 @@
+import { OnceError } from '@once/protocol';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { EventFeed } from '../feed/event-feed.ts';
+import type { ConversationService } from '../service/conversation-service.ts';
+import { createSseConnections, type SseConnections } from '../sse/sse-connections.ts';
+import type { DaemonMetrics } from './daemon-metrics.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { createAccountResolver } from './request-account.ts';
+import { registerConversationRoutes } from './routes/conversation-routes.ts';
+import { registerEventRoutes } from './routes/event-routes.ts';
+import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerMessageRoutes } from './routes/message-routes.ts';
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  readonly service: ConversationService;
+  readonly feed: EventFeed;
+  readonly metrics: DaemonMetrics;
+  readonly connections?: SseConnections;
+  /** Bearer token → account. Unset or empty: no auth, one account. */
+  readonly authTokens?: ReadonlyMap<string, string>;
+  /** Largest request body, in bytes. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Milliseconds between SSE heartbeats. Default 15000. */
+  readonly heartbeatMs?: number;
+  /** False until recovery has finished. Default: always ready. */
+  readonly isReady?: () => boolean;
+  readonly logKind?: string;
+  /** Fastify's logger option: a pino instance or `false`. Default false. */
+  readonly logger?: FastifyServerOptions['loggerInstance'] | false;
+}
+
+/** The daemon's HTTP API (see docs/PROTOCOL.md) on Fastify. Call `listen` on the result. */
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
+  const sse = options.connections ?? createSseConnections();
+  const app = Fastify({
+    bodyLimit: maxBodyBytes,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Open SSE streams would otherwise keep close() waiting forever.
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance;
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(
+        new OnceError('invalid_json', `The request body is not valid JSON (${(error as Error).message}).`),
+        undefined,
+      );
+    }
+  });
+  app.addHook('onClose', async () => sse.endAll());
+  installErrorHandler(app, maxBodyBytes);
+
+  const context = {
+    app,
+    service: options.service,
+    feed: options.feed,
+    accountOf: createAccountResolver(options.authTokens),
+    sse,
+  };
+  registerConversationRoutes(context);
+  registerMessageRoutes(context);
+  registerEventRoutes(context, {
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    onSent: (count) => options.metrics.eventsSent.inc(count),
+  });
+  registerHealthRoutes(context, {
+    registry: options.metrics.registry,
+    isReady: options.isReady ?? (() => true),
+    logKind: options.logKind ?? 'sqlite',
+  });
+  return app;
+}

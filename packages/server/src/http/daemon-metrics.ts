@@ -1,0 +1,59 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventLog } from '../log/event-log.ts';
+import type { SseConnections } from '../sse/sse-connections.ts';
+
+/** The daemon's Prometheus metrics, in a registry of its own (several daemons may share a process in tests). */
+export interface DaemonMetrics {
+  readonly registry: Registry;
+  readonly eventsSent: Counter;
+  /** Wraps a log so its appends are counted and timed. */
+  instrument(log: EventLog): EventLog;
+}
+
+export function createDaemonMetrics(connections: SseConnections): DaemonMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const eventsSent = new Counter({
+    name: 'once_sse_events_sent_total',
+    help: 'Events written to SSE connections.',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'once_sse_connections',
+    help: 'Open SSE connections.',
+    registers: [registry],
+    collect() {
+      this.set(connections.size);
+    },
+  });
+  const appended = new Counter({
+    name: 'once_events_appended_total',
+    help: 'Events appended to the log.',
+    registers: [registry],
+  });
+  const commitSeconds = new Histogram({
+    name: 'once_append_commit_seconds',
+    help: 'Time from append to durable commit.',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  return {
+    registry,
+    eventsSent,
+    instrument(log) {
+      return {
+        append: async (stream, drafts) => {
+          const stop = commitSeconds.startTimer();
+          const stored = await log.append(stream, drafts);
+          stop();
+          appended.inc(drafts.length);
+          return stored;
+        },
+        read: (stream, after, limit) => log.read(stream, after, limit),
+        head: (stream) => log.head(stream),
+        onCommit: (listener) => log.onCommit(listener),
+        close: () => log.close(),
+      };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { ConversationState } from '@once/core';
+import type { ConversationEventDraft } from '@once/protocol';
+import { type AppendDrafts, resumeMessageWriter } from '../writer/create-message-writer.ts';
+import type { QueuedTurn } from './turn-scheduler.ts';
+
+/** What recovering one conversation did. */
+export interface RecoveryResult {
+  /** Messages that were streaming when the daemon stopped, now `interrupted`. */
+  readonly interrupted: number;
+  /** User messages accepted but never answered, to be queued again in order. */
+  readonly unanswered: readonly QueuedTurn[];
+}
+
+/**
+ * Closes what a crash left open in one conversation: every streaming message completes
+ * as `interrupted` (its open blocks closed, its text kept) and a running turn ends as
+ * `interrupted`. Safe to run twice: the second run finds nothing open.
+ */
+export async function recoverConversation(
+  state: ConversationState,
+  append: AppendDrafts,
+  now: () => Date = () => new Date(),
+): Promise<RecoveryResult> {
+  let interrupted = 0;
+  for (const message of state.messages) {
+    if (message.status !== 'streaming') continue;
+    await resumeMessageWriter(message, { append, now }).complete('interrupted');
+    interrupted += 1;
+  }
+  if (state.activeTurn !== undefined) {
+    const ts = now().toISOString();
+    const base = { stream: 'conversation', conversationId: state.conversationId, ts } as const;
+    const drafts: ConversationEventDraft[] = [
+      { ...base, type: 'activity', data: { phase: 'idle' } },
+      { ...base, type: 'turn_end', data: { turnId: state.activeTurn.turnId, reason: 'interrupted' } },
+    ];
+    await append(drafts);
+  }
+  // A turn counts as run once it opened an assistant message or started.
+  const started = new Set(
+    state.messages.filter((message) => message.role === 'assistant').map((message) => message.turnId),
+  );
+  if (state.activeTurn !== undefined) started.add(state.activeTurn.turnId);
+  const unanswered = state.messages
+    .filter((message) => message.role === 'user' && !started.has(message.turnId))
+    .map((message) => ({ turnId: message.turnId, userMessageId: message.id }));
+  return { interrupted, unanswered };
+}

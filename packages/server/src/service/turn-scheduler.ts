@@ -1,0 +1,137 @@
+import type { ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
+import type { AppendDrafts } from '../writer/create-message-writer.ts';
+
+/** What a turn runner gets: one turn of one conversation. */
+export interface TurnContext {
+  readonly conversationId: ConversationId;
+  readonly turnId: TurnId;
+  readonly userMessageId: MessageId;
+  /** The conversation up to and including this turn's user message. */
+  readonly history: readonly MessageSnapshot[];
+  /** Appends drafts to this conversation's stream. */
+  readonly append: AppendDrafts;
+  /**
+   * Aborted to stop the turn. `signal.reason` is {@link CANCELLED} when a user cancelled
+   * it and {@link SHUTTING_DOWN} when the daemon stops.
+   */
+  readonly signal: AbortSignal;
+  /** True when messages are queued behind this turn: end at the next step boundary with `handoff`. */
+  readonly shouldHandOff: () => boolean;
+}
+
+/** Runs one turn to its end, writing every event through `context.append`. */
+export type TurnRunner = (context: TurnContext) => Promise<void>;
+
+/** Abort reason of a turn the user cancelled. */
+export const CANCELLED = 'cancelled';
+/** Abort reason of a turn stopped because the daemon shuts down. */
+export const SHUTTING_DOWN = 'shutting_down';
+
+/** A turn waiting to run. */
+export interface QueuedTurn {
+  readonly turnId: TurnId;
+  readonly userMessageId: MessageId;
+}
+
+/**
+ * One turn at a time per conversation; turns queued meanwhile run in order.
+ *
+ *   idle ──enqueue──► running ──turn ends, queue empty──► idle
+ *                        └──turn ends, queue not empty──► running (next turn)
+ */
+export interface TurnScheduler {
+  enqueue(conversationId: ConversationId, turn: QueuedTurn): void;
+  /** Aborts the running turn, if any. @returns the cancelled turn's id. */
+  cancel(conversationId: ConversationId): TurnId | undefined;
+  /** Turns queued or running for the conversation. */
+  pending(conversationId: ConversationId): number;
+  /** Stops every running turn, drops the queues, and waits for the runners to finish. */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link createTurnScheduler}. */
+export interface TurnSchedulerOptions {
+  readonly run: TurnRunner;
+  /** The conversation's completed history up to a message, read when its turn starts. */
+  readonly historyUpTo: (
+    conversationId: ConversationId,
+    userMessageId: MessageId,
+  ) => Promise<readonly MessageSnapshot[]>;
+  readonly appendTo: (conversationId: ConversationId) => AppendDrafts;
+  /** Called when a runner fails outside its own error handling. */
+  readonly onError: (error: unknown, turn: QueuedTurn) => void;
+}
+
+interface Lane {
+  readonly queue: QueuedTurn[];
+  running?:
+    | { readonly turn: QueuedTurn; readonly controller: AbortController; readonly done: Promise<void> }
+    | undefined;
+}
+
+export function createTurnScheduler(options: TurnSchedulerOptions): TurnScheduler {
+  const lanes = new Map<string, Lane>();
+  let stopping = false;
+
+  const next = (conversationId: ConversationId, lane: Lane) => {
+    if (lane.running !== undefined || stopping) return;
+    const turn = lane.queue.shift();
+    if (turn === undefined) {
+      lanes.delete(conversationId);
+      return;
+    }
+    const controller = new AbortController();
+    const done = (async () => {
+      try {
+        const history = await options.historyUpTo(conversationId, turn.userMessageId);
+        await options.run({
+          conversationId,
+          ...turn,
+          history,
+          append: options.appendTo(conversationId),
+          signal: controller.signal,
+          shouldHandOff: () => lane.queue.length > 0,
+        });
+      } catch (error) {
+        options.onError(error, turn);
+      } finally {
+        lane.running = undefined;
+        next(conversationId, lane);
+      }
+    })();
+    lane.running = { turn, controller, done };
+  };
+
+  return {
+    enqueue(conversationId, turn) {
+      if (stopping) return;
+      let lane = lanes.get(conversationId);
+      if (lane === undefined) {
+        lane = { queue: [] };
+        lanes.set(conversationId, lane);
+      }
+      lane.queue.push(turn);
+      next(conversationId, lane);
+    },
+    cancel(conversationId) {
+      const running = lanes.get(conversationId)?.running;
+      if (running === undefined || running.controller.signal.aborted) return undefined;
+      running.controller.abort(CANCELLED);
+      return running.turn.turnId;
+    },
+    pending(conversationId) {
+      const lane = lanes.get(conversationId);
+      return lane === undefined ? 0 : lane.queue.length + (lane.running ? 1 : 0);
+    },
+    async shutdown() {
+      stopping = true;
+      const running = [...lanes.values()].flatMap((lane) => {
+        lane.queue.length = 0;
+        if (lane.running === undefined) return [];
+        lane.running.controller.abort(SHUTTING_DOWN);
+        return [lane.running.done];
+      });
+      await Promise.all(running);
+    },
+  };
+}

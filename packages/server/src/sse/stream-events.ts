@@ -1,0 +1,95 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { Offset } from '@once/protocol';
+import type { EventFeed } from '../feed/event-feed.ts';
+import type { StreamKey } from '../log/event-log.ts';
+import type { SseConnections } from './sse-connections.ts';
+import { HEARTBEAT_FRAME, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
+
+/** Options of {@link streamEvents}. */
+export interface StreamEventsOptions {
+  readonly feed: EventFeed;
+  readonly connections: SseConnections;
+  readonly stream: StreamKey;
+  /** The offset of the last event the client has; `'tail'` for only new events. */
+  readonly cursor: Offset | 'tail';
+  /** Milliseconds between heartbeat comments. Default 15000. */
+  readonly heartbeatMs?: number;
+  /** Events read and written per socket write, at most. Default 500. */
+  readonly batchSize?: number;
+  /** Told how many events were written, for metrics. */
+  readonly onSent?: (count: number) => void;
+}
+
+/**
+ * Serves one SSE connection: replays the events after the cursor, sends `ready`, then
+ * follows the stream live.
+ *
+ *   replaying ──caught up──► ready sent ──commit──► live ──(socket full)──► waiting for drain
+ *
+ * It pulls from the feed only when the socket has room, so a slow consumer costs one
+ * batch of memory, never a growing queue; when it drains, it continues from its own
+ * cursor, reading the log if memory no longer holds those events. A cursor beyond the
+ * head gets `reset` and the connection closes.
+ */
+export async function streamEvents(response: ServerResponse, options: StreamEventsOptions): Promise<void> {
+  const { feed, stream, connections } = options;
+  const batchSize = options.batchSize ?? 500;
+  const closed = new AbortController();
+  response.on('close', () => closed.abort());
+
+  const release = feed.watch(stream);
+  const head = await feed.head(stream);
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  if (options.cursor !== 'tail' && options.cursor > head) {
+    response.end(resetFrame(head));
+    release();
+    return;
+  }
+  connections.add(response);
+  let cursor: number = options.cursor === 'tail' ? head : options.cursor;
+  const heartbeat = setInterval(() => {
+    if (!response.writableNeedDrain) response.write(HEARTBEAT_FRAME);
+  }, options.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  try {
+    response.write(retryFrame(1000));
+    let ready = false;
+    while (!closed.signal.aborted) {
+      const entries = await feed.read(stream, cursor as Offset, batchSize);
+      if (closed.signal.aborted) break;
+      if (entries.length > 0) {
+        let chunk = '';
+        for (const entry of entries) chunk += entry.frame;
+        cursor = entries[entries.length - 1]?.offset ?? cursor;
+        options.onSent?.(entries.length);
+        if (!response.write(chunk)) await drained(response, closed.signal);
+        continue;
+      }
+      if (!ready) {
+        ready = true;
+        response.write(readyFrame(cursor));
+      }
+      await feed.waitForCommit(stream, cursor as Offset, closed.signal);
+    }
+  } finally {
+    clearInterval(heartbeat);
+    connections.delete(response);
+    release();
+    if (!response.writableEnded) response.end();
+  }
+}
+
+async function drained(response: ServerResponse, signal: AbortSignal): Promise<void> {
+  try {
+    await once(response, 'drain', { signal });
+  } catch {
+    // The client went away while we waited; the loop sees the abort and stops.
+  }
+}

@@ -1,0 +1,225 @@
+import { createConversationState, reduce } from '@once/core';
+import {
+  type BlockCloseData,
+  type BlockDeltaData,
+  type BlockOpenData,
+  type ClientMessageId,
+  type ConversationEventDraft,
+  type ConversationId,
+  newId as defaultNewId,
+  type FinalMessageStatus,
+  type IncomingEvent,
+  type MessageError,
+  type MessageId,
+  type MessageSnapshot,
+  OnceError,
+  type Role,
+  type TurnId,
+  type Usage,
+} from '@once/protocol';
+import { createDeltaCoalescer } from './delta-coalescer.ts';
+
+/** Hands drafts to the log, in call order; resolves once they are committed. */
+export type AppendDrafts = (drafts: readonly ConversationEventDraft[]) => Promise<unknown>;
+
+/** Options shared by every way of creating a {@link MessageWriter}. */
+export interface MessageWriterOptions {
+  readonly append: AppendDrafts;
+  /** Id source for the message; default: the process's monotonic UUIDv7 generator. */
+  readonly newId?: () => string;
+  /** Clock for event timestamps; default: `() => new Date()`. */
+  readonly now?: () => Date;
+  /**
+   * Deltas of one block (text or tool-input JSON) that arrive within this many
+   * milliseconds become one event. Fewer, larger events mean fewer commits and less
+   * per-event overhead for every reader; the price is up to this much extra latency
+   * before readers see a token. Default 0: every delta is its own event.
+   */
+  readonly coalesceMs?: number;
+}
+
+/** What a new message is. */
+export interface NewMessage {
+  readonly conversationId: ConversationId;
+  readonly role: Role;
+  readonly turnId: TurnId;
+  readonly clientMessageId?: ClientMessageId;
+}
+
+/** How a message ended, beyond its status. */
+export interface CompletionDetails {
+  readonly stopReason?: string;
+  readonly usage?: Usage;
+  readonly error?: MessageError;
+}
+
+/**
+ * Writes one message to the log: assigns `seq` numbers, keeps the message's snapshot by
+ * folding its own events with the core reducer, and ends it with exactly one
+ * `message_complete` carrying that snapshot.
+ *
+ *   open ──openBlock/appendDelta/closeBlock──► open ──complete()──► completed
+ */
+export interface MessageWriter {
+  /** The id every reader will see, assigned when the message opened. */
+  readonly messageId: MessageId;
+  /** Opens the next block and returns its index. */
+  openBlock(data: BlockOpenData): number;
+  appendDelta(blockIndex: number, data: BlockDeltaData): void;
+  closeBlock(blockIndex: number, data?: BlockCloseData): void;
+  /** Closes blocks still open, writes `message_complete`, waits for every commit. */
+  complete(status: FinalMessageStatus, details?: CompletionDetails): Promise<MessageSnapshot>;
+  /** Resolves when everything written so far is committed; rejects if an append failed. */
+  flush(): Promise<void>;
+  /** The message as written so far. */
+  snapshot(): MessageSnapshot;
+  /** True once `complete` was called. */
+  readonly completed: boolean;
+}
+
+/** Opens a new message now (its `message_open` is written at once) and returns its writer. */
+export function createMessageWriter(message: NewMessage, options: MessageWriterOptions): MessageWriter {
+  const messageId = (options.newId ?? defaultNewId)() as MessageId;
+  const writer = writerFor(message.conversationId, messageId, createConversationState(message.conversationId), options);
+  writer.write([
+    {
+      stream: 'conversation',
+      conversationId: message.conversationId,
+      type: 'message_open',
+      messageId,
+      blockIndex: -1,
+      seq: 0,
+      ts: '',
+      data: {
+        role: message.role,
+        turnId: message.turnId,
+        ...(message.clientMessageId === undefined ? {} : { clientMessageId: message.clientMessageId }),
+      },
+    },
+  ]);
+  return writer.api;
+}
+
+/**
+ * Continues a message that is already in the log, from its snapshot — how the daemon
+ * closes messages a crash left streaming.
+ */
+export function resumeMessageWriter(message: MessageSnapshot, options: MessageWriterOptions): MessageWriter {
+  const state = { ...createConversationState(message.conversationId), messages: [message] };
+  return writerFor(message.conversationId, message.id, state, options).api;
+}
+
+function writerFor(
+  conversationId: ConversationId,
+  messageId: MessageId,
+  initial: ReturnType<typeof createConversationState>,
+  options: MessageWriterOptions,
+) {
+  const now = options.now ?? (() => new Date());
+  let state = initial;
+  let localOffset = 0;
+  let completed = false;
+  let failure: unknown;
+  const inflight = new Set<Promise<unknown>>();
+
+  const current = (): MessageSnapshot => {
+    const message = state.messages[0];
+    if (message === undefined) throw new OnceError('internal', `Message ${messageId} has no snapshot.`);
+    return message;
+  };
+
+  /** Stamps drafts with seq and time, folds them, and sends them to the log as one batch. */
+  const write = (drafts: ConversationEventDraft[]) => {
+    const ts = now().toISOString();
+    const stamped = drafts.map((draft) => {
+      const seq = 'seq' in draft ? (state.messages[0]?.watermarks[draft.blockIndex] ?? 0) + 1 : undefined;
+      const event = { ...draft, ts, ...(seq === undefined ? {} : { seq }) } as ConversationEventDraft;
+      localOffset += 1;
+      const next = reduce(state, { ...event, offset: localOffset } as IncomingEvent);
+      if (next.resync !== undefined) {
+        throw new OnceError('invalid_event', `Message ${messageId} cannot take ${draft.type}: ${next.resync.detail}`);
+      }
+      state = next;
+      return event;
+    });
+    const appended = options.append(stamped).then(
+      () => undefined,
+      (error: unknown) => {
+        failure ??= error;
+      },
+    );
+    inflight.add(appended);
+    void appended.finally(() => inflight.delete(appended));
+  };
+
+  const scoped = <B extends number>(blockIndex: B) => ({
+    stream: 'conversation' as const,
+    conversationId,
+    messageId,
+    blockIndex,
+    seq: 0,
+    ts: '',
+  });
+
+  const ensureWritable = () => {
+    if (failure !== undefined)
+      throw new OnceError('unavailable', 'An earlier write of this message failed.', { cause: failure });
+    if (completed) throw new OnceError('conflict', `Message ${messageId} is already complete.`);
+  };
+
+  const coalescer = createDeltaCoalescer(options.coalesceMs ?? 0, (blockIndex, data) => {
+    write([{ ...scoped(blockIndex), type: 'block_delta', data }]);
+  });
+
+  const flush = async () => {
+    coalescer.flush();
+    while (inflight.size > 0) await Promise.all([...inflight]);
+    if (failure !== undefined)
+      throw new OnceError('unavailable', 'A write of this message failed.', { cause: failure });
+  };
+
+  const api: MessageWriter = {
+    messageId,
+    get completed() {
+      return completed;
+    },
+    openBlock(data) {
+      ensureWritable();
+      coalescer.flush();
+      const blockIndex = current().blocks.length;
+      write([{ ...scoped(blockIndex), type: 'block_open', data }]);
+      return blockIndex;
+    },
+    appendDelta(blockIndex, data) {
+      ensureWritable();
+      coalescer.add(blockIndex, data);
+    },
+    closeBlock(blockIndex, data = {}) {
+      ensureWritable();
+      coalescer.flush();
+      write([{ ...scoped(blockIndex), type: 'block_close', data }]);
+    },
+    async complete(status, details = {}) {
+      ensureWritable();
+      coalescer.flush();
+      const closing: ConversationEventDraft[] = current()
+        .blocks.filter((block) => block.status === 'open')
+        .map((block) => ({ ...scoped(block.index), type: 'block_close', data: {} }));
+      if (closing.length > 0) write(closing);
+      const final: MessageSnapshot = {
+        ...current(),
+        status,
+        ...(details.stopReason === undefined ? {} : { stopReason: details.stopReason }),
+        ...(details.usage === undefined ? {} : { usage: details.usage }),
+        ...(details.error === undefined ? {} : { error: details.error }),
+      };
+      write([{ ...scoped(-1), type: 'message_complete', data: { status, ...details, message: final } }]);
+      completed = true;
+      await flush();
+      return current();
+    },
+    flush,
+    snapshot: current,
+  };
+  return { api, write };
+}

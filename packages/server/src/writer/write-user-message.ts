@@ -1,0 +1,40 @@
+import type { ClientMessageId, ConversationEventDraft, ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
+import { createMessageWriter, type MessageWriterOptions } from './create-message-writer.ts';
+
+/** A user message as it is sent. */
+export interface UserMessageInput {
+  readonly conversationId: ConversationId;
+  readonly turnId: TurnId;
+  readonly text: string;
+  readonly clientMessageId?: ClientMessageId;
+}
+
+/**
+ * Writes a whole user message — open, its text block, complete — in one append, so it
+ * commits atomically: no reader ever sees half of it.
+ */
+export async function writeUserMessage(
+  input: UserMessageInput,
+  options: Omit<MessageWriterOptions, 'coalesceMs'>,
+): Promise<MessageSnapshot> {
+  const batch: ConversationEventDraft[] = [];
+  const writer = createMessageWriter(
+    { conversationId: input.conversationId, role: 'user', turnId: input.turnId, ...clientId(input.clientMessageId) },
+    {
+      ...options,
+      append: async (drafts) => {
+        batch.push(...drafts);
+      },
+    },
+  );
+  const block = writer.openBlock({ blockType: 'text' });
+  if (input.text !== '') writer.appendDelta(block, { text: input.text });
+  writer.closeBlock(block);
+  const message = await writer.complete('complete');
+  await options.append(batch);
+  return message;
+}
+
+function clientId(clientMessageId: ClientMessageId | undefined) {
+  return clientMessageId === undefined ? {} : { clientMessageId };
+}
