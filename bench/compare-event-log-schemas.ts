@@ -1,7 +1,7 @@
 // Measures candidate SQLite layouts for the event log side by side, so the schema in
 // packages/server/src/log/sqlite-schema.ts is chosen by numbers, not taste. Recorded in
 // docs/decisions/001-sqlite-event-log-schema.md. Run: npx node bench/compare-event-log-schemas.ts
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -10,7 +10,10 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 const eventCount = 200_000;
 /** Conversations the events are spread over, round robin, as concurrent turns would. */
 const conversationCount = 100;
-/** Events per transaction, the batch a group commit would form under load. */
+/**
+ * Events per transaction, the batch a group commit would form under load. Set BATCH=1000
+ * to see what larger group commits buy.
+ */
 const batchSize = Number(process.env.BATCH ?? 100);
 /** Events per message before the next message opens. */
 const eventsPerMessage = 50;
@@ -29,6 +32,8 @@ interface Layout {
   readonly name: string;
   readonly description: string;
   readonly schema: string;
+  /** False for the reference layout without an identity index: it cannot skip duplicates. */
+  readonly idempotent?: boolean;
   prepare(database: DatabaseSync): {
     append(drafts: readonly Draft[]): void;
     readPage(conversationId: string, afterOffset: number): number;
@@ -215,14 +220,23 @@ const layouts: Layout[] = [
     name: 'int-key-clustered-message-key',
     description: 'as int-key-clustered, with message ids mapped to integers through a messages table',
     schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-      CREATE TABLE messages (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE messages (key INTEGER PRIMARY KEY, stream INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE (stream, name));
       CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, message INTEGER, block_index INTEGER,
         seq INTEGER, envelope TEXT NOT NULL, PRIMARY KEY (stream, offset)) WITHOUT ROWID;
       CREATE UNIQUE INDEX events_identity ON events (message, block_index, seq) WHERE message IS NOT NULL;`,
     prepare(database) {
       const next = headCounter();
       const streamKey = keyCache(database, 'streams');
-      const messageKey = keyCache(database, 'messages');
+      const findMessage = database.prepare('SELECT key FROM messages WHERE stream = ? AND name = ?');
+      const insertMessage = database.prepare('INSERT INTO messages (stream, name) VALUES (?, ?) RETURNING key');
+      const messages = new Map<string, number>();
+      const messageKey = (stream: number, name: string): number => {
+        const cached = messages.get(name);
+        if (cached !== undefined) return cached;
+        const row = (findMessage.get(stream, name) ?? insertMessage.get(stream, name)) as { key: number };
+        messages.set(name, row.key);
+        return row.key;
+      };
       const insert = database.prepare(
         `INSERT INTO events VALUES (?, ?, ?, 0, ?, ?)
          ON CONFLICT (message, block_index, seq) WHERE message IS NOT NULL DO NOTHING`,
@@ -234,7 +248,7 @@ const layouts: Layout[] = [
         append: (drafts) => {
           for (const draft of drafts) {
             const key = streamKey(draft.conversationId);
-            insert.run(key, next(draft.conversationId), messageKey(draft.messageId), draft.seq, draft.envelope);
+            insert.run(key, next(draft.conversationId), messageKey(key, draft.messageId), draft.seq, draft.envelope);
           }
         },
         readPage: (conversationId, after) => countPage(page, streamKey(conversationId), after, pageSize),
@@ -243,6 +257,7 @@ const layouts: Layout[] = [
   },
   {
     name: 'int-key-clustered-no-identity',
+    idempotent: false,
     description: 'int-key-clustered without the identity index: what idempotency costs (not a candidate)',
     schema: `CREATE TABLE streams (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
       CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, ${identityColumns},
@@ -269,8 +284,16 @@ const layouts: Layout[] = [
 
 function openDatabase(file: string): DatabaseSync {
   const database = new DatabaseSync(file);
-  database.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ${process.env.EXTRA_PRAGMAS ?? ''}`);
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   return database;
+}
+
+/** Bytes this process has caused to be written to storage so far (Linux). */
+function bytesWritten(): number {
+  const line = readFileSync('/proc/self/io', 'utf8')
+    .split('\n')
+    .find((candidate) => candidate.startsWith('write_bytes:'));
+  return Number(line?.split(':')[1] ?? Number.NaN);
 }
 
 function measureRaw(directory: string, drafts: readonly Draft[]): number {
@@ -293,6 +316,7 @@ function measureLayout(directory: string, layout: Layout, drafts: readonly Draft
   const database = openDatabase(file);
   database.exec(layout.schema);
   const { append, readPage } = layout.prepare(database);
+  const writtenBefore = bytesWritten();
   const started = performance.now();
   for (let start = 0; start < drafts.length; start += batchSize) {
     database.exec('BEGIN');
@@ -300,16 +324,17 @@ function measureLayout(directory: string, layout: Layout, drafts: readonly Draft
     database.exec('COMMIT');
   }
   const appendRate = drafts.length / ((performance.now() - started) / 1000);
+  const writtenMegabytes = (bytesWritten() - writtenBefore) / 2 ** 20;
 
   // Re-appending a batch that is already stored must store nothing: the idempotent path.
   const retryStarted = performance.now();
-  const retried = drafts.slice(0, 20_000);
+  const retried = layout.idempotent === false ? [] : drafts.slice(0, 20_000);
   for (let start = 0; start < retried.length; start += batchSize) {
     database.exec('BEGIN');
     append(retried.slice(start, start + batchSize));
     database.exec('COMMIT');
   }
-  const retryRate = retried.length / ((performance.now() - retryStarted) / 1000);
+  const retryRate = retried.length === 0 ? Number.NaN : retried.length / ((performance.now() - retryStarted) / 1000);
 
   const readStarted = performance.now();
   let read = 0;
@@ -325,7 +350,7 @@ function measureLayout(directory: string, layout: Layout, drafts: readonly Draft
   const readRate = read / ((performance.now() - readStarted) / 1000);
   database.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   database.close();
-  return { appendRate, retryRate, readRate, megabytes: statSync(file).size / 2 ** 20, read };
+  return { appendRate, retryRate, readRate, writtenMegabytes, megabytes: statSync(file).size / 2 ** 20, read };
 }
 
 const directory = mkdtempSync(join(tmpdir(), 'once-schemas-'));
@@ -336,14 +361,16 @@ try {
     `${eventCount.toLocaleString('en-US')} events, ${conversationCount} conversations interleaved, ${batchSize} events a transaction, WAL, synchronous=NORMAL, node ${process.version}\n`,
   );
   console.log(`raw inserts (one table, rowid key, no index): ${format(measureRaw(directory, drafts))} rows/s\n`);
-  console.log('| layout | append events/s | re-append (all duplicates) events/s | catch-up read events/s | file MiB |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log(
+    '| layout | append events/s | MiB written while appending | re-append (all duplicates) events/s | catch-up read events/s | file MiB |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
   for (const layout of layouts) {
     const result = measureLayout(directory, layout, drafts);
     if (result.read !== eventCount)
       throw new Error(`${layout.name} read ${result.read} events, expected ${eventCount}`);
     console.log(
-      `| ${layout.name} | ${format(result.appendRate)} | ${format(result.retryRate)} | ${format(result.readRate)} | ${result.megabytes.toFixed(1)} |`,
+      `| ${layout.name} | ${format(result.appendRate)} | ${format(result.writtenMegabytes)} | ${Number.isNaN(result.retryRate) ? '—' : format(result.retryRate)} | ${format(result.readRate)} | ${result.megabytes.toFixed(1)} |`,
     );
   }
   console.log('');

@@ -4,7 +4,7 @@ import type { EventFeed } from '../feed/event-feed.ts';
 import type { ConversationService } from '../service/conversation-service.ts';
 import { createSseConnections, type SseConnections } from '../sse/sse-connections.ts';
 import type { DaemonMetrics } from './daemon-metrics.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import { createAccountResolver } from './request-account.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
@@ -39,6 +39,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Open SSE streams would otherwise keep close() waiting forever.
     forceCloseConnections: true,
+    frameworkErrors: sendFrameworkError,
   }) as unknown as FastifyInstance;
 
   app.removeContentTypeParser('application/json');
@@ -56,6 +57,16 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
         undefined,
       );
     }
+  });
+  // Fastify parses text/plain by default, so JSON sent without a content type (what fetch
+  // does with a string body) would fail as "expected object, received string". Say what to fix.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    if (String(body).trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    done(new OnceError('invalid_request', 'Send the body as JSON with Content-Type: application/json.'), undefined);
   });
   app.addHook('onClose', async () => sse.endAll());
   installErrorHandler(app, maxBodyBytes);

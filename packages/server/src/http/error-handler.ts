@@ -1,5 +1,5 @@
 import { isOnceError, OnceError } from '@once/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
 /**
  * Every error leaves as `{ error: { code, message } }` with its status: our own errors as
@@ -36,4 +36,17 @@ function translate(error: FastifyError, maxBodyBytes: number): OnceError {
     return new OnceError('invalid_request', error.message);
   }
   return new OnceError('internal', 'Something went wrong inside the daemon; it has been logged.', { cause: error });
+}
+
+/**
+ * Fastify's `frameworkErrors`: URLs its router refuses before any route or error handler
+ * runs (broken percent-encoding, a path part longer than the router allows), sent in the
+ * daemon's error format instead of Fastify's own.
+ */
+export function sendFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const known =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new OnceError('invalid_request', 'A part of the URL path is too long; ids are at most 100 characters.')
+      : new OnceError('invalid_request', 'The URL path is not valid; check its percent-encoding.');
+  void reply.status(known.status).send(known.toBody());
 }

@@ -9,6 +9,7 @@ import {
   newId as defaultNewId,
   type FinalMessageStatus,
   type IncomingEvent,
+  MESSAGE_LEVEL,
   type MessageError,
   type MessageId,
   type MessageSnapshot,
@@ -206,9 +207,12 @@ function writerFor(
         .blocks.filter((block) => block.status === 'open')
         .map((block) => ({ ...scoped(block.index), type: 'block_close', data: {} }));
       if (closing.length > 0) write(closing);
+      const open = current();
       const final: MessageSnapshot = {
-        ...current(),
+        ...open,
         status,
+        // The snapshot as it stands once this message_complete is applied, so it equals history's.
+        watermarks: { ...open.watermarks, [MESSAGE_LEVEL]: (open.watermarks[MESSAGE_LEVEL] ?? 0) + 1 },
         ...(details.stopReason === undefined ? {} : { stopReason: details.stopReason }),
         ...(details.usage === undefined ? {} : { usage: details.usage }),
         ...(details.error === undefined ? {} : { error: details.error }),

@@ -1,0 +1,39 @@
+export { createEventFeed, type EventFeed, type EventFeedOptions, type FeedEntry } from './feed/event-feed.ts';
+export { createHttpServer, type HttpServerOptions } from './http/create-http-server.ts';
+export { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
+export { DEFAULT_ACCOUNT } from './http/request-account.ts';
+export type {
+  CommitListener,
+  CommitNotice,
+  EventDraft,
+  EventLog,
+  StoredEvent,
+  StreamKey,
+} from './log/event-log.ts';
+export { GROUP_COMMIT_DEFAULTS, type GroupCommitOptions } from './log/group-commit.ts';
+export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from './log/sqlite-event-log.ts';
+export type { SqliteSynchronous } from './log/sqlite-schema.ts';
+export {
+  type ConversationService,
+  type ConversationServiceOptions,
+  createConversationService,
+  type SendResult,
+} from './service/conversation-service.ts';
+export {
+  CANCELLED,
+  type QueuedTurn,
+  SHUTTING_DOWN,
+  type TurnContext,
+  type TurnRunner,
+} from './service/turn-scheduler.ts';
+export { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
+export {
+  type AppendDrafts,
+  type CompletionDetails,
+  createMessageWriter,
+  type MessageWriter,
+  type MessageWriterOptions,
+  type NewMessage,
+  resumeMessageWriter,
+} from './writer/create-message-writer.ts';
+export { type UserMessageInput, writeUserMessage } from './writer/write-user-message.ts';

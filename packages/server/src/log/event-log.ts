@@ -1,0 +1,94 @@
+import type { AnyEventEnvelope, Offset } from '@once/protocol';
+
+/**
+ * Names one stream of the log: a conversation's events, or an account's conversation
+ * list. Each stream has its own offsets 1, 2, 3, …
+ */
+export type StreamKey =
+  | {
+      readonly stream: 'conversation';
+      /** The conversation whose events the stream holds. */
+      readonly conversationId: string;
+    }
+  | {
+      readonly stream: 'account';
+      /** The account whose conversation list the stream holds. */
+      readonly accountId: string;
+    };
+
+/**
+ * An event as a writer hands it to the log: a full envelope without `offset`, which the
+ * log assigns at commit. Its `stream` (and `conversationId` on a conversation stream)
+ * must match the {@link StreamKey} it is appended to.
+ */
+export type EventDraft = Omit<AnyEventEnvelope, 'offset'>;
+
+/**
+ * An event as the log stored it: the appended envelope, as JSON gives it back, with its
+ * offset as the first field. Every read of the same offset returns an equal value.
+ */
+export type StoredEvent = AnyEventEnvelope;
+
+/** What a commit listener learns: a stream whose head moved, and the new head. */
+export interface CommitNotice {
+  /** The stream that received events. */
+  readonly stream: StreamKey;
+  /** The offset of the stream's last event once the transaction committed. */
+  readonly head: Offset;
+}
+
+/** Called after a transaction committed, once per stream whose head moved. */
+export type CommitListener = (notice: CommitNotice) => void;
+
+/**
+ * The durable, append-only log every event of Once goes through. Offsets are per stream,
+ * start at 1 and have no gaps; an event is visible to readers only once it is durably
+ * committed. Implementations: SQLite (this package), PostgreSQL (later); both pass the
+ * conformance suite in `@once/testing`.
+ */
+export interface EventLog {
+  /**
+   * Appends events to one stream, atomically and in order, and resolves once they are
+   * committed. Appends made while another is pending may share its transaction (group
+   * commit); offsets of a stream follow the order in which `append` was called.
+   *
+   * Idempotent: a message-scoped draft (one with `messageId`, `blockIndex` and `seq`)
+   * whose identity the stream already holds, or that appears earlier in the same call,
+   * is not stored again; its place in the result holds the event stored first, with
+   * that event's offset.
+   *
+   * @returns One stored event per draft, in the order of `drafts`.
+   * @throws OnceError `invalid_event` when a draft does not belong to `stream` or cannot
+   *   be stored as JSON; `unavailable` once the log is closed. When the transaction
+   *   fails, every append in it is rejected and none of their events is stored.
+   */
+  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEvent[]>;
+
+  /**
+   * Reads committed events of a stream in offset order, starting after `afterOffset`.
+   * A stream that holds nothing yet reads as empty.
+   *
+   * @param afterOffset The offset of the last event the caller has; 0 reads from the start.
+   * @param limit The most events to return; at least 1.
+   */
+  read(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly StoredEvent[]>;
+
+  /** The offset of the stream's last committed event; 0 for a stream that holds nothing. */
+  head(stream: StreamKey): Promise<Offset>;
+
+  /**
+   * Registers a listener called after each commit, once per stream whose head moved.
+   * By the time it runs, the new events are readable, so a reader woken by it can read
+   * from its last offset. The listener must not throw; if it does, the error surfaces as
+   * an uncaught exception without disturbing the log or other listeners.
+   *
+   * @returns A function that unregisters the listener.
+   */
+  onCommit(listener: CommitListener): () => void;
+
+  /**
+   * Commits every pending append, then releases the storage. Appends made after `close`
+   * was called are rejected with `unavailable`.
+   */
+  close(): Promise<void>;
+}

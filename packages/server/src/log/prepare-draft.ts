@@ -1,0 +1,66 @@
+import { OnceError } from '@once/protocol';
+import type { EventDraft, StreamKey } from './event-log.ts';
+
+/** The idempotency key of a message-scoped event. */
+export interface EventIdentity {
+  readonly messageId: string;
+  readonly blockIndex: number;
+  readonly seq: number;
+}
+
+/** A draft checked against its stream and serialized, ready for a transaction. */
+export interface PreparedDraft {
+  /** Present on message-scoped events: appending the same identity twice stores it once. */
+  readonly identity: EventIdentity | undefined;
+  /** The draft as JSON, without an offset. */
+  readonly body: string;
+}
+
+/**
+ * Checks that a draft belongs to `stream` and serializes it. Done when `append` is called,
+ * not in the transaction, so that one bad draft fails its own append and not the other
+ * appends that would have shared its transaction.
+ * @throws OnceError `invalid_event` with a sentence naming what is wrong.
+ */
+export function prepareDraft(stream: StreamKey, draft: EventDraft, index: number): PreparedDraft {
+  const where = `Event ${index} of the append`;
+  if (typeof draft !== 'object' || draft === null) throw new OnceError('invalid_event', `${where} is not an object.`);
+  if (draft.stream !== stream.stream) {
+    throw new OnceError(
+      'invalid_event',
+      `${where} says stream "${draft.stream}" but was appended to a ${stream.stream} stream.`,
+    );
+  }
+  if (stream.stream === 'conversation' && draft.conversationId !== stream.conversationId) {
+    throw new OnceError(
+      'invalid_event',
+      `${where} belongs to conversation ${draft.conversationId} but was appended to conversation ${stream.conversationId}.`,
+    );
+  }
+  // A stored event handed back must not carry its old offset into the new one.
+  const { offset: _offset, ...envelope } = draft as EventDraft & { offset?: unknown };
+  let body: string | undefined;
+  try {
+    body = JSON.stringify(envelope);
+  } catch (error) {
+    throw new OnceError('invalid_event', `${where} cannot be stored as JSON: ${String(error)}`, { cause: error });
+  }
+  return { identity: identityOf(draft, where), body };
+}
+
+/** The stored text of an event: its offset first, then the draft's fields in their order. */
+export function envelopeText(body: string, offset: number): string {
+  return body === '{}' ? `{"offset":${offset}}` : `{"offset":${offset},${body.slice(1)}`;
+}
+
+function identityOf(draft: EventDraft, where: string): EventIdentity | undefined {
+  const { messageId, blockIndex, seq } = draft;
+  if (messageId === undefined && blockIndex === undefined && seq === undefined) return undefined;
+  if (typeof messageId !== 'string' || !Number.isSafeInteger(blockIndex) || !Number.isSafeInteger(seq)) {
+    throw new OnceError(
+      'invalid_event',
+      `${where} is message-scoped but lacks a valid messageId, blockIndex or seq; all three identify it.`,
+    );
+  }
+  return { messageId, blockIndex: blockIndex as number, seq: seq as number };
+}

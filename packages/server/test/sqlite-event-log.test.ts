@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { EventDraft, StreamKey } from '@once/server';
+import {
+  deltaDraft,
+  deltaDrafts,
+  describeEventLogConformance,
+  newConversationStream,
+  newMessageId,
+  range,
+  readAll,
+} from '@once/testing';
+import { describe, expect, it } from 'vitest';
+import { createSqliteFixture } from './sqlite-fixture.ts';
+
+describeEventLogConformance('SQLite', () => createSqliteFixture());
+describeEventLogConformance('SQLite, synchronous=FULL, no delay, small batches', () =>
+  createSqliteFixture({ synchronous: 'full', maxDelayMs: 0, maxBatchSize: 3 }),
+);
+
+describe('SQLite event log', () => {
+  it('rejects every append of a failed transaction and stores none of them', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const { log } = fixture;
+      const first = newConversationStream();
+      const second = newConversationStream();
+      const message = newMessageId();
+      await log.append(first, deltaDrafts(first, message, 1, 2));
+
+      // A trigger makes SQLite itself fail the insert of one event, mid-transaction.
+      const saboteur = new DatabaseSync(fixture.path);
+      saboteur.exec(`CREATE TRIGGER fail_poison BEFORE INSERT ON events WHEN NEW.envelope LIKE '%poison%'
+        BEGIN SELECT RAISE(ABORT, 'poisoned event'); END`);
+      const together = [
+        log.append(first, deltaDrafts(first, message, 3, 2)),
+        log.append(second, [deltaDraft(second, newMessageId(), 1, 'poison')]),
+        log.append(first, deltaDrafts(first, message, 5, 1)),
+      ];
+      const settled = await Promise.allSettled(together);
+      expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(await log.head(first)).toBe(2);
+      expect(await log.head(second)).toBe(0);
+      expect((await readAll(log, first)).map((event) => event.seq)).toEqual([1, 2]);
+
+      saboteur.exec('DROP TRIGGER fail_poison');
+      saboteur.close();
+      const retried = await log.append(first, deltaDrafts(first, message, 3, 3));
+      expect(retried.map((event) => event.offset)).toEqual([3, 4, 5]);
+      expect((await readAll(log, first)).map((event) => event.offset)).toEqual(range(5));
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('wakes listeners only once another connection, like another process, can read the events', async () => {
+    const fixture = await createSqliteFixture();
+    const reader = new DatabaseSync(fixture.path, { readOnly: true });
+    try {
+      const { log } = fixture;
+      const stream = newConversationStream();
+      const count = reader.prepare('SELECT count(*) AS count FROM events');
+      const seen: [head: number, visible: number][] = [];
+      log.onCommit(({ head }) => {
+        seen.push([head, (count.get() as { count: number }).count]);
+      });
+      const message = newMessageId();
+      await log.append(stream, deltaDrafts(stream, message, 1, 3));
+      await log.append(stream, deltaDrafts(stream, message, 4, 2));
+      expect(seen).toEqual([
+        [3, 3],
+        [5, 5],
+      ]);
+    } finally {
+      reader.close();
+      await fixture.cleanup();
+    }
+  });
+
+  it('rejects a draft that cannot be stored without failing appends that share its transaction', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const { log } = fixture;
+      const stream = newConversationStream();
+      const message = newMessageId();
+      const unstorable = { ...deltaDraft(stream, message, 2), data: { size: 1n } } as EventDraft;
+      const [good, bad] = await Promise.allSettled([
+        log.append(stream, [deltaDraft(stream, message, 1)]),
+        log.append(stream, [unstorable]),
+      ]);
+      expect(good.status).toBe('fulfilled');
+      expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'invalid_event' } });
+      expect((await readAll(log, stream)).map((event) => event.seq)).toEqual([1]);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('keeps every committed append, gapless, after the writing process is killed with SIGKILL', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      await fixture.log.close();
+      const reported = await runAndKill(fixture.path, 300);
+      expect(reported.length).toBeGreaterThanOrEqual(300);
+
+      const log = await fixture.reopen();
+      const byStream = Map.groupBy(reported, (report) => report.conversationId);
+      for (const [conversationId, reports] of byStream) {
+        const stream: StreamKey = { stream: 'conversation', conversationId };
+        const events = await readAll(log, stream, 1000);
+        expect(events.map((event) => event.offset)).toEqual(range(events.length));
+        const byOffset = new Map<number, (typeof events)[number]>(events.map((event) => [event.offset, event]));
+        for (const report of reports) {
+          for (const [offset, seq] of report.events) {
+            expect(byOffset.get(offset)).toMatchObject({ messageId: report.messageId, seq });
+          }
+        }
+        // Each writer's events are in its order, and the log goes on from the head.
+        for (const messageId of new Set(reports.map((report) => report.messageId))) {
+          const seqs = events.filter((event) => event.messageId === messageId).map((event) => event.seq);
+          expect(seqs).toEqual(range(seqs.length));
+        }
+        const next = await log.append(stream, [deltaDraft(stream, newMessageId(), 1)]);
+        expect(next.map((event) => event.offset)).toEqual([events.length + 1]);
+      }
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
+
+interface AppendReport {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly events: readonly [offset: number, seq: number][];
+}
+
+/** Runs the appending child until it reported `count` commits, then kills it with SIGKILL. */
+async function runAndKill(path: string, count: number): Promise<AppendReport[]> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'append-until-killed.ts'), path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  const reports: AppendReport[] = [];
+  let partial = '';
+  for await (const chunk of child.stdout.setEncoding('utf8')) {
+    const lines = (partial + chunk).split('\n');
+    // Only whole lines count: the last piece waits for its newline, and a line the kill
+    // cut short was never fully reported.
+    partial = lines.pop() ?? '';
+    for (const line of lines) reports.push(JSON.parse(line) as AppendReport);
+    if (reports.length >= count && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  expect(await exited).toBe('SIGKILL');
+  return reports;
+}

@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConversationSnapshot } from '@once/protocol';
+import { vi } from 'vitest';
+import {
+  type ConversationService,
+  createConversationService,
+  createDaemonMetrics,
+  createEventFeed,
+  createHttpServer,
+  createSseConnections,
+  DEFAULT_ACCOUNT,
+  type HttpServerOptions,
+  openSqliteEventLog,
+  type SqliteEventLog,
+} from '../../src/index.ts';
+import { createFakeTurnRunner, type FakeTurnRunner } from './fake-turn-runner.ts';
+
+/** What a test sends; `body` is JSON-encoded, `rawBody` goes as it is. */
+export interface ApiRequest {
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token?: string;
+}
+
+/** A response with its JSON body parsed (undefined when there is none). */
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
+  readonly body: any;
+}
+
+/** A daemon's HTTP API on a real socket over a real SQLite file, with a fake model. */
+export interface ApiFixture extends AsyncDisposable {
+  readonly url: string;
+  readonly log: SqliteEventLog;
+  readonly service: ConversationService;
+  readonly runner: FakeTurnRunner;
+  request(method: string, path: string, request?: ApiRequest): Promise<ApiResponse>;
+  /** Creates a conversation through the API and returns its id. */
+  createConversation(token?: string): Promise<string>;
+  /** The last committed offset of an account's stream. */
+  accountHead(account?: string): Promise<number>;
+  /** The last committed offset of a conversation's stream. */
+  conversationHead(conversationId: string): Promise<number>;
+  /** Waits until no turn runs and every user message has its answer. */
+  settled(conversationId: string, account?: string): Promise<ConversationSnapshot>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startApi}: anything {@link createHttpServer} takes besides its parts. */
+export type ApiOptions = Partial<Pick<HttpServerOptions, 'authTokens' | 'maxBodyBytes' | 'heartbeatMs'>>;
+
+export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
+  const directory = await mkdtemp(join(tmpdir(), 'once-http-'));
+  const log = openSqliteEventLog({ path: join(directory, 'once.db') });
+  const connections = createSseConnections();
+  const metrics = createDaemonMetrics(connections);
+  const feed = createEventFeed(log);
+  const runner = createFakeTurnRunner();
+  const service = createConversationService({ log, runTurn: runner.run });
+  const app = createHttpServer({ service, feed, metrics, connections, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('The test server has no port.');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const request = async (method: string, path: string, input: ApiRequest = {}): Promise<ApiResponse> => {
+    const headers: Record<string, string> = { ...input.headers };
+    if (input.token !== undefined) headers.authorization = `Bearer ${input.token}`;
+    let body: string | undefined = input.rawBody;
+    if (input.body !== undefined) {
+      body = JSON.stringify(input.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await service.shutdown();
+      await app.close();
+      feed.close();
+      await log.close();
+      await rm(directory, { recursive: true, force: true });
+    })();
+    return closing;
+  };
+
+  return {
+    url,
+    log,
+    service,
+    runner,
+    request,
+    async createConversation(token) {
+      const response = await request('POST', '/v1/conversations', { body: {}, ...(token ? { token } : {}) });
+      if (response.status !== 201) throw new Error(`create failed: ${JSON.stringify(response.body)}`);
+      return response.body.conversation.id;
+    },
+    accountHead: (account = DEFAULT_ACCOUNT) => log.head({ stream: 'account', accountId: account }),
+    conversationHead: (conversationId) => log.head({ stream: 'conversation', conversationId }),
+    settled: (conversationId, account = DEFAULT_ACCOUNT) =>
+      vi.waitFor(
+        async () => {
+          const { snapshot } = await service.snapshot(account, conversationId);
+          const users = snapshot.messages.filter((message) => message.role === 'user').length;
+          const answers = snapshot.messages.filter(
+            (message) => message.role === 'assistant' && message.status !== 'streaming',
+          ).length;
+          if (snapshot.activeTurn !== undefined || answers < users) throw new Error('a turn is still running');
+          return snapshot;
+        },
+        { timeout: 5000, interval: 5 },
+      ),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,213 @@
+import { type Offset, START_OFFSET } from '@once/protocol';
+import type { EventLog, StoredEvent, StreamKey } from '@once/server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  accountDraft,
+  deltaDraft,
+  deltaDrafts,
+  newAccountStream,
+  newConversationStream,
+  newMessageId,
+} from './event-drafts.ts';
+import { describeEventLogConcurrency } from './event-log-concurrency-cases.ts';
+
+/** What a test of the suite gets from the implementation under test. */
+export interface EventLogFixture {
+  /** A log over fresh, empty storage. */
+  readonly log: EventLog;
+  /** Opens the same storage again (after `log` was closed), as a restarted daemon would. */
+  reopen(): Promise<EventLog>;
+  /** Closes every log the fixture opened and deletes the storage. */
+  cleanup(): Promise<void>;
+}
+
+/** Creates a fixture; called once per test. */
+export type CreateEventLogFixture = () => Promise<EventLogFixture>;
+
+/** Reads a whole stream, page by page, the way a catching-up client does. */
+export async function readAll(log: EventLog, stream: StreamKey, pageSize = 100): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for (;;) {
+    const page = await log.read(stream, (events.at(-1)?.offset ?? START_OFFSET) as Offset, pageSize);
+    events.push(...page);
+    if (page.length < pageSize) return events;
+  }
+}
+
+/** Offsets 1…n. */
+export function range(count: number): number[] {
+  return Array.from({ length: count }, (_, index) => index + 1);
+}
+
+const offsetsOf = (events: readonly StoredEvent[]) => events.map((event) => event.offset);
+
+/**
+ * The behaviour every {@link EventLog} must have, as a Vitest suite. An implementation's
+ * test file calls it with a factory over real storage.
+ */
+export function describeEventLogConformance(name: string, createLog: CreateEventLogFixture): void {
+  describe(`EventLog conformance: ${name}`, () => {
+    let fixture: EventLogFixture;
+    let log: EventLog;
+    beforeEach(async () => {
+      fixture = await createLog();
+      log = fixture.log;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    describe('offsets', () => {
+      it('numbers each stream 1, 2, 3, … without gaps, independently of other streams', async () => {
+        const first = newConversationStream();
+        const second = newConversationStream();
+        const account = newAccountStream();
+        const one = newMessageId();
+        const two = newMessageId();
+        expect(offsetsOf(await log.append(first, deltaDrafts(first, one, 1, 3)))).toEqual([1, 2, 3]);
+        expect(offsetsOf(await log.append(second, deltaDrafts(second, two, 1, 2)))).toEqual([1, 2]);
+        expect(offsetsOf(await log.append(account, [accountDraft()]))).toEqual([1]);
+        expect(offsetsOf(await log.append(first, deltaDrafts(first, one, 4, 2)))).toEqual([4, 5]);
+        expect(offsetsOf(await readAll(log, first))).toEqual(range(5));
+        expect(offsetsOf(await readAll(log, second))).toEqual(range(2));
+        expect(offsetsOf(await readAll(log, account))).toEqual(range(1));
+      });
+
+      it('returns and reads back each event exactly as appended, plus its offset', async () => {
+        const stream = newConversationStream();
+        const drafts = deltaDrafts(stream, newMessageId(), 1, 3);
+        const appended = await log.append(stream, drafts);
+        expect(appended).toEqual(drafts.map((draft, index) => ({ offset: index + 1, ...draft })));
+        const read = await readAll(log, stream);
+        expect(read).toEqual(appended);
+        expect(JSON.stringify(await readAll(log, stream))).toBe(JSON.stringify(read));
+        expect(Object.keys(read[0] ?? {})[0]).toBe('offset');
+      });
+
+      it('reports the head: 0 for an unknown stream, then the last offset', async () => {
+        const stream = newConversationStream();
+        expect(await log.head(stream)).toBe(0);
+        expect(await log.read(stream, START_OFFSET, 10)).toEqual([]);
+        await log.append(stream, deltaDrafts(stream, newMessageId(), 1, 4));
+        expect(await log.head(stream)).toBe(4);
+        expect(await log.head(newConversationStream())).toBe(0);
+      });
+    });
+
+    describe('reads', () => {
+      it('returns the events after an offset, in order, at most `limit` of them', async () => {
+        const stream = newConversationStream();
+        await log.append(stream, deltaDrafts(stream, newMessageId(), 1, 10));
+        expect(offsetsOf(await log.read(stream, 3 as Offset, 4))).toEqual([4, 5, 6, 7]);
+        expect(offsetsOf(await log.read(stream, 8 as Offset, 100))).toEqual([9, 10]);
+        expect(offsetsOf(await log.read(stream, START_OFFSET, 1))).toEqual([1]);
+        expect(await log.read(stream, 10 as Offset, 5)).toEqual([]);
+        expect(await log.read(stream, 50 as Offset, 5)).toEqual([]);
+      });
+
+      it('reads only the stream asked for', async () => {
+        const first = newConversationStream();
+        const second = newConversationStream();
+        await log.append(first, deltaDrafts(first, newMessageId(), 1, 2));
+        await log.append(second, deltaDrafts(second, newMessageId(), 1, 2));
+        const read = await readAll(log, first);
+        expect(read.map((event) => event.conversationId)).toEqual([first.conversationId, first.conversationId]);
+      });
+    });
+
+    describe('idempotent appends', () => {
+      it('stores the same batch once when it is appended twice', async () => {
+        const stream = newConversationStream();
+        const drafts = deltaDrafts(stream, newMessageId(), 1, 4);
+        const first = await log.append(stream, drafts);
+        const second = await log.append(stream, drafts);
+        expect(second).toEqual(first);
+        expect(await log.head(stream)).toBe(4);
+        expect(await readAll(log, stream)).toEqual(first);
+      });
+
+      it('stores only the new part of an overlapping batch', async () => {
+        const stream = newConversationStream();
+        const message = newMessageId();
+        await log.append(stream, deltaDrafts(stream, message, 1, 5));
+        const overlapping = await log.append(stream, deltaDrafts(stream, message, 3, 6));
+        expect(offsetsOf(overlapping)).toEqual([3, 4, 5, 6, 7, 8]);
+        expect((await readAll(log, stream)).map((event) => event.seq)).toEqual(range(8));
+      });
+
+      it('stores a duplicate inside one batch once and returns the first for both', async () => {
+        const stream = newConversationStream();
+        const message = newMessageId();
+        const drafts = [1, 2, 2, 3, 1].map((seq) => deltaDraft(stream, message, seq));
+        const appended = await log.append(stream, drafts);
+        expect(offsetsOf(appended)).toEqual([1, 2, 2, 3, 1]);
+        expect(appended[2]).toEqual(appended[1]);
+        expect(await log.head(stream)).toBe(3);
+      });
+
+      it('keeps the first stored version when a retry carries different content', async () => {
+        const stream = newConversationStream();
+        const message = newMessageId();
+        const [original] = await log.append(stream, [deltaDraft(stream, message, 1, 'first')]);
+        const [retried] = await log.append(stream, [deltaDraft(stream, message, 1, 'second')]);
+        expect(retried).toEqual(original);
+        expect((await readAll(log, stream)).map((event) => event.data)).toEqual([{ text: 'first' }]);
+      });
+
+      it('stores events without an identity every time they are appended', async () => {
+        const stream = newAccountStream();
+        const draft = accountDraft();
+        await log.append(stream, [draft]);
+        await log.append(stream, [draft, draft]);
+        expect(offsetsOf(await readAll(log, stream))).toEqual([1, 2, 3]);
+      });
+    });
+
+    describe('bad input', () => {
+      it('rejects a draft of another conversation and stores nothing of that append', async () => {
+        const stream = newConversationStream();
+        const other = newConversationStream();
+        const message = newMessageId();
+        const append = log.append(stream, [deltaDraft(stream, message, 1), deltaDraft(other, message, 2)]);
+        await expect(append).rejects.toMatchObject({ code: 'invalid_event' });
+        expect(await log.head(stream)).toBe(0);
+      });
+    });
+
+    describe('close and reopen', () => {
+      it('commits appends still pending when close is called', async () => {
+        const stream = newConversationStream();
+        const message = newMessageId();
+        const pending = [1, 2, 3].map((seq) => log.append(stream, [deltaDraft(stream, message, seq)]));
+        await log.close();
+        expect((await Promise.all(pending)).flat().map((event) => event.offset)).toEqual([1, 2, 3]);
+        await expect(log.append(stream, [deltaDraft(stream, message, 4)])).rejects.toMatchObject({
+          code: 'unavailable',
+        });
+        const reopened = await fixture.reopen();
+        expect(offsetsOf(await readAll(reopened, stream))).toEqual([1, 2, 3]);
+      });
+
+      it('keeps every event across a reopen and continues the offsets', async () => {
+        const stream = newConversationStream();
+        const account = newAccountStream();
+        const message = newMessageId();
+        const before = await log.append(stream, deltaDrafts(stream, message, 1, 3));
+        await log.append(account, [accountDraft()]);
+        await log.close();
+        const reopened = await fixture.reopen();
+        expect(await reopened.head(stream)).toBe(3);
+        expect(await readAll(reopened, stream)).toEqual(before);
+        // The identities survive too: a retry after a restart stores nothing new.
+        expect(await reopened.append(stream, deltaDrafts(stream, message, 2, 3))).toEqual([
+          before[1],
+          before[2],
+          { offset: 4, ...deltaDraft(stream, message, 4) },
+        ]);
+        expect(offsetsOf(await reopened.append(account, [accountDraft()]))).toEqual([2]);
+      });
+    });
+
+    describeEventLogConcurrency(() => log);
+  });
+}
