@@ -1,7 +1,11 @@
 import type { Conversation, ConversationId, IncomingEvent, Offset } from '@once/protocol';
 import { describe, expect, it } from 'vitest';
 import { idsFor } from '../test/conversation-script.ts';
-import { createConversationListState, reduceConversationList } from './conversation-list.ts';
+import {
+  type ConversationListState,
+  createConversationListState,
+  reduceConversationList,
+} from './conversation-list.ts';
 
 const newId = idsFor(3);
 const conversation = (title: string, updatedAt: string): Conversation => ({
@@ -26,10 +30,12 @@ describe('reduceConversationList', () => {
       }),
       event(4, 'conversation_deleted', { conversationId: newer.id }),
     ];
-    const states = events.reduce(
-      (list, next) => [...list, reduceConversationList(list.at(-1) ?? createConversationListState(), next)],
-      [] as ReturnType<typeof createConversationListState>[],
-    );
+    const states: ConversationListState[] = [];
+    let state = createConversationListState();
+    for (const next of events) {
+      state = reduceConversationList(state, next);
+      states.push(state);
+    }
     expect(states[1]?.conversations.map((entry) => entry.title)).toEqual(['Newer', 'Older']);
     expect(states[2]?.conversations.map((entry) => entry.title)).toEqual(['Renamed', 'Newer']);
     expect(states[3]?.conversations.map((entry) => entry.title)).toEqual(['Renamed']);

@@ -1,7 +1,7 @@
 import type { ClientMessageId, MessageSnapshot } from '@once/protocol';
 import { describe, expect, it } from 'vitest';
 import { eventBuilder } from '../test/event-builder.ts';
-import { createConversationState } from './conversation-state.ts';
+import { type ConversationState, createConversationState } from './conversation-state.ts';
 import { addPendingMessage } from './pending-messages.ts';
 import { reduce, reduceAll } from './reduce.ts';
 import { selectMessages } from './select-messages.ts';
@@ -185,17 +185,20 @@ describe('reduce: turns, activity and approvals', () => {
     const b = eventBuilder();
     const turnId = b.newTurnId();
     const userMessageId = b.newMessageId();
-    const states = [
+    const events = [
       b.other('turn_start', { turnId, userMessageId }),
       b.other('activity', { phase: 'awaiting_approval', text: 'Waiting for you' }),
       b.other('approval_request', { toolUseId: 'call-1', toolName: 'shell', input: { command: 'ls' } }),
       b.other('approval_request', { toolUseId: 'call-2', toolName: 'shell', input: { command: 'pwd' } }),
       b.other('approval_resolved', { toolUseId: 'call-1', decision: 'allow' }),
       b.other('turn_end', { turnId, reason: 'complete' }),
-    ].reduce(
-      (list, event) => [...list, reduce(list.at(-1) ?? createConversationState(b.conversationId), event)],
-      [] as ReturnType<typeof start>[],
-    );
+    ];
+    const states: ConversationState[] = [];
+    let state = createConversationState(b.conversationId);
+    for (const event of events) {
+      state = reduce(state, event);
+      states.push(state);
+    }
     expect(states[0]?.activeTurn).toEqual({ turnId, userMessageId });
     expect(states[1]?.activity).toEqual({ phase: 'awaiting_approval', text: 'Waiting for you' });
     expect(states[3]?.pendingApprovals.map((approval) => approval.toolUseId)).toEqual(['call-1', 'call-2']);

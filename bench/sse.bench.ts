@@ -1,0 +1,231 @@
+// SSE through the real daemon (a child process) against a bare node:http SSE server
+// measured in the same run: live fan-out to 1,000 and 5,000 subscribers, memory per idle
+// connection, and catch-up replay of 1M stored events to one reconnecting client.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConversationId, type MessageId, type MessageSnapshot, newId, type TurnId } from '@once/protocol';
+import { type EventDraft, openSqliteEventLog } from '@once/server';
+import type { Bench, BenchRow } from './bench-report.ts';
+import { residentBytes, startBareServer, startDaemon, stop } from './support/child-process.ts';
+import { connectClients, percentile } from './support/sse-clients.ts';
+
+const FAN_OUT = [1_000, 5_000];
+const TOKENS = 1_000;
+const IDLE_CONNECTIONS = 2_000;
+const STORED_MESSAGES = 1_000;
+const DELTAS_PER_MESSAGE = 997;
+
+const json = async (response: Response) => {
+  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+};
+
+async function onceFanOut(subscribers: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
+  const { url, child } = await startDaemon(dataDir, ['--demo-delay-ms', '0', '--demo-tokens', String(TOKENS)]);
+  try {
+    const { conversation } = (await json(await fetch(`${url}/v1/conversations`, { method: 'POST' }))) as {
+      conversation: { id: string };
+    };
+    const group = await connectClients(`${url}/v1/conversations/${conversation.id}/events`, subscribers, 10);
+    while (group.clients.some((client) => !client.ready)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    await json(
+      await fetch(`${url}/v1/conversations/${conversation.id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'Tell me about streaming.' }),
+      }),
+    );
+    let head = 0;
+    for (;;) {
+      const snapshot = (await json(await fetch(`${url}/v1/conversations/${conversation.id}`))) as {
+        offset: number;
+        activeTurn?: unknown;
+        messages: { status: string }[];
+      };
+      if (
+        snapshot.activeTurn === undefined &&
+        snapshot.messages.length === 2 &&
+        snapshot.messages[1]?.status !== 'streaming'
+      ) {
+        head = snapshot.offset;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await group.waitForCount(head);
+    const seconds = (performance.now() - started) / 1000;
+    group.close();
+    return { rate: (subscribers * head) / seconds, events: head, latencies: group.latencies };
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function bareFanOut(subscribers: number, events: number) {
+  const { url, child } = await startBareServer();
+  try {
+    const group = await connectClients(`${url}/events`, subscribers, 10);
+    const started = performance.now();
+    await fetch(`${url}/emit?count=${events}`, { method: 'POST' });
+    await group.waitForCount(events);
+    const seconds = (performance.now() - started) / 1000;
+    group.close();
+    return { rate: (subscribers * events) / seconds, latencies: group.latencies };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function idleMemory(
+  start: () => Promise<{ url: string; pid: number; path: string; close: () => Promise<void> }>,
+) {
+  const server = await start();
+  try {
+    const before = residentBytes(server.pid);
+    const group = await connectClients(`${server.url}${server.path}`, IDLE_CONNECTIONS, 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = residentBytes(server.pid);
+    group.close();
+    return (after - before) / IDLE_CONNECTIONS;
+  } finally {
+    await server.close();
+  }
+}
+
+/** Writes 1M events of one conversation straight into a data dir, as the daemon would have. */
+async function prepareStoredConversation(dataDir: string): Promise<{ conversationId: string; events: number }> {
+  const log = openSqliteEventLog({ path: join(dataDir, 'once.db') });
+  const conversationId = newId() as ConversationId;
+  const ts = new Date().toISOString();
+  await log.append({ stream: 'account', accountId: 'default' }, [
+    {
+      stream: 'account',
+      type: 'conversation_created',
+      ts,
+      data: { conversation: { id: conversationId, title: 'Stored', createdAt: ts, updatedAt: ts } },
+    },
+  ]);
+  let events = 0;
+  for (let m = 0; m < STORED_MESSAGES; m += 1) {
+    const messageId = newId() as MessageId;
+    const turnId = newId() as TurnId;
+    const base = { stream: 'conversation' as const, conversationId, messageId, ts };
+    const drafts: EventDraft[] = [
+      { ...base, type: 'message_open', blockIndex: -1, seq: 1, data: { role: 'assistant', turnId } },
+      { ...base, type: 'block_open', blockIndex: 0, seq: 1, data: { blockType: 'text' } },
+    ];
+    for (let d = 0; d < DELTAS_PER_MESSAGE; d += 1) {
+      drafts.push({ ...base, type: 'block_delta', blockIndex: 0, seq: d + 2, data: { text: 'tok ' } });
+    }
+    drafts.push({ ...base, type: 'block_close', blockIndex: 0, seq: DELTAS_PER_MESSAGE + 2, data: {} });
+    const message: MessageSnapshot = {
+      id: messageId,
+      conversationId,
+      role: 'assistant',
+      status: 'complete',
+      turnId,
+      createdAt: ts,
+      blocks: [{ index: 0, type: 'text', status: 'closed', text: 'tok '.repeat(DELTAS_PER_MESSAGE) }],
+      watermarks: { '-1': 1, '0': DELTAS_PER_MESSAGE + 2 },
+    };
+    drafts.push({ ...base, type: 'message_complete', blockIndex: -1, seq: 2, data: { status: 'complete', message } });
+    await log.append({ stream: 'conversation', conversationId }, drafts);
+    events += drafts.length;
+  }
+  await log.close();
+  return { conversationId, events };
+}
+
+async function replayRate(url: string, expected: number): Promise<number> {
+  const group = await connectClients(url, 1, 0);
+  const started = performance.now();
+  await group.waitForCount(expected);
+  const seconds = (performance.now() - started) / 1000;
+  group.close();
+  return expected / seconds;
+}
+
+const bench: Bench = async () => {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  for (const subscribers of FAN_OUT) {
+    const once = await onceFanOut(subscribers);
+    const bare = await bareFanOut(subscribers, once.events);
+    const limit = { what: 'bare node:http, 1 event a write', value: bare.rate };
+    rows.push({
+      what: `live fan-out, ${subscribers.toLocaleString('en-US')} subscribers, ${once.events} events`,
+      value: once.rate,
+      unit: 'deliveries/s',
+      limit,
+      goal: '≥ 0.7 of bare',
+    });
+    notes.push(
+      `${subscribers.toLocaleString('en-US')} subscribers: latency from the event's timestamp to arrival at a sampled client, Once p50 ${percentile(once.latencies, 0.5)} ms / p99 ${percentile(once.latencies, 0.99)} ms; bare p50 ${percentile(bare.latencies, 0.5)} ms / p99 ${percentile(bare.latencies, 0.99)} ms. Once's timestamp is taken before the commit, so its latency includes the durable commit.`,
+    );
+  }
+
+  const onceIdle = await idleMemory(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
+    const { url, child } = await startDaemon(dataDir);
+    const { conversation } = (await json(await fetch(`${url}/v1/conversations`, { method: 'POST' }))) as {
+      conversation: { id: string };
+    };
+    return {
+      url,
+      pid: child.pid ?? 0,
+      path: `/v1/conversations/${conversation.id}/events`,
+      close: async () => {
+        await stop(child);
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  });
+  const bareIdle = await idleMemory(async () => {
+    const { url, child } = await startBareServer();
+    return { url, pid: child.pid ?? 0, path: '/events', close: () => stop(child) };
+  });
+  rows.push({
+    what: `memory per idle SSE connection (${IDLE_CONNECTIONS.toLocaleString('en-US')} open)`,
+    value: onceIdle / 1024,
+    unit: 'KiB',
+    limit: { what: 'bare node:http', value: bareIdle / 1024 },
+    goal: '≤ 16 KB',
+  });
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
+  try {
+    const stored = await prepareStoredConversation(dataDir);
+    const { url, child } = await startDaemon(dataDir);
+    const onceReplay = await replayRate(
+      `${url}/v1/conversations/${stored.conversationId}/events?after=0`,
+      stored.events,
+    );
+    await stop(child);
+    const bare = await startBareServer();
+    const bareReplay = await replayRate(`${bare.url}/replay?count=${stored.events}`, stored.events);
+    await stop(bare.child);
+    rows.push({
+      what: `catch-up replay of ${stored.events.toLocaleString('en-US')} stored events to one client`,
+      value: onceReplay,
+      unit: 'events/s',
+      limit: { what: 'bare node:http writing prebuilt frames', value: bareReplay },
+      goal: '≥ 300,000 events/s',
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  return {
+    title: 'SSE delivery (daemon over real sockets)',
+    method:
+      'The daemon runs as a child process (`--demo-delay-ms 0`), clients in the benchmark process over real HTTP connections; the bare node:http SSE server runs as another child process in the same run. Fan-out: every subscriber receives every event of one demo turn; deliveries/s = subscribers × events ÷ time from the send to the last delivery. Client and servers share the 2 cores.',
+    rows,
+    notes,
+  };
+};
+
+export default bench;
