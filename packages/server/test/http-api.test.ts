@@ -189,7 +189,7 @@ describe('HTTP API over a real socket: messages and turns', () => {
       const snapshot = await api.request('GET', `/v1/conversations/${id}`);
       const assistant = snapshot.body.messages.find((message: { role: string }) => message.role === 'assistant');
       if (assistant === undefined || textOf(assistant) === '') throw new Error('not streaming yet');
-    });
+    }, 5000);
 
     const cancelled = await api.request('POST', `/v1/conversations/${id}/cancel`);
     expect(cancelled.status).toBe(200);

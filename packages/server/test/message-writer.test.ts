@@ -119,7 +119,7 @@ describe('MessageWriter', () => {
     expect(log.events()).toHaveLength(written);
   });
 
-  it('refuses a delta for a block that is not open at once, also when deltas are coalesced', async () => {
+  it('refuses a delta or close for a block that is not open at once, also when deltas are coalesced', async () => {
     vi.useFakeTimers();
     for (const coalesceMs of [0, 50]) {
       const log = recordAppends(conversationId);
@@ -128,6 +128,7 @@ describe('MessageWriter', () => {
       writer.closeBlock(text);
       expect(() => writer.appendDelta(text, { text: 'too late' }), `coalesceMs ${coalesceMs}`).toThrow(/block 0/);
       expect(() => writer.appendDelta(7, { text: 'nowhere' }), `coalesceMs ${coalesceMs}`).toThrow(/block 7/);
+      expect(() => writer.closeBlock(text), `coalesceMs ${coalesceMs}`).toThrow(/block 0/);
       await vi.advanceTimersByTimeAsync(100);
       const message = await writer.complete('complete');
       expect(message.blocks).toEqual([{ index: 0, type: 'text', status: 'closed', text: '' }]);

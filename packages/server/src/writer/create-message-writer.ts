@@ -168,6 +168,13 @@ function writerFor(
     if (completed) throw new OnceError('conflict', `Message ${messageId} is already complete.`);
   };
 
+  /** A block takes deltas and its close only while open; checked now, not when a coalesced delta is emitted. */
+  const ensureOpen = (blockIndex: number) => {
+    if (current().blocks[blockIndex]?.status !== 'open') {
+      throw new OnceError('invalid_event', `Message ${messageId} has no open block ${blockIndex}.`);
+    }
+  };
+
   const coalescer = createDeltaCoalescer(options.coalesceMs ?? 0, (blockIndex, data) => {
     write([{ ...scoped(blockIndex), type: 'block_delta', data }]);
   });
@@ -193,10 +200,12 @@ function writerFor(
     },
     appendDelta(blockIndex, data) {
       ensureWritable();
+      ensureOpen(blockIndex);
       coalescer.add(blockIndex, data);
     },
     closeBlock(blockIndex, data = {}) {
       ensureWritable();
+      ensureOpen(blockIndex);
       coalescer.flush();
       write([{ ...scoped(blockIndex), type: 'block_close', data }]);
     },
