@@ -54,13 +54,19 @@ export interface TurnOutcome {
 export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   const { conversationId, turnId, signal } = options;
   const now = options.now ?? (() => new Date());
-  const emit = (event: Pick<TurnEvent, 'type' | 'data'>) =>
-    options.append([
+  // Turn events are written without waiting, in order; every write is awaited before the
+  // turn returns, so a failed write surfaces as the turn's error instead of going unseen.
+  const written: Promise<unknown>[] = [];
+  const emit = (event: Pick<TurnEvent, 'type' | 'data'>) => {
+    const write = options.append([
       { stream: 'conversation', conversationId, ts: now().toISOString(), ...event } as ConversationEventDraft,
     ]);
+    write.catch(() => undefined);
+    written.push(write);
+  };
 
-  void emit({ type: 'turn_start', data: { turnId, userMessageId: options.userMessageId } });
-  void emit({ type: 'activity', data: { phase: 'thinking' } });
+  emit({ type: 'turn_start', data: { turnId, userMessageId: options.userMessageId } });
+  emit({ type: 'activity', data: { phase: 'thinking' } });
   const writer = createMessageWriter(
     { conversationId, role: 'assistant', turnId },
     { ...options.writer, append: options.append },
@@ -73,13 +79,13 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
 
   try {
     for (let step = 0; step < (options.maxSteps ?? 8); step += 1) {
-      const result = await callModel(options, writer, (phase) => void emit({ type: 'activity', data: { phase } }));
+      const result = await callModel(options, writer, (phase) => emit({ type: 'activity', data: { phase } }));
       stopReason = result.stopReason;
       usage.inputTokens += result.usage.inputTokens;
       usage.outputTokens += result.usage.outputTokens;
-      void emit({ type: 'usage', data: result.usage });
+      emit({ type: 'usage', data: result.usage });
       if (stopReason !== 'tool_use') break;
-      void emit({ type: 'activity', data: { phase: 'tool_running' } });
+      emit({ type: 'activity', data: { phase: 'tool_running' } });
       await runToolCalls(options, writer, result.toolUseBlocks);
       if (options.shouldHandOff?.()) {
         reason = 'handoff';
@@ -101,13 +107,15 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
     }
   }
 
+  // A stop reason says how the model stopped; a cancelled or failed turn has none.
   const message = await writer.complete(status, {
-    ...(stopReason === undefined ? {} : { stopReason }),
+    ...(status === 'complete' && stopReason !== undefined ? { stopReason } : {}),
     usage,
     ...(error === undefined ? {} : { error }),
   });
-  void emit({ type: 'activity', data: { phase: 'idle' } });
-  await emit({ type: 'turn_end', data: { turnId, reason } });
+  emit({ type: 'activity', data: { phase: 'idle' } });
+  emit({ type: 'turn_end', data: { turnId, reason } });
+  await Promise.all(written);
   return { reason, message };
 }
 

@@ -47,6 +47,8 @@ export interface ConversationServiceOptions {
 export interface ConversationService {
   readonly accounts: AccountDirectory;
   create(accountId: string, title?: string): Promise<Conversation>;
+  /** Deletes the conversation; a running turn is cancelled and queued ones dropped. */
+  delete(accountId: string, conversationId: string): Promise<void>;
   /** The conversation and its snapshot, consistent at exactly `snapshot.offset`. */
   snapshot(
     accountId: string,
@@ -97,6 +99,12 @@ export function createConversationService(options: ConversationServiceOptions): 
   return {
     accounts,
     create: (accountId, title) => accounts.create(accountId, title ?? ''),
+    async delete(accountId, conversationId) {
+      const { id } = await owned(accountId, conversationId);
+      turns.discard(id);
+      await accounts.delete(accountId, id);
+      states.forget(id);
+    },
     async snapshot(accountId, conversationId) {
       const { conversation, id } = await owned(accountId, conversationId);
       return { conversation, snapshot: snapshot(await states.current(id)) };

@@ -43,6 +43,8 @@ export interface TurnScheduler {
   enqueue(conversationId: ConversationId, turn: QueuedTurn): void;
   /** Aborts the running turn, if any. @returns the cancelled turn's id. */
   cancel(conversationId: ConversationId): TurnId | undefined;
+  /** Drops the queued turns and cancels the running one (the conversation is going away). */
+  discard(conversationId: ConversationId): void;
   /** Turns queued or running for the conversation. */
   pending(conversationId: ConversationId): number;
   /** Stops every running turn, drops the queues, and waits for the runners to finish. */
@@ -118,6 +120,13 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       if (running === undefined || running.controller.signal.aborted) return undefined;
       running.controller.abort(CANCELLED);
       return running.turn.turnId;
+    },
+    discard(conversationId) {
+      const lane = lanes.get(conversationId);
+      if (lane === undefined) return;
+      lane.queue.length = 0;
+      if (lane.running !== undefined && !lane.running.controller.signal.aborted)
+        lane.running.controller.abort(CANCELLED);
     },
     pending(conversationId) {
       const lane = lanes.get(conversationId);

@@ -7,7 +7,12 @@ const idParams = z.object({ id: z.string().min(1).max(100) });
 const createBody = z.strictObject({ title: z.string().max(200, 'title must be at most 200 characters').optional() });
 const renameBody = z.strictObject({ title: z.string().max(200, 'title must be at most 200 characters') });
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(200, 'limit must be at most 200')
+    .default(50),
   cursor: z.string().max(200).optional(),
 });
 
@@ -52,7 +57,7 @@ export function registerConversationRoutes({ app, service, accountOf }: RouteCon
 
   app.delete('/v1/conversations/:id', async (request, reply) => {
     const { id } = parseInput(idParams, request.params, 'path');
-    await service.accounts.delete(accountOf(request), id);
+    await service.delete(accountOf(request), id);
     return reply.status(204).send();
   });
 }

@@ -6,7 +6,10 @@ import type { RouteContext } from './route-context.ts';
 const idParams = z.object({ id: z.string().min(1).max(100) });
 const approvalParams = z.object({ id: z.string().min(1).max(100), toolUseId: z.string().min(1).max(200) });
 const sendBody = z.strictObject({
-  content: z.string().min(1, 'content must not be empty').max(100_000, 'content must be at most 100,000 characters'),
+  content: z
+    .string({ error: (issue) => (issue.input === undefined ? 'content is required' : 'content must be a string') })
+    .min(1, 'content must not be empty')
+    .max(100_000, 'content must be at most 100,000 characters'),
   clientMessageId: clientMessageIdSchema.optional(),
 });
 const decisionBody = z.strictObject({ decision: approvalDecisionSchema });
