@@ -15,6 +15,9 @@ import {
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
 
+/** How long a clean stop lets open event streams send what they have not sent yet. */
+const FINISH_STREAMS_MS = 2000;
+
 /** A running daemon. */
 export interface RunningDaemon {
   readonly url: string;
@@ -97,6 +100,8 @@ export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
       stopping ??= (async () => {
         ready = false;
         await service.shutdown();
+        // Live streams send the end of the turns just interrupted before they close.
+        await connections.finishAll(FINISH_STREAMS_MS);
         await app.close();
         feed.close();
         await log.close();

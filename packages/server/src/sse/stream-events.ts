@@ -30,7 +30,9 @@ export interface StreamEventsOptions {
  * It pulls from the feed only when the socket has room, so a slow consumer costs one
  * batch of memory, never a growing queue; when it drains, it continues from its own
  * cursor, reading the log if memory no longer holds those events. A cursor beyond the
- * head gets `reset` and the connection closes.
+ * head gets `reset` and the connection closes. When the daemon stops cleanly
+ * (`connections.finishAll`), the stream first sends every event committed so far, so a
+ * connected client sees the end of the turns the stop interrupted.
  */
 export async function streamEvents(response: ServerResponse, options: StreamEventsOptions): Promise<void> {
   const { feed, stream, connections } = options;
@@ -51,8 +53,17 @@ export async function streamEvents(response: ServerResponse, options: StreamEven
     release();
     return;
   }
-  connections.add(response);
   let cursor: number = options.cursor === 'tail' ? head : options.cursor;
+  // A clean stop sends what is committed up to `finishAt`, then ends the stream.
+  const finishing = new AbortController();
+  let finishAt = Number.POSITIVE_INFINITY;
+  const ended = new Promise<void>((resolve) => response.once('close', resolve));
+  connections.add(response, async () => {
+    finishAt = await feed.head(stream);
+    finishing.abort();
+    await ended;
+  });
+  const stopWaiting = AbortSignal.any([closed.signal, finishing.signal]);
   const heartbeat = setInterval(() => {
     if (!response.writableNeedDrain) response.write(HEARTBEAT_FRAME);
   }, options.heartbeatMs ?? 15_000);
@@ -61,7 +72,7 @@ export async function streamEvents(response: ServerResponse, options: StreamEven
   try {
     response.write(retryFrame(1000));
     let ready = false;
-    while (!closed.signal.aborted) {
+    while (!closed.signal.aborted && cursor < finishAt) {
       const entries = await feed.read(stream, cursor as Offset, batchSize);
       if (closed.signal.aborted) break;
       if (entries.length > 0) {
@@ -72,11 +83,12 @@ export async function streamEvents(response: ServerResponse, options: StreamEven
         if (!response.write(chunk)) await drained(response, closed.signal);
         continue;
       }
+      if (finishing.signal.aborted) break;
       if (!ready) {
         ready = true;
         response.write(readyFrame(cursor));
       }
-      await feed.waitForCommit(stream, cursor as Offset, closed.signal);
+      await feed.waitForCommit(stream, cursor as Offset, stopWaiting);
     }
   } finally {
     clearInterval(heartbeat);

@@ -1,0 +1,42 @@
+import type { ConversationId, ConversationSnapshot } from '@once/protocol';
+
+/** What `GET /v1/conversations/:id` returns: the snapshot and the conversation's metadata. */
+export type SnapshotResponse = ConversationSnapshot & { readonly conversation: { readonly id: string } };
+
+/** `POST /v1/conversations`; returns the new conversation's id. */
+export async function createConversation(baseUrl: string): Promise<ConversationId> {
+  const body = (await request(baseUrl, 'POST', '/v1/conversations', {})) as { conversation: { id: ConversationId } };
+  return body.conversation.id;
+}
+
+/** `POST /v1/conversations/:id/messages`; the daemon answers it with a demo turn. */
+export async function sendMessage(
+  baseUrl: string,
+  conversationId: string,
+  content: string,
+): Promise<{ userMessageId: string; turnId: string }> {
+  return (await request(baseUrl, 'POST', `/v1/conversations/${conversationId}/messages`, { content })) as {
+    userMessageId: string;
+    turnId: string;
+  };
+}
+
+/** `GET /v1/conversations/:id`: the server's snapshot. */
+export async function getSnapshot(baseUrl: string, conversationId: string): Promise<SnapshotResponse> {
+  return (await request(baseUrl, 'GET', `/v1/conversations/${conversationId}`)) as SnapshotResponse;
+}
+
+/** The conversation's live events URL. */
+export function eventsUrl(baseUrl: string, conversationId: string): string {
+  return `${baseUrl}/v1/conversations/${conversationId}/events`;
+}
+
+async function request(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}

@@ -1,0 +1,83 @@
+import { EVENT_TYPES, type IncomingEvent, parseIncomingEvent } from '@once/protocol';
+import { EventSource } from 'eventsource';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
+import { freePort, startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
+import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+
+const SLOW_DEMO = ['--demo-delay-ms', '5', '--demo-tokens', '300'];
+
+afterEach(stopLeftoverDaemons);
+
+describe('a plain EventSource', () => {
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'reconnects by itself when the daemon comes back after %s, and ends with the server’s transcript',
+    async (signal) => {
+      await using daemon = await startDaemon({ port: await freePort(), flags: SLOW_DEMO });
+      const conversationId = await createConversation(daemon.url);
+      await sendMessage(daemon.url, conversationId, 'Tell me about exactly-once delivery.');
+
+      const source = new EventSource(eventsUrl(daemon.url, conversationId));
+      using _ = { [Symbol.dispose]: () => source.close() };
+      const received: IncomingEvent[] = [];
+      const errors: string[] = [];
+      let onChange = () => {};
+      const until = (condition: () => boolean) =>
+        new Promise<void>((resolve) => {
+          onChange = () => {
+            if (condition()) resolve();
+          };
+          onChange();
+        });
+      // EventSource dispatches each `event:` type to its own listeners: listen to all of them.
+      for (const type of EVENT_TYPES) {
+        source.addEventListener(type, (message) => {
+          received.push(parseIncomingEvent(JSON.parse(message.data)));
+          onChange();
+        });
+      }
+      // `ready` (no id) ends each connection's replay: one per connection.
+      let readies = 0;
+      source.addEventListener('ready', () => {
+        readies += 1;
+        onChange();
+      });
+      source.addEventListener('error', () => {
+        errors.push(`readyState ${source.readyState}`);
+        onChange();
+      });
+
+      await until(() => received.length >= 40);
+      const exit = await daemon.kill(signal);
+      expect(exit).toEqual(signal === 'SIGTERM' ? { code: 0, signal: null } : { code: null, signal: 'SIGKILL' });
+      await until(() => errors.length > 0);
+      // Still trying: a network error is not the end of an EventSource.
+      expect(source.readyState).toBe(EventSource.CONNECTING);
+
+      await daemon.restart();
+      const settled = async () => {
+        const served = await getSnapshot(daemon.url, conversationId);
+        return served.activeTurn === undefined && served.offset === received.at(-1)?.offset ? served : undefined;
+      };
+      // The second connection has replayed what the first one missed (after SIGTERM: nothing).
+      await until(() => readies === 2 && received.some((event) => event.type === 'turn_end'));
+      let served = await settled();
+      while (served === undefined) {
+        const seen = received.length;
+        await until(() => received.length > seen);
+        served = await settled();
+      }
+
+      expect(offsetsOf(received)).toEqual(oneTo(served.offset));
+      const { conversation: _conversation, ...snapshot } = served;
+      expect(foldEvents(conversationId, received)).toEqual(snapshot);
+      expect(served.messages.map((message) => [message.role, message.status])).toEqual([
+        ['user', 'complete'],
+        ['assistant', 'interrupted'],
+      ]);
+      expect(source.readyState).toBe(EventSource.OPEN);
+      expect(readies).toBe(2);
+    },
+    30_000,
+  );
+});
