@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createClockTool, createDemoProvider, runTurn } from '@once/agent';
+import { builtInTools, createDemoProvider, runTurn } from '@once/agent';
 import { OnceError } from '@once/protocol';
 import {
   createConversationService,
@@ -59,7 +59,7 @@ export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
   );
   const feed = createEventFeed(log);
   const provider = createDemoProvider({ delayMs: config.demoDelayMs, tokens: config.demoTokens });
-  const tools = [createClockTool()];
+  const tools = builtInTools();
   const runner: TurnRunner = async (turn) => {
     await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
   };

@@ -1,23 +1,20 @@
 import type {
+  ApprovalDecision,
   ConversationEventDraft,
   ConversationId,
   FinalMessageStatus,
-  JsonValue,
+  MessageError,
   MessageId,
   MessageSnapshot,
   TurnEndReason,
   TurnEvent,
   TurnId,
-  Usage,
 } from '@once/protocol';
-import {
-  type AppendDrafts,
-  createMessageWriter,
-  type MessageWriter,
-  type MessageWriterOptions,
-  SHUTTING_DOWN,
-} from '@once/server';
+import { type AppendDrafts, createMessageWriter, type MessageWriterOptions, SHUTTING_DOWN } from '@once/server';
+import { callModel, DEFAULT_RETRY_POLICY, type RetryPolicy } from './call-model.ts';
 import type { ModelProvider, StopReason } from './model-provider.ts';
+import { ProviderError } from './provider-error.ts';
+import { runToolCalls } from './run-tool-calls.ts';
 import type { Tool } from './tools/tool.ts';
 
 /** Everything one turn needs. */
@@ -30,12 +27,16 @@ export interface RunTurnOptions {
   readonly provider: ModelProvider;
   readonly tools: readonly Tool[];
   readonly append: AppendDrafts;
-  /** Aborted to cancel the turn. */
+  /** Aborted to cancel the turn; a `shutting_down` reason ends it `interrupted` instead. */
   readonly signal: AbortSignal;
   /** Model calls allowed in one turn. Default 8. */
   readonly maxSteps?: number;
   /** Asked at each step boundary: true ends the turn with `handoff` so queued messages go next. */
   readonly shouldHandOff?: () => boolean;
+  /** Waits for the user's decision on a tool call that needs approval. Absent: such calls are denied. */
+  readonly awaitApproval?: (toolUseId: string) => Promise<ApprovalDecision>;
+  /** Retries of model calls that fail before any output. Default {@link DEFAULT_RETRY_POLICY}. */
+  readonly retry?: Partial<RetryPolicy>;
   readonly writer?: Omit<MessageWriterOptions, 'append'>;
   readonly now?: () => Date;
 }
@@ -50,6 +51,8 @@ export interface TurnOutcome {
  * Runs one assistant turn: model call → tool calls → tool results → next model call,
  * until the model stops, the step limit is hit, the turn is cancelled or handed off.
  * The whole turn is one assistant message; its blocks keep appending.
+ *
+ *   turn_start → [model call → tool calls]* → message_complete → turn_end
  */
 export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   const { conversationId, turnId, signal } = options;
@@ -64,6 +67,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
     write.catch(() => undefined);
     written.push(write);
   };
+  const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 
   emit({ type: 'turn_start', data: { turnId, userMessageId: options.userMessageId } });
   emit({ type: 'activity', data: { phase: 'thinking' } });
@@ -75,18 +79,31 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   let stopReason: StopReason | undefined;
   let reason: TurnEndReason = 'complete';
   let status: FinalMessageStatus = 'complete';
-  let error: { code: string; message: string } | undefined;
+  let error: MessageError | undefined;
 
   try {
     for (let step = 0; step < (options.maxSteps ?? 8); step += 1) {
-      const result = await callModel(options, writer, (phase) => emit({ type: 'activity', data: { phase } }));
+      const result = await callModel({
+        provider: options.provider,
+        request: { history: options.history, tools: options.tools, signal },
+        writer,
+        retry,
+        onPhase: (phase, text) => emit({ type: 'activity', data: text === undefined ? { phase } : { phase, text } }),
+      });
       stopReason = result.stopReason;
       usage.inputTokens += result.usage.inputTokens;
       usage.outputTokens += result.usage.outputTokens;
       emit({ type: 'usage', data: result.usage });
       if (stopReason !== 'tool_use') break;
       emit({ type: 'activity', data: { phase: 'tool_running' } });
-      await runToolCalls(options, writer, result.toolUseBlocks);
+      await runToolCalls({
+        writer,
+        tools: options.tools,
+        signal,
+        blocks: result.toolUseBlocks,
+        emit,
+        ...(options.awaitApproval === undefined ? {} : { awaitApproval: options.awaitApproval }),
+      });
       if (options.shouldHandOff?.()) {
         reason = 'handoff';
         break;
@@ -103,7 +120,10 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
     } else {
       reason = 'error';
       status = 'error';
-      error = { code: 'provider_error', message: caught instanceof Error ? caught.message : String(caught) };
+      error = {
+        code: caught instanceof ProviderError ? caught.code : 'provider_error',
+        message: caught instanceof Error ? caught.message : String(caught),
+      };
     }
   }
 
@@ -117,92 +137,4 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   emit({ type: 'turn_end', data: { turnId, reason } });
   await Promise.all(written);
   return { reason, message };
-}
-
-interface StepResult {
-  readonly stopReason: StopReason;
-  readonly usage: Usage;
-  readonly toolUseBlocks: readonly number[];
-}
-
-async function callModel(
-  options: RunTurnOptions,
-  writer: MessageWriter,
-  setPhase: (phase: 'thinking' | 'streaming') => void,
-): Promise<StepResult> {
-  const { signal } = options;
-  let open: { index: number; type: 'text' | 'thinking' } | undefined;
-  const toolBlocks = new Map<string, number>();
-  let finish: { stopReason: StopReason; usage: Usage } | undefined;
-  const closeOpen = () => {
-    if (open !== undefined) writer.closeBlock(open.index);
-    open = undefined;
-  };
-  const history = options.history;
-  for await (const part of options.provider.stream({
-    history,
-    current: writer.snapshot(),
-    tools: options.tools,
-    signal,
-  })) {
-    signal.throwIfAborted();
-    switch (part.type) {
-      case 'text':
-      case 'thinking':
-        if (open?.type !== part.type) {
-          closeOpen();
-          open = { index: writer.openBlock({ blockType: part.type }), type: part.type };
-          setPhase(part.type === 'text' ? 'streaming' : 'thinking');
-        }
-        writer.appendDelta(open.index, { text: part.text });
-        break;
-      case 'tool_call_start':
-        closeOpen();
-        toolBlocks.set(
-          part.toolUseId,
-          writer.openBlock({ blockType: 'tool_use', toolName: part.toolName, toolUseId: part.toolUseId }),
-        );
-        break;
-      case 'tool_call_delta': {
-        const index = toolBlocks.get(part.toolUseId);
-        if (index !== undefined) writer.appendDelta(index, { partialJson: part.partialJson });
-        break;
-      }
-      case 'tool_call_end': {
-        const index = toolBlocks.get(part.toolUseId);
-        if (index !== undefined) writer.closeBlock(index, { input: part.input });
-        break;
-      }
-      case 'finish':
-        finish = { stopReason: part.stopReason, usage: part.usage };
-        break;
-    }
-  }
-  signal.throwIfAborted();
-  closeOpen();
-  if (finish === undefined) throw new Error(`The ${options.provider.name} model stream ended without finishing.`);
-  return { ...finish, toolUseBlocks: [...toolBlocks.values()] };
-}
-
-async function runToolCalls(options: RunTurnOptions, writer: MessageWriter, blocks: readonly number[]): Promise<void> {
-  for (const blockIndex of blocks) {
-    const call = writer.snapshot().blocks[blockIndex];
-    if (call?.type !== 'tool_use') continue;
-    const index = writer.openBlock({ blockType: 'tool_result', toolUseId: call.toolUseId });
-    const tool = options.tools.find((candidate) => candidate.name === call.toolName);
-    let result: JsonValue;
-    let isError = false;
-    try {
-      if (tool === undefined) throw new Error(`There is no tool named ${call.toolName}.`);
-      result = await tool.run(call.input ?? null, {
-        signal: options.signal,
-        output: (text) => writer.appendDelta(index, { text }),
-      });
-    } catch (caught) {
-      options.signal.throwIfAborted();
-      isError = true;
-      result = { error: caught instanceof Error ? caught.message : String(caught) };
-    }
-    writer.closeBlock(index, { result, isError });
-  }
 }

@@ -31,6 +31,7 @@ function setup(onError = vi.fn()) {
     run: runner.run,
     historyUpTo: async () => [],
     appendTo: () => async () => undefined,
+    awaitApproval: async () => 'deny',
     onError,
   });
   return { runner, scheduler, onError };
@@ -126,6 +127,7 @@ describe('turn scheduler', () => {
     const onError = vi.fn();
     const ran: string[] = [];
     const scheduler = createTurnScheduler({
+      awaitApproval: async () => 'deny',
       run: async (context) => {
         ran.push(context.turnId);
         if (ran.length === 1) throw new Error('model exploded');

@@ -1,23 +1,25 @@
+import { z } from 'zod';
+import { defineTool } from './define-tool.ts';
 import type { Tool } from './tool.ts';
 
 /** Tells the current time, in UTC or a named IANA time zone. */
 export function createClockTool(now: () => Date = () => new Date()): Tool {
-  return {
+  return defineTool({
     name: 'clock',
     description: 'Returns the current date and time, in UTC or in the given IANA time zone.',
-    inputSchema: {
-      type: 'object',
-      properties: { timeZone: { type: 'string', description: 'IANA time zone, e.g. Europe/Paris. Default UTC.' } },
-      additionalProperties: false,
-    },
-    async run(input, { output }) {
-      const requested =
-        typeof input === 'object' && input !== null && !Array.isArray(input) ? input.timeZone : undefined;
-      const timeZone = typeof requested === 'string' ? requested : 'UTC';
+    input: z.object({
+      timeZone: z.string().describe('IANA time zone, e.g. Europe/Paris. Default UTC.').optional(),
+    }),
+    async run({ timeZone = 'UTC' }, { output }) {
       const date = now();
-      const time = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'full', timeStyle: 'long' }).format(date);
+      let time: string;
+      try {
+        time = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'full', timeStyle: 'long' }).format(date);
+      } catch {
+        throw new Error(`${timeZone} is not a time zone this machine knows; use an IANA name such as Europe/Paris.`);
+      }
       output(time);
       return { iso: date.toISOString(), timeZone, time };
     },
-  };
+  });
 }

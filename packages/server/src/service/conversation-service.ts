@@ -15,6 +15,7 @@ import type { EventLog } from '../log/event-log.ts';
 import type { AppendDrafts } from '../writer/create-message-writer.ts';
 import { writeUserMessage } from '../writer/write-user-message.ts';
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
+import { createApprovalGate } from './approval-gate.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 import { recoverConversation } from './recover-conversation.ts';
@@ -37,6 +38,8 @@ export interface ConversationServiceOptions {
   readonly now?: () => Date;
   /** Called with errors nobody else can report (a turn runner that threw). */
   readonly onError?: (error: unknown) => void;
+  /** How long a tool call waits for approval before it counts as denied, in ms. Default 300000. */
+  readonly approvalTimeoutMs?: number;
 }
 
 /**
@@ -75,6 +78,9 @@ export function createConversationService(options: ConversationServiceOptions): 
   const accounts = createAccountDirectory(log, { newId, now });
   const states: ConversationStates = createConversationStates(log);
   const sendLock = createKeyedLock();
+  const approvals = createApprovalGate(
+    options.approvalTimeoutMs === undefined ? {} : { timeoutMs: options.approvalTimeoutMs },
+  );
   const appendTo =
     (conversationId: ConversationId): AppendDrafts =>
     (drafts) =>
@@ -83,6 +89,7 @@ export function createConversationService(options: ConversationServiceOptions): 
   const turns: TurnScheduler = createTurnScheduler({
     run: options.runTurn ?? (async () => {}),
     appendTo,
+    awaitApproval: (conversationId, toolUseId, signal) => approvals.wait(conversationId, toolUseId, signal),
     historyUpTo: async (conversationId, userMessageId) => {
       const { messages } = await states.current(conversationId);
       const end = messages.findIndex((message) => message.id === userMessageId);
@@ -135,16 +142,14 @@ export function createConversationService(options: ConversationServiceOptions): 
       const turnId = turns.cancel(id);
       return turnId === undefined ? { cancelled: false } : { cancelled: true, turnId };
     },
-    async decide(accountId, conversationId, toolUseId) {
+    async decide(accountId, conversationId, toolUseId, decision) {
       const { id } = await owned(accountId, conversationId);
-      const state = await states.current(id);
-      if (!state.pendingApprovals.some((approval) => approval.toolUseId === toolUseId)) {
+      if (!approvals.decide(id, toolUseId, decision)) {
         throw new OnceError(
           'approval_not_found',
-          `No tool call ${toolUseId.slice(0, 64)} is waiting for a decision here.`,
+          `No tool call ${toolUseId.slice(0, 64)} is waiting for a decision in this conversation (it was decided, timed out, or never asked).`,
         );
       }
-      throw new OnceError('approval_not_found', `Tool call ${toolUseId.slice(0, 64)} can no longer be decided.`);
     },
     async recover(accountIds) {
       let conversations = 0;

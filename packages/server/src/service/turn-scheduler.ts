@@ -1,4 +1,4 @@
-import type { ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
+import type { ApprovalDecision, ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
 import type { AppendDrafts } from '../writer/create-message-writer.ts';
 
 /** What a turn runner gets: one turn of one conversation. */
@@ -17,6 +17,11 @@ export interface TurnContext {
   readonly signal: AbortSignal;
   /** True when messages are queued behind this turn: end at the next step boundary with `handoff`. */
   readonly shouldHandOff: () => boolean;
+  /**
+   * Waits for the user's decision on a tool call; `deny` on timeout or cancel. Register
+   * the wait before writing the `approval_request`, so no decision can come too early.
+   */
+  readonly awaitApproval: (toolUseId: string) => Promise<ApprovalDecision>;
 }
 
 /** Runs one turn to its end, writing every event through `context.append`. */
@@ -60,6 +65,11 @@ export interface TurnSchedulerOptions {
     userMessageId: MessageId,
   ) => Promise<readonly MessageSnapshot[]>;
   readonly appendTo: (conversationId: ConversationId) => AppendDrafts;
+  readonly awaitApproval: (
+    conversationId: ConversationId,
+    toolUseId: string,
+    signal: AbortSignal,
+  ) => Promise<ApprovalDecision>;
   /** Called when a runner fails outside its own error handling. */
   readonly onError: (error: unknown, turn: QueuedTurn) => void;
 }
@@ -93,6 +103,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
           append: options.appendTo(conversationId),
           signal: controller.signal,
           shouldHandOff: () => lane.queue.length > 0,
+          awaitApproval: (toolUseId) => options.awaitApproval(conversationId, toolUseId, controller.signal),
         });
       } catch (error) {
         options.onError(error, turn);
