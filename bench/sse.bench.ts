@@ -10,10 +10,12 @@ import type { Bench, BenchRow } from './bench-report.ts';
 import { residentBytes, startBareServer, startDaemon, stop } from './support/child-process.ts';
 import { connectClients, percentile } from './support/sse-clients.ts';
 
-const FAN_OUT = [1_000, 5_000];
-const TOKENS = 1_000;
-const IDLE_CONNECTIONS = 2_000;
-const STORED_MESSAGES = 1_000;
+// SSE_BENCH_QUICK=1 shrinks every figure, to check the benchmark itself works.
+const quick = process.env.SSE_BENCH_QUICK === '1';
+const FAN_OUT = quick ? [50] : [1_000, 5_000];
+const TOKENS = quick ? 100 : 1_000;
+const IDLE_CONNECTIONS = quick ? 100 : 2_000;
+const STORED_MESSAGES = quick ? 10 : 1_000;
 const DELTAS_PER_MESSAGE = 997;
 
 const json = async (response: Response) => {
@@ -149,11 +151,15 @@ async function replayRate(url: string, expected: number): Promise<number> {
   return expected / seconds;
 }
 
+const progress = (step: string) => console.error(`  sse: ${step}`);
+
 const bench: Bench = async () => {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   for (const subscribers of FAN_OUT) {
+    progress(`Once fan-out to ${subscribers} subscribers`);
     const once = await onceFanOut(subscribers);
+    progress(`bare fan-out to ${subscribers} subscribers`);
     const bare = await bareFanOut(subscribers, once.events);
     const limit = { what: 'bare node:http, 1 event a write', value: bare.rate };
     rows.push({
@@ -168,6 +174,7 @@ const bench: Bench = async () => {
     );
   }
 
+  progress('idle connections');
   const onceIdle = await idleMemory(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
     const { url, child } = await startDaemon(dataDir);
@@ -198,7 +205,9 @@ const bench: Bench = async () => {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
   try {
+    progress('writing 1M stored events');
     const stored = await prepareStoredConversation(dataDir);
+    progress('catch-up replay');
     const { url, child } = await startDaemon(dataDir);
     const onceReplay = await replayRate(
       `${url}/v1/conversations/${stored.conversationId}/events?after=0`,

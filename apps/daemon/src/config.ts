@@ -29,6 +29,15 @@ export interface DaemonConfig {
   readonly commitDelayMs: number;
   /** Largest request body, in bytes. `--max-body-bytes` / `ONCE_MAX_BODY_BYTES`, default 1048576. */
   readonly maxBodyBytes: number;
+  /** Model name for the provider. `--model` / `ONCE_MODEL`; default per provider. */
+  readonly model?: string;
+  /**
+   * Base URL of the provider's API. `--base-url`, or `OPENAI_BASE_URL` / `ANTHROPIC_BASE_URL`
+   * for the provider in use; lets `openai` talk to any compatible server (Ollama, vLLM, LM Studio).
+   */
+  readonly baseUrl?: string;
+  /** How long a tool call waits for approval before it is denied, in ms. `--approval-timeout-ms` / `ONCE_APPROVAL_TIMEOUT_MS`, default 300000. */
+  readonly approvalTimeoutMs: number;
   /** pino log level. `--log-level` / `ONCE_LOG_LEVEL`, default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -50,6 +59,13 @@ const SETTINGS = {
   'coalesce-ms': { env: 'ONCE_COALESCE_MS', schema: z.coerce.number().int().min(0).max(1000), fallback: 0 },
   'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 1 },
   'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
+  model: { env: 'ONCE_MODEL', schema: z.string().min(1).max(200), fallback: undefined },
+  'base-url': { env: 'ONCE_BASE_URL', schema: z.url({ message: 'must be an http(s) URL' }), fallback: undefined },
+  'approval-timeout-ms': {
+    env: 'ONCE_APPROVAL_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(1000).max(86_400_000),
+    fallback: 300_000,
+  },
   'log-level': {
     env: 'ONCE_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -96,12 +112,25 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     return parsed.data as z.infer<(typeof SETTINGS)[N]['schema']>;
   };
   const databaseUrl = read('database-url');
+  const provider = read('provider') ?? 'demo';
+  const model = read('model');
+  // The SDKs' own variables name the base URL of the provider in use.
+  const baseUrlVariable =
+    provider === 'openai' ? 'OPENAI_BASE_URL' : provider === 'anthropic' ? 'ANTHROPIC_BASE_URL' : undefined;
+  const baseUrl =
+    read('base-url') ??
+    (baseUrlVariable !== undefined && env[baseUrlVariable]
+      ? readUrl(baseUrlVariable, env[baseUrlVariable])
+      : undefined);
   const authTokens = read('auth-tokens');
   return {
     port: read('port') ?? 7420,
     host: read('host') ?? '127.0.0.1',
     dataDir: read('data-dir') ?? './.once',
-    provider: read('provider') ?? 'demo',
+    provider,
+    ...(model === undefined ? {} : { model }),
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    approvalTimeoutMs: read('approval-timeout-ms') ?? 300_000,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     demoDelayMs: read('demo-delay-ms') ?? 15,
     demoTokens: read('demo-tokens') ?? 120,
@@ -111,6 +140,16 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
     logLevel: read('log-level') ?? 'info',
   };
+}
+
+function readUrl(variable: string, value: string): string {
+  if (!/^https?:\/\/\S+$/.test(value)) {
+    throw new OnceError(
+      'invalid_request',
+      `${variable}=${JSON.stringify(value)} is not valid: must be an http(s) URL.`,
+    );
+  }
+  return value;
 }
 
 function parseAuthTokens(text: string): ReadonlyMap<string, string> {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig } from './config.ts';
+
+describe('readConfig', () => {
+  it('uses the embedded defaults with no flags and no environment', () => {
+    expect(readConfig([], {})).toMatchObject({
+      port: 7420,
+      host: '127.0.0.1',
+      dataDir: './.once',
+      provider: 'demo',
+      demoDelayMs: 15,
+      demoTokens: 120,
+      coalesceMs: 0,
+      approvalTimeoutMs: 300_000,
+    });
+  });
+
+  it('reads every setting from its environment variable, and a flag wins over it', () => {
+    const env = {
+      ONCE_PORT: '8000',
+      ONCE_HOST: '0.0.0.0',
+      ONCE_DEMO_TOKENS: '7',
+      ONCE_PROVIDER: 'openai',
+      OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+    };
+    expect(readConfig(['--port', '7555', '--data-dir', '/tmp/x'], env)).toMatchObject({
+      port: 7555,
+      host: '0.0.0.0',
+      dataDir: '/tmp/x',
+      demoTokens: 7,
+      provider: 'openai',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+    });
+  });
+
+  it('parses auth tokens into token → account', () => {
+    const config = readConfig(['--auth-tokens', 't1=alice,t2=bob'], {});
+    expect([...(config.authTokens ?? [])]).toEqual([
+      ['t1', 'alice'],
+      ['t2', 'bob'],
+    ]);
+  });
+
+  it.each([
+    [['--port', 'abc'], {}, '--port="abc" is not valid'],
+    [[], { ONCE_PORT: '70000' }, 'ONCE_PORT="70000" is not valid'],
+    [['--provider', 'gemini'], {}, '--provider="gemini" is not valid'],
+    [[], { ONCE_AUTH_TOKENS: 'oops' }, 'must look like "token=account'],
+    [['--database-url', 'mysql://x'], {}, 'must be a postgres:// URL'],
+  ])('refuses %j %j with a sentence naming the setting', (args, env, words) => {
+    expect(() => readConfig(args as string[], env)).toThrow(words);
+  });
+
+  it('refuses an unknown flag', () => {
+    expect(() => readConfig(['--colour', 'blue'], {})).toThrow(/colour/);
+  });
+});
