@@ -2,21 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { builtInTools, createDemoProvider, runTurn } from '@once/agent';
 import { OnceError } from '@once/protocol';
-import {
-  createConversationService,
-  createDaemonMetrics,
-  createEventFeed,
-  createHttpServer,
-  createSseConnections,
-  DEFAULT_ACCOUNT,
-  openSqliteEventLog,
-  type TurnRunner,
-} from '@once/server';
+import { createOnceServer, openSqliteEventLog, type TurnRunner } from '@once/server';
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
-
-/** How long a clean stop lets open event streams send what they have not sent yet. */
-const FINISH_STREAMS_MS = 2000;
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -52,62 +40,35 @@ export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
   });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const connections = createSseConnections();
-  const metrics = createDaemonMetrics(connections);
-  const log = metrics.instrument(
-    openSqliteEventLog({ path: join(dataDir, 'once.db'), maxDelayMs: config.commitDelayMs }),
-  );
-  const feed = createEventFeed(log);
   const provider = createDemoProvider({ delayMs: config.demoDelayMs, tokens: config.demoTokens });
   const tools = builtInTools();
   const runner: TurnRunner = async (turn) => {
     await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
   };
-  const service = createConversationService({
-    log,
+  const server = createOnceServer({
+    log: openSqliteEventLog({ path: join(dataDir, 'once.db'), maxDelayMs: config.commitDelayMs }),
     runTurn: runner,
     onError: (error) => logger.error({ err: error }, 'a turn failed'),
-  });
-  let ready = false;
-  const app = createHttpServer({
-    service,
-    feed,
-    metrics,
-    connections,
     maxBodyBytes: config.maxBodyBytes,
-    isReady: () => ready,
-    logKind: 'sqlite',
+    approvalTimeoutMs: config.approvalTimeoutMs,
     logger,
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
   });
-
-  const accounts = config.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(config.authTokens.values())];
-  const recovered = await service.recover(accounts);
+  const recovered = await server.recover();
   if (recovered.interrupted > 0 || recovered.requeued > 0) {
     logger.info(recovered, 'recovered from an unclean stop');
   }
-  await app.listen({ port: config.port, host: config.host });
-  ready = true;
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = await server.listen({ port: config.port, host: config.host });
   logger.info({ url, provider: config.provider, dataDir }, `Once is ready at ${url}`);
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     stop() {
-      stopping ??= (async () => {
-        ready = false;
-        await service.shutdown();
-        // Live streams send the end of the turns just interrupted before they close.
-        await connections.finishAll(FINISH_STREAMS_MS);
-        await app.close();
-        feed.close();
-        await log.close();
+      stopping ??= server.stop().then(() => {
         logger.info('Once stopped; the log is flushed');
         logger.flush();
-      })();
+      });
       return stopping;
     },
   };

@@ -4,15 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
-import {
-  createConversationService,
-  createDaemonMetrics,
-  createEventFeed,
-  createHttpServer,
-  createSseConnections,
-  DEFAULT_ACCOUNT,
-  openSqliteEventLog,
-} from '@once/server';
+import { createOnceServer, DEFAULT_ACCOUNT, openSqliteEventLog } from '@once/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ModelProvider } from '../src/model-provider.ts';
@@ -28,26 +20,17 @@ afterEach(async () => {
 async function startDaemon(provider: ModelProvider, tools: Tool[]) {
   const directory = await mkdtemp(join(tmpdir(), 'once-agent-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const connections = createSseConnections();
-  const service = createConversationService({
+  const server = createOnceServer({
     log,
     runTurn: async (turn) => {
       await runTurn({ ...turn, provider, tools, retry: { sleep: async () => {} } });
     },
   });
-  const app = createHttpServer({
-    service,
-    feed: createEventFeed(log),
-    metrics: createDaemonMetrics(connections),
-    connections,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { service } = server;
+  await server.recover();
+  const url = await server.listen({ port: 0, host: '127.0.0.1' });
   cleanups.push(async () => {
-    await service.shutdown();
-    await app.close();
-    await log.close();
+    await server.stop();
     await rm(directory, { recursive: true, force: true });
   });
   const call = async (method: string, path: string, body?: object) => {

@@ -1,3 +1,4 @@
+export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
 export { createEventFeed, type EventFeed, type EventFeedOptions, type FeedEntry } from './feed/event-feed.ts';
 export { createHttpServer, type HttpServerOptions } from './http/create-http-server.ts';
 export { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';

@@ -5,11 +5,7 @@ import type { ConversationSnapshot } from '@once/protocol';
 import { vi } from 'vitest';
 import {
   type ConversationService,
-  createConversationService,
-  createDaemonMetrics,
-  createEventFeed,
-  createHttpServer,
-  createSseConnections,
+  createOnceServer,
   DEFAULT_ACCOUNT,
   type HttpServerOptions,
   openSqliteEventLog,
@@ -58,16 +54,11 @@ export type ApiOptions = Partial<Pick<HttpServerOptions, 'authTokens' | 'maxBody
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const directory = await mkdtemp(join(tmpdir(), 'once-http-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const connections = createSseConnections();
-  const metrics = createDaemonMetrics(connections);
-  const feed = createEventFeed(log);
   const runner = createFakeTurnRunner();
-  const service = createConversationService({ log, runTurn: runner.run });
-  const app = createHttpServer({ service, feed, metrics, connections, ...options });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('The test server has no port.');
-  const url = `http://127.0.0.1:${address.port}`;
+  const server = createOnceServer({ log, runTurn: runner.run, ...options });
+  const { service } = server;
+  await server.recover();
+  const url = await server.listen({ port: 0, host: '127.0.0.1' });
 
   const request = async (method: string, path: string, input: ApiRequest = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...input.headers };
@@ -85,10 +76,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await service.shutdown();
-      await app.close();
-      feed.close();
-      await log.close();
+      await server.stop();
       await rm(directory, { recursive: true, force: true });
     })();
     return closing;

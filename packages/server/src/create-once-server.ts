@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
+import { createHttpServer } from './http/create-http-server.ts';
+import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
+import { DEFAULT_ACCOUNT } from './http/request-account.ts';
+import type { EventLog } from './log/event-log.ts';
+import { type ConversationService, createConversationService } from './service/conversation-service.ts';
+import type { TurnRunner } from './service/turn-scheduler.ts';
+import { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
+
+/** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
+const FINISH_STREAMS_MS = 2_000;
+
+/** Options of {@link createOnceServer}. */
+export interface OnceServerOptions {
+  /** The log every event goes through; closed by `stop()`. */
+  readonly log: EventLog;
+  /** Runs assistant turns; without one, messages are stored and never answered. */
+  readonly runTurn?: TurnRunner;
+  /** Bearer token → account; unset: no auth, one account named `default`. */
+  readonly authTokens?: ReadonlyMap<string, string>;
+  /** Largest request body, in bytes. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Milliseconds between SSE heartbeats. Default 15000. */
+  readonly heartbeatMs?: number;
+  /** How long a tool call waits for approval, in ms. Default 300000. */
+  readonly approvalTimeoutMs?: number;
+  /** The log's kind, for health. Default "sqlite". */
+  readonly logKind?: string;
+  /** A pino logger for requests and errors; default none. */
+  readonly logger?: FastifyServerOptions['loggerInstance'];
+  /** Errors nobody else can report (a turn runner that threw). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The daemon's parts, wired together. */
+export interface OnceServer {
+  readonly app: FastifyInstance;
+  readonly service: ConversationService;
+  readonly feed: EventFeed;
+  readonly metrics: DaemonMetrics;
+  readonly connections: SseConnections;
+  /** Closes what a crash left open in the accounts' conversations; health is 503 until it ran. */
+  recover(): Promise<{ conversations: number; interrupted: number; requeued: number }>;
+  /** Listens and returns the base URL. */
+  listen(options: { port: number; host: string }): Promise<string>;
+  /**
+   * Stops cleanly: running turns end `interrupted`, live streams deliver that, the HTTP
+   * server closes, the log flushes. Safe to call twice.
+   */
+  stop(): Promise<void>;
+}
+
+/** Wires a log into the conversation service, the event feed, metrics and the HTTP API. */
+export function createOnceServer(options: OnceServerOptions): OnceServer {
+  const connections = createSseConnections();
+  const metrics = createDaemonMetrics(connections);
+  const log = metrics.instrument(options.log);
+  const feed = createEventFeed(log);
+  const service = createConversationService({
+    log,
+    ...(options.runTurn === undefined ? {} : { runTurn: options.runTurn }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
+    ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
+  });
+  let ready = false;
+  const app = createHttpServer({
+    service,
+    feed,
+    metrics,
+    connections,
+    isReady: () => ready,
+    logKind: options.logKind ?? 'sqlite',
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.authTokens === undefined ? {} : { authTokens: options.authTokens }),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
+  const accounts = options.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(options.authTokens.values())];
+  let stopping: Promise<void> | undefined;
+
+  return {
+    app,
+    service,
+    feed,
+    metrics,
+    connections,
+    async recover() {
+      const result = await service.recover(accounts);
+      ready = true;
+      return result;
+    },
+    async listen({ port, host }) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const bound = typeof address === 'object' && address !== null ? address.port : port;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    },
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await service.shutdown();
+        // Live streams send the end of the turns just interrupted before they close.
+        await connections.finishAll(FINISH_STREAMS_MS);
+        await app.close();
+        feed.close();
+        await log.close();
+      })();
+      return stopping;
+    },
+  };
+}
