@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { EventDraft, StreamKey } from '@once/server';
+import type { EventDraft, EventLog, SqliteEventLogOptions, StreamKey } from '@once/server';
 import {
   deltaDraft,
   deltaDrafts,
@@ -18,6 +18,11 @@ describeEventLogConformance('SQLite', () => createSqliteFixture());
 describeEventLogConformance('SQLite, synchronous=FULL, no delay, small batches', () =>
   createSqliteFixture({ synchronous: 'full', maxDelayMs: 0, maxBatchSize: 3 }),
 );
+// Merges run between almost every commit and whenever the log pauses, so the suite reads
+// and deduplicates across the tail and the merged events, and during merges.
+describeEventLogConformance('SQLite, tiny tail, merged in small chunks', () =>
+  createSqliteFixture({ tailLimit: 2, mergeChunkSize: 3, idleMergeDelayMs: 0 }),
+);
 
 describe('SQLite event log', () => {
   it('rejects every append of a failed transaction and stores none of them', async () => {
@@ -31,7 +36,7 @@ describe('SQLite event log', () => {
 
       // A trigger makes SQLite itself fail the insert of one event, mid-transaction.
       const saboteur = new DatabaseSync(fixture.path);
-      saboteur.exec(`CREATE TRIGGER fail_poison BEFORE INSERT ON events WHEN NEW.envelope LIKE '%poison%'
+      saboteur.exec(`CREATE TRIGGER fail_poison BEFORE INSERT ON tail WHEN NEW.envelope LIKE '%poison%'
         BEGIN SELECT RAISE(ABORT, 'poisoned event'); END`);
       const together = [
         log.append(first, deltaDrafts(first, message, 3, 2)),
@@ -60,7 +65,7 @@ describe('SQLite event log', () => {
     try {
       const { log } = fixture;
       const stream = newConversationStream();
-      const count = reader.prepare('SELECT count(*) AS count FROM events');
+      const count = reader.prepare('SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM tail) AS count');
       const seen: [head: number, visible: number][] = [];
       log.onCommit(({ head }) => {
         seen.push([head, (count.get() as { count: number }).count]);
@@ -103,32 +108,80 @@ describe('SQLite event log', () => {
       await fixture.log.close();
       const reported = await runAndKill(fixture.path, 300);
       expect(reported.length).toBeGreaterThanOrEqual(300);
+      await expectEachReportedEventOnce(await fixture.reopen(), reported);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
 
+  it('keeps every committed append exactly once after a kill while the tail is being merged', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      await fixture.log.close();
+      // A tiny tail and small chunks: merges run between nearly all commits, so the
+      // kill lands amid them, maybe inside one.
+      const options: Omit<SqliteEventLogOptions, 'path'> = { tailLimit: 20, mergeChunkSize: 7 };
+      const reported = await runAndKill(fixture.path, 600, options);
+      expect(reported.length).toBeGreaterThanOrEqual(600);
+
+      const file = new DatabaseSync(fixture.path);
+      const count = (sql: string) => (file.prepare(sql).get() as { count: number }).count;
+      const merged = count('SELECT count(*) AS count FROM events');
+      // Tail rows up to their stream's merge mark were copied by an unfinished round; no
+      // other tail row may also be in `events`.
+      const overlap = count(`SELECT count(*) AS count FROM tail JOIN events USING (stream, offset)
+        WHERE offset > coalesce((SELECT offset FROM merge_marks WHERE stream = tail.stream), 0)`);
+      file.close();
+      expect(merged).toBeGreaterThan(0);
+      expect(overlap).toBe(0);
       const log = await fixture.reopen();
-      const byStream = Map.groupBy(reported, (report) => report.conversationId);
-      for (const [conversationId, reports] of byStream) {
-        const stream: StreamKey = { stream: 'conversation', conversationId };
-        const events = await readAll(log, stream, 1000);
-        expect(events.map((event) => event.offset)).toEqual(range(events.length));
-        const byOffset = new Map<number, (typeof events)[number]>(events.map((event) => [event.offset, event]));
-        for (const report of reports) {
-          for (const [offset, seq] of report.events) {
-            expect(byOffset.get(offset)).toMatchObject({ messageId: report.messageId, seq });
-          }
-        }
-        // Each writer's events are in its order, and the log goes on from the head.
-        for (const messageId of new Set(reports.map((report) => report.messageId))) {
-          const seqs = events.filter((event) => event.messageId === messageId).map((event) => event.seq);
-          expect(seqs).toEqual(range(seqs.length));
-        }
-        const next = await log.append(stream, [deltaDraft(stream, newMessageId(), 1)]);
-        expect(next.map((event) => event.offset)).toEqual([events.length + 1]);
-      }
+      const total = await expectEachReportedEventOnce(log, reported);
+
+      // Closing merges the whole tail, the rows the killed round left behind included.
+      await log.close();
+      const closed = new DatabaseSync(fixture.path, { readOnly: true });
+      const rows = (sql: string) => (closed.prepare(sql).get() as { count: number }).count;
+      const remaining = rows('SELECT (SELECT count(*) FROM tail) + (SELECT count(*) FROM merge_marks) AS count');
+      const stored = rows('SELECT count(*) AS count FROM events');
+      closed.close();
+      expect(remaining).toBe(0);
+      expect(stored).toBe(total);
     } finally {
       await fixture.cleanup();
     }
   });
 });
+
+/**
+ * Checks a log reopened after a kill: each stream reads gapless, every reported event at
+ * its reported offset, each writer's events in its order, and appends continue at the head.
+ * @returns how many events the streams hold now, the one appended to each included.
+ */
+async function expectEachReportedEventOnce(log: EventLog, reported: readonly AppendReport[]): Promise<number> {
+  let total = 0;
+  const byStream = Map.groupBy(reported, (report) => report.conversationId);
+  for (const [conversationId, reports] of byStream) {
+    const stream: StreamKey = { stream: 'conversation', conversationId };
+    const events = await readAll(log, stream, 1000);
+    expect(events.map((event) => event.offset)).toEqual(range(events.length));
+    expect(await log.head(stream)).toBe(events.length);
+    const byOffset = new Map<number, (typeof events)[number]>(events.map((event) => [event.offset, event]));
+    for (const report of reports) {
+      for (const [offset, seq] of report.events) {
+        expect(byOffset.get(offset)).toMatchObject({ messageId: report.messageId, seq });
+      }
+    }
+    // Each writer's events are in its order, and the log goes on from the head.
+    for (const messageId of new Set(reports.map((report) => report.messageId))) {
+      const seqs = events.filter((event) => event.messageId === messageId).map((event) => event.seq);
+      expect(seqs).toEqual(range(seqs.length));
+    }
+    const next = await log.append(stream, [deltaDraft(stream, newMessageId(), 1)]);
+    expect(next.map((event) => event.offset)).toEqual([events.length + 1]);
+    total += events.length + 1;
+  }
+  return total;
+}
 
 interface AppendReport {
   readonly conversationId: string;
@@ -136,9 +189,17 @@ interface AppendReport {
   readonly events: readonly [offset: number, seq: number][];
 }
 
-/** Runs the appending child until it reported `count` commits, then kills it with SIGKILL. */
-async function runAndKill(path: string, count: number): Promise<AppendReport[]> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'append-until-killed.ts'), path], {
+/**
+ * Runs the appending child, on a log opened with `options`, until it reported `count`
+ * commits, then kills it with SIGKILL.
+ */
+async function runAndKill(
+  path: string,
+  count: number,
+  options: Omit<SqliteEventLogOptions, 'path'> = {},
+): Promise<AppendReport[]> {
+  const script = join(import.meta.dirname, 'fixtures', 'append-until-killed.ts');
+  const child = spawn(process.execPath, [script, path, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
 import type { CommitNotice, StoredEvent, StreamKey } from './event-log.ts';
+import { type EventTail, identityKey, type TailEvent } from './event-tail.ts';
 import { envelopeText, type PreparedDraft } from './prepare-draft.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 
@@ -15,6 +16,16 @@ interface StreamState {
   readonly stream: StreamKey;
   readonly key: number;
   head: number;
+}
+
+/** What a transaction in progress has written, for memory to take on once it commits. */
+interface Staged {
+  readonly streams: Map<string, StreamState>;
+  readonly messages: Map<string, number>;
+  /** Tail events written so far, in order. */
+  readonly events: TailEvent[];
+  /** The same events by identity, so that a duplicate later in the batch finds them. */
+  readonly identities: Map<string, TailEvent>;
 }
 
 /** What one committed transaction produced. */
@@ -44,20 +55,23 @@ function cacheKey(stream: StreamKey): string {
 }
 
 /**
- * Writes batches of appends in one SQLite transaction each, assigning offsets and
- * applying idempotency. Keeps stream keys, heads and message keys in memory so that an
- * event costs one insert; what a transaction changed reaches that memory only after it
- * committed, so a rolled-back transaction leaves no trace there either.
+ * Writes batches of appends in one SQLite transaction each, into the tail, assigning
+ * offsets and applying idempotency. Keeps stream keys, heads, message keys and the tail
+ * in memory so that an event costs one insert at the end of one tree; what a transaction
+ * changed reaches that memory only after it committed, so a rolled-back transaction
+ * leaves no trace there either.
  */
 export class SqliteAppender {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
+  readonly #tail: EventTail;
   readonly #streams = new Map<string, StreamState>();
   readonly #messages = new Map<string, number>();
 
-  constructor(database: DatabaseSync, statements: SqliteStatements) {
+  constructor(database: DatabaseSync, statements: SqliteStatements, tail: EventTail) {
     this.#database = database;
     this.#statements = statements;
+    this.#tail = tail;
   }
 
   /** The committed head of a stream, 0 when it holds nothing. */
@@ -75,20 +89,21 @@ export class SqliteAppender {
    * @throws the SQLite error, after rolling back; nothing of the batch is stored then.
    */
   commit(appends: readonly PendingAppend[]): CommittedBatch {
-    const streams = new Map<string, StreamState>();
-    const messages = new Map<string, number>();
+    const staged: Staged = { streams: new Map(), messages: new Map(), events: [], identities: new Map() };
+    const { streams, messages } = staged;
     this.#database.exec('BEGIN IMMEDIATE');
     let results: (readonly StoredEvent[])[];
     try {
       results = appends.map((append) => {
         const state = this.#stagedState(streams, append.stream);
-        return append.drafts.map((draft) => this.#store(state, messages, draft));
+        return append.drafts.map((draft) => this.#store(state, staged, draft));
       });
       this.#database.exec('COMMIT');
     } catch (error) {
       if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       throw error;
     }
+    for (const event of staged.events) this.#tail.add(event);
     const notices: CommitNotice[] = [];
     for (const [key, state] of streams) {
       if (state.head !== this.#streams.get(key)?.head)
@@ -100,33 +115,38 @@ export class SqliteAppender {
     return { results, notices };
   }
 
-  #store(state: StreamState, messages: Map<string, number>, draft: PreparedDraft): StoredEvent {
-    const offset = state.head + 1;
-    const text = envelopeText(draft.body, offset);
-    const identity = draft.identity;
-    if (identity === undefined) {
-      this.#statements.insertEvent.run(state.key, offset, null, null, null, text);
-      state.head = offset;
-      return JSON.parse(text) as StoredEvent;
+  #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEvent {
+    let message: number | null = null;
+    let identity: string | undefined;
+    if (draft.identity !== undefined) {
+      const { messageId, blockIndex, seq } = draft.identity;
+      message = this.#messageKey(state.key, messageId, staged.messages);
+      identity = identityKey(message, blockIndex, seq);
+      // Already stored, earlier in this transaction, in the tail or merged: hand back that event.
+      const earlier = staged.identities.get(identity) ?? this.#tail.byIdentity(identity);
+      if (earlier !== undefined) return JSON.parse(earlier.envelope) as StoredEvent;
+      const merged = this.#statements.findMerged.get(message, blockIndex, seq) as [string] | undefined;
+      if (merged !== undefined) return JSON.parse(merged[0]) as StoredEvent;
     }
-    const message = this.#messageKey(state.key, identity.messageId, messages);
-    const inserted = this.#statements.insertEvent.get(
-      state.key,
+    const offset = state.head + 1;
+    const envelope = envelopeText(draft.body, offset);
+    const blockIndex = draft.identity?.blockIndex ?? null;
+    const seq = draft.identity?.seq ?? null;
+    const { lastInsertRowid } = this.#statements.insertTail.run(state.key, offset, message, blockIndex, seq, envelope);
+    const event: TailEvent = {
+      position: Number(lastInsertRowid),
+      stream: state.key,
       offset,
       message,
-      identity.blockIndex,
-      identity.seq,
-      text,
-    );
-    if (inserted !== undefined) {
-      state.head = offset;
-      return JSON.parse(text) as StoredEvent;
-    }
-    // Already stored, by an earlier transaction or earlier in this one: hand back that event.
-    const [stored] = this.#statements.findByIdentity.get(message, identity.blockIndex, identity.seq) as unknown as [
-      string,
-    ];
-    return JSON.parse(stored) as StoredEvent;
+      blockIndex,
+      seq,
+      identity,
+      envelope,
+    };
+    staged.events.push(event);
+    if (identity !== undefined) staged.identities.set(identity, event);
+    state.head = offset;
+    return JSON.parse(envelope) as StoredEvent;
   }
 
   #committedState(stream: StreamKey): StreamState | undefined {
@@ -136,7 +156,7 @@ export class SqliteAppender {
     const { kind, name } = streamName(stream);
     const row = this.#statements.findStream.get(kind, name) as { key: number } | undefined;
     if (row === undefined) return undefined;
-    const state = { stream, key: row.key, head: this.#storedHead(row.key) };
+    const state = { stream, key: row.key, head: this.#tail.lastOffset(row.key) ?? this.#mergedHead(row.key) };
     this.#streams.set(key, state);
     return state;
   }
@@ -158,8 +178,8 @@ export class SqliteAppender {
     return state;
   }
 
-  #storedHead(streamKey: number): number {
-    const row = this.#statements.streamHead.get(streamKey) as { head: number | null };
+  #mergedHead(streamKey: number): number {
+    const row = this.#statements.mergedHead.get(streamKey) as { head: number | null };
     return row.head ?? 0;
   }
 

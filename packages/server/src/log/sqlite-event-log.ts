@@ -1,14 +1,16 @@
 import { DatabaseSync } from 'node:sqlite';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
 import type { CommitListener, CommitNotice, EventDraft, EventLog, StoredEvent, StreamKey } from './event-log.ts';
+import type { EventTail } from './event-tail.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { prepareDraft } from './prepare-draft.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
+import { loadSqliteTail, SqliteTailMerger, type TailMergeOptions } from './sqlite-tail.ts';
 
 /** Options of {@link openSqliteEventLog}. */
-export interface SqliteEventLogOptions extends GroupCommitOptions {
+export interface SqliteEventLogOptions extends GroupCommitOptions, TailMergeOptions {
   /** Path of the database file; created with its tables when missing. */
   readonly path: string;
   /**
@@ -20,9 +22,11 @@ export interface SqliteEventLogOptions extends GroupCommitOptions {
 
 /**
  * Opens (or creates) an event log in a SQLite file: WAL mode, group commit, offsets and
- * idempotency as {@link EventLog} describes. One process writes a file at a time; the
- * primary key on (stream, offset) fails a transaction rather than let two writers
- * interleave offsets.
+ * idempotency as {@link EventLog} describes. Appends land in an append-only tail that
+ * memory mirrors; merges move it into a table clustered by (stream, offset)
+ * (docs/decisions/001-sqlite-event-log-schema.md). One process writes a file at a time:
+ * the tail in memory assumes it, and the primary key of the clustered table fails a
+ * merge rather than let two writers interleave offsets.
  */
 export function openSqliteEventLog(options: SqliteEventLogOptions): SqliteEventLog {
   return new SqliteEventLog(options);
@@ -32,7 +36,9 @@ export function openSqliteEventLog(options: SqliteEventLogOptions): SqliteEventL
 export class SqliteEventLog implements EventLog {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
+  readonly #tail: EventTail;
   readonly #appender: SqliteAppender;
+  readonly #merger: SqliteTailMerger;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEvent[]>;
   readonly #listeners = new Set<CommitListener>();
   #closing: Promise<void> | undefined;
@@ -42,11 +48,13 @@ export class SqliteEventLog implements EventLog {
     try {
       prepareSqliteDatabase(this.#database, options.synchronous ?? 'normal');
       this.#statements = prepareSqliteStatements(this.#database);
+      this.#tail = loadSqliteTail(this.#statements);
+      this.#merger = new SqliteTailMerger(this.#database, this.#statements, this.#tail, options);
     } catch (error) {
       this.#database.close();
       throw error;
     }
-    this.#appender = new SqliteAppender(this.#database, this.#statements);
+    this.#appender = new SqliteAppender(this.#database, this.#statements, this.#tail);
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options);
   }
 
@@ -72,10 +80,18 @@ export class SqliteEventLog implements EventLog {
     }
     const key = this.#appender.streamKey(stream);
     if (key === undefined) return [];
-    const rows = this.#statements.readRange.all(key, after, limit) as unknown as [string][];
-    const events = new Array<StoredEvent>(rows.length);
-    for (let index = 0; index < rows.length; index += 1) {
-      events[index] = JSON.parse((rows[index] as [string])[0]) as StoredEvent;
+    // Offsets before the stream's first tail event are merged, the others in the tail.
+    const firstInTail = this.#tail.firstOffset(key) ?? Number.POSITIVE_INFINITY;
+    const events: StoredEvent[] = [];
+    if (after + 1 < firstInTail) {
+      const rows = this.#statements.readMerged.all(key, after, limit) as unknown as [string][];
+      for (const [envelope] of rows) events.push(JSON.parse(envelope) as StoredEvent);
+    }
+    if (events.length < limit) {
+      // Merged offsets are gapless, so the tail goes on right after the last one read.
+      for (const envelope of this.#tail.read(key, after + events.length, limit - events.length)) {
+        events.push(JSON.parse(envelope) as StoredEvent);
+      }
     }
     return events;
   }
@@ -98,7 +114,10 @@ export class SqliteEventLog implements EventLog {
 
   /** {@inheritDoc EventLog.close} */
   close(): Promise<void> {
-    this.#closing ??= this.#groupCommit.flush().finally(() => this.#database.close());
+    this.#closing ??= this.#groupCommit
+      .flush()
+      .then(() => this.#mergeAll())
+      .finally(() => this.#database.close());
     return this.#closing;
   }
 
@@ -109,8 +128,18 @@ export class SqliteEventLog implements EventLog {
 
   #commit(appends: readonly PendingAppend[]): (readonly StoredEvent[])[] {
     const batch = this.#appender.commit(appends);
+    this.#merger.afterCommit();
     this.#notify(batch);
     return batch.results;
+  }
+
+  #mergeAll(): void {
+    try {
+      this.#merger.mergeAll();
+    } catch (error) {
+      // Nothing is lost: what was not merged stays in the tail and is merged later.
+      process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogMergeWarning');
+    }
   }
 
   #notify({ notices }: CommittedBatch): void {

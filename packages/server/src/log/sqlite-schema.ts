@@ -15,15 +15,16 @@ import type { DatabaseSync } from 'node:sqlite';
 export type SqliteSynchronous = 'normal' | 'full';
 
 /** The layout version this code writes, kept in `PRAGMA user_version`. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
- * The layout chosen by measurement (docs/decisions/001-sqlite-event-log-schema.md):
- * events clustered by (stream, offset) so a catch-up read walks consecutive pages;
- * integer keys for streams and messages so the keys and the idempotency index stay
- * small; the idempotency index covers message-scoped events only.
+ * The layout of version 1, chosen by measurement
+ * (docs/decisions/001-sqlite-event-log-schema.md): events clustered by (stream, offset)
+ * so a catch-up read walks consecutive pages; integer keys for streams and messages so
+ * the keys and the idempotency index stay small; the idempotency index covers
+ * message-scoped events only.
  */
-const SCHEMA = `
+const VERSION_1 = `
 CREATE TABLE streams (
   key INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -49,8 +50,33 @@ CREATE UNIQUE INDEX events_identity ON events (message, block_index, seq) WHERE 
 `;
 
 /**
- * Sets the connection up (WAL, durability, cache) and creates the tables on a new
- * database.
+ * What version 2 adds (see the revision in decision 001): the tail, where appends land,
+ * keyed by a global sequence only, so that a transaction writes at one end of one tree
+ * whatever the number of streams it touches; and the merge marks. A merge round copies
+ * the tail into `events` one stream at a time, marking in the same transaction the last
+ * offset copied of that stream; copied rows stay in the tail, ignored, until the round
+ * ends by deleting them and the marks at once. A version-1 file becomes version 2 with
+ * an empty tail: its `events` are all merged.
+ */
+const VERSION_2 = `
+CREATE TABLE tail (
+  position INTEGER PRIMARY KEY,
+  stream INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  message INTEGER,
+  block_index INTEGER,
+  seq INTEGER,
+  envelope TEXT NOT NULL
+);
+CREATE TABLE merge_marks (
+  stream INTEGER PRIMARY KEY,
+  offset INTEGER NOT NULL
+);
+`;
+
+/**
+ * Sets the connection up (WAL, durability, cache), creates the tables on a new database
+ * and migrates a version-1 file.
  * @throws Error when the file was written by a newer layout this code does not know.
  */
 export function prepareSqliteDatabase(database: DatabaseSync, synchronous: SqliteSynchronous): void {
@@ -62,8 +88,9 @@ export function prepareSqliteDatabase(database: DatabaseSync, synchronous: Sqlit
   `);
   const { user_version: version } = database.prepare('PRAGMA user_version').get() as { user_version: number };
   if (version === SCHEMA_VERSION) return;
-  if (version !== 0) {
+  if (version !== 0 && version !== 1) {
     throw new Error(`The event log file has layout version ${version}; this version of Once reads ${SCHEMA_VERSION}.`);
   }
-  database.exec(`BEGIN; ${SCHEMA}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+  const missing = version === 0 ? VERSION_1 + VERSION_2 : VERSION_2;
+  database.exec(`BEGIN IMMEDIATE; ${missing}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
 }
