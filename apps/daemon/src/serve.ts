@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { builtInTools, createDemoProvider, runTurn } from '@once/agent';
+import { builtInTools, runTurn } from '@once/agent';
 import { OnceError } from '@once/protocol';
 import { createOnceServer, openSqliteEventLog, type TurnRunner } from '@once/server';
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
+import { createProvider } from './create-provider.ts';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -14,13 +15,11 @@ export interface RunningDaemon {
 }
 
 /** Starts the daemon: opens the log, closes what a crash left open, and listens. */
-export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
-  if (config.provider !== 'demo') {
-    throw new OnceError(
-      'invalid_request',
-      `The ${config.provider} provider is not part of this build yet; run with --provider demo (the default).`,
-    );
-  }
+export async function serve(
+  config: DaemonConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RunningDaemon> {
+  const provider = createProvider(config, env);
   if (config.databaseUrl !== undefined) {
     throw new OnceError(
       'invalid_request',
@@ -40,7 +39,6 @@ export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
   });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const provider = createDemoProvider({ delayMs: config.demoDelayMs, tokens: config.demoTokens });
   const tools = builtInTools();
   const runner: TurnRunner = async (turn) => {
     await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
@@ -59,7 +57,7 @@ export async function serve(config: DaemonConfig): Promise<RunningDaemon> {
     logger.info(recovered, 'recovered from an unclean stop');
   }
   const url = await server.listen({ port: config.port, host: config.host });
-  logger.info({ url, provider: config.provider, dataDir }, `Once is ready at ${url}`);
+  logger.info({ url, provider: provider.name, model: config.model, dataDir }, `Once is ready at ${url}`);
 
   let stopping: Promise<void> | undefined;
   return {
