@@ -9,7 +9,9 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const names = [`cli-${process.platform}-${process.arch}`, `cli-${process.platform}-${process.arch}-musl`];
-const binary = names.map((name) => join(root, 'node_modules', '@biomejs', name, 'biome')).find((path) => existsSync(path));
+const binary = names
+  .map((name) => join(root, 'node_modules', '@biomejs', name, 'biome'))
+  .find((path) => existsSync(path));
 if (binary === undefined) {
   console.error(
     `Biome has no binary installed for ${process.platform}-${process.arch}: add @biomejs/${names[0]} (the version the others have) to optionalDependencies in package.json and run npm install.`,
