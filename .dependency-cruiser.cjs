@@ -31,6 +31,20 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'client-depends-only-on-protocol-and-core',
+      severity: 'error',
+      comment: 'The client SDK sits beside the server: it may use protocol and core, nothing else of ours.',
+      from: { path: '^packages/client/src', pathNot: '\\.test\\.ts$' },
+      to: { path: '^packages/(?!(protocol|core|client)/)' },
+    },
+    {
+      name: 'client-uses-no-node-builtins',
+      severity: 'error',
+      comment: 'The client runs in browsers: fetch, streams and AbortSignal only, no Node built-ins.',
+      from: { path: '^packages/client/src', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'packages-do-not-import-apps',
       severity: 'error',
       from: { path: '^packages/' },

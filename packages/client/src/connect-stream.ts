@@ -1,0 +1,190 @@
+import type { MessageStore } from '@once/core';
+import type { IncomingEvent } from '@once/protocol';
+import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { type ConnectionStateSource, createConnectionStateStore } from './connection-state.ts';
+import { isRetryable } from './is-retryable.ts';
+import { type NetworkEvents, watchNetworkStatus } from './network-status.ts';
+import { sleep, systemTimers, type Timers } from './timers.ts';
+import type { Transport, TransportItem } from './transport.ts';
+import { startWatchdog } from './watchdog.ts';
+
+/** Options of {@link connectStream}. */
+export interface ConnectStreamOptions {
+  readonly transport: Transport;
+  /** The store every event goes through; its conversation is the one followed. Never cleared. */
+  readonly store: MessageStore;
+  /** Default: the platform's timers. */
+  readonly timers?: Timers;
+  /** A number in [0, 1) for backoff jitter. Default `Math.random`. */
+  readonly random?: () => number;
+  /** Reconnect delays; see {@link backoffDelay}. */
+  readonly backoff?: BackoffOptions;
+  /**
+   * The daemon's heartbeat interval in milliseconds. A stream silent for twice as long is
+   * dropped and reopened. Default 15,000 (the daemon's default).
+   */
+  readonly heartbeatMs?: number;
+  /** Source of `online`/`offline` events. Default: `globalThis` when it has `addEventListener`. */
+  readonly network?: NetworkEvents;
+}
+
+/** A running connection; see {@link connectStream}. */
+export interface StreamConnection {
+  readonly state: ConnectionStateSource;
+  /** Stops for good: aborts the open request, cancels timers, removes listeners. */
+  close(): void;
+  /** Settles once the loop has stopped (after `close()` or a permanent error). */
+  readonly done: Promise<void>;
+}
+
+/** How one attempt ended, and so what the next one starts from. */
+type AttemptEnd = 'resume' | 'refetch';
+
+/**
+ * Keeps a store in step with its conversation's stream, exactly once:
+ *
+ *   connecting ──ready──► live ──stream lost / silent / gap──► reconnecting ──ready──► live
+ *       │                  │                                      │
+ *       └───── offline ────┴──────────────► offline ◄─────────────┘
+ *                                             └──online──► reconnecting
+ *   (any) ──close() or a permanent error──► closed
+ *
+ * Each attempt: fetch the snapshot when the store needs one (first, after `reset`, after a
+ * `sequence_gap`) and `store.reset` onto it — the store is never cleared, optimistic
+ * messages are kept by core — then follow the events after the store's offset. Every
+ * event goes through the store, which drops duplicates and refuses gaps; a refused event
+ * ends the attempt: an `offset_gap` resumes after the store's offset, a `sequence_gap`
+ * refetches the snapshot. An attempt that advanced the store or reached `ready` is
+ * followed at once; one that made no progress waits an exponential, jittered backoff.
+ */
+export function connectStream(options: ConnectStreamOptions): StreamConnection {
+  const { transport, store } = options;
+  const timers = options.timers ?? systemTimers;
+  const random = options.random ?? Math.random;
+  const silenceMs = 2 * (options.heartbeatMs ?? 15_000);
+  const conversationId = store.getSnapshot().conversationId;
+  const state = createConnectionStateStore();
+  const closing = new AbortController();
+  let attempt: AbortController | undefined;
+  let wake = new AbortController();
+  let everLive = false;
+
+  const network = watchNetworkStatus((online) => {
+    if (!online) attempt?.abort(new Error('The network went offline.'));
+    wake.abort();
+  }, options.network);
+
+  /** Runs one attempt; returns what the next one needs, or throws what stopped it. */
+  const follow = async (signal: AbortSignal, plan: { needsSnapshot: boolean }, progress: { made: boolean }) => {
+    const watchdog = startWatchdog(timers, silenceMs, () => attempt?.abort(silence(silenceMs)));
+    try {
+      if (plan.needsSnapshot) {
+        store.reset(await transport.snapshot(conversationId, signal));
+        plan.needsSnapshot = false;
+        watchdog.kick();
+      }
+      const stream = { stream: 'conversation', conversationId } as const;
+      for await (const item of transport.events(stream, store.getSnapshot().offset, signal)) {
+        watchdog.kick();
+        const end = handle(item, progress);
+        if (end !== undefined) return end;
+      }
+      return 'resume';
+    } finally {
+      watchdog.stop();
+    }
+  };
+
+  const handle = (item: TransportItem, progress: { made: boolean }): AttemptEnd | undefined => {
+    switch (item.kind) {
+      case 'heartbeat':
+        return undefined;
+      case 'ready':
+        // `ready` says everything up to its offset was sent: holding less means an event
+        // was lost on the way, which no later event may reveal on a quiet stream.
+        if (store.getSnapshot().offset < item.offset) return 'resume';
+        progress.made = true;
+        everLive = true;
+        state.update({ status: 'live', failures: 0 });
+        return undefined;
+      case 'reset':
+        return 'refetch';
+      case 'event':
+        return apply(item.event, progress);
+    }
+  };
+
+  const apply = (event: IncomingEvent, progress: { made: boolean }): AttemptEnd | undefined => {
+    // Another stream's event changes nothing (the reducer ignores it); it must not be
+    // mistaken for a refused one below.
+    if (event.stream !== 'conversation' || event.conversationId !== conversationId) return undefined;
+    const before = store.getSnapshot().offset;
+    store.apply(event);
+    const after = store.getSnapshot();
+    if (after.offset > before) progress.made = true;
+    if (after.resync === undefined || event.offset <= after.offset) return undefined;
+    // Refused. The reducer keeps its first refusal, so decide from this event's offset by
+    // its rule: the next offset refused means its seq skips (the stream cannot repair
+    // that: refetch); a later offset means events are missing (resume after ours).
+    return event.offset === after.offset + 1 ? 'refetch' : 'resume';
+  };
+
+  /** Waits `milliseconds` (or until woken when undefined); a network change or `close()` ends it early. */
+  const pause = async (milliseconds: number | undefined) => {
+    const signal = AbortSignal.any([closing.signal, wake.signal]);
+    await (milliseconds === undefined ? aborted(signal) : sleep(timers, milliseconds, signal));
+    if (wake.signal.aborted) wake = new AbortController();
+  };
+
+  const run = async () => {
+    const plan = { needsSnapshot: true };
+    while (!closing.signal.aborted) {
+      if (!network.online) {
+        state.update({ status: 'offline' });
+        await pause(undefined);
+        continue;
+      }
+      const controller = new AbortController();
+      attempt = controller;
+      const signal = AbortSignal.any([closing.signal, controller.signal]);
+      const progress = { made: false };
+      try {
+        plan.needsSnapshot = (await follow(signal, plan, progress)) === 'refetch';
+      } catch (error) {
+        if (closing.signal.aborted) break;
+        state.update({ lastError: controller.signal.aborted ? controller.signal.reason : error });
+        if (!controller.signal.aborted && !isRetryable(error)) break;
+      } finally {
+        controller.abort();
+      }
+      if (closing.signal.aborted || !network.online) continue;
+      const failures = progress.made ? 0 : state.getSnapshot().failures + 1;
+      state.update({ status: everLive ? 'reconnecting' : 'connecting', failures });
+      if (failures > 0) await pause(backoffDelay(failures - 1, options.backoff ?? {}, random));
+    }
+  };
+
+  const close = () => {
+    closing.abort();
+    network.stop();
+  };
+  const done = run()
+    .catch((error: unknown) => state.update({ lastError: error }))
+    .finally(() => {
+      close();
+      state.update({ status: 'closed' });
+    });
+
+  return { state, close, done };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+function silence(silenceMs: number): Error {
+  return new Error(`No bytes for ${silenceMs} ms (two heartbeat intervals); reconnecting.`);
+}

@@ -1,0 +1,112 @@
+import { createMessageStore, type MessageStore } from '@once/core';
+import {
+  type ApprovalDecision,
+  type ClientMessageId,
+  type ConversationId,
+  clientMessageIdSchema,
+  newId,
+} from '@once/protocol';
+import type { BackoffOptions } from './backoff.ts';
+import { connectStream } from './connect-stream.ts';
+import type { ConnectionStateSource } from './connection-state.ts';
+import type { NetworkEvents } from './network-status.ts';
+import { retry } from './retry.ts';
+import type { Timers } from './timers.ts';
+import type { SendResult, Transport } from './transport.ts';
+
+/** Options of {@link ConversationClient.send}. */
+export interface SendOptions {
+  /**
+   * The id that makes the send idempotent: the same id again (a retry, a second tab, a
+   * reload that resends) creates no second message. Default: a fresh UUIDv7.
+   */
+  readonly clientMessageId?: string;
+}
+
+/** One conversation, followed live. Isolated: its own store, connection and requests. */
+export interface ConversationClient {
+  readonly conversationId: ConversationId;
+  /** The conversation's state; every event and optimistic message goes through it. */
+  readonly store: MessageStore;
+  /** Connection status and last error. */
+  readonly connection: ConnectionStateSource;
+  /**
+   * Sends a user message. It shows at once as a pending message, is retried with the same
+   * clientMessageId while the daemon is unreachable, and is withdrawn when the send fails
+   * for good (the promise then rejects).
+   */
+  send(content: string, options?: SendOptions): Promise<SendResult>;
+  /** Cancels the running turn, if any; retried while the daemon is unreachable. */
+  cancel(): Promise<void>;
+  /** Answers a tool call waiting for approval. */
+  decide(toolUseId: string, decision: ApprovalDecision): Promise<void>;
+  /** Stops following the stream and abandons requests in flight. The store keeps its state. */
+  close(): void;
+  /** Settles once the connection loop has stopped. */
+  readonly closed: Promise<void>;
+}
+
+/** What {@link openConversation} needs; see `ClientOptions` for each field. */
+export interface ConversationClientOptions {
+  readonly transport: Transport;
+  readonly timers: Timers;
+  readonly random: () => number;
+  readonly now: () => number;
+  readonly backoff?: BackoffOptions;
+  readonly heartbeatMs?: number;
+  readonly network?: NetworkEvents;
+  readonly sendAttempts?: number;
+}
+
+/** Opens one conversation: a store bootstrapped from its snapshot and its live stream. */
+export function openConversation(
+  conversationId: ConversationId,
+  options: ConversationClientOptions,
+): ConversationClient {
+  const { transport, timers, random } = options;
+  const store = createMessageStore({ conversationId });
+  const connection = connectStream({
+    transport,
+    store,
+    timers,
+    random,
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.network === undefined ? {} : { network: options.network }),
+  });
+  const requests = new AbortController();
+  const retried = <T>(operation: () => Promise<T>) =>
+    retry(operation, {
+      timers,
+      random,
+      signal: requests.signal,
+      ...(options.sendAttempts === undefined ? {} : { attempts: options.sendAttempts }),
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    });
+
+  const close = () => {
+    requests.abort();
+    connection.close();
+  };
+
+  return {
+    conversationId,
+    store,
+    connection: connection.state,
+    closed: connection.done,
+    async send(content, sendOptions = {}) {
+      const clientMessageId = clientMessageIdSchema.parse(sendOptions.clientMessageId ?? newId()) as ClientMessageId;
+      store.addPending({ clientMessageId, text: content, createdAt: new Date(options.now()).toISOString() });
+      try {
+        return await retried(() => transport.send(conversationId, { content, clientMessageId }, requests.signal));
+      } catch (error) {
+        store.removePending(clientMessageId);
+        throw error;
+      }
+    },
+    cancel: () => retried(() => transport.cancel(conversationId, requests.signal)),
+    decide: (toolUseId, decision) =>
+      retried(() => transport.decide(conversationId, toolUseId, decision, requests.signal)),
+    close,
+  };
+}

@@ -1,0 +1,83 @@
+import type { ConversationId } from '@once/protocol';
+import type { BackoffOptions } from './backoff.ts';
+import { type ConversationClient, openConversation } from './conversation-client.ts';
+import { createHttpTransport } from './create-http-transport.ts';
+import type { NetworkEvents } from './network-status.ts';
+import { systemTimers, type Timers } from './timers.ts';
+import type { Transport } from './transport.ts';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The daemon's address, e.g. `http://127.0.0.1:7420`. Ignored when `transport` is given. */
+  readonly baseUrl?: string;
+  /** Sent as `Authorization: Bearer <token>`. Ignored when `transport` is given. */
+  readonly token?: string;
+  /** The `fetch` the default transport uses. Default: `globalThis.fetch`. */
+  readonly fetch?: typeof fetch;
+  /** How to reach the daemon. Default: {@link createHttpTransport} on `baseUrl`. */
+  readonly transport?: Transport;
+  /** Timers for backoff and the heartbeat watchdog. Default: the platform's. */
+  readonly timers?: Timers;
+  /** A number in [0, 1) for jitter. Default `Math.random`. */
+  readonly random?: () => number;
+  /** The time in milliseconds since the epoch, for optimistic messages. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Reconnect and retry delays. Defaults: 250 ms doubling up to 15 s, half of it jitter. */
+  readonly backoff?: BackoffOptions;
+  /** The daemon's heartbeat interval in milliseconds; silence for twice as long reconnects. Default 15,000. */
+  readonly heartbeatMs?: number;
+  /** Where `online`/`offline` events come from. Default: `globalThis` when it has `addEventListener`. */
+  readonly network?: NetworkEvents;
+  /** Tries per send, cancel or decision while the daemon is unreachable. Default 5. */
+  readonly sendAttempts?: number;
+}
+
+/** The entry point of the SDK. */
+export interface OnceClient {
+  /**
+   * Opens a conversation: fetches its snapshot, then follows its events live. Each call
+   * returns a new, independent client; close the one you no longer show.
+   */
+  conversation(conversationId: string): ConversationClient;
+  /** Closes every conversation this client opened. */
+  close(): void;
+}
+
+/** Creates a client for one daemon (and one account, through its token). */
+export function createClient(options: ClientOptions): OnceClient {
+  const transport = options.transport ?? createHttpTransport(transportOptions(options));
+  const open = new Set<ConversationClient>();
+  const close = () => {
+    for (const conversation of open) conversation.close();
+    open.clear();
+  };
+  return {
+    conversation(conversationId) {
+      const conversation = openConversation(conversationId as ConversationId, {
+        transport,
+        timers: options.timers ?? systemTimers,
+        random: options.random ?? Math.random,
+        now: options.now ?? Date.now,
+        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+        ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+        ...(options.network === undefined ? {} : { network: options.network }),
+        ...(options.sendAttempts === undefined ? {} : { sendAttempts: options.sendAttempts }),
+      });
+      open.add(conversation);
+      void conversation.closed.then(() => open.delete(conversation));
+      return conversation;
+    },
+    close,
+  };
+}
+
+function transportOptions(options: ClientOptions) {
+  if (options.baseUrl === undefined) {
+    throw new TypeError('createClient needs a baseUrl (or a transport).');
+  }
+  return {
+    baseUrl: options.baseUrl,
+    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
+}

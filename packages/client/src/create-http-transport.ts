@@ -1,0 +1,130 @@
+import {
+  type ConversationId,
+  type ConversationSnapshot,
+  conversationSnapshotSchema,
+  describeZodError,
+  isOnceError,
+  OnceError,
+} from '@once/protocol';
+import { readErrorResponse } from './read-error-response.ts';
+import { readSseItems } from './read-sse-items.ts';
+import type { SendResult, StreamKey, Transport, TransportItem } from './transport.ts';
+
+/** Options of {@link createHttpTransport}. */
+export interface HttpTransportOptions {
+  /** The daemon's address, e.g. `http://127.0.0.1:7420`; a trailing slash is ignored. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>` on every request. Default: none (a daemon without auth). */
+  readonly token?: string;
+  /** The `fetch` to use. Default: `globalThis.fetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * The default transport: JSON over `fetch`, and the live stream as server-sent events read
+ * from a `fetch` body with `eventsource-parser` (not `EventSource`, which can neither send
+ * an `Authorization` header nor be told when to give up). Network failures are thrown as
+ * `OnceError` `unavailable`, with the platform's error as `cause`.
+ */
+export function createHttpTransport(options: HttpTransportOptions): Transport {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchImplementation = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const authorization: Record<string, string> =
+    options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+
+  const request = async (path: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetchImplementation(`${baseUrl}${path}`, {
+        ...init,
+        headers: { ...authorization, ...(init.headers as Record<string, string> | undefined) },
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new OnceError('unavailable', `Could not reach the daemon at ${baseUrl}.`, { cause: error });
+    }
+    if (!response.ok) throw await readErrorResponse(response);
+    return response;
+  };
+
+  const postJson = async (path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> => {
+    const response = await request(
+      path,
+      {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      signal,
+    );
+    return response.json();
+  };
+
+  return {
+    async snapshot(conversationId, signal) {
+      const response = await request(
+        conversationPath(conversationId),
+        { headers: { accept: 'application/json' } },
+        signal,
+      );
+      return parseSnapshot(await response.json());
+    },
+
+    async *events(stream, afterOffset, signal) {
+      const response = await request(
+        `${eventsPath(stream)}?after=${afterOffset}`,
+        { headers: { accept: 'text/event-stream' } },
+        signal,
+      );
+      if (response.body === null || !response.headers.get('content-type')?.includes('text/event-stream')) {
+        throw new OnceError('unavailable', `${baseUrl} did not answer with an event stream.`);
+      }
+      yield* guardBody(readSseItems(response.body), signal, baseUrl);
+    },
+
+    async send(conversationId, input, signal) {
+      return (await postJson(`${conversationPath(conversationId)}/messages`, input, signal)) as SendResult;
+    },
+
+    async cancel(conversationId, signal) {
+      await postJson(`${conversationPath(conversationId)}/cancel`, {}, signal);
+    },
+
+    async decide(conversationId, toolUseId, decision, signal) {
+      const path = `${conversationPath(conversationId)}/approvals/${encodeURIComponent(toolUseId)}`;
+      await postJson(path, { decision }, signal);
+    },
+  };
+}
+
+function conversationPath(conversationId: ConversationId): string {
+  return `/v1/conversations/${encodeURIComponent(conversationId)}`;
+}
+
+function eventsPath(stream: StreamKey): string {
+  return stream.stream === 'account' ? '/v1/account/events' : `${conversationPath(stream.conversationId)}/events`;
+}
+
+function parseSnapshot(body: unknown): ConversationSnapshot {
+  const result = conversationSnapshotSchema.safeParse(body);
+  if (result.success) return result.data;
+  throw new OnceError(
+    'invalid_event',
+    `The daemon sent a snapshot this client cannot read: ${describeZodError(result.error)}`,
+  );
+}
+
+/** A socket torn mid-body surfaces as `unavailable`, unless the caller aborted it. */
+async function* guardBody(
+  items: AsyncGenerator<TransportItem>,
+  signal: AbortSignal,
+  baseUrl: string,
+): AsyncGenerator<TransportItem> {
+  try {
+    yield* items;
+  } catch (error) {
+    if (signal.aborted || isOnceError(error)) throw error;
+    throw new OnceError('unavailable', `The event stream from ${baseUrl} broke off.`, { cause: error });
+  }
+}

@@ -1,0 +1,57 @@
+import { type IncomingEvent, OnceError, parseIncomingEvent, toOffset } from '@once/protocol';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { TransportItem } from './transport.ts';
+
+/**
+ * Reads a server-sent event body as transport items. A chunk that completes no frame
+ * (part of a large event, or a heartbeat comment) still yields a `heartbeat`: any byte
+ * proves the connection alive, and that is what the watchdog needs to know.
+ * @throws OnceError `invalid_event` for a frame that is not a valid event.
+ */
+export async function* readSseItems(body: ReadableStream<Uint8Array>): AsyncGenerator<TransportItem> {
+  const items: TransportItem[] = [];
+  const parser = createParser({
+    onEvent: (message) => items.push(toItem(message)),
+  });
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      parser.feed(decoder.decode(value, { stream: true }));
+      if (items.length === 0) {
+        yield { kind: 'heartbeat' };
+        continue;
+      }
+      // Take the batch before yielding: the consumer may stop between items.
+      yield* items.splice(0);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+function toItem(message: EventSourceMessage): TransportItem {
+  const data = parseJson(message.data, message.event);
+  if (message.event === 'ready' || message.event === 'reset') {
+    const offset = typeof data === 'object' && data !== null ? (data as { offset?: unknown }).offset : undefined;
+    if (typeof offset !== 'number') {
+      throw new OnceError(
+        'invalid_event',
+        `The ${message.event} frame carries no offset: ${message.data.slice(0, 80)}`,
+      );
+    }
+    return { kind: message.event, offset: toOffset(offset) };
+  }
+  const event: IncomingEvent = parseIncomingEvent(data);
+  return { kind: 'event', event };
+}
+
+function parseJson(text: string, type: string | undefined): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OnceError('invalid_event', `The ${type ?? 'unnamed'} frame's data is not JSON.`, { cause: error });
+  }
+}

@@ -1,0 +1,71 @@
+import type {
+  ApprovalDecision,
+  ClientMessageId,
+  ConversationId,
+  ConversationSnapshot,
+  IncomingEvent,
+  MessageId,
+  Offset,
+  TurnId,
+} from '@once/protocol';
+
+/** Which stream to follow: one conversation's, or the account's conversation list. */
+export type StreamKey =
+  | { readonly stream: 'conversation'; readonly conversationId: ConversationId }
+  | { readonly stream: 'account' };
+
+/**
+ * One thing read from an event stream, in the order the server sent it.
+ * - `event`: a parsed event, known type or not (forward compatibility).
+ * - `ready`: everything up to `offset` has been sent; the stream is live from here.
+ * - `reset`: the cursor was beyond the stream's head (`offset`); the stream ends and the
+ *   client must refetch the snapshot.
+ * - `heartbeat`: the server is alive but has nothing to say; only the watchdog cares.
+ */
+export type TransportItem =
+  | { readonly kind: 'event'; readonly event: IncomingEvent }
+  | { readonly kind: 'ready'; readonly offset: Offset }
+  | { readonly kind: 'reset'; readonly offset: Offset }
+  | { readonly kind: 'heartbeat' };
+
+/** What a send returns: the server's ids, the same again for a repeated clientMessageId. */
+export interface SendResult {
+  readonly userMessageId: MessageId;
+  readonly turnId: TurnId;
+}
+
+/** What a send carries. */
+export interface SendInput {
+  readonly content: string;
+  readonly clientMessageId: ClientMessageId;
+}
+
+/**
+ * How a client reaches a Once daemon. The default speaks HTTP and SSE
+ * ({@link createHttpTransport}); tests wrap it to cut connections or replay events, and
+ * other transports (in-process, WebSocket) can take its place.
+ *
+ * Every failure is thrown as an `OnceError` when the server said why (its error body), or
+ * as whatever the platform threw (a network `TypeError`, an `AbortError`) when it did not.
+ */
+export interface Transport {
+  /** `GET /v1/conversations/:id`: the conversation folded at exactly `snapshot.offset`. */
+  snapshot(conversationId: ConversationId, signal?: AbortSignal): Promise<ConversationSnapshot>;
+  /**
+   * The events of `stream` after `afterOffset`, live: replays what exists, yields `ready`,
+   * then follows new commits until the server ends the stream or `signal` aborts (which
+   * makes the iteration throw).
+   */
+  events(stream: StreamKey, afterOffset: Offset, signal: AbortSignal): AsyncIterable<TransportItem>;
+  /** `POST …/messages`. Safe to repeat with the same clientMessageId. */
+  send(conversationId: ConversationId, input: SendInput, signal?: AbortSignal): Promise<SendResult>;
+  /** `POST …/cancel`: cancels the running turn; idempotent. */
+  cancel(conversationId: ConversationId, signal?: AbortSignal): Promise<void>;
+  /** `POST …/approvals/:toolUseId`: decides a tool call waiting for approval. */
+  decide(
+    conversationId: ConversationId,
+    toolUseId: string,
+    decision: ApprovalDecision,
+    signal?: AbortSignal,
+  ): Promise<void>;
+}

@@ -1,0 +1,50 @@
+import type { IncomingEvent } from '@once/protocol';
+import type { Transport, TransportItem } from '../src/transport.ts';
+
+/** How often each fault strikes, per event delivered. */
+export interface ChaosOptions {
+  /** Chance that the socket is cut (its fetch aborted) after an event. */
+  readonly cutChance: number;
+  /** Chance that an event already delivered on this client is delivered again after this one. */
+  readonly duplicateChance: number;
+  /** Draws in [0, 1), seeded so a failing run repeats. */
+  readonly random: () => number;
+}
+
+/** A transport that misbehaves the way networks and buggy proxies do. */
+export interface ChaosTransport extends Transport {
+  /** How many event streams were opened, cuts made and duplicates delivered. */
+  readonly counts: { streams: number; cuts: number; duplicates: number };
+}
+
+/** Wraps `inner`: cuts its event streams at random and replays earlier events. */
+export function createChaosTransport(inner: Transport, options: ChaosOptions): ChaosTransport {
+  const counts = { streams: 0, cuts: 0, duplicates: 0 };
+  const delivered: IncomingEvent[] = [];
+  return {
+    counts,
+    snapshot: (conversationId, signal) => inner.snapshot(conversationId, signal),
+    send: (conversationId, input, signal) => inner.send(conversationId, input, signal),
+    cancel: (conversationId, signal) => inner.cancel(conversationId, signal),
+    decide: (conversationId, toolUseId, decision, signal) => inner.decide(conversationId, toolUseId, decision, signal),
+    async *events(stream, afterOffset, signal): AsyncGenerator<TransportItem> {
+      counts.streams += 1;
+      const socket = new AbortController();
+      for await (const item of inner.events(stream, afterOffset, AbortSignal.any([signal, socket.signal]))) {
+        yield item;
+        if (item.kind !== 'event') continue;
+        delivered.push(item.event);
+        if (options.random() < options.duplicateChance) {
+          const index = Math.floor(options.random() * delivered.length);
+          const again = delivered[index];
+          counts.duplicates += 1;
+          if (again !== undefined) yield { kind: 'event', event: again };
+        }
+        if (options.random() < options.cutChance) {
+          counts.cuts += 1;
+          socket.abort(new Error('chaos: the socket was cut'));
+        }
+      }
+    },
+  };
+}
