@@ -47,6 +47,7 @@ const server = createServer((request, response) => {
     // Catch-up limit: write `count` stored frames to one client, 500 per write, with backpressure.
     const count = Number(url.searchParams.get('count') ?? '0');
     response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write('retry: 1000\n\n');
     let offset = 0;
     const frames: string[] = [];
     const pump = () => {

@@ -18,6 +18,8 @@ export interface DaemonConfig {
   readonly demoDelayMs: number;
   /** Demo model: about how many tokens an answer has. `--demo-tokens` / `ONCE_DEMO_TOKENS`, default 120. */
   readonly demoTokens: number;
+  /** How long the clock tool takes, in ms (to watch a tool run). `--demo-tool-delay-ms` / `ONCE_DEMO_TOOL_DELAY_MS`, default 0. */
+  readonly demoToolDelayMs: number;
   /**
    * Bearer tokens and the account each one opens, `token=account,token2=account2`.
    * `--auth-tokens` / `ONCE_AUTH_TOKENS`. Unset: no auth, one account named `default`.
@@ -55,6 +57,11 @@ const SETTINGS = {
   },
   'demo-delay-ms': { env: 'ONCE_DEMO_DELAY_MS', schema: z.coerce.number().int().min(0).max(60_000), fallback: 15 },
   'demo-tokens': { env: 'ONCE_DEMO_TOKENS', schema: z.coerce.number().int().min(1).max(100_000), fallback: 120 },
+  'demo-tool-delay-ms': {
+    env: 'ONCE_DEMO_TOOL_DELAY_MS',
+    schema: z.coerce.number().int().min(0).max(600_000),
+    fallback: 0,
+  },
   'auth-tokens': { env: 'ONCE_AUTH_TOKENS', schema: z.string().min(1), fallback: undefined },
   'coalesce-ms': { env: 'ONCE_COALESCE_MS', schema: z.coerce.number().int().min(0).max(1000), fallback: 0 },
   'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 1 },
@@ -134,6 +141,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     demoDelayMs: read('demo-delay-ms') ?? 15,
     demoTokens: read('demo-tokens') ?? 120,
+    demoToolDelayMs: read('demo-tool-delay-ms') ?? 0,
     ...(authTokens === undefined ? {} : { authTokens: parseAuthTokens(authTokens) }),
     coalesceMs: read('coalesce-ms') ?? 0,
     commitDelayMs: read('commit-delay-ms') ?? 1,

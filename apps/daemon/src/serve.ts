@@ -39,7 +39,7 @@ export async function serve(
   });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const tools = builtInTools();
+  const tools = builtInTools({ clockDelayMs: config.demoToolDelayMs });
   const runner: TurnRunner = async (turn) => {
     await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
   };

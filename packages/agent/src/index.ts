@@ -6,9 +6,9 @@ export { type AnthropicProviderOptions, createAnthropicProvider } from './provid
 export { createOpenAIProvider, type OpenAIProviderOptions } from './providers/openai/create-openai-provider.ts';
 export { type RunToolCallsOptions, runToolCalls } from './run-tool-calls.ts';
 export { type RunTurnOptions, runTurn, type TurnOutcome } from './run-turn.ts';
-export { builtInTools } from './tools/built-in-tools.ts';
+export { type BuiltInToolsOptions, builtInTools } from './tools/built-in-tools.ts';
 export { createCalculatorTool } from './tools/calculator-tool.ts';
-export { createClockTool } from './tools/clock-tool.ts';
+export { type ClockToolOptions, createClockTool } from './tools/clock-tool.ts';
 export { defineTool, type ToolSpecification } from './tools/define-tool.ts';
 export { createShowSurfaceTool } from './tools/show-surface-tool.ts';
 export { type SurfaceHandle, type Tool, type ToolContext, ToolInputError } from './tools/tool.ts';

@@ -8,7 +8,7 @@ import { runTurn } from './run-turn.ts';
 import { createClockTool } from './tools/clock-tool.ts';
 
 const NOW = new Date('2026-11-23T21:00:00.000Z');
-const clock = createClockTool(() => NOW);
+const clock = createClockTool({ now: () => NOW });
 
 function start(stream: RecordedStream, prompt: string, provider: ModelProvider, controller = new AbortController()) {
   const turnId = newId() as TurnId;

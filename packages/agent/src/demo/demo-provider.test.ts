@@ -6,7 +6,7 @@ import { createClockTool } from '../tools/clock-tool.ts';
 import { createDemoProvider } from './demo-provider.ts';
 
 const conversationId = newId() as ConversationId;
-const clock = createClockTool(() => new Date('2026-11-23T21:00:00.000Z'));
+const clock = createClockTool({ now: () => new Date('2026-11-23T21:00:00.000Z') });
 
 function emptyAssistant(blocks: MessageSnapshot['blocks'] = []): MessageSnapshot {
   return {
