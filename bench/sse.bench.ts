@@ -14,7 +14,9 @@ import { connectClients, percentile } from './support/sse-clients.ts';
 const quick = process.env.SSE_BENCH_QUICK === '1';
 const FAN_OUT = quick ? [50] : [1_000, 5_000];
 const TOKENS = quick ? 100 : 1_000;
-const IDLE_CONNECTIONS = quick ? 100 : 2_000;
+const IDLE_CONNECTIONS = quick ? 100 : 10_000;
+// SSE_BENCH_PARTS=idle (or fanout, replay, comma-separated) runs only those parts.
+const parts = new Set((process.env.SSE_BENCH_PARTS ?? 'fanout,idle,replay').split(','));
 const STORED_MESSAGES = quick ? 10 : 1_000;
 const DELTAS_PER_MESSAGE = 997;
 
@@ -153,27 +155,7 @@ async function replayRate(url: string, expected: number): Promise<number> {
 
 const progress = (step: string) => console.error(`  sse: ${step}`);
 
-const bench: Bench = async () => {
-  const rows: BenchRow[] = [];
-  const notes: string[] = [];
-  for (const subscribers of FAN_OUT) {
-    progress(`Once fan-out to ${subscribers} subscribers`);
-    const once = await onceFanOut(subscribers);
-    progress(`bare fan-out to ${subscribers} subscribers`);
-    const bare = await bareFanOut(subscribers, once.events);
-    const limit = { what: 'bare node:http, 1 event a write', value: bare.rate };
-    rows.push({
-      what: `live fan-out, ${subscribers.toLocaleString('en-US')} subscribers, ${once.events} events`,
-      value: once.rate,
-      unit: 'deliveries/s',
-      limit,
-      goal: '≥ 0.7 of bare',
-    });
-    notes.push(
-      `${subscribers.toLocaleString('en-US')} subscribers: latency from the event's timestamp to arrival at a sampled client, Once p50 ${percentile(once.latencies, 0.5)} ms / p99 ${percentile(once.latencies, 0.99)} ms; bare p50 ${percentile(bare.latencies, 0.5)} ms / p99 ${percentile(bare.latencies, 0.99)} ms. Once's timestamp is taken before the commit, so its latency includes the durable commit.`,
-    );
-  }
-
+async function measureIdle(rows: BenchRow[]): Promise<void> {
   progress('idle connections');
   const onceIdle = await idleMemory(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
@@ -202,7 +184,9 @@ const bench: Bench = async () => {
     limit: { what: 'bare node:http', value: bareIdle / 1024 },
     goal: '≤ 16 KB',
   });
+}
 
+async function measureReplay(rows: BenchRow[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
   try {
     progress('writing 1M stored events');
@@ -227,6 +211,31 @@ const bench: Bench = async () => {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+const bench: Bench = async () => {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  for (const subscribers of parts.has('fanout') ? FAN_OUT : []) {
+    progress(`Once fan-out to ${subscribers} subscribers`);
+    const once = await onceFanOut(subscribers);
+    progress(`bare fan-out to ${subscribers} subscribers`);
+    const bare = await bareFanOut(subscribers, once.events);
+    const limit = { what: 'bare node:http, 1 event a write', value: bare.rate };
+    rows.push({
+      what: `live fan-out, ${subscribers.toLocaleString('en-US')} subscribers, ${once.events} events`,
+      value: once.rate,
+      unit: 'deliveries/s',
+      limit,
+      goal: '≥ 0.7 of bare',
+    });
+    notes.push(
+      `${subscribers.toLocaleString('en-US')} subscribers: latency from the event's timestamp to arrival at a sampled client, Once p50 ${percentile(once.latencies, 0.5)} ms / p99 ${percentile(once.latencies, 0.99)} ms; bare p50 ${percentile(bare.latencies, 0.5)} ms / p99 ${percentile(bare.latencies, 0.99)} ms. Once's timestamp is taken before the commit, so its latency includes the durable commit.`,
+    );
+  }
+
+  if (parts.has('idle')) await measureIdle(rows);
+  if (parts.has('replay')) await measureReplay(rows);
 
   return {
     title: 'SSE delivery (daemon over real sockets)',

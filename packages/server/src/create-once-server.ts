@@ -53,7 +53,9 @@ export interface OnceServer {
 
 /** Wires a log into the conversation service, the event feed, metrics and the HTTP API. */
 export function createOnceServer(options: OnceServerOptions): OnceServer {
-  const connections = createSseConnections();
+  const connections = createSseConnections(
+    options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs },
+  );
   const metrics = createDaemonMetrics(connections);
   const log = metrics.instrument(options.log);
   const feed = createEventFeed(log);
@@ -74,7 +76,6 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.authTokens === undefined ? {} : { authTokens: options.authTokens }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
   const accounts = options.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(options.authTokens.values())];
   let stopping: Promise<void> | undefined;

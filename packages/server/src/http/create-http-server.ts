@@ -21,7 +21,7 @@ export interface HttpServerOptions {
   readonly authTokens?: ReadonlyMap<string, string>;
   /** Largest request body, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** Milliseconds between SSE heartbeats. Default 15000. */
+  /** Milliseconds between SSE heartbeats, when `connections` is not given. Default 15000. */
   readonly heartbeatMs?: number;
   /** False until recovery has finished. Default: always ready. */
   readonly isReady?: () => boolean;
@@ -33,7 +33,9 @@ export interface HttpServerOptions {
 /** The daemon's HTTP API (see docs/PROTOCOL.md) on Fastify. Call `listen` on the result. */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
-  const sse = options.connections ?? createSseConnections();
+  const sse =
+    options.connections ??
+    createSseConnections(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
   const app = Fastify({
     bodyLimit: maxBodyBytes,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -80,10 +82,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   };
   registerConversationRoutes(context);
   registerMessageRoutes(context);
-  registerEventRoutes(context, {
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-    onSent: (count) => options.metrics.eventsSent.inc(count),
-  });
+  registerEventRoutes(context, { onSent: (count) => options.metrics.eventsSent.inc(count) });
   registerHealthRoutes(context, {
     registry: options.metrics.registry,
     isReady: options.isReady ?? (() => true),

@@ -1,6 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { HEARTBEAT_FRAME } from './sse-frames.ts';
 
-/** The open event-stream responses, so the daemon can end them when it stops. */
+/**
+ * The open event-stream responses: one heartbeat timer for all of them, and the daemon
+ * can finish or end them when it stops.
+ */
 export interface SseConnections {
   /**
    * Registers an open stream. `finish`, when given, sends every event committed so far,
@@ -19,11 +23,35 @@ export interface SseConnections {
   endAll(): void;
 }
 
-export function createSseConnections(): SseConnections {
+/** Options of {@link createSseConnections}. */
+export interface SseConnectionsOptions {
+  /** Milliseconds between heartbeat comments on every open stream. Default 15000. */
+  readonly heartbeatMs?: number;
+}
+
+export function createSseConnections(options: SseConnectionsOptions = {}): SseConnections {
   const open = new Map<ServerResponse, (() => Promise<void>) | undefined>();
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const beat = () => {
+    // A stream whose socket is full is not idle; it needs no heartbeat.
+    for (const response of open.keys()) if (!response.writableNeedDrain) response.write(HEARTBEAT_FRAME);
+  };
   return {
-    add: (response, finish) => void open.set(response, finish),
-    delete: (response) => void open.delete(response),
+    add(response, finish) {
+      open.set(response, finish);
+      if (heartbeat === undefined) {
+        heartbeat = setInterval(beat, heartbeatMs);
+        heartbeat.unref();
+      }
+    },
+    delete(response) {
+      open.delete(response);
+      if (open.size === 0 && heartbeat !== undefined) {
+        clearInterval(heartbeat);
+        heartbeat = undefined;
+      }
+    },
     get size() {
       return open.size;
     },
@@ -39,6 +67,8 @@ export function createSseConnections(): SseConnections {
     endAll() {
       for (const response of open.keys()) response.end();
       open.clear();
+      if (heartbeat !== undefined) clearInterval(heartbeat);
+      heartbeat = undefined;
     },
   };
 }

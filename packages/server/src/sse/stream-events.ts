@@ -4,7 +4,7 @@ import type { Offset } from '@once/protocol';
 import type { EventFeed } from '../feed/event-feed.ts';
 import type { StreamKey } from '../log/event-log.ts';
 import type { SseConnections } from './sse-connections.ts';
-import { HEARTBEAT_FRAME, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
+import { readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
 
 /** Options of {@link streamEvents}. */
 export interface StreamEventsOptions {
@@ -13,8 +13,6 @@ export interface StreamEventsOptions {
   readonly stream: StreamKey;
   /** The offset of the last event the client has; `'tail'` for only new events. */
   readonly cursor: Offset | 'tail';
-  /** Milliseconds between heartbeat comments. Default 15000. */
-  readonly heartbeatMs?: number;
   /** Events read and written per socket write, at most. Default 500. */
   readonly batchSize?: number;
   /** Told how many events were written, for metrics. */
@@ -37,8 +35,18 @@ export interface StreamEventsOptions {
 export async function streamEvents(response: ServerResponse, options: StreamEventsOptions): Promise<void> {
   const { feed, stream, connections } = options;
   const batchSize = options.batchSize ?? 500;
-  const closed = new AbortController();
-  response.on('close', () => closed.abort());
+  // One controller wakes the loop for both reasons to stop waiting: the client went away,
+  // or a clean stop asks for the rest. Kept to one per connection: idle connections are
+  // the daemon's largest memory cost.
+  const wake = new AbortController();
+  let clientGone = false;
+  const ended = new Promise<void>((resolve) =>
+    response.once('close', () => {
+      clientGone = true;
+      wake.abort();
+      resolve();
+    }),
+  );
 
   const release = feed.watch(stream);
   const head = await feed.head(stream);
@@ -55,53 +63,39 @@ export async function streamEvents(response: ServerResponse, options: StreamEven
   }
   let cursor: number = options.cursor === 'tail' ? head : options.cursor;
   // A clean stop sends what is committed up to `finishAt`, then ends the stream.
-  const finishing = new AbortController();
   let finishAt = Number.POSITIVE_INFINITY;
-  const ended = new Promise<void>((resolve) => response.once('close', resolve));
+  let finishing = false;
   connections.add(response, async () => {
     finishAt = await feed.head(stream);
-    finishing.abort();
+    finishing = true;
+    wake.abort();
     await ended;
   });
-  const stopWaiting = AbortSignal.any([closed.signal, finishing.signal]);
-  const heartbeat = setInterval(() => {
-    if (!response.writableNeedDrain) response.write(HEARTBEAT_FRAME);
-  }, options.heartbeatMs ?? 15_000);
-  heartbeat.unref();
 
   try {
     response.write(retryFrame(1000));
     let ready = false;
-    while (!closed.signal.aborted && cursor < finishAt) {
+    while (!clientGone && cursor < finishAt) {
       const entries = await feed.read(stream, cursor as Offset, batchSize);
-      if (closed.signal.aborted) break;
+      if (clientGone) break;
       if (entries.length > 0) {
         let chunk = '';
         for (const entry of entries) chunk += entry.frame;
         cursor = entries[entries.length - 1]?.offset ?? cursor;
         options.onSent?.(entries.length);
-        if (!response.write(chunk)) await drained(response, closed.signal);
+        if (!response.write(chunk)) await Promise.race([once(response, 'drain'), ended]);
         continue;
       }
-      if (finishing.signal.aborted) break;
+      if (finishing) break;
       if (!ready) {
         ready = true;
         response.write(readyFrame(cursor));
       }
-      await feed.waitForCommit(stream, cursor as Offset, stopWaiting);
+      await feed.waitForCommit(stream, cursor as Offset, wake.signal);
     }
   } finally {
-    clearInterval(heartbeat);
     connections.delete(response);
     release();
     if (!response.writableEnded) response.end();
-  }
-}
-
-async function drained(response: ServerResponse, signal: AbortSignal): Promise<void> {
-  try {
-    await once(response, 'drain', { signal });
-  } catch {
-    // The client went away while we waited; the loop sees the abort and stops.
   }
 }

@@ -21,7 +21,6 @@ const eventsQuery = z.object({
 
 /** Options of the event routes. */
 export interface EventRouteOptions {
-  readonly heartbeatMs?: number;
   readonly onSent?: (count: number) => void;
 }
 
@@ -65,7 +64,6 @@ async function serveEvents(
       connections: sse,
       stream,
       cursor,
-      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.onSent === undefined ? {} : { onSent: options.onSent }),
     });
     return reply;
