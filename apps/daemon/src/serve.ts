@@ -6,6 +6,7 @@ import { createOnceServer, openSqliteEventLog, type TurnRunner } from '@once/ser
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
 import { createProvider } from './create-provider.ts';
+import { serveWebApp } from './serve-web-app.ts';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -56,6 +57,7 @@ export async function serve(
   if (recovered.interrupted > 0 || recovered.requeued > 0) {
     logger.info(recovered, 'recovered from an unclean stop');
   }
+  await serveWebApp(server.app);
   const url = await server.listen({ port: config.port, host: config.host });
   logger.info({ url, provider: provider.name, model: config.model, dataDir }, `Once is ready at ${url}`);
 

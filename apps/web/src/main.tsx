@@ -1,0 +1,20 @@
+import { createClient } from '@once/client';
+import { OnceProvider } from '@once/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.tsx';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (container === null) throw new Error('index.html has no #root element.');
+
+// The daemon serves this page, so the API is on the same origin.
+const client = createClient({ baseUrl: location.origin });
+
+createRoot(container).render(
+  <StrictMode>
+    <OnceProvider client={client}>
+      <App />
+    </OnceProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,59 @@
+// A client whose conversations never touch the network: each has a real MessageStore the
+// test feeds events into, and a connection state the test sets by hand.
+import type { ConnectionState, ConversationClient, OnceClient } from '@once/client';
+import { createMessageStore } from '@once/core';
+import type { ConversationId } from '@once/protocol';
+
+export interface FakeConversation extends ConversationClient {
+  setConnection(state: ConnectionState): void;
+  readonly isClosed: () => boolean;
+}
+
+export interface FakeClient extends OnceClient {
+  /** Every conversation opened, by id, in the order opened. */
+  readonly opened: FakeConversation[];
+}
+
+export function createFakeClient(): FakeClient {
+  const opened: FakeConversation[] = [];
+  return {
+    opened,
+    conversation(conversationId) {
+      const conversation = fakeConversation(conversationId as ConversationId);
+      opened.push(conversation);
+      return conversation;
+    },
+    close() {
+      for (const conversation of opened) conversation.close();
+    },
+  };
+}
+
+function fakeConversation(conversationId: ConversationId): FakeConversation {
+  let connection: ConnectionState = { status: 'connecting', failures: 0 };
+  let closed = false;
+  const listeners = new Set<() => void>();
+  return {
+    conversationId,
+    store: createMessageStore({ conversationId }),
+    connection: {
+      getSnapshot: () => connection,
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    setConnection(state) {
+      connection = state;
+      for (const listener of listeners) listener();
+    },
+    send: () => Promise.reject(new Error('the fake client sends nothing')),
+    cancel: () => Promise.resolve(),
+    decide: () => Promise.resolve(),
+    close() {
+      closed = true;
+    },
+    isClosed: () => closed,
+    closed: Promise.resolve(),
+  };
+}
