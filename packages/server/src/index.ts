@@ -8,6 +8,7 @@ export type {
   CommitNotice,
   EventDraft,
   EventLog,
+  StoredEntry,
   StoredEvent,
   StreamKey,
 } from './log/event-log.ts';

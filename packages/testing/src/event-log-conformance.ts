@@ -105,6 +105,18 @@ export function describeEventLogConformance(name: string, createLog: CreateEvent
         expect(await log.read(stream, 50 as Offset, 5)).toEqual([]);
       });
 
+      it('reads entries as stored JSON text with the right offset and type, parsing to what read returns', async () => {
+        const stream = newConversationStream();
+        await log.append(stream, deltaDrafts(stream, newMessageId(), 1, 6));
+        const entries = await log.readEntries(stream, 2 as Offset, 3);
+        const events = await log.read(stream, 2 as Offset, 3);
+        expect(entries.map((entry) => JSON.parse(entry.json))).toEqual(events);
+        expect(entries.map(({ offset, type }) => ({ offset, type }))).toEqual(
+          events.map(({ offset, type }) => ({ offset, type })),
+        );
+        expect(await log.readEntries(stream, 6 as Offset, 3)).toEqual([]);
+      });
+
       it('reads only the stream asked for', async () => {
         const first = newConversationStream();
         const second = newConversationStream();

@@ -1,11 +1,12 @@
 import type { Offset } from '@once/protocol';
-import type { EventLog, StoredEvent, StreamKey } from '../log/event-log.ts';
+import type { EventLog, StoredEntry, StreamKey } from '../log/event-log.ts';
 import { eventFrame } from '../sse/sse-frames.ts';
 
 /** A committed event with its SSE frame, built once and shared by every subscriber. */
 export interface FeedEntry {
   readonly offset: number;
-  readonly event: StoredEvent;
+  /** The envelope's JSON text, as stored. */
+  readonly json: string;
   readonly frame: string;
 }
 
@@ -48,8 +49,8 @@ interface Watched {
   waiters: Set<{ afterOffset: number; wake: () => void }>;
 }
 
-export function toFeedEntry(event: StoredEvent): FeedEntry {
-  return { offset: event.offset, event, frame: eventFrame(event.offset, event.type, JSON.stringify(event)) };
+export function toFeedEntry({ offset, type, json }: StoredEntry): FeedEntry {
+  return { offset, json, frame: eventFrame(offset, type, json) };
 }
 
 export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): EventFeed {
@@ -61,10 +62,10 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
 
   const refill = async (stream: StreamKey, state: Watched): Promise<void> => {
     while (state.loaded < state.announced) {
-      const events = await log.read(stream, state.loaded as Offset, pageSize);
-      if (events.length === 0) break;
-      for (const event of events) state.entries.push(toFeedEntry(event));
-      state.loaded = events[events.length - 1]?.offset ?? state.loaded;
+      const stored = await log.readEntries(stream, state.loaded as Offset, pageSize);
+      if (stored.length === 0) break;
+      for (const entry of stored) state.entries.push(toFeedEntry(entry));
+      state.loaded = stored[stored.length - 1]?.offset ?? state.loaded;
       if (state.entries.length > capacity) state.entries.splice(0, state.entries.length - capacity);
     }
     for (const waiter of state.waiters) {
@@ -95,8 +96,8 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
         const start = afterOffset + 1 - first;
         return state.entries.slice(start, start + limit);
       }
-      const events = await log.read(stream, afterOffset, limit);
-      return events.map(toFeedEntry);
+      const stored = await log.readEntries(stream, afterOffset, limit);
+      return stored.map(toFeedEntry);
     },
     async head(stream) {
       return log.head(stream);

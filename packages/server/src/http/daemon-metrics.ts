@@ -50,6 +50,7 @@ export function createDaemonMetrics(connections: SseConnections): DaemonMetrics 
           return stored;
         },
         read: (stream, after, limit) => log.read(stream, after, limit),
+        readEntries: (stream, after, limit) => log.readEntries(stream, after, limit),
         head: (stream) => log.head(stream),
         onCommit: (listener) => log.onCommit(listener),
         close: () => log.close(),

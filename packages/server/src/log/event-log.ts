@@ -29,6 +29,14 @@ export type EventDraft = Omit<AnyEventEnvelope, 'offset'>;
  */
 export type StoredEvent = AnyEventEnvelope;
 
+/** A stored event as the JSON text the log holds for it, with its offset and type read off. */
+export interface StoredEntry {
+  readonly offset: number;
+  readonly type: string;
+  /** The envelope as stored (offset first): what a reader can send on without serializing again. */
+  readonly json: string;
+}
+
 /** What a commit listener learns: a stream whose head moved, and the new head. */
 export interface CommitNotice {
   /** The stream that received events. */
@@ -72,6 +80,12 @@ export interface EventLog {
    * @param limit The most events to return; at least 1.
    */
   read(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly StoredEvent[]>;
+
+  /**
+   * Like {@link read}, but each event as its stored JSON text with its offset and type,
+   * so a reader that forwards events (SSE) neither parses nor serializes them.
+   */
+  readEntries(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly StoredEntry[]>;
 
   /** The offset of the stream's last committed event; 0 for a stream that holds nothing. */
   head(stream: StreamKey): Promise<Offset>;

@@ -38,7 +38,10 @@ export function prepareDraft(stream: StreamKey, draft: EventDraft, index: number
     );
   }
   // A stored event handed back must not carry its old offset into the new one.
-  const { offset: _offset, ...envelope } = draft as EventDraft & { offset?: unknown };
+  // Stored with `type` right after the stream fields, before anything nested, so readers can
+  // take the offset and type from the text without parsing it (see stored-entry.ts).
+  const { offset: _offset, stream: kind, conversationId, type, ...rest } = draft as EventDraft & { offset?: unknown };
+  const envelope = { stream: kind, ...(conversationId === undefined ? {} : { conversationId }), type, ...rest };
   let body: string | undefined;
   try {
     body = JSON.stringify(envelope);

@@ -1,6 +1,14 @@
 import { DatabaseSync } from 'node:sqlite';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
-import type { CommitListener, CommitNotice, EventDraft, EventLog, StoredEvent, StreamKey } from './event-log.ts';
+import type {
+  CommitListener,
+  CommitNotice,
+  EventDraft,
+  EventLog,
+  StoredEntry,
+  StoredEvent,
+  StreamKey,
+} from './event-log.ts';
 import type { EventTail } from './event-tail.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { prepareDraft } from './prepare-draft.ts';
@@ -8,6 +16,7 @@ import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlit
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { loadSqliteTail, SqliteTailMerger, type TailMergeOptions } from './sqlite-tail.ts';
+import { toStoredEntry } from './stored-entry.ts';
 
 /** Options of {@link openSqliteEventLog}. */
 export interface SqliteEventLogOptions extends GroupCommitOptions, TailMergeOptions {
@@ -73,6 +82,15 @@ export class SqliteEventLog implements EventLog {
 
   /** {@inheritDoc EventLog.read} */
   async read(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly StoredEvent[]> {
+    return this.#readEnvelopes(stream, afterOffset, limit).map((json) => JSON.parse(json) as StoredEvent);
+  }
+
+  /** {@inheritDoc EventLog.readEntries} */
+  async readEntries(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly StoredEntry[]> {
+    return this.#readEnvelopes(stream, afterOffset, limit).map(toStoredEntry);
+  }
+
+  #readEnvelopes(stream: StreamKey, afterOffset: Offset, limit: number): string[] {
     this.#assertOpen();
     const after = toOffset(afterOffset);
     if (!Number.isSafeInteger(limit) || limit < 1) {
@@ -82,18 +100,18 @@ export class SqliteEventLog implements EventLog {
     if (key === undefined) return [];
     // Offsets before the stream's first tail event are merged, the others in the tail.
     const firstInTail = this.#tail.firstOffset(key) ?? Number.POSITIVE_INFINITY;
-    const events: StoredEvent[] = [];
+    const envelopes: string[] = [];
     if (after + 1 < firstInTail) {
       const rows = this.#statements.readMerged.all(key, after, limit) as unknown as [string][];
-      for (const [envelope] of rows) events.push(JSON.parse(envelope) as StoredEvent);
+      for (const [envelope] of rows) envelopes.push(envelope);
     }
-    if (events.length < limit) {
+    if (envelopes.length < limit) {
       // Merged offsets are gapless, so the tail goes on right after the last one read.
-      for (const envelope of this.#tail.read(key, after + events.length, limit - events.length)) {
-        events.push(JSON.parse(envelope) as StoredEvent);
+      for (const envelope of this.#tail.read(key, after + envelopes.length, limit - envelopes.length)) {
+        envelopes.push(envelope);
       }
     }
-    return events;
+    return envelopes;
   }
 
   /** {@inheritDoc EventLog.head} */

@@ -79,7 +79,11 @@ async function serveEvents(
   }
   const entries = await feed.read(stream, after, query.limit);
   const nextOffset = entries.at(-1)?.offset ?? after;
-  return { events: entries.map((entry) => entry.event), nextOffset, upToDate: nextOffset >= head };
+  return {
+    events: entries.map((entry) => JSON.parse(entry.json) as unknown),
+    nextOffset,
+    upToDate: nextOffset >= head,
+  };
 }
 
 function wantsEventStream(request: FastifyRequest): boolean {
