@@ -1,18 +1,30 @@
 import type { MessageStore } from '@once/core';
-import type { IncomingEvent } from '@once/protocol';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { type ConnectionStateSource, createConnectionStateStore } from './connection-state.ts';
+import { conversationTarget } from './conversation-target.ts';
 import { isRetryable } from './is-retryable.ts';
 import { type NetworkEvents, watchNetworkStatus } from './network-status.ts';
+import type { AttemptEnd, StreamTarget } from './stream-target.ts';
 import { sleep, systemTimers, type Timers } from './timers.ts';
 import type { Transport, TransportItem } from './transport.ts';
 import { startWatchdog } from './watchdog.ts';
 
-/** Options of {@link connectStream}. */
-export interface ConnectStreamOptions {
+/** What {@link connectStream} keeps in step: a conversation's store, or any other {@link StreamTarget}. */
+export type ConnectStreamOptions = ConnectStreamSettings &
+  (
+    | {
+        /** The store every event goes through; its conversation is the one followed. Never cleared. */
+        readonly store: MessageStore;
+      }
+    | {
+        /** The state followed, e.g. an account's conversation list. */
+        readonly target: StreamTarget;
+      }
+  );
+
+/** Options of {@link connectStream} shared by every kind of stream. */
+export interface ConnectStreamSettings {
   readonly transport: Transport;
-  /** The store every event goes through; its conversation is the one followed. Never cleared. */
-  readonly store: MessageStore;
   /** Default: the platform's timers. */
   readonly timers?: Timers;
   /** A number in [0, 1) for backoff jitter. Default `Math.random`. */
@@ -37,11 +49,9 @@ export interface StreamConnection {
   readonly done: Promise<void>;
 }
 
-/** How one attempt ended, and so what the next one starts from. */
-type AttemptEnd = 'resume' | 'refetch';
-
 /**
- * Keeps a store in step with its conversation's stream, exactly once:
+ * Keeps a store in step with its conversation's stream (or any {@link StreamTarget} with
+ * its stream, such as the account's conversation list), exactly once:
  *
  *   connecting ──ready──► live ──stream lost / silent / gap──► reconnecting ──ready──► live
  *       │                  │                                      │
@@ -58,11 +68,11 @@ type AttemptEnd = 'resume' | 'refetch';
  * followed at once; one that made no progress waits an exponential, jittered backoff.
  */
 export function connectStream(options: ConnectStreamOptions): StreamConnection {
-  const { transport, store } = options;
+  const target = 'target' in options ? options.target : conversationTarget(options.transport, options.store);
+  const { transport } = options;
   const timers = options.timers ?? systemTimers;
   const random = options.random ?? Math.random;
   const silenceMs = 2 * (options.heartbeatMs ?? 15_000);
-  const conversationId = store.getSnapshot().conversationId;
   const state = createConnectionStateStore();
   const closing = new AbortController();
   let attempt: AbortController | undefined;
@@ -79,12 +89,11 @@ export function connectStream(options: ConnectStreamOptions): StreamConnection {
     const watchdog = startWatchdog(timers, silenceMs, () => attempt?.abort(silence(silenceMs)));
     try {
       if (plan.needsSnapshot) {
-        store.reset(await transport.snapshot(conversationId, signal));
+        await target.refetch(signal);
         plan.needsSnapshot = false;
         watchdog.kick();
       }
-      const stream = { stream: 'conversation', conversationId } as const;
-      for await (const item of transport.events(stream, store.getSnapshot().offset, signal)) {
+      for await (const item of transport.events(target.stream, target.offset(), signal)) {
         watchdog.kick();
         const end = handle(item, progress);
         if (end !== undefined) return end;
@@ -102,31 +111,19 @@ export function connectStream(options: ConnectStreamOptions): StreamConnection {
       case 'ready':
         // `ready` says everything up to its offset was sent: holding less means an event
         // was lost on the way, which no later event may reveal on a quiet stream.
-        if (store.getSnapshot().offset < item.offset) return 'resume';
+        if (target.offset() < item.offset) return 'resume';
         progress.made = true;
         everLive = true;
         state.update({ status: 'live', failures: 0 });
         return undefined;
       case 'reset':
         return 'refetch';
-      case 'event':
-        return apply(item.event, progress);
+      case 'event': {
+        const outcome = target.apply(item.event);
+        if (outcome.advanced) progress.made = true;
+        return outcome.end;
+      }
     }
-  };
-
-  const apply = (event: IncomingEvent, progress: { made: boolean }): AttemptEnd | undefined => {
-    // Another stream's event changes nothing (the reducer ignores it); it must not be
-    // mistaken for a refused one below.
-    if (event.stream !== 'conversation' || event.conversationId !== conversationId) return undefined;
-    const before = store.getSnapshot().offset;
-    store.apply(event);
-    const after = store.getSnapshot();
-    if (after.offset > before) progress.made = true;
-    if (after.resync === undefined || event.offset <= after.offset) return undefined;
-    // Refused. The reducer keeps its first refusal, so decide from this event's offset by
-    // its rule: the next offset refused means its seq skips (the stream cannot repair
-    // that: refetch); a later offset means events are missing (resume after ours).
-    return event.offset === after.offset + 1 ? 'refetch' : 'resume';
   };
 
   /** Waits `milliseconds` (or until woken when undefined); a network change or `close()` ends it early. */

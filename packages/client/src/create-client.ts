@@ -1,6 +1,7 @@
 import type { ConversationId } from '@once/protocol';
 import type { BackoffOptions } from './backoff.ts';
 import { type ConversationClient, openConversation } from './conversation-client.ts';
+import { type ConversationListClient, openConversationList } from './conversation-list-client.ts';
 import { createHttpTransport } from './create-http-transport.ts';
 import type { NetworkEvents } from './network-status.ts';
 import { systemTimers, type Timers } from './timers.ts';
@@ -39,34 +40,48 @@ export interface OnceClient {
    * returns a new, independent client; close the one you no longer show.
    */
   conversation(conversationId: string): ConversationClient;
-  /** Closes every conversation this client opened. */
+  /** Closes every conversation (and conversation list) this client opened. */
   close(): void;
 }
 
+/**
+ * What {@link createClient} returns beyond {@link OnceClient}: the live conversation list.
+ * Kept apart so clients written against `OnceClient` (test doubles, bindings) stay valid.
+ */
+export interface ConversationListOpener {
+  /**
+   * Opens the account's conversation list: reads every page of it, then follows the
+   * account's events live. Each call returns a new, independent list; close it when done.
+   */
+  conversations(): ConversationListClient;
+}
+
 /** Creates a client for one daemon (and one account, through its token). */
-export function createClient(options: ClientOptions): OnceClient {
+export function createClient(options: ClientOptions): OnceClient & ConversationListOpener {
   const transport = options.transport ?? createHttpTransport(transportOptions(options));
-  const open = new Set<ConversationClient>();
+  const open = new Set<{ close(): void }>();
   const close = () => {
     for (const conversation of open) conversation.close();
     open.clear();
   };
+  const shared = {
+    transport,
+    timers: options.timers ?? systemTimers,
+    random: options.random ?? Math.random,
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.network === undefined ? {} : { network: options.network }),
+    ...(options.sendAttempts === undefined ? {} : { sendAttempts: options.sendAttempts }),
+  };
+  const track = <T extends { close(): void; readonly closed: Promise<void> }>(opened: T): T => {
+    open.add(opened);
+    void opened.closed.then(() => open.delete(opened));
+    return opened;
+  };
   return {
-    conversation(conversationId) {
-      const conversation = openConversation(conversationId as ConversationId, {
-        transport,
-        timers: options.timers ?? systemTimers,
-        random: options.random ?? Math.random,
-        now: options.now ?? Date.now,
-        ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-        ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-        ...(options.network === undefined ? {} : { network: options.network }),
-        ...(options.sendAttempts === undefined ? {} : { sendAttempts: options.sendAttempts }),
-      });
-      open.add(conversation);
-      void conversation.closed.then(() => open.delete(conversation));
-      return conversation;
-    },
+    conversation: (conversationId) =>
+      track(openConversation(conversationId as ConversationId, { ...shared, now: options.now ?? Date.now })),
+    conversations: () => track(openConversationList(shared)),
     close,
   };
 }

@@ -1,14 +1,17 @@
 import {
+  type Conversation,
   type ConversationId,
   type ConversationSnapshot,
+  conversationSchema,
   conversationSnapshotSchema,
   describeZodError,
   isOnceError,
   OnceError,
+  offsetSchema,
 } from '@once/protocol';
 import { readErrorResponse } from './read-error-response.ts';
 import { readSseItems } from './read-sse-items.ts';
-import type { SendResult, StreamKey, Transport, TransportItem } from './transport.ts';
+import type { ConversationPage, SendResult, StreamKey, Transport, TransportItem } from './transport.ts';
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -48,11 +51,16 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     return response;
   };
 
-  const postJson = async (path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> => {
+  const sendJson = async (
+    method: 'POST' | 'PATCH',
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> => {
     const response = await request(
       path,
       {
-        method: 'POST',
+        method,
         headers: { accept: 'application/json', 'content-type': 'application/json' },
         body: JSON.stringify(body),
       },
@@ -60,6 +68,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     );
     return response.json();
   };
+  const postJson = (path: string, body: unknown, signal: AbortSignal | undefined) =>
+    sendJson('POST', path, body, signal);
 
   return {
     async snapshot(conversationId, signal) {
@@ -95,6 +105,26 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const path = `${conversationPath(conversationId)}/approvals/${encodeURIComponent(toolUseId)}`;
       await postJson(path, { decision }, signal);
     },
+
+    async listConversations(cursor, signal) {
+      const query = cursor === undefined ? '?limit=200' : `?limit=200&cursor=${encodeURIComponent(cursor)}`;
+      const response = await request(`/v1/conversations${query}`, { headers: { accept: 'application/json' } }, signal);
+      return parsePage(await response.json());
+    },
+
+    async createConversation(title, signal) {
+      const body = await postJson('/v1/conversations', title === undefined ? {} : { title }, signal);
+      return parseConversation((body as { conversation?: unknown } | null)?.conversation);
+    },
+
+    async renameConversation(conversationId, title, signal) {
+      const body = await sendJson('PATCH', conversationPath(conversationId), { title }, signal);
+      return parseConversation((body as { conversation?: unknown } | null)?.conversation);
+    },
+
+    async deleteConversation(conversationId, signal) {
+      await request(conversationPath(conversationId), { method: 'DELETE' }, signal);
+    },
   };
 }
 
@@ -104,6 +134,32 @@ function conversationPath(conversationId: ConversationId): string {
 
 function eventsPath(stream: StreamKey): string {
   return stream.stream === 'account' ? '/v1/account/events' : `${conversationPath(stream.conversationId)}/events`;
+}
+
+function parseConversation(body: unknown): Conversation {
+  const result = conversationSchema.safeParse(body);
+  if (result.success) return result.data;
+  throw unreadable('conversation', describeZodError(result.error));
+}
+
+function parsePage(body: unknown): ConversationPage {
+  const page = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const offset = offsetSchema.safeParse(page.offset);
+  if (!offset.success) throw unreadable('conversation list', describeZodError(offset.error));
+  if (!Array.isArray(page.conversations)) throw unreadable('conversation list', 'conversations is not an array');
+  if (page.nextCursor !== undefined && typeof page.nextCursor !== 'string') {
+    throw unreadable('conversation list', 'nextCursor is not a string');
+  }
+  const conversations = page.conversations.map(parseConversation);
+  return {
+    conversations,
+    offset: offset.data,
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
+function unreadable(what: string, why: string): OnceError {
+  return new OnceError('invalid_event', `The daemon sent a ${what} this client cannot read: ${why}`);
 }
 
 function parseSnapshot(body: unknown): ConversationSnapshot {

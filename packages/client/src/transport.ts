@@ -1,6 +1,7 @@
 import type {
   ApprovalDecision,
   ClientMessageId,
+  Conversation,
   ConversationId,
   ConversationSnapshot,
   IncomingEvent,
@@ -40,6 +41,16 @@ export interface SendInput {
   readonly clientMessageId: ClientMessageId;
 }
 
+/** One page of `GET /v1/conversations`. */
+export interface ConversationPage {
+  /** Most recently updated first. */
+  readonly conversations: readonly Conversation[];
+  /** The account stream's offset the whole list was read at (not only this page). */
+  readonly offset: Offset;
+  /** Pass it back to read the next page; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
 /**
  * How a client reaches a Once daemon. The default speaks HTTP and SSE
  * ({@link createHttpTransport}); tests wrap it to cut connections or replay events, and
@@ -68,4 +79,12 @@ export interface Transport {
     decision: ApprovalDecision,
     signal?: AbortSignal,
   ): Promise<void>;
+  /** `GET /v1/conversations`: one page of the account's conversations, from `cursor` (default: the first). */
+  listConversations(cursor: string | undefined, signal?: AbortSignal): Promise<ConversationPage>;
+  /** `POST /v1/conversations`. Not idempotent: each call creates one. */
+  createConversation(title: string | undefined, signal?: AbortSignal): Promise<Conversation>;
+  /** `PATCH /v1/conversations/:id`: sets the title; safe to repeat. */
+  renameConversation(conversationId: ConversationId, title: string, signal?: AbortSignal): Promise<Conversation>;
+  /** `DELETE /v1/conversations/:id`. A second call answers `conversation_not_found`. */
+  deleteConversation(conversationId: ConversationId, signal?: AbortSignal): Promise<void>;
 }

@@ -27,6 +27,10 @@ export function createChaosTransport(inner: Transport, options: ChaosOptions): C
     send: (conversationId, input, signal) => inner.send(conversationId, input, signal),
     cancel: (conversationId, signal) => inner.cancel(conversationId, signal),
     decide: (conversationId, toolUseId, decision, signal) => inner.decide(conversationId, toolUseId, decision, signal),
+    listConversations: (cursor, signal) => inner.listConversations(cursor, signal),
+    createConversation: (title, signal) => inner.createConversation(title, signal),
+    renameConversation: (conversationId, title, signal) => inner.renameConversation(conversationId, title, signal),
+    deleteConversation: (conversationId, signal) => inner.deleteConversation(conversationId, signal),
     async *events(stream, afterOffset, signal): AsyncGenerator<TransportItem> {
       counts.streams += 1;
       const socket = new AbortController();

@@ -44,6 +44,10 @@ export function createScriptedTransport(initial: ConversationSnapshot): Scripted
     send: () => Promise.reject(new Error('not scripted')),
     cancel: () => Promise.reject(new Error('not scripted')),
     decide: () => Promise.reject(new Error('not scripted')),
+    listConversations: () => Promise.reject(new Error('not scripted')),
+    createConversation: () => Promise.reject(new Error('not scripted')),
+    renameConversation: () => Promise.reject(new Error('not scripted')),
+    deleteConversation: () => Promise.reject(new Error('not scripted')),
   };
 }
 

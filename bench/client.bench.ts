@@ -1,0 +1,238 @@
+// The client SDK (packages/client): (a) its apply rate — events per second from a
+// transport into a conversation store with a subscriber, through the whole connection
+// loop — beside the core MessageStore fed the same events directly in the same run;
+// (b) bootstrapping a stored 1,000-message conversation from a real daemon: time until
+// the store holds the snapshot, beside a bare fetch + JSON.parse of the same snapshot,
+// and the snapshot's bytes on the wire.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Transport, type TransportItem } from '@once/client';
+import { createMessageStore, selectMessages } from '@once/core';
+import {
+  type ConversationId,
+  createIdGenerator,
+  type IncomingEvent,
+  type MessageId,
+  type MessageSnapshot,
+  newId,
+  type Offset,
+  type TurnId,
+} from '@once/protocol';
+import { type EventDraft, openSqliteEventLog } from '@once/server';
+import type { Bench, BenchRow } from './bench-report.ts';
+import { startDaemon, stop } from './support/child-process.ts';
+
+const APPLY_MESSAGES = 50;
+const APPLY_DELTAS = 2_000;
+const BOOTSTRAP_MESSAGES = 1_000;
+const BOOTSTRAP_DELTAS = 100;
+const ROUNDS = 5;
+const TS = '2026-11-23T21:00:00.000Z';
+
+/** A stream as the daemon records it: messages of one text block, each opened, streamed and completed. */
+function buildEvents(): { conversationId: ConversationId; events: IncomingEvent[] } {
+  const generateId = createIdGenerator();
+  const conversationId = generateId() as ConversationId;
+  const events: object[] = [];
+  const push = (event: object) =>
+    events.push({ offset: (events.length + 1) as Offset, stream: 'conversation', conversationId, ts: TS, ...event });
+  for (let index = 0; index < APPLY_MESSAGES; index += 1) {
+    const messageId = generateId() as MessageId;
+    const turnId = generateId() as TurnId;
+    push({ type: 'message_open', messageId, blockIndex: -1, seq: 1, data: { role: 'assistant', turnId } });
+    push({ type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } });
+    for (let delta = 0; delta < APPLY_DELTAS; delta += 1) {
+      push({ type: 'block_delta', messageId, blockIndex: 0, seq: delta + 2, data: { text: `tok${delta % 97} ` } });
+    }
+    push({ type: 'block_close', messageId, blockIndex: 0, seq: APPLY_DELTAS + 2, data: {} });
+  }
+  return { conversationId, events: events as IncomingEvent[] };
+}
+
+/** An in-process transport that replays `events` after the requested offset, then stays live until aborted. */
+function replayTransport(conversationId: ConversationId, events: readonly IncomingEvent[]): Transport {
+  const refuse = () => Promise.reject(new Error('the replay transport only serves events'));
+  return {
+    snapshot: async () => ({
+      conversationId,
+      offset: 0 as Offset,
+      messages: [],
+      activity: { phase: 'idle' },
+      pendingApprovals: [],
+    }),
+    async *events(_stream, afterOffset, signal): AsyncGenerator<TransportItem> {
+      for (const event of events.slice(afterOffset)) yield { kind: 'event', event };
+      yield { kind: 'ready', offset: events.length as Offset };
+      // Live from here: nothing more to send until the client hangs up.
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      throw signal.reason;
+    },
+    send: refuse,
+    cancel: refuse,
+    decide: refuse,
+    listConversations: refuse,
+    createConversation: refuse,
+    renameConversation: refuse,
+    deleteConversation: refuse,
+  };
+}
+
+async function best(run: () => Promise<number>): Promise<number> {
+  const seconds: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    (globalThis as { gc?: () => void }).gc?.();
+    seconds.push(await run());
+  }
+  return Math.min(...seconds);
+}
+
+let renders = 0;
+
+async function measureApply(rows: BenchRow[]): Promise<void> {
+  const { conversationId, events } = buildEvents();
+  const count = events.length;
+  const direct = await best(async () => {
+    const started = performance.now();
+    const store = createMessageStore({ conversationId });
+    store.subscribe(() => {
+      renders += selectMessages(store.getSnapshot()).length > 0 ? 1 : 0;
+    });
+    for (const event of events) store.apply(event);
+    return (performance.now() - started) / 1000;
+  });
+  const throughClient = await best(async () => {
+    const started = performance.now();
+    const client = createClient({ transport: replayTransport(conversationId, events) });
+    const conversation = client.conversation(conversationId);
+    await new Promise<void>((resolve) => {
+      conversation.store.subscribe(() => {
+        renders += selectMessages(conversation.store.getSnapshot()).length > 0 ? 1 : 0;
+        if (conversation.store.getSnapshot().offset === count) resolve();
+      });
+    });
+    const seconds = (performance.now() - started) / 1000;
+    client.close();
+    await conversation.closed;
+    return seconds;
+  });
+  rows.push({
+    what: 'client conversation store, in-process replay transport, 1 subscriber',
+    value: count / throughClient,
+    unit: 'events/s',
+    limit: { what: 'core MessageStore.apply, same events, 1 subscriber', value: count / direct },
+  });
+}
+
+/** Writes a conversation of BOOTSTRAP_MESSAGES completed messages straight into a data dir. */
+async function prepareConversation(dataDir: string): Promise<ConversationId> {
+  const log = openSqliteEventLog({ path: join(dataDir, 'once.db') });
+  const conversationId = newId() as ConversationId;
+  await log.append({ stream: 'account', accountId: 'default' }, [
+    {
+      stream: 'account',
+      type: 'conversation_created',
+      ts: TS,
+      data: { conversation: { id: conversationId, title: 'Stored', createdAt: TS, updatedAt: TS } },
+    },
+  ]);
+  const drafts: EventDraft[] = [];
+  for (let index = 0; index < BOOTSTRAP_MESSAGES; index += 1) {
+    const messageId = newId() as MessageId;
+    const turnId = newId() as TurnId;
+    const base = { stream: 'conversation' as const, conversationId, messageId, ts: TS };
+    drafts.push(
+      { ...base, type: 'message_open', blockIndex: -1, seq: 1, data: { role: 'assistant', turnId } },
+      { ...base, type: 'block_open', blockIndex: 0, seq: 1, data: { blockType: 'text' } },
+    );
+    for (let delta = 0; delta < BOOTSTRAP_DELTAS; delta += 1) {
+      drafts.push({ ...base, type: 'block_delta', blockIndex: 0, seq: delta + 2, data: { text: 'token ' } });
+    }
+    drafts.push({ ...base, type: 'block_close', blockIndex: 0, seq: BOOTSTRAP_DELTAS + 2, data: {} });
+    const message: MessageSnapshot = {
+      id: messageId,
+      conversationId,
+      role: 'assistant',
+      status: 'complete',
+      turnId,
+      createdAt: TS,
+      blocks: [{ index: 0, type: 'text', status: 'closed', text: 'token '.repeat(BOOTSTRAP_DELTAS) }],
+      watermarks: { '-1': 1, '0': BOOTSTRAP_DELTAS + 2 },
+    };
+    drafts.push({ ...base, type: 'message_complete', blockIndex: -1, seq: 2, data: { status: 'complete', message } });
+  }
+  await log.append({ stream: 'conversation', conversationId }, drafts);
+  await log.close();
+  return conversationId;
+}
+
+async function measureBootstrap(rows: BenchRow[], notes: string[]): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
+  try {
+    const conversationId = await prepareConversation(dataDir);
+    const { url, child } = await startDaemon(dataDir);
+    try {
+      const snapshotUrl = `${url}/v1/conversations/${conversationId}`;
+      const response = await fetch(snapshotUrl);
+      const bytes = (await response.arrayBuffer()).byteLength;
+      const head = (JSON.parse(await (await fetch(snapshotUrl)).text()) as { offset: number }).offset;
+      const bare = await best(async () => {
+        const started = performance.now();
+        const body = JSON.parse(await (await fetch(snapshotUrl)).text()) as { messages: unknown[] };
+        if (body.messages.length !== BOOTSTRAP_MESSAGES) throw new Error('the snapshot lacks messages');
+        return (performance.now() - started) / 1000;
+      });
+      const viaClient = await best(async () => {
+        const started = performance.now();
+        const client = createClient({ baseUrl: url });
+        const conversation = client.conversation(conversationId);
+        await new Promise<void>((resolve) => {
+          const check = () => {
+            if (conversation.store.getSnapshot().offset === head) resolve();
+          };
+          conversation.store.subscribe(check);
+          check();
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (conversation.store.getSnapshot().messages.length !== BOOTSTRAP_MESSAGES) {
+          throw new Error('the store lacks messages');
+        }
+        client.close();
+        await conversation.closed;
+        return seconds;
+      });
+      rows.push({
+        what: `bootstrap of a ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')}-message conversation, createClient().conversation() until the store holds the snapshot`,
+        value: viaClient * 1000,
+        unit: 'ms',
+        limit: { what: 'bare fetch + JSON.parse of the same snapshot', value: bare * 1000 },
+      });
+      rows.push({ what: 'snapshot bytes on the wire (JSON body, uncompressed)', value: bytes, unit: 'bytes' });
+      notes.push(
+        `The stored conversation holds ${head.toLocaleString('en-US')} conversation events; the client fetches only the snapshot at offset ${head.toLocaleString('en-US')}, then opens the stream after it.`,
+      );
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const bench: Bench = async () => {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  console.error('  client: apply rate');
+  await measureApply(rows);
+  console.error('  client: bootstrap');
+  await measureBootstrap(rows, notes);
+  notes.push(`Subscriber renders counted: ${renders} (keeps the work from being optimised away).`);
+  return {
+    title: 'Client SDK (packages/client)',
+    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, continuity checks, store, one subscriber — beside the same events applied straight to a core MessageStore. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
+    rows,
+    notes,
+  };
+};
+
+export default bench;
