@@ -27,7 +27,7 @@ export interface DaemonConfig {
   readonly authTokens?: ReadonlyMap<string, string>;
   /** Deltas of one block within this many ms become one event. `--coalesce-ms` / `ONCE_COALESCE_MS`, default 0. */
   readonly coalesceMs: number;
-  /** Longest wait before a group commit, in ms. `--commit-delay-ms` / `ONCE_COMMIT_DELAY_MS`, default 1. */
+  /** Longest wait before a group commit, in ms. `--commit-delay-ms` / `ONCE_COMMIT_DELAY_MS`, default 0 (the end of the event-loop turn). */
   readonly commitDelayMs: number;
   /** Largest request body, in bytes. `--max-body-bytes` / `ONCE_MAX_BODY_BYTES`, default 1048576. */
   readonly maxBodyBytes: number;
@@ -64,7 +64,7 @@ const SETTINGS = {
   },
   'auth-tokens': { env: 'ONCE_AUTH_TOKENS', schema: z.string().min(1), fallback: undefined },
   'coalesce-ms': { env: 'ONCE_COALESCE_MS', schema: z.coerce.number().int().min(0).max(1000), fallback: 0 },
-  'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 1 },
+  'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 0 },
   'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
   model: { env: 'ONCE_MODEL', schema: z.string().min(1).max(200), fallback: undefined },
   'base-url': { env: 'ONCE_BASE_URL', schema: z.url({ message: 'must be an http(s) URL' }), fallback: undefined },
@@ -144,7 +144,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     demoToolDelayMs: read('demo-tool-delay-ms') ?? 0,
     ...(authTokens === undefined ? {} : { authTokens: parseAuthTokens(authTokens) }),
     coalesceMs: read('coalesce-ms') ?? 0,
-    commitDelayMs: read('commit-delay-ms') ?? 1,
+    commitDelayMs: read('commit-delay-ms') ?? 0,
     maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
     logLevel: read('log-level') ?? 'info',
   };

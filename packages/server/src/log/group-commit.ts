@@ -3,7 +3,9 @@ export interface GroupCommitOptions {
   /**
    * How long, in milliseconds, the first job of a batch waits for others to join it
    * before the batch commits. 0 commits at the end of the current event-loop turn, which
-   * still gathers every job submitted during that turn. Default: 1.
+   * still gathers every job submitted during that turn — including every writer the last
+   * commit just woke up. Default: 0 (measured: about twice the interleaved throughput of
+   * 1 ms and a third of its median latency; `npm run bench event-log`).
    */
   readonly maxDelayMs?: number;
   /**
@@ -15,7 +17,7 @@ export interface GroupCommitOptions {
 }
 
 /** Defaults of {@link GroupCommitOptions}. */
-export const GROUP_COMMIT_DEFAULTS = { maxDelayMs: 1, maxBatchSize: 1000 } as const;
+export const GROUP_COMMIT_DEFAULTS = { maxDelayMs: 0, maxBatchSize: 1000 } as const;
 
 /**
  * Commits a batch of jobs in one transaction and returns one result per job, in order.
