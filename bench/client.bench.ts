@@ -14,14 +14,12 @@ import {
   createIdGenerator,
   type IncomingEvent,
   type MessageId,
-  type MessageSnapshot,
-  newId,
   type Offset,
   type TurnId,
 } from '@once/protocol';
-import { type EventDraft, openSqliteEventLog } from '@once/server';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { startDaemon, stop } from './support/child-process.ts';
+import { writeStoredConversation } from './support/stored-conversation.ts';
 
 const APPLY_MESSAGES = 50;
 const APPLY_DELTAS = 2_000;
@@ -124,52 +122,12 @@ async function measureApply(rows: BenchRow[]): Promise<void> {
   });
 }
 
-/** Writes a conversation of BOOTSTRAP_MESSAGES completed messages straight into a data dir. */
-async function prepareConversation(dataDir: string): Promise<ConversationId> {
-  const log = openSqliteEventLog({ path: join(dataDir, 'once.db') });
-  const conversationId = newId() as ConversationId;
-  await log.append({ stream: 'account', accountId: 'default' }, [
-    {
-      stream: 'account',
-      type: 'conversation_created',
-      ts: TS,
-      data: { conversation: { id: conversationId, title: 'Stored', createdAt: TS, updatedAt: TS } },
-    },
-  ]);
-  const drafts: EventDraft[] = [];
-  for (let index = 0; index < BOOTSTRAP_MESSAGES; index += 1) {
-    const messageId = newId() as MessageId;
-    const turnId = newId() as TurnId;
-    const base = { stream: 'conversation' as const, conversationId, messageId, ts: TS };
-    drafts.push(
-      { ...base, type: 'message_open', blockIndex: -1, seq: 1, data: { role: 'assistant', turnId } },
-      { ...base, type: 'block_open', blockIndex: 0, seq: 1, data: { blockType: 'text' } },
-    );
-    for (let delta = 0; delta < BOOTSTRAP_DELTAS; delta += 1) {
-      drafts.push({ ...base, type: 'block_delta', blockIndex: 0, seq: delta + 2, data: { text: 'token ' } });
-    }
-    drafts.push({ ...base, type: 'block_close', blockIndex: 0, seq: BOOTSTRAP_DELTAS + 2, data: {} });
-    const message: MessageSnapshot = {
-      id: messageId,
-      conversationId,
-      role: 'assistant',
-      status: 'complete',
-      turnId,
-      createdAt: TS,
-      blocks: [{ index: 0, type: 'text', status: 'closed', text: 'token '.repeat(BOOTSTRAP_DELTAS) }],
-      watermarks: { '-1': 1, '0': BOOTSTRAP_DELTAS + 2 },
-    };
-    drafts.push({ ...base, type: 'message_complete', blockIndex: -1, seq: 2, data: { status: 'complete', message } });
-  }
-  await log.append({ stream: 'conversation', conversationId }, drafts);
-  await log.close();
-  return conversationId;
-}
-
 async function measureBootstrap(rows: BenchRow[], notes: string[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
   try {
-    const conversationId = await prepareConversation(dataDir);
+    const conversationId = (
+      await writeStoredConversation(dataDir, { messages: BOOTSTRAP_MESSAGES, deltas: BOOTSTRAP_DELTAS })
+    ).conversationId;
     const { url, child } = await startDaemon(dataDir);
     try {
       const snapshotUrl = `${url}/v1/conversations/${conversationId}`;

@@ -4,11 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConversationId, type MessageId, type MessageSnapshot, newId, type TurnId } from '@once/protocol';
-import { type EventDraft, openSqliteEventLog } from '@once/server';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { residentBytes, startBareServer, startDaemon, stop } from './support/child-process.ts';
 import { connectClients, percentile } from './support/sse-clients.ts';
+import { writeStoredConversation } from './support/stored-conversation.ts';
 
 // SSE_BENCH_QUICK=1 shrinks every figure, to check the benchmark itself works.
 const quick = process.env.SSE_BENCH_QUICK === '1';
@@ -100,50 +99,6 @@ async function idleMemory(
   }
 }
 
-/** Writes 1M events of one conversation straight into a data dir, as the daemon would have. */
-async function prepareStoredConversation(dataDir: string): Promise<{ conversationId: string; events: number }> {
-  const log = openSqliteEventLog({ path: join(dataDir, 'once.db') });
-  const conversationId = newId() as ConversationId;
-  const ts = new Date().toISOString();
-  await log.append({ stream: 'account', accountId: 'default' }, [
-    {
-      stream: 'account',
-      type: 'conversation_created',
-      ts,
-      data: { conversation: { id: conversationId, title: 'Stored', createdAt: ts, updatedAt: ts } },
-    },
-  ]);
-  let events = 0;
-  for (let m = 0; m < STORED_MESSAGES; m += 1) {
-    const messageId = newId() as MessageId;
-    const turnId = newId() as TurnId;
-    const base = { stream: 'conversation' as const, conversationId, messageId, ts };
-    const drafts: EventDraft[] = [
-      { ...base, type: 'message_open', blockIndex: -1, seq: 1, data: { role: 'assistant', turnId } },
-      { ...base, type: 'block_open', blockIndex: 0, seq: 1, data: { blockType: 'text' } },
-    ];
-    for (let d = 0; d < DELTAS_PER_MESSAGE; d += 1) {
-      drafts.push({ ...base, type: 'block_delta', blockIndex: 0, seq: d + 2, data: { text: 'tok ' } });
-    }
-    drafts.push({ ...base, type: 'block_close', blockIndex: 0, seq: DELTAS_PER_MESSAGE + 2, data: {} });
-    const message: MessageSnapshot = {
-      id: messageId,
-      conversationId,
-      role: 'assistant',
-      status: 'complete',
-      turnId,
-      createdAt: ts,
-      blocks: [{ index: 0, type: 'text', status: 'closed', text: 'tok '.repeat(DELTAS_PER_MESSAGE) }],
-      watermarks: { '-1': 1, '0': DELTAS_PER_MESSAGE + 2 },
-    };
-    drafts.push({ ...base, type: 'message_complete', blockIndex: -1, seq: 2, data: { status: 'complete', message } });
-    await log.append({ stream: 'conversation', conversationId }, drafts);
-    events += drafts.length;
-  }
-  await log.close();
-  return { conversationId, events };
-}
-
 async function replayRate(url: string, expected: number): Promise<number> {
   const group = await connectClients(url, 1, 0);
   const started = performance.now();
@@ -190,7 +145,7 @@ async function measureReplay(rows: BenchRow[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
   try {
     progress('writing 1M stored events');
-    const stored = await prepareStoredConversation(dataDir);
+    const stored = await writeStoredConversation(dataDir, { messages: STORED_MESSAGES, deltas: DELTAS_PER_MESSAGE });
     progress('catch-up replay');
     const { url, child } = await startDaemon(dataDir);
     const onceReplay = await replayRate(

@@ -1,8 +1,8 @@
 import { EVENT_TYPES, type IncomingEvent, parseIncomingEvent } from '@once/protocol';
+import { freePort, startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { freePort, startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
 import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
 
 const SLOW_DEMO = ['--demo-delay-ms', '5', '--demo-tokens', '300'];

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
+import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
 import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';

@@ -3,10 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getSnapshot } from '../../daemon/test/daemon-api.ts';
-import { startDaemon, stopLeftoverDaemons } from '../../daemon/test/daemon-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..', '..');

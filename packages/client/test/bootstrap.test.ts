@@ -1,3 +1,4 @@
+import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../src/create-client.ts';
 import {
@@ -8,7 +9,6 @@ import {
   serverSnapshot,
   waitUntilQuiet,
 } from './daemon-api.ts';
-import { startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
 
 afterEach(stopLeftoverDaemons);
 

@@ -1,10 +1,10 @@
+import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../src/create-client.ts';
 import { createHttpTransport } from '../src/create-http-transport.ts';
 import { createChaosTransport } from './chaos-transport.ts';
 import { createConversation, DEMO_FLAGS, expectStoreToEqual, sendDirect, waitUntilQuiet } from './daemon-api.ts';
-import { startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
 import { seededRandom } from './seeded-random.ts';
 
 const SEED = 20_261_124;

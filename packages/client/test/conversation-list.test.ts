@@ -1,9 +1,9 @@
 import type { ConversationListState } from '@once/core';
+import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationListClient } from '../src/conversation-list-client.ts';
 import { createClient } from '../src/create-client.ts';
 import { createConversation } from './daemon-api.ts';
-import { startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
 
 afterEach(stopLeftoverDaemons);
 

@@ -1,10 +1,10 @@
 import { OnceError } from '@once/protocol';
+import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/create-client.ts';
 import { createHttpTransport } from '../src/create-http-transport.ts';
 import type { Transport } from '../src/transport.ts';
 import { createConversation, DEMO_FLAGS, expectStoreToEqual, waitUntilQuiet } from './daemon-api.ts';
-import { startDaemon, stopLeftoverDaemons } from './daemon-process.ts';
 
 afterEach(stopLeftoverDaemons);
 

@@ -1,4 +1,12 @@
 export {
+  type DaemonExit,
+  type DaemonProcess,
+  freePort,
+  type StartDaemonOptions,
+  startDaemon,
+  stopLeftoverDaemons,
+} from './daemon-process.ts';
+export {
   accountDraft,
   deltaDraft,
   deltaDrafts,

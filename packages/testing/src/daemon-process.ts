@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-// A copy of apps/daemon/test/daemon-process.ts: packages may not import apps.
+// The daemon's entry point: this package only runs it as a process, it imports nothing of apps.
 const ONCE_BIN = join(import.meta.dirname, '..', '..', '..', 'apps', 'daemon', 'bin', 'once.js');
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
