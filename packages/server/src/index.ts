@@ -15,7 +15,7 @@ export type {
 export { GROUP_COMMIT_DEFAULTS, type GroupCommitOptions } from './log/group-commit.ts';
 export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from './log/sqlite-event-log.ts';
 export type { SqliteSynchronous } from './log/sqlite-schema.ts';
-export { TAIL_MERGE_DEFAULTS, type TailMergeOptions } from './log/sqlite-tail.ts';
+export { TAIL_INDEX_DEFAULTS, type TailIndexOptions } from './log/sqlite-tail-indexer.ts';
 export {
   type ConversationService,
   type ConversationServiceOptions,

@@ -18,10 +18,10 @@ describeEventLogConformance('SQLite', () => createSqliteFixture());
 describeEventLogConformance('SQLite, synchronous=FULL, no delay, small batches', () =>
   createSqliteFixture({ synchronous: 'full', maxDelayMs: 0, maxBatchSize: 3 }),
 );
-// Merges run between almost every commit and whenever the log pauses, so the suite reads
-// and deduplicates across the tail and the merged events, and during merges.
-describeEventLogConformance('SQLite, tiny tail, merged in small chunks', () =>
-  createSqliteFixture({ tailLimit: 2, mergeChunkSize: 3, idleMergeDelayMs: 0 }),
+// Indexing rounds run after almost every commit and whenever the log pauses, so the suite
+// reads and deduplicates across the tail and the indexed runs.
+describeEventLogConformance('SQLite, tiny tail, indexed after nearly every commit', () =>
+  createSqliteFixture({ tailLimit: 2, idleIndexDelayMs: 0 }),
 );
 
 describe('SQLite event log', () => {
@@ -36,7 +36,7 @@ describe('SQLite event log', () => {
 
       // A trigger makes SQLite itself fail the insert of one event, mid-transaction.
       const saboteur = new DatabaseSync(fixture.path);
-      saboteur.exec(`CREATE TRIGGER fail_poison BEFORE INSERT ON tail WHEN NEW.envelope LIKE '%poison%'
+      saboteur.exec(`CREATE TRIGGER fail_poison BEFORE INSERT ON log WHEN NEW.envelope LIKE '%poison%'
         BEGIN SELECT RAISE(ABORT, 'poisoned event'); END`);
       const together = [
         log.append(first, deltaDrafts(first, message, 3, 2)),
@@ -65,7 +65,7 @@ describe('SQLite event log', () => {
     try {
       const { log } = fixture;
       const stream = newConversationStream();
-      const count = reader.prepare('SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM tail) AS count');
+      const count = reader.prepare('SELECT count(*) AS count FROM log');
       const seen: [head: number, visible: number][] = [];
       log.onCommit(({ head }) => {
         seen.push([head, (count.get() as { count: number }).count]);
@@ -114,37 +114,38 @@ describe('SQLite event log', () => {
     }
   });
 
-  it('keeps every committed append exactly once after a kill while the tail is being merged', async () => {
+  it('keeps every committed append exactly once after a kill while the tail is being indexed', async () => {
     const fixture = await createSqliteFixture();
     try {
       await fixture.log.close();
-      // A tiny tail and small chunks: merges run between nearly all commits, so the
-      // kill lands amid them, maybe inside one.
-      const options: Omit<SqliteEventLogOptions, 'path'> = { tailLimit: 20, mergeChunkSize: 7 };
+      // A tiny tail: indexing rounds run between nearly all commits, so the kill lands
+      // amid them, maybe inside one.
+      const options: Omit<SqliteEventLogOptions, 'path'> = { tailLimit: 20 };
       const reported = await runAndKill(fixture.path, 600, options);
       expect(reported.length).toBeGreaterThanOrEqual(600);
 
       const file = new DatabaseSync(fixture.path);
       const count = (sql: string) => (file.prepare(sql).get() as { count: number }).count;
-      const merged = count('SELECT count(*) AS count FROM events');
-      // Tail rows up to their stream's merge mark were copied by an unfinished round; no
-      // other tail row may also be in `events`.
-      const overlap = count(`SELECT count(*) AS count FROM tail JOIN events USING (stream, offset)
-        WHERE offset > coalesce((SELECT offset FROM merge_marks WHERE stream = tail.stream), 0)`);
+      const indexed = count('SELECT count(*) AS count FROM runs');
+      // No run may list a position beyond the mark: a round writes its runs and the mark together.
+      const beyondMark = count(`SELECT count(*) AS count FROM runs, json_each(runs.positions)
+        WHERE json_each.key % 2 = 0 AND json_each.value > (SELECT position FROM log_mark)`);
       file.close();
-      expect(merged).toBeGreaterThan(0);
-      expect(overlap).toBe(0);
+      expect(indexed).toBeGreaterThan(0);
+      expect(beyondMark).toBe(0);
       const log = await fixture.reopen();
       const total = await expectEachReportedEventOnce(log, reported);
 
-      // Closing merges the whole tail, the rows the killed round left behind included.
+      // Closing indexes the whole tail, the rows the kill left unindexed included.
       await log.close();
       const closed = new DatabaseSync(fixture.path, { readOnly: true });
       const rows = (sql: string) => (closed.prepare(sql).get() as { count: number }).count;
-      const remaining = rows('SELECT (SELECT count(*) FROM tail) + (SELECT count(*) FROM merge_marks) AS count');
-      const stored = rows('SELECT count(*) AS count FROM events');
+      const unindexed = rows('SELECT count(*) AS count FROM log WHERE position > (SELECT position FROM log_mark)');
+      const listed = rows('SELECT sum(json_each.value) AS count FROM runs, json_each(runs.positions) WHERE json_each.key % 2 = 1');
+      const stored = rows('SELECT count(*) AS count FROM log');
       closed.close();
-      expect(remaining).toBe(0);
+      expect(unindexed).toBe(0);
+      expect(listed).toBe(total);
       expect(stored).toBe(total);
     } finally {
       await fixture.cleanup();

@@ -1,14 +1,10 @@
 /** One event of the tail, as memory holds it. */
 export interface TailEvent {
-  /** Its row in the `tail` table; positions grow in commit order, across streams. */
+  /** Its row in the `log` table; positions grow in commit order, across streams. */
   readonly position: number;
   /** The integer key of its stream. */
   readonly stream: number;
   readonly offset: number;
-  /** The integer key of its message, for a message-scoped event; else null. */
-  readonly message: number | null;
-  readonly blockIndex: number | null;
-  readonly seq: number | null;
   /** {@link identityKey} of a message-scoped event; undefined for the others. */
   readonly identity: string | undefined;
   /** The stored JSON text, offset first. */
@@ -21,16 +17,15 @@ export function identityKey(message: number, blockIndex: number, seq: number): s
 }
 
 /**
- * The recent events not yet merged into the clustered `events` table, kept in memory in
- * the order of each stream's offsets. Because one process writes the file, this copy is
- * exact: it is loaded once from the `tail` table (less the rows a merge round already
- * copied), then changed only after a commit (by
- * {@link EventTail.add}) or a merge (by {@link EventTail.dropThrough}). It serves
- * reads of recent offsets and idempotency checks of recent identities, so that the
- * `tail` table needs no index besides its primary key.
+ * The recent events not indexed in `runs` yet, kept in memory in the order of each
+ * stream's offsets. Because one process writes the file, this copy is exact: it is
+ * loaded once from the log rows beyond the mark, then changed only after a commit (by
+ * {@link EventTail.add}) or an indexing round (by {@link EventTail.clear}). It serves
+ * reads of recent offsets and idempotency checks of recent identities, so that an
+ * append writes nothing but its log row.
  *
  * Each stream's events here are the last ones of that stream, gapless: every offset
- * before the first of them is in the `events` table, and none after it.
+ * before the first of them is indexed in `runs`, and none after it.
  */
 export class EventTail {
   readonly #streams = new Map<number, TailEvent[]>();
@@ -88,18 +83,10 @@ export class EventTail {
     return this.#streams.get(stream) ?? [];
   }
 
-  /** Forgets a stream's events up to `offset`, once a merge moved them to the `events` table. */
-  dropThrough(stream: number, offset: number): void {
-    const events = this.#streams.get(stream);
-    const first = events?.[0];
-    if (events === undefined || first === undefined) return;
-    const count = Math.min(events.length, offset - first.offset + 1);
-    for (let index = 0; index < count; index += 1) {
-      const identity = (events[index] as TailEvent).identity;
-      if (identity !== undefined) this.#identities.delete(identity);
-    }
-    if (count === events.length) this.#streams.delete(stream);
-    else if (count > 0) events.splice(0, count);
-    this.#size -= Math.max(0, count);
+  /** Forgets every event, once an indexing round put them all in `runs`. */
+  clear(): void {
+    this.#streams.clear();
+    this.#identities.clear();
+    this.#size = 0;
   }
 }

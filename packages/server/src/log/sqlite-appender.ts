@@ -2,8 +2,10 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
 import type { CommitNotice, StoredEvent, StreamKey } from './event-log.ts';
 import { type EventTail, identityKey, type TailEvent } from './event-tail.ts';
-import { envelopeText, type PreparedDraft } from './prepare-draft.ts';
+import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
+import { type EventIdentity, envelopeText, type PreparedDraft } from './prepare-draft.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
+import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {
@@ -20,9 +22,9 @@ interface StreamState {
 
 /** What a transaction in progress has written, for memory to take on once it commits. */
 interface Staged {
-  readonly streams: Map<string, StreamState>;
-  readonly messages: Map<string, number>;
-  /** Tail events written so far, in order. */
+  /** The streams it appends to, with their heads before it began. */
+  readonly heads: Map<StreamState, number>;
+  /** Events written so far, in order. */
   readonly events: TailEvent[];
   /** The same events by identity, so that a duplicate later in the batch finds them. */
   readonly identities: Map<string, TailEvent>;
@@ -37,10 +39,12 @@ export interface CommittedBatch {
 }
 
 /**
- * Beyond this many cached message keys the cache starts afresh: messages are written
- * while they stream and rarely after, so the recent ones are what matter.
+ * Beyond this many cached messages the cache starts afresh: messages are written while
+ * they stream and rarely after, so the recent ones are what matter.
  */
 const MESSAGE_CACHE_LIMIT = 10_000;
+/** Page size of the reads that look through a message's older events. */
+const SCAN_PAGE = 1_000;
 
 /** Identifies a stream in memory and in the `streams` table. */
 export function streamName(stream: StreamKey): { readonly kind: string; readonly name: string } {
@@ -50,23 +54,23 @@ export function streamName(stream: StreamKey): { readonly kind: string; readonly
 }
 
 function cacheKey(stream: StreamKey): string {
-  const { kind, name } = streamName(stream);
-  return `${kind}:${name}`;
+  return stream.stream === 'conversation' ? `conversation:${stream.conversationId}` : `account:${stream.accountId}`;
 }
 
 /**
- * Writes batches of appends in one SQLite transaction each, into the tail, assigning
- * offsets and applying idempotency. Keeps stream keys, heads, message keys and the tail
- * in memory so that an event costs one insert at the end of one tree; what a transaction
- * changed reaches that memory only after it committed, so a rolled-back transaction
- * leaves no trace there either.
+ * Writes batches of appends in one SQLite transaction each: one `log` row per new event,
+ * nothing else (streams and messages get a row when they first appear). Assigns offsets
+ * and applies idempotency from memory: stream heads, the tail, and each message's
+ * highest seq per block, so a streaming message never reads anything back. Memory is
+ * changed during the transaction; if it fails, the caches start afresh from the file,
+ * and the tail takes the events only after the commit.
  */
 export class SqliteAppender {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
   readonly #tail: EventTail;
   readonly #streams = new Map<string, StreamState>();
-  readonly #messages = new Map<string, number>();
+  readonly #messages = new Map<string, MessageRecord>();
 
   constructor(database: DatabaseSync, statements: SqliteStatements, tail: EventTail) {
     this.#database = database;
@@ -76,12 +80,12 @@ export class SqliteAppender {
 
   /** The committed head of a stream, 0 when it holds nothing. */
   head(stream: StreamKey): Offset {
-    return (this.#committedState(stream)?.head ?? 0) as Offset;
+    return (this.#knownState(stream)?.head ?? 0) as Offset;
   }
 
   /** The integer key of a stream, or undefined when it holds nothing. */
   streamKey(stream: StreamKey): number | undefined {
-    return this.#committedState(stream)?.key;
+    return this.#knownState(stream)?.key;
   }
 
   /**
@@ -89,107 +93,143 @@ export class SqliteAppender {
    * @throws the SQLite error, after rolling back; nothing of the batch is stored then.
    */
   commit(appends: readonly PendingAppend[]): CommittedBatch {
-    const staged: Staged = { streams: new Map(), messages: new Map(), events: [], identities: new Map() };
-    const { streams, messages } = staged;
+    const staged: Staged = { heads: new Map(), events: [], identities: new Map() };
     this.#database.exec('BEGIN IMMEDIATE');
     let results: (readonly StoredEvent[])[];
     try {
       results = appends.map((append) => {
-        const state = this.#stagedState(streams, append.stream);
+        const state = this.#stateFor(append.stream, staged);
         return append.drafts.map((draft) => this.#store(state, staged, draft));
       });
       this.#database.exec('COMMIT');
     } catch (error) {
       if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+      // Heads, new streams and messages, and highest seqs changed in memory with the
+      // transaction; the file is the truth again.
+      this.#streams.clear();
+      this.#messages.clear();
       throw error;
     }
     for (const event of staged.events) this.#tail.add(event);
     const notices: CommitNotice[] = [];
-    for (const [key, state] of streams) {
-      if (state.head !== this.#streams.get(key)?.head)
-        notices.push({ stream: state.stream, head: state.head as Offset });
-      this.#streams.set(key, state);
+    for (const [state, before] of staged.heads) {
+      if (state.head !== before) notices.push({ stream: state.stream, head: state.head as Offset });
     }
-    if (this.#messages.size + messages.size > MESSAGE_CACHE_LIMIT) this.#messages.clear();
-    for (const [key, message] of messages) this.#messages.set(key, message);
+    if (this.#messages.size > MESSAGE_CACHE_LIMIT) this.#messages.clear();
     return { results, notices };
   }
 
   #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEvent {
-    let message: number | null = null;
+    const offset = state.head + 1;
     let identity: string | undefined;
+    let record: MessageRecord | undefined;
     if (draft.identity !== undefined) {
       const { messageId, blockIndex, seq } = draft.identity;
-      message = this.#messageKey(state.key, messageId, staged.messages);
-      identity = identityKey(message, blockIndex, seq);
-      // Already stored, earlier in this transaction, in the tail or merged: hand back that event.
-      const earlier = staged.identities.get(identity) ?? this.#tail.byIdentity(identity);
-      if (earlier !== undefined) return JSON.parse(earlier.envelope) as StoredEvent;
-      const merged = this.#statements.findMerged.get(message, blockIndex, seq) as [string] | undefined;
-      if (merged !== undefined) return JSON.parse(merged[0]) as StoredEvent;
+      record = this.#record(state, messageId, offset);
+      identity = identityKey(record.key, blockIndex, seq);
+      // Already stored, earlier in this transaction, in the tail or indexed: hand back that event.
+      const earlier = staged.identities.get(identity)?.envelope ?? this.#tail.byIdentity(identity)?.envelope;
+      const stored = earlier ?? this.#findIndexed(state, record, draft.identity);
+      if (stored !== undefined) return JSON.parse(stored) as StoredEvent;
     }
-    const offset = state.head + 1;
     const envelope = envelopeText(draft.body, offset);
-    const blockIndex = draft.identity?.blockIndex ?? null;
-    const seq = draft.identity?.seq ?? null;
-    const { lastInsertRowid } = this.#statements.insertTail.run(state.key, offset, message, blockIndex, seq, envelope);
-    const event: TailEvent = {
-      position: Number(lastInsertRowid),
-      stream: state.key,
-      offset,
-      message,
-      blockIndex,
-      seq,
-      identity,
-      envelope,
-    };
+    const { lastInsertRowid } = this.#statements.insertLog.run(envelope);
+    const event: TailEvent = { position: Number(lastInsertRowid), stream: state.key, offset, identity, envelope };
     staged.events.push(event);
     if (identity !== undefined) staged.identities.set(identity, event);
+    if (record !== undefined && draft.identity !== undefined) {
+      noteStored(record, draft.identity.blockIndex, draft.identity.seq);
+    }
     state.head = offset;
     return JSON.parse(envelope) as StoredEvent;
   }
 
-  #committedState(stream: StreamKey): StreamState | undefined {
+  /**
+   * The stored envelope of an identity the tail does not hold, if any. Reads the
+   * message's events only when its highest seq says the identity may be stored (and,
+   * once per message after the file opens, to learn that highest seq).
+   */
+  #findIndexed(state: StreamState, record: MessageRecord, identity: EventIdentity): string | undefined {
+    const { messageId, blockIndex, seq } = identity;
+    if (record.highestSeqs === undefined) {
+      const highest = new Map<number, number>();
+      this.#scanMessage(state.key, record, messageId, (event) => {
+        if (event.blockIndex !== undefined && event.seq !== undefined && event.seq > (highest.get(event.blockIndex) ?? Number.NEGATIVE_INFINITY)) {
+          highest.set(event.blockIndex, event.seq);
+        }
+        return false;
+      });
+      record.highestSeqs = highest;
+    }
+    if (!mayBeStored(record, blockIndex, seq)) return undefined;
+    return this.#scanMessage(state.key, record, messageId, (event) => event.blockIndex === blockIndex && event.seq === seq);
+  }
+
+  /**
+   * Reads a message's stream from the message's first event on, and returns the first
+   * envelope of that message that `matches` (or undefined). The rare path: a retried
+   * older event, a gap being filled, or a message last written before the file opened.
+   */
+  #scanMessage(
+    stream: number,
+    record: MessageRecord,
+    messageId: string,
+    matches: (event: { blockIndex?: number; seq?: number }) => boolean,
+  ): string | undefined {
+    let after = Math.max(0, (record.firstOffset ?? 1) - 1);
+    for (;;) {
+      const page = readStreamEnvelopes(this.#statements, this.#tail, stream, after, SCAN_PAGE);
+      for (const envelope of page) {
+        if (!envelope.includes(messageId)) continue;
+        const event = JSON.parse(envelope) as { messageId?: string; blockIndex?: number; seq?: number };
+        if (event.messageId === messageId && matches(event)) return envelope;
+      }
+      if (page.length < SCAN_PAGE) return undefined;
+      after += page.length;
+    }
+  }
+
+  #knownState(stream: StreamKey): StreamState | undefined {
     const key = cacheKey(stream);
     const cached = this.#streams.get(key);
     if (cached !== undefined) return cached;
     const { kind, name } = streamName(stream);
     const row = this.#statements.findStream.get(kind, name) as { key: number } | undefined;
     if (row === undefined) return undefined;
-    const state = { stream, key: row.key, head: this.#tail.lastOffset(row.key) ?? this.#mergedHead(row.key) };
+    const indexed = this.#statements.indexedHead.get(row.key) as { head: number | null };
+    const state = { stream, key: row.key, head: this.#tail.lastOffset(row.key) ?? indexed.head ?? 0 };
     this.#streams.set(key, state);
     return state;
   }
 
-  #stagedState(staged: Map<string, StreamState>, stream: StreamKey): StreamState {
-    const key = cacheKey(stream);
-    const existing = staged.get(key);
-    if (existing !== undefined) return existing;
-    const committed = this.#committedState(stream);
-    let state: StreamState;
-    if (committed !== undefined) {
-      state = { ...committed };
-    } else {
+  #stateFor(stream: StreamKey, staged: Staged): StreamState {
+    let state = this.#knownState(stream);
+    if (state === undefined) {
       const { kind, name } = streamName(stream);
       const row = this.#statements.insertStream.get(kind, name) as { key: number };
       state = { stream, key: row.key, head: 0 };
+      this.#streams.set(cacheKey(stream), state);
     }
-    staged.set(key, state);
+    if (!staged.heads.has(state)) staged.heads.set(state, state.head);
     return state;
   }
 
-  #mergedHead(streamKey: number): number {
-    const row = this.#statements.mergedHead.get(streamKey) as { head: number | null };
-    return row.head ?? 0;
-  }
-
-  #messageKey(streamKey: number, messageId: string, staged: Map<string, number>): number {
-    const key = `${streamKey}:${messageId}`;
-    const known = this.#messages.get(key) ?? staged.get(key);
+  #record(state: StreamState, messageId: string, nextOffset: number): MessageRecord {
+    const key = `${state.key}:${messageId}`;
+    const known = this.#messages.get(key);
     if (known !== undefined) return known;
-    const row = (this.#statements.findMessage.get(streamKey, messageId) ??
-      this.#statements.insertMessage.get(streamKey, messageId)) as { key: number };
-    staged.set(key, row.key);
-    return row.key;
+    const found = this.#statements.findMessage.get(state.key, messageId) as
+      | { key: number; firstOffset: number | null }
+      | undefined;
+    const record: MessageRecord =
+      found === undefined
+        ? {
+            key: (this.#statements.insertMessage.get(state.key, messageId, nextOffset) as { key: number }).key,
+            firstOffset: nextOffset,
+            highestSeqs: new Map(),
+          }
+        : { key: found.key, firstOffset: found.firstOffset, highestSeqs: undefined };
+    this.#messages.set(key, record);
+    return record;
   }
 }

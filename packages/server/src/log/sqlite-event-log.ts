@@ -11,15 +11,17 @@ import type {
 } from './event-log.ts';
 import type { EventTail } from './event-tail.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
+import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { prepareDraft } from './prepare-draft.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
-import { loadSqliteTail, SqliteTailMerger, type TailMergeOptions } from './sqlite-tail.ts';
+import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
+import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
 import { toStoredEntry } from './stored-entry.ts';
 
 /** Options of {@link openSqliteEventLog}. */
-export interface SqliteEventLogOptions extends GroupCommitOptions, TailMergeOptions {
+export interface SqliteEventLogOptions extends GroupCommitOptions, TailIndexOptions {
   /** Path of the database file; created with its tables when missing. */
   readonly path: string;
   /**
@@ -31,11 +33,11 @@ export interface SqliteEventLogOptions extends GroupCommitOptions, TailMergeOpti
 
 /**
  * Opens (or creates) an event log in a SQLite file: WAL mode, group commit, offsets and
- * idempotency as {@link EventLog} describes. Appends land in an append-only tail that
- * memory mirrors; merges move it into a table clustered by (stream, offset)
- * (docs/decisions/001-sqlite-event-log-schema.md). One process writes a file at a time:
- * the tail in memory assumes it, and the primary key of the clustered table fails a
- * merge rather than let two writers interleave offsets.
+ * idempotency as {@link EventLog} describes. Each event is written once, to an
+ * append-only table; the events not indexed yet (the tail) are held in memory, and
+ * indexed per stream in rounds (docs/decisions/001-sqlite-event-log-schema.md). One
+ * process writes a file at a time: the tail in memory assumes it, and the primary key
+ * of the index fails a round rather than let two writers interleave offsets.
  */
 export function openSqliteEventLog(options: SqliteEventLogOptions): SqliteEventLog {
   return new SqliteEventLog(options);
@@ -47,7 +49,7 @@ export class SqliteEventLog implements EventLog {
   readonly #statements: SqliteStatements;
   readonly #tail: EventTail;
   readonly #appender: SqliteAppender;
-  readonly #merger: SqliteTailMerger;
+  readonly #indexer: SqliteTailIndexer;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEvent[]>;
   readonly #listeners = new Set<CommitListener>();
   #closing: Promise<void> | undefined;
@@ -58,7 +60,7 @@ export class SqliteEventLog implements EventLog {
       prepareSqliteDatabase(this.#database, options.synchronous ?? 'normal');
       this.#statements = prepareSqliteStatements(this.#database);
       this.#tail = loadSqliteTail(this.#statements);
-      this.#merger = new SqliteTailMerger(this.#database, this.#statements, this.#tail, options);
+      this.#indexer = new SqliteTailIndexer(this.#database, this.#statements, this.#tail, options);
     } catch (error) {
       this.#database.close();
       throw error;
@@ -97,21 +99,7 @@ export class SqliteEventLog implements EventLog {
       throw new OnceError('invalid_request', `limit must be a whole number of 1 or more, got ${limit}.`);
     }
     const key = this.#appender.streamKey(stream);
-    if (key === undefined) return [];
-    // Offsets before the stream's first tail event are merged, the others in the tail.
-    const firstInTail = this.#tail.firstOffset(key) ?? Number.POSITIVE_INFINITY;
-    const envelopes: string[] = [];
-    if (after + 1 < firstInTail) {
-      const rows = this.#statements.readMerged.all(key, after, limit) as unknown as [string][];
-      for (const [envelope] of rows) envelopes.push(envelope);
-    }
-    if (envelopes.length < limit) {
-      // Merged offsets are gapless, so the tail goes on right after the last one read.
-      for (const envelope of this.#tail.read(key, after + envelopes.length, limit - envelopes.length)) {
-        envelopes.push(envelope);
-      }
-    }
-    return envelopes;
+    return key === undefined ? [] : readStreamEnvelopes(this.#statements, this.#tail, key, after, limit);
   }
 
   /** {@inheritDoc EventLog.head} */
@@ -134,7 +122,7 @@ export class SqliteEventLog implements EventLog {
   close(): Promise<void> {
     this.#closing ??= this.#groupCommit
       .flush()
-      .then(() => this.#mergeAll())
+      .then(() => this.#indexAll())
       .finally(() => this.#database.close());
     return this.#closing;
   }
@@ -146,17 +134,17 @@ export class SqliteEventLog implements EventLog {
 
   #commit(appends: readonly PendingAppend[]): (readonly StoredEvent[])[] {
     const batch = this.#appender.commit(appends);
-    this.#merger.afterCommit();
+    this.#indexer.afterCommit();
     this.#notify(batch);
     return batch.results;
   }
 
-  #mergeAll(): void {
+  #indexAll(): void {
     try {
-      this.#merger.mergeAll();
+      this.#indexer.indexAll();
     } catch (error) {
-      // Nothing is lost: what was not merged stays in the tail and is merged later.
-      process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogMergeWarning');
+      // Nothing is lost: what was not indexed is read back into the tail on the next open.
+      process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogIndexWarning');
     }
   }
 

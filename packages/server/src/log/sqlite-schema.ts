@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { migrateToLayout3 } from './sqlite-migration.ts';
 
 /**
  * How hard SQLite works to keep a commit through a crash. Both keep the database
@@ -15,16 +16,19 @@ import type { DatabaseSync } from 'node:sqlite';
 export type SqliteSynchronous = 'normal' | 'full';
 
 /** The layout version this code writes, kept in `PRAGMA user_version`. */
-const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
- * The layout of version 1, chosen by measurement
- * (docs/decisions/001-sqlite-event-log-schema.md): events clustered by (stream, offset)
- * so a catch-up read walks consecutive pages; integer keys for streams and messages so
- * the keys and the idempotency index stay small; the idempotency index covers
- * message-scoped events only.
+ * Layout 3 (docs/decisions/001-sqlite-event-log-schema.md, last revision): every event
+ * is written once, to `log`, at the end of one tree keyed by a global position, whatever
+ * the number of streams a transaction touches. `runs` is the index that finds a
+ * stream's events: a row per stream per indexing round, listing the positions of its
+ * events from `first_offset` to `last_offset`. The log rows beyond `log_mark.position`
+ * are not indexed yet; the writing process holds them in memory and indexes them in
+ * rounds. Streams and messages have integer keys; a message row remembers the offset
+ * of its first event, where a look-up of its older events starts.
  */
-const VERSION_1 = `
+export const LAYOUT_3 = `
 CREATE TABLE streams (
   key INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -35,62 +39,48 @@ CREATE TABLE messages (
   key INTEGER PRIMARY KEY,
   stream INTEGER NOT NULL REFERENCES streams (key),
   message_id TEXT NOT NULL,
+  first_offset INTEGER,
   UNIQUE (stream, message_id)
 );
-CREATE TABLE events (
-  stream INTEGER NOT NULL,
-  offset INTEGER NOT NULL,
-  message INTEGER,
-  block_index INTEGER,
-  seq INTEGER,
-  envelope TEXT NOT NULL,
-  PRIMARY KEY (stream, offset)
-) WITHOUT ROWID;
-CREATE UNIQUE INDEX events_identity ON events (message, block_index, seq) WHERE message IS NOT NULL;
-`;
-
-/**
- * What version 2 adds (see the revision in decision 001): the tail, where appends land,
- * keyed by a global sequence only, so that a transaction writes at one end of one tree
- * whatever the number of streams it touches; and the merge marks. A merge round copies
- * the tail into `events` one stream at a time, marking in the same transaction the last
- * offset copied of that stream; copied rows stay in the tail, ignored, until the round
- * ends by deleting them and the marks at once. A version-1 file becomes version 2 with
- * an empty tail: its `events` are all merged.
- */
-const VERSION_2 = `
-CREATE TABLE tail (
+CREATE TABLE log (
   position INTEGER PRIMARY KEY,
-  stream INTEGER NOT NULL,
-  offset INTEGER NOT NULL,
-  message INTEGER,
-  block_index INTEGER,
-  seq INTEGER,
   envelope TEXT NOT NULL
 );
-CREATE TABLE merge_marks (
-  stream INTEGER PRIMARY KEY,
-  offset INTEGER NOT NULL
+CREATE TABLE runs (
+  stream INTEGER NOT NULL,
+  last_offset INTEGER NOT NULL,
+  first_offset INTEGER NOT NULL,
+  positions TEXT NOT NULL,
+  PRIMARY KEY (stream, last_offset)
+) WITHOUT ROWID;
+CREATE TABLE log_mark (
+  only INTEGER PRIMARY KEY CHECK (only = 1),
+  position INTEGER NOT NULL
 );
+INSERT INTO log_mark (only, position) VALUES (1, 0);
 `;
 
 /**
  * Sets the connection up (WAL, durability, cache), creates the tables on a new database
- * and migrates a version-1 file.
+ * and migrates a file of an earlier layout.
  * @throws Error when the file was written by a newer layout this code does not know.
  */
 export function prepareSqliteDatabase(database: DatabaseSync, synchronous: SqliteSynchronous): void {
   database.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'};
-    -- 64 MiB instead of 2: interleaved streams touch many pages per transaction.
+    -- 64 MiB instead of 2: catch-up reads of interleaved streams touch many pages.
     PRAGMA cache_size = -65536;
   `);
   const { user_version: version } = database.prepare('PRAGMA user_version').get() as { user_version: number };
   if (version === SCHEMA_VERSION) return;
-  if (version !== 0 && version !== 1) {
-    throw new Error(`The event log file has layout version ${version}; this version of Once reads ${SCHEMA_VERSION}.`);
+  if (version === 0) {
+    database.exec(`BEGIN IMMEDIATE; ${LAYOUT_3}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+    return;
   }
-  const missing = version === 0 ? VERSION_1 + VERSION_2 : VERSION_2;
-  database.exec(`BEGIN IMMEDIATE; ${missing}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+  if (version === 1 || version === 2) {
+    migrateToLayout3(database, version);
+    return;
+  }
+  throw new Error(`The event log file has layout version ${version}; this version of Once reads ${SCHEMA_VERSION}.`);
 }

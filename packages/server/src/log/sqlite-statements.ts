@@ -6,67 +6,59 @@ export interface SqliteStatements {
   readonly findStream: StatementSync;
   /** `(kind, name)` → `{ key }` of a new stream. */
   readonly insertStream: StatementSync;
-  /** `(stream)` → `{ head }` of the merged events, null for a stream without any. */
-  readonly mergedHead: StatementSync;
-  /** `(stream, messageId)` → `{ key }` of a known message. */
+  /** `(stream)` → `{ head }`: the last indexed offset of a stream, null when none is indexed. */
+  readonly indexedHead: StatementSync;
+  /** `(stream, messageId)` → `{ key, firstOffset }` of a known message. */
   readonly findMessage: StatementSync;
-  /** `(stream, messageId)` → `{ key }` of a new message. */
+  /** `(stream, messageId, firstOffset)` → `{ key }` of a new message. */
   readonly insertMessage: StatementSync;
-  /** `(stream, offset, message, blockIndex, seq, envelope)` → a new tail row; its position is the row id. */
-  readonly insertTail: StatementSync;
-  /** `(message, blockIndex, seq)` → `[envelope]` of the merged event stored under that identity. */
-  readonly findMerged: StatementSync;
-  /** `(stream, afterOffset, limit)` → `[envelope]` rows of the merged events, in offset order. */
-  readonly readMerged: StatementSync;
-  /** `()` → `[position, stream, offset, message, blockIndex, seq, envelope]` of every tail row, oldest first. */
-  readonly loadTail: StatementSync;
-  /** `()` → `[stream, offset]` of every merge mark: the stream's tail rows up to `offset` are already merged. */
-  readonly loadMarks: StatementSync;
-  /** `()` → `{ position }` of the newest tail row, null when the tail is empty. */
-  readonly newestTailPosition: StatementSync;
-  /** `(stream, offset, message, blockIndex, seq, envelope)` → a merged event. */
-  readonly insertEvent: StatementSync;
-  /** `(stream, offset)` records that a stream's tail rows up to `offset` are merged. */
-  readonly markMerged: StatementSync;
-  /** `(position)` deletes the tail rows up to `position`. */
-  readonly deleteTail: StatementSync;
-  /** `()` deletes every merge mark. */
-  readonly deleteMarks: StatementSync;
+  /** `(envelope)` → a new log row; its position is the row id. */
+  readonly insertLog: StatementSync;
+  /** `(stream, afterOffset, limit)` → `[firstOffset, positions]` of the runs holding offsets after `afterOffset`, in order. */
+  readonly readRuns: StatementSync;
+  /** `(positions as a JSON array)` → `[envelope]` of those log rows, in position order. */
+  readonly readLog: StatementSync;
+  /** `()` → `[position, envelope]` of every log row not indexed yet, oldest first. */
+  readonly loadUnindexed: StatementSync;
+  /** `(stream, lastOffset, firstOffset, positions)` → a new run. */
+  readonly insertRun: StatementSync;
+  /** `(position)`: every log row up to `position` is indexed. */
+  readonly setMark: StatementSync;
+  /** `()` → `{ position }` of the mark. */
+  readonly mark: StatementSync;
 }
 
 /** Prepares the statements against a database set up by `prepareSqliteDatabase`. */
 export function prepareSqliteStatements(database: DatabaseSync): SqliteStatements {
-  const findMerged = database.prepare('SELECT envelope FROM events WHERE message = ? AND block_index = ? AND seq = ?');
-  const readMerged = database.prepare(
-    'SELECT envelope FROM events WHERE stream = ? AND offset > ? ORDER BY offset LIMIT ?',
+  const readRuns = database.prepare(
+    'SELECT first_offset, positions FROM runs WHERE stream = ? AND last_offset > ? ORDER BY last_offset LIMIT ?',
   );
-  const loadTail = database.prepare(
-    'SELECT position, stream, offset, message, block_index, seq, envelope FROM tail ORDER BY position',
+  const readLog = database.prepare(
+    'SELECT envelope FROM log WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
   );
-  const loadMarks = database.prepare('SELECT stream, offset FROM merge_marks');
+  const loadUnindexed = database.prepare(
+    'SELECT position, envelope FROM log WHERE position > (SELECT position FROM log_mark) ORDER BY position',
+  );
   // Arrays instead of objects: a catch-up read creates one row per event.
-  for (const statement of [findMerged, readMerged, loadTail, loadMarks]) statement.setReturnArrays(true);
+  for (const statement of [readRuns, readLog, loadUnindexed]) statement.setReturnArrays(true);
   return {
     findStream: database.prepare('SELECT key FROM streams WHERE kind = ? AND name = ?'),
     insertStream: database.prepare('INSERT INTO streams (kind, name) VALUES (?, ?) RETURNING key'),
-    mergedHead: database.prepare('SELECT max(offset) AS head FROM events WHERE stream = ?'),
-    findMessage: database.prepare('SELECT key FROM messages WHERE stream = ? AND message_id = ?'),
-    insertMessage: database.prepare('INSERT INTO messages (stream, message_id) VALUES (?, ?) RETURNING key'),
-    insertTail: database.prepare(
-      'INSERT INTO tail (stream, offset, message, block_index, seq, envelope) VALUES (?, ?, ?, ?, ?, ?)',
+    indexedHead: database.prepare('SELECT max(last_offset) AS head FROM runs WHERE stream = ?'),
+    findMessage: database.prepare(
+      'SELECT key, first_offset AS firstOffset FROM messages WHERE stream = ? AND message_id = ?',
     ),
-    findMerged,
-    readMerged,
-    loadTail,
-    loadMarks,
-    newestTailPosition: database.prepare('SELECT max(position) AS position FROM tail'),
-    // A clash on (stream, offset) or on the identity is not ignored: either means another
-    // writer touched the file, and fails the merge.
-    insertEvent: database.prepare(
-      'INSERT INTO events (stream, offset, message, block_index, seq, envelope) VALUES (?, ?, ?, ?, ?, ?)',
+    insertMessage: database.prepare(
+      'INSERT INTO messages (stream, message_id, first_offset) VALUES (?, ?, ?) RETURNING key',
     ),
-    markMerged: database.prepare('INSERT OR REPLACE INTO merge_marks (stream, offset) VALUES (?, ?)'),
-    deleteTail: database.prepare('DELETE FROM tail WHERE position <= ?'),
-    deleteMarks: database.prepare('DELETE FROM merge_marks'),
+    insertLog: database.prepare('INSERT INTO log (envelope) VALUES (?)'),
+    readRuns,
+    readLog,
+    loadUnindexed,
+    // A clash on (stream, last_offset) is not ignored: it means another writer touched
+    // the file, and fails the round.
+    insertRun: database.prepare('INSERT INTO runs (stream, last_offset, first_offset, positions) VALUES (?, ?, ?, ?)'),
+    setMark: database.prepare('UPDATE log_mark SET position = ?'),
+    mark: database.prepare('SELECT position FROM log_mark'),
   };
 }

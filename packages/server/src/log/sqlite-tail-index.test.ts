@@ -18,14 +18,14 @@ function counter(path: string): { count(sql: string): number; copyTo(path: strin
   };
 }
 
-const TAIL_ROWS = 'SELECT count(*) AS count FROM tail';
-const MERGED_ROWS = 'SELECT count(*) AS count FROM events';
-const MARKS = 'SELECT count(*) AS count FROM merge_marks';
-// An idle merge would move the whole tail; these tests want it to stay where merges left it.
-const NO_IDLE_MERGE = { idleMergeDelayMs: 60_000 } as const;
+const LOG_ROWS = 'SELECT count(*) AS count FROM log';
+const UNINDEXED_ROWS = 'SELECT count(*) AS count FROM log WHERE position > (SELECT position FROM log_mark)';
+const RUNS = 'SELECT count(*) AS count FROM runs';
+// An idle round would index the whole tail; these tests want it to stay unindexed.
+const NO_IDLE_INDEX = { idleIndexDelayMs: 60_000 } as const;
 
-describe('SQLite event log tail and merge', () => {
-  it('reads every window of a stream split between merged events and the tail', async () => {
+describe('SQLite event log tail and index', () => {
+  it('reads every window of a stream split between indexed events and the tail', async () => {
     const fixture = await createSqliteFixture();
     const first = newConversationStream();
     const second = newConversationStream();
@@ -35,13 +35,13 @@ describe('SQLite event log tail and merge', () => {
       appended.push(...(await fixture.log.append(first, [deltaDraft(first, firstMessage, seq)])));
       await fixture.log.append(second, [deltaDraft(second, secondMessage, seq)]);
     }
-    await fixture.log.close(); // merges the whole tail
-    const log = openSqliteEventLog({ path: fixture.path, ...NO_IDLE_MERGE });
+    await fixture.log.close(); // indexes the whole tail
+    const log = openSqliteEventLog({ path: fixture.path, ...NO_IDLE_INDEX });
     const rows = counter(fixture.path);
     try {
       appended.push(...(await log.append(first, deltaDrafts(first, firstMessage, 5, 2))));
       await log.append(second, [deltaDraft(second, secondMessage, 5)]);
-      expect([rows.count(MERGED_ROWS), rows.count(TAIL_ROWS)]).toEqual([8, 3]);
+      expect([rows.count(LOG_ROWS), rows.count(UNINDEXED_ROWS), rows.count(RUNS)]).toEqual([11, 3, 2]);
 
       for (let after = 0; after <= 7; after += 1) {
         for (let limit = 1; limit <= 8; limit += 1) {
@@ -57,16 +57,16 @@ describe('SQLite event log tail and merge', () => {
     }
   });
 
-  it('stores nothing again for duplicates of merged, tail and same-batch events', async () => {
+  it('stores nothing again for duplicates of indexed, tail and same-batch events', async () => {
     const fixture = await createSqliteFixture();
     const stream = newConversationStream();
     const message = newMessageId();
     const original = [...(await fixture.log.append(stream, deltaDrafts(stream, message, 1, 5)))];
     await fixture.log.close();
-    const log = openSqliteEventLog({ path: fixture.path, ...NO_IDLE_MERGE });
+    const log = openSqliteEventLog({ path: fixture.path, ...NO_IDLE_INDEX });
     try {
       original.push(...(await log.append(stream, deltaDrafts(stream, message, 6, 3))));
-      // Offsets 1–5 are merged, 6–8 in the tail; 9 and 10 are new, 9 twice.
+      // Offsets 1–5 are indexed, 6–8 in the tail; 9 and 10 are new, 9 twice.
       const retried = await log.append(
         stream,
         [2, 7, 9, 9, 10, 1].map((seq) => deltaDraft(stream, message, seq, seq === 1 ? 'changed' : undefined)),
@@ -83,29 +83,48 @@ describe('SQLite event log tail and merge', () => {
     }
   });
 
-  it('reopens a file left in the middle of a merge round, as after a crash, and goes on', async () => {
-    const fixture = await createSqliteFixture({ tailLimit: 5, mergeChunkSize: 4, ...NO_IDLE_MERGE });
+  it('stores a seq below the highest one only when it is new, in memory and after reopening', async () => {
+    const fixture = await createSqliteFixture({ tailLimit: 0, ...NO_IDLE_INDEX });
+    const stream = newConversationStream();
+    const message = newMessageId();
+    try {
+      // tailLimit 0: each commit is indexed on the next turn, so look-ups read the runs.
+      const [one, three] = await fixture.log.append(stream, [deltaDraft(stream, message, 1), deltaDraft(stream, message, 3)]);
+      await new Promise(setImmediate);
+      const [two, threeAgain] = await fixture.log.append(stream, [deltaDraft(stream, message, 2), deltaDraft(stream, message, 3)]);
+      expect([two?.offset, threeAgain]).toEqual([3, three]);
+      await fixture.log.close();
+      const log = await fixture.reopen();
+      const retried = await log.append(stream, [1, 2, 3, 4].map((seq) => deltaDraft(stream, message, seq)));
+      expect(retried).toEqual([one, two, three, { offset: 4, ...deltaDraft(stream, message, 4) }]);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('reopens a file copied with an unindexed tail, as a kill leaves it, and goes on', async () => {
+    const fixture = await createSqliteFixture({ tailLimit: 5, ...NO_IDLE_INDEX });
     const rows = counter(fixture.path);
     const snapshot = join(await mkdtemp(join(tmpdir(), 'once-event-log-snapshot-')), 'events.db');
     try {
       const first = newConversationStream();
       const second = newConversationStream();
       const message = newMessageId();
-      // One transaction of 12 events, more than the tail limit: a round begins, and its
-      // first chunk (4 events of `first`) runs on the next turn of the event loop.
+      // 12 events in one transaction, more than the tail limit: indexed on the next turn.
       const [firstEvents, secondEvents] = await Promise.all([
         fixture.log.append(first, deltaDrafts(first, message, 1, 6)),
         fixture.log.append(second, deltaDrafts(second, newMessageId(), 1, 6)),
       ]);
-      await new Promise(setImmediate);
-      // What a kill at this moment would leave: 4 events copied, still in the tail too.
+      // What a kill at this moment would leave: every event written, none indexed.
       rows.copyTo(snapshot);
+      await new Promise(setImmediate);
+      expect([rows.count(UNINDEXED_ROWS), rows.count(RUNS)]).toEqual([0, 2]);
       const copied = counter(snapshot);
-      const state = [copied.count(MERGED_ROWS), copied.count(TAIL_ROWS), copied.count(MARKS)];
+      const state = [copied.count(LOG_ROWS), copied.count(UNINDEXED_ROWS), copied.count(RUNS)];
       copied.close();
-      expect(state).toEqual([4, 12, 1]);
+      expect(state).toEqual([12, 12, 0]);
 
-      const reopened = openSqliteEventLog({ path: snapshot, ...NO_IDLE_MERGE });
+      const reopened = openSqliteEventLog({ path: snapshot, ...NO_IDLE_INDEX });
       try {
         expect(await reopened.head(first)).toBe(6);
         expect(await readAll(reopened, first, 4)).toEqual(firstEvents);
@@ -116,7 +135,7 @@ describe('SQLite event log tail and merge', () => {
         await reopened.close();
       }
       const closed = counter(snapshot);
-      expect([closed.count(MERGED_ROWS), closed.count(TAIL_ROWS), closed.count(MARKS)]).toEqual([13, 0, 0]);
+      expect([closed.count(LOG_ROWS), closed.count(UNINDEXED_ROWS), closed.count(RUNS)]).toEqual([13, 0, 2]);
       closed.close();
       const again = openSqliteEventLog({ path: snapshot });
       expect((await readAll(again, first)).map((event) => event.seq)).toEqual(range(7));
@@ -128,7 +147,7 @@ describe('SQLite event log tail and merge', () => {
     }
   });
 
-  it('opens a version-1 file, whose events all count as merged', async () => {
+  it('migrates a version-1 file, whose events become indexed runs', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'once-event-log-v1-'));
     const path = join(directory, 'events.db');
     const stream = newConversationStream();
@@ -150,8 +169,51 @@ describe('SQLite event log tail and merge', () => {
       expect(appended[0]).toEqual(stored[1]);
       await log.close();
       const migrated = new DatabaseSync(path, { readOnly: true });
-      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
       migrated.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a version-2 file: merged events, a half-merged tail and tail-only streams', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'once-event-log-v2-'));
+    const path = join(directory, 'events.db');
+    const first = newConversationStream();
+    const second = newConversationStream();
+    const [firstMessage, secondMessage] = [newMessageId(), newMessageId()];
+    const firstEvents = deltaDrafts(first, firstMessage, 1, 5).map((draft, index) => ({ offset: index + 1, ...draft }));
+    const secondEvents = deltaDrafts(second, secondMessage, 1, 2).map((draft, index) => ({ offset: index + 1, ...draft }));
+    const file = new DatabaseSync(path);
+    file.exec(VERSION_2_FILE);
+    file.prepare('INSERT INTO streams VALUES (1, ?, ?), (2, ?, ?)').run('conversation', first.conversationId, 'conversation', second.conversationId);
+    file.prepare('INSERT INTO messages VALUES (1, 1, ?), (2, 2, ?)').run(firstMessage, secondMessage);
+    const merged = file.prepare('INSERT INTO events VALUES (1, ?, 1, 0, ?, ?)');
+    const tail = file.prepare('INSERT INTO tail (stream, offset, message, block_index, seq, envelope) VALUES (?, ?, ?, 0, ?, ?)');
+    // Offsets 1–3 of the first stream merged; 2–3 still in the tail too (a round copied
+    // them and was killed before deleting them), 4–5 not merged; the second stream only in the tail.
+    for (const event of firstEvents.slice(0, 3)) merged.run(event.offset, Number(event.seq), JSON.stringify(event));
+    for (const event of firstEvents.slice(1)) tail.run(1, event.offset, 1, Number(event.seq), JSON.stringify(event));
+    for (const event of secondEvents) tail.run(2, event.offset, 2, Number(event.seq), JSON.stringify(event));
+    file.exec('INSERT INTO merge_marks VALUES (1, 3)');
+    file.close();
+    try {
+      const log = openSqliteEventLog({ path, ...NO_IDLE_INDEX });
+      expect([await log.head(first), await log.head(second)]).toEqual([5, 2]);
+      expect(await readAll(log, first, 2)).toEqual(firstEvents);
+      expect(await readAll(log, second)).toEqual(secondEvents);
+      const retried = await log.append(first, deltaDrafts(first, firstMessage, 2, 5));
+      expect(retried.map((event) => event.offset)).toEqual([2, 3, 4, 5, 6]);
+      expect(retried.slice(0, 4)).toEqual(firstEvents.slice(1));
+      await log.close();
+      const migrated = new DatabaseSync(path, { readOnly: true });
+      const tables = migrated.prepare("SELECT group_concat(name, ' ') AS names FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)").get();
+      expect(tables).toEqual({ names: 'log log_mark messages runs streams' });
+      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+      migrated.close();
+      const again = openSqliteEventLog({ path });
+      expect((await readAll(again, first)).map((event) => event.seq)).toEqual(range(6));
+      await again.close();
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
@@ -168,4 +230,12 @@ CREATE TABLE events (stream INTEGER NOT NULL, offset INTEGER NOT NULL, message I
   seq INTEGER, envelope TEXT NOT NULL, PRIMARY KEY (stream, offset)) WITHOUT ROWID;
 CREATE UNIQUE INDEX events_identity ON events (message, block_index, seq) WHERE message IS NOT NULL;
 PRAGMA user_version = 1;
+`;
+
+/** The layout of version 2: version 1 plus the tail and its merge marks. */
+const VERSION_2_FILE = `${VERSION_1_FILE}
+CREATE TABLE tail (position INTEGER PRIMARY KEY, stream INTEGER NOT NULL, offset INTEGER NOT NULL,
+  message INTEGER, block_index INTEGER, seq INTEGER, envelope TEXT NOT NULL);
+CREATE TABLE merge_marks (stream INTEGER PRIMARY KEY, offset INTEGER NOT NULL);
+PRAGMA user_version = 2;
 `;
