@@ -179,7 +179,7 @@ const bench: Bench = async (): Promise<BenchSection> => {
         },
       ],
       notes: [
-        'Appends land in an append-only tail and are merged into the clustered table in per-stream runs between commits (docs/decisions/001-sqlite-event-log-schema.md, revision: tail + merge). Since the group commit no longer waits 1 ms for companions (it commits at the end of the event-loop turn), 1 event a call runs about twice as fast with a third of the median latency; what bounds it now is per-call overhead and merge pauses (p99).',
+        'Layout 3 (docs/decisions/001-sqlite-event-log-schema.md, last revision): each event is written once, to an append-only table, as the raw limit writes it; the events not indexed yet are held in memory and indexed per stream in small rounds (one row per stream per 20,000 events); WAL checkpoints run on a worker thread. What remains between Once and raw is per-event JavaScript (validation, JSON, idempotency, the promise of each call) and the larger rows of the envelope.',
       ],
     };
   } finally {

@@ -15,6 +15,7 @@ export type {
 export { GROUP_COMMIT_DEFAULTS, type GroupCommitOptions } from './log/group-commit.ts';
 export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from './log/sqlite-event-log.ts';
 export type { SqliteSynchronous } from './log/sqlite-schema.ts';
+export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from './log/sqlite-checkpointer.ts';
 export { TAIL_INDEX_DEFAULTS, type TailIndexOptions } from './log/sqlite-tail-indexer.ts';
 export {
   type ConversationService,

@@ -36,6 +36,8 @@ export interface CommittedBatch {
   readonly results: (readonly StoredEvent[])[];
   /** One notice per stream whose head moved. */
   readonly notices: readonly CommitNotice[];
+  /** The length of the JSON text it wrote, about the bytes it added to the database. */
+  readonly bytes: number;
 }
 
 /**
@@ -110,13 +112,17 @@ export class SqliteAppender {
       this.#messages.clear();
       throw error;
     }
-    for (const event of staged.events) this.#tail.add(event);
+    let bytes = 0;
+    for (const event of staged.events) {
+      this.#tail.add(event);
+      bytes += event.envelope.length;
+    }
     const notices: CommitNotice[] = [];
     for (const [state, before] of staged.heads) {
       if (state.head !== before) notices.push({ stream: state.stream, head: state.head as Offset });
     }
     if (this.#messages.size > MESSAGE_CACHE_LIMIT) this.#messages.clear();
-    return { results, notices };
+    return { results, notices, bytes };
   }
 
   #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEvent {

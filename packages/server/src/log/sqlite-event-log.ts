@@ -13,6 +13,7 @@ import type { EventTail } from './event-tail.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { prepareDraft } from './prepare-draft.ts';
+import { type CheckpointOptions, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
@@ -21,7 +22,7 @@ import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.
 import { toStoredEntry } from './stored-entry.ts';
 
 /** Options of {@link openSqliteEventLog}. */
-export interface SqliteEventLogOptions extends GroupCommitOptions, TailIndexOptions {
+export interface SqliteEventLogOptions extends GroupCommitOptions, TailIndexOptions, CheckpointOptions {
   /** Path of the database file; created with its tables when missing. */
   readonly path: string;
   /**
@@ -50,6 +51,7 @@ export class SqliteEventLog implements EventLog {
   readonly #tail: EventTail;
   readonly #appender: SqliteAppender;
   readonly #indexer: SqliteTailIndexer;
+  readonly #checkpointer: SqliteCheckpointer;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEvent[]>;
   readonly #listeners = new Set<CommitListener>();
   #closing: Promise<void> | undefined;
@@ -61,6 +63,7 @@ export class SqliteEventLog implements EventLog {
       this.#statements = prepareSqliteStatements(this.#database);
       this.#tail = loadSqliteTail(this.#statements);
       this.#indexer = new SqliteTailIndexer(this.#database, this.#statements, this.#tail, options);
+      this.#checkpointer = new SqliteCheckpointer(this.#database, options.path, options);
     } catch (error) {
       this.#database.close();
       throw error;
@@ -123,6 +126,8 @@ export class SqliteEventLog implements EventLog {
     this.#closing ??= this.#groupCommit
       .flush()
       .then(() => this.#indexAll())
+      .finally(() => this.#checkpointer.close())
+      // The last connection to close checkpoints the whole write-ahead log and removes it.
       .finally(() => this.#database.close());
     return this.#closing;
   }
@@ -135,6 +140,7 @@ export class SqliteEventLog implements EventLog {
   #commit(appends: readonly PendingAppend[]): (readonly StoredEvent[])[] {
     const batch = this.#appender.commit(appends);
     this.#indexer.afterCommit();
+    this.#checkpointer.afterCommit(batch.bytes);
     this.#notify(batch);
     return batch.results;
   }
