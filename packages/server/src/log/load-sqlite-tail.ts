@@ -1,11 +1,8 @@
 import { EventTail, identityKey } from './event-tail.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 
-interface StoredFields {
+interface StoredIdentity {
   readonly offset: number;
-  readonly stream: string;
-  readonly conversationId?: string;
-  readonly accountId?: string;
   readonly messageId?: string;
   readonly blockIndex?: number;
   readonly seq?: number;
@@ -13,38 +10,31 @@ interface StoredFields {
 
 /**
  * Reads the log rows beyond the mark (appended but not indexed before the file was last
- * closed, or killed) into a new tail, as a log does when it opens. Each row's stream and
+ * closed, or killed) into a new tail, as a log does when it opens. Each row's offset and
  * identity are read off its envelope.
- * @throws Error when a row names a stream or message the file does not know.
+ * @throws Error when a row names a message the file does not list.
  */
 export function loadSqliteTail(statements: SqliteStatements): EventTail {
   const tail = new EventTail();
-  const streams = new Map<string, number>();
   const messages = new Map<string, number>();
-  for (const [position, envelope] of statements.loadUnindexed.iterate() as Iterable<[number, string]>) {
-    const fields = JSON.parse(envelope) as StoredFields;
-    const name = fields.stream === 'conversation' ? fields.conversationId : fields.accountId;
-    const streamId = `${fields.stream}:${name}`;
-    let stream = streams.get(streamId);
-    if (stream === undefined) {
-      const row = statements.findStream.get(fields.stream, name ?? null) as { key: number } | undefined;
-      if (row === undefined) throw new Error(`Log row ${position} belongs to stream ${streamId}, which the file does not list.`);
-      stream = row.key;
-      streams.set(streamId, stream);
-    }
+  for (const row of statements.loadUnindexed.iterate() as Iterable<[number, number, string]>) {
+    const [position, stream, envelope] = row;
+    const { offset, messageId, blockIndex, seq } = JSON.parse(envelope) as StoredIdentity;
     let identity: string | undefined;
-    if (fields.messageId !== undefined) {
-      const messageId = `${stream}:${fields.messageId}`;
-      let message = messages.get(messageId);
+    if (messageId !== undefined) {
+      const name = `${stream}:${messageId}`;
+      let message = messages.get(name);
       if (message === undefined) {
-        const row = statements.findMessage.get(stream, fields.messageId) as { key: number } | undefined;
-        if (row === undefined) throw new Error(`Log row ${position} belongs to message ${fields.messageId}, which the file does not list.`);
-        message = row.key;
-        messages.set(messageId, message);
+        const found = statements.findMessage.get(stream, messageId) as { key: number } | undefined;
+        if (found === undefined) {
+          throw new Error(`Log row ${position} belongs to message ${messageId}, which the file does not list.`);
+        }
+        message = found.key;
+        messages.set(name, message);
       }
-      identity = identityKey(message, fields.blockIndex ?? 0, fields.seq ?? 0);
+      identity = identityKey(message, blockIndex ?? 0, seq ?? 0);
     }
-    tail.add({ position, stream, offset: fields.offset, identity, envelope });
+    tail.add({ position, stream, offset, identity, envelope });
   }
   return tail;
 }

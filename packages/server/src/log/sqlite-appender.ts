@@ -139,7 +139,7 @@ export class SqliteAppender {
       if (stored !== undefined) return JSON.parse(stored) as StoredEvent;
     }
     const envelope = envelopeText(draft.body, offset);
-    const { lastInsertRowid } = this.#statements.insertLog.run(envelope);
+    const { lastInsertRowid } = this.#statements.insertLog.run(state.key, envelope);
     const event: TailEvent = { position: Number(lastInsertRowid), stream: state.key, offset, identity, envelope };
     staged.events.push(event);
     if (identity !== undefined) staged.identities.set(identity, event);

@@ -14,12 +14,12 @@ export function migrateToLayout3(database: DatabaseSync, version: 1 | 2): void {
   try {
     database.exec(`
       ALTER TABLE messages ADD COLUMN first_offset INTEGER;
-      CREATE TABLE log (position INTEGER PRIMARY KEY, envelope TEXT NOT NULL);
+      CREATE TABLE log (position INTEGER PRIMARY KEY, stream INTEGER NOT NULL, envelope TEXT NOT NULL);
       CREATE TABLE runs (stream INTEGER NOT NULL, last_offset INTEGER NOT NULL, first_offset INTEGER NOT NULL,
         positions TEXT NOT NULL, PRIMARY KEY (stream, last_offset)) WITHOUT ROWID;
       CREATE TABLE log_mark (only INTEGER PRIMARY KEY CHECK (only = 1), position INTEGER NOT NULL);
     `);
-    const insertLog = database.prepare('INSERT INTO log (envelope) VALUES (?)');
+    const insertLog = database.prepare('INSERT INTO log (stream, envelope) VALUES (?, ?)');
     const insertRun = database.prepare(
       'INSERT INTO runs (stream, last_offset, first_offset, positions) VALUES (?, ?, ?, ?)',
     );
@@ -31,7 +31,7 @@ export function migrateToLayout3(database: DatabaseSync, version: 1 | 2): void {
     };
     let position = 0;
     for (const [stream, offset, envelope] of merged.iterate() as Iterable<[number, number, string]>) {
-      position = Number(insertLog.run(envelope).lastInsertRowid);
+      position = Number(insertLog.run(stream, envelope).lastInsertRowid);
       if (run?.stream !== stream) {
         flush();
         run = { stream, first: offset, last: offset, positions: [] };
@@ -48,8 +48,8 @@ export function migrateToLayout3(database: DatabaseSync, version: 1 | 2): void {
       // Tail rows a merge round already copied into `events` (up to their stream's mark)
       // are there already; the others follow, unindexed, in the order they committed.
       database.exec(`
-        INSERT INTO log (envelope)
-          SELECT envelope FROM tail
+        INSERT INTO log (stream, envelope)
+          SELECT stream, envelope FROM tail
           WHERE offset > coalesce((SELECT offset FROM merge_marks WHERE merge_marks.stream = tail.stream), 0)
           ORDER BY position;
         UPDATE messages SET first_offset = (SELECT min(offset) FROM tail WHERE tail.message = messages.key)

@@ -44,6 +44,7 @@ CREATE TABLE messages (
 );
 CREATE TABLE log (
   position INTEGER PRIMARY KEY,
+  stream INTEGER NOT NULL,
   envelope TEXT NOT NULL
 );
 CREATE TABLE runs (

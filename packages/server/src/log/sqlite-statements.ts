@@ -12,13 +12,13 @@ export interface SqliteStatements {
   readonly findMessage: StatementSync;
   /** `(stream, messageId, firstOffset)` → `{ key }` of a new message. */
   readonly insertMessage: StatementSync;
-  /** `(envelope)` → a new log row; its position is the row id. */
+  /** `(stream, envelope)` → a new log row; its position is the row id. */
   readonly insertLog: StatementSync;
   /** `(stream, afterOffset, limit)` → `[firstOffset, positions]` of the runs holding offsets after `afterOffset`, in order. */
   readonly readRuns: StatementSync;
   /** `(positions as a JSON array)` → `[envelope]` of those log rows, in position order. */
   readonly readLog: StatementSync;
-  /** `()` → `[position, envelope]` of every log row not indexed yet, oldest first. */
+  /** `()` → `[position, stream, envelope]` of every log row not indexed yet, oldest first. */
   readonly loadUnindexed: StatementSync;
   /** `(stream, lastOffset, firstOffset, positions)` → a new run. */
   readonly insertRun: StatementSync;
@@ -37,7 +37,7 @@ export function prepareSqliteStatements(database: DatabaseSync): SqliteStatement
     'SELECT envelope FROM log WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
   );
   const loadUnindexed = database.prepare(
-    'SELECT position, envelope FROM log WHERE position > (SELECT position FROM log_mark) ORDER BY position',
+    'SELECT position, stream, envelope FROM log WHERE position > (SELECT position FROM log_mark) ORDER BY position',
   );
   // Arrays instead of objects: a catch-up read creates one row per event.
   for (const statement of [readRuns, readLog, loadUnindexed]) statement.setReturnArrays(true);
@@ -51,7 +51,7 @@ export function prepareSqliteStatements(database: DatabaseSync): SqliteStatement
     insertMessage: database.prepare(
       'INSERT INTO messages (stream, message_id, first_offset) VALUES (?, ?, ?) RETURNING key',
     ),
-    insertLog: database.prepare('INSERT INTO log (envelope) VALUES (?)'),
+    insertLog: database.prepare('INSERT INTO log (stream, envelope) VALUES (?, ?)'),
     readRuns,
     readLog,
     loadUnindexed,

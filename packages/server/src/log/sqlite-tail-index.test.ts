@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
-import { deltaDraft, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
+import { accountDraft, deltaDraft, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
 import { describe, expect, it } from 'vitest';
 import { createSqliteFixture } from '../../test/sqlite-fixture.ts';
 import { openSqliteEventLog } from './sqlite-event-log.ts';
@@ -99,6 +99,25 @@ describe('SQLite event log tail and index', () => {
       expect(retried).toEqual([one, two, three, { offset: 4, ...deltaDraft(stream, message, 4) }]);
     } finally {
       await fixture.cleanup();
+    }
+  });
+
+  it('reopens with account events not indexed yet, whose envelopes name no account', async () => {
+    const fixture = await createSqliteFixture(NO_IDLE_INDEX);
+    const account = { stream: 'account', accountId: 'someone' } as const;
+    const snapshot = join(await mkdtemp(join(tmpdir(), 'once-event-log-snapshot-')), 'events.db');
+    const rows = counter(fixture.path);
+    try {
+      const appended = await fixture.log.append(account, [accountDraft(), accountDraft()]);
+      rows.copyTo(snapshot);
+      const reopened = openSqliteEventLog({ path: snapshot });
+      expect(await readAll(reopened, account)).toEqual(appended);
+      expect((await reopened.append(account, [accountDraft()])).map((event) => event.offset)).toEqual([3]);
+      await reopened.close();
+    } finally {
+      rows.close();
+      await fixture.cleanup();
+      await rm(join(snapshot, '..'), { recursive: true, force: true });
     }
   });
 
