@@ -153,9 +153,11 @@ function writerFor(
     void appended.finally(() => inflight.delete(appended));
   };
 
-  const scoped = <B extends number>(blockIndex: B) => ({
+  // `type` right after the stream fields: the log stores a draft in that order as it is.
+  const scoped = <T extends string, B extends number>(type: T, blockIndex: B) => ({
     stream: 'conversation' as const,
     conversationId,
+    type,
     messageId,
     blockIndex,
     seq: 0,
@@ -176,7 +178,7 @@ function writerFor(
   };
 
   const coalescer = createDeltaCoalescer(options.coalesceMs ?? 0, (blockIndex, data) => {
-    write([{ ...scoped(blockIndex), type: 'block_delta', data }]);
+    write([{ ...scoped('block_delta', blockIndex), data }]);
   });
 
   const flush = async () => {
@@ -195,7 +197,7 @@ function writerFor(
       ensureWritable();
       coalescer.flush();
       const blockIndex = current().blocks.length;
-      write([{ ...scoped(blockIndex), type: 'block_open', data }]);
+      write([{ ...scoped('block_open', blockIndex), data }]);
       return blockIndex;
     },
     appendDelta(blockIndex, data) {
@@ -207,14 +209,14 @@ function writerFor(
       ensureWritable();
       ensureOpen(blockIndex);
       coalescer.flush();
-      write([{ ...scoped(blockIndex), type: 'block_close', data }]);
+      write([{ ...scoped('block_close', blockIndex), data }]);
     },
     async complete(status, details = {}) {
       ensureWritable();
       coalescer.flush();
       const closing: ConversationEventDraft[] = current()
         .blocks.filter((block) => block.status === 'open')
-        .map((block) => ({ ...scoped(block.index), type: 'block_close', data: {} }));
+        .map((block) => ({ ...scoped('block_close', block.index), data: {} }));
       if (closing.length > 0) write(closing);
       const open = current();
       const final: MessageSnapshot = {
@@ -226,7 +228,7 @@ function writerFor(
         ...(details.usage === undefined ? {} : { usage: details.usage }),
         ...(details.error === undefined ? {} : { error: details.error }),
       };
-      write([{ ...scoped(-1), type: 'message_complete', data: { status, ...details, message: final } }]);
+      write([{ ...scoped('message_complete', -1), data: { status, ...details, message: final } }]);
       completed = true;
       await flush();
       return current();
