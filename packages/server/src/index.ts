@@ -12,11 +12,18 @@ export type {
   StoredEvent,
   StreamKey,
 } from './log/event-log.ts';
-export { GROUP_COMMIT_DEFAULTS, type GroupCommitOptions } from './log/group-commit.ts';
+export {
+  type CommitBatch,
+  GROUP_COMMIT_DEFAULTS,
+  GroupCommit,
+  type GroupCommitOptions,
+} from './log/group-commit.ts';
+export { type EventIdentity, envelopeText, type PreparedDraft, prepareDraft } from './log/prepare-draft.ts';
 export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from './log/sqlite-event-log.ts';
 export type { SqliteSynchronous } from './log/sqlite-schema.ts';
 export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from './log/sqlite-checkpointer.ts';
 export { TAIL_INDEX_DEFAULTS, type TailIndexOptions } from './log/sqlite-tail-indexer.ts';
+export { toStoredEntry } from './log/stored-entry.ts';
 export {
   type ConversationService,
   type ConversationServiceOptions,
