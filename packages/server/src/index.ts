@@ -19,9 +19,9 @@ export {
   type GroupCommitOptions,
 } from './log/group-commit.ts';
 export { type EventIdentity, envelopeText, type PreparedDraft, prepareDraft } from './log/prepare-draft.ts';
+export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from './log/sqlite-checkpointer.ts';
 export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from './log/sqlite-event-log.ts';
 export type { SqliteSynchronous } from './log/sqlite-schema.ts';
-export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from './log/sqlite-checkpointer.ts';
 export { TAIL_INDEX_DEFAULTS, type TailIndexOptions } from './log/sqlite-tail-indexer.ts';
 export { toStoredEntry } from './log/stored-entry.ts';
 export {

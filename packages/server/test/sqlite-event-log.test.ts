@@ -141,7 +141,9 @@ describe('SQLite event log', () => {
       const closed = new DatabaseSync(fixture.path, { readOnly: true });
       const rows = (sql: string) => (closed.prepare(sql).get() as { count: number }).count;
       const unindexed = rows('SELECT count(*) AS count FROM log WHERE position > (SELECT position FROM log_mark)');
-      const listed = rows('SELECT sum(json_each.value) AS count FROM runs, json_each(runs.positions) WHERE json_each.key % 2 = 1');
+      const listed = rows(
+        'SELECT sum(json_each.value) AS count FROM runs, json_each(runs.positions) WHERE json_each.key % 2 = 1',
+      );
       const stored = rows('SELECT count(*) AS count FROM log');
       closed.close();
       expect(unindexed).toBe(0);

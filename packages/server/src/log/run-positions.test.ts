@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodePositions, encodePositions } from './run-positions.ts';
 
-const increasing = fc
-  .array(fc.integer({ min: 1, max: 5 }), { maxLength: 200 })
-  .map((steps) => steps.reduce<number[]>((positions, step) => [...positions, (positions.at(-1) ?? 0) + step], []));
+const increasing = fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 200 }).map((steps) => {
+  const positions: number[] = [];
+  for (const step of steps) positions.push((positions.at(-1) ?? 0) + step);
+  return positions;
+});
 
 describe('run positions', () => {
   it('stores consecutive positions as one pair', () => {

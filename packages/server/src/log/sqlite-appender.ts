@@ -160,7 +160,11 @@ export class SqliteAppender {
     if (record.highestSeqs === undefined) {
       const highest = new Map<number, number>();
       this.#scanMessage(state.key, record, messageId, (event) => {
-        if (event.blockIndex !== undefined && event.seq !== undefined && event.seq > (highest.get(event.blockIndex) ?? Number.NEGATIVE_INFINITY)) {
+        if (
+          event.blockIndex !== undefined &&
+          event.seq !== undefined &&
+          event.seq > (highest.get(event.blockIndex) ?? Number.NEGATIVE_INFINITY)
+        ) {
           highest.set(event.blockIndex, event.seq);
         }
         return false;
@@ -168,7 +172,12 @@ export class SqliteAppender {
       record.highestSeqs = highest;
     }
     if (!mayBeStored(record, blockIndex, seq)) return undefined;
-    return this.#scanMessage(state.key, record, messageId, (event) => event.blockIndex === blockIndex && event.seq === seq);
+    return this.#scanMessage(
+      state.key,
+      record,
+      messageId,
+      (event) => event.blockIndex === blockIndex && event.seq === seq,
+    );
   }
 
   /**

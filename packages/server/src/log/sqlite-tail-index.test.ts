@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
-import { accountDraft, deltaDraft, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
+import {
+  accountDraft,
+  deltaDraft,
+  deltaDrafts,
+  newConversationStream,
+  newMessageId,
+  range,
+  readAll,
+} from '@once/testing';
 import { describe, expect, it } from 'vitest';
 import { createSqliteFixture } from '../../test/sqlite-fixture.ts';
 import { openSqliteEventLog } from './sqlite-event-log.ts';
@@ -89,13 +97,22 @@ describe('SQLite event log tail and index', () => {
     const message = newMessageId();
     try {
       // tailLimit 0: each commit is indexed on the next turn, so look-ups read the runs.
-      const [one, three] = await fixture.log.append(stream, [deltaDraft(stream, message, 1), deltaDraft(stream, message, 3)]);
+      const [one, three] = await fixture.log.append(stream, [
+        deltaDraft(stream, message, 1),
+        deltaDraft(stream, message, 3),
+      ]);
       await new Promise(setImmediate);
-      const [two, threeAgain] = await fixture.log.append(stream, [deltaDraft(stream, message, 2), deltaDraft(stream, message, 3)]);
+      const [two, threeAgain] = await fixture.log.append(stream, [
+        deltaDraft(stream, message, 2),
+        deltaDraft(stream, message, 3),
+      ]);
       expect([two?.offset, threeAgain]).toEqual([3, three]);
       await fixture.log.close();
       const log = await fixture.reopen();
-      const retried = await log.append(stream, [1, 2, 3, 4].map((seq) => deltaDraft(stream, message, seq)));
+      const retried = await log.append(
+        stream,
+        [1, 2, 3, 4].map((seq) => deltaDraft(stream, message, seq)),
+      );
       expect(retried).toEqual([one, two, three, { offset: 4, ...deltaDraft(stream, message, 4) }]);
     } finally {
       await fixture.cleanup();
@@ -202,13 +219,20 @@ describe('SQLite event log tail and index', () => {
     const second = newConversationStream();
     const [firstMessage, secondMessage] = [newMessageId(), newMessageId()];
     const firstEvents = deltaDrafts(first, firstMessage, 1, 5).map((draft, index) => ({ offset: index + 1, ...draft }));
-    const secondEvents = deltaDrafts(second, secondMessage, 1, 2).map((draft, index) => ({ offset: index + 1, ...draft }));
+    const secondEvents = deltaDrafts(second, secondMessage, 1, 2).map((draft, index) => ({
+      offset: index + 1,
+      ...draft,
+    }));
     const file = new DatabaseSync(path);
     file.exec(VERSION_2_FILE);
-    file.prepare('INSERT INTO streams VALUES (1, ?, ?), (2, ?, ?)').run('conversation', first.conversationId, 'conversation', second.conversationId);
+    file
+      .prepare('INSERT INTO streams VALUES (1, ?, ?), (2, ?, ?)')
+      .run('conversation', first.conversationId, 'conversation', second.conversationId);
     file.prepare('INSERT INTO messages VALUES (1, 1, ?), (2, 2, ?)').run(firstMessage, secondMessage);
     const merged = file.prepare('INSERT INTO events VALUES (1, ?, 1, 0, ?, ?)');
-    const tail = file.prepare('INSERT INTO tail (stream, offset, message, block_index, seq, envelope) VALUES (?, ?, ?, 0, ?, ?)');
+    const tail = file.prepare(
+      'INSERT INTO tail (stream, offset, message, block_index, seq, envelope) VALUES (?, ?, ?, 0, ?, ?)',
+    );
     // Offsets 1–3 of the first stream merged; 2–3 still in the tail too (a round copied
     // them and was killed before deleting them), 4–5 not merged; the second stream only in the tail.
     for (const event of firstEvents.slice(0, 3)) merged.run(event.offset, Number(event.seq), JSON.stringify(event));
@@ -226,7 +250,11 @@ describe('SQLite event log tail and index', () => {
       expect(retried.slice(0, 4)).toEqual(firstEvents.slice(1));
       await log.close();
       const migrated = new DatabaseSync(path, { readOnly: true });
-      const tables = migrated.prepare("SELECT group_concat(name, ' ') AS names FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)").get();
+      const tables = migrated
+        .prepare(
+          "SELECT group_concat(name, ' ') AS names FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)",
+        )
+        .get();
       expect(tables).toEqual({ names: 'log log_mark messages runs streams' });
       expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
       migrated.close();
