@@ -56,5 +56,8 @@ describe('reduceConversationList', () => {
       unknownType: true,
     } as IncomingEvent);
     expect(future).toEqual({ offset: 2, conversations: first.conversations });
+    // Read back raw from storage, nobody marked it unknown: still only counted.
+    const unmarked = reduceConversationList(first, event(2, 'folder_created', {}) as IncomingEvent);
+    expect(unmarked).toEqual({ offset: 2, conversations: first.conversations });
   });
 });

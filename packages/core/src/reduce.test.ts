@@ -172,6 +172,14 @@ describe('reduce: what it refuses and what it ignores', () => {
     expect(next.messages).toBe(state.messages);
   });
 
+  it('an event of an unknown type that was never marked as such (read back raw from storage) still only counts for the offset', () => {
+    const { b, state } = partialAnswer();
+    const { unknownType: _mark, ...unmarked } = b.unknown('poll_vote') as { unknownType?: true };
+    const next = reduce(state, unmarked as never);
+    expect(next).toEqual({ ...state, offset: state.offset + 1 });
+    expect(next.messages).toBe(state.messages);
+  });
+
   it('an event of another conversation returns the very same state', () => {
     const { state } = partialAnswer();
     const other = eventBuilder(9);

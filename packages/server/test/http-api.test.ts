@@ -141,6 +141,18 @@ describe('HTTP API over a real socket: messages and turns', () => {
     expect(served.body.offset).toBe(await api.conversationHead(id));
   });
 
+  it('serves and answers a conversation that holds an app-defined event type the daemon does not know', async () => {
+    const id = await api.createConversation();
+    const stream = { stream: 'conversation', conversationId: id } as const;
+    const custom = { ...stream, type: 'poll_vote', ts: new Date().toISOString(), data: { option: 'a' } };
+    await api.log.append(stream, [custom as never]);
+    const sent = await api.request('POST', `/v1/conversations/${id}/messages`, { body: { content: 'Still there?' } });
+    expect(sent.status).toBe(202);
+    const snapshot = await api.settled(id);
+    expect(snapshot.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(snapshot.offset).toBe(await api.conversationHead(id));
+  });
+
   it('returns the same ids for the same clientMessageId and writes nothing new', async () => {
     const id = await api.createConversation();
     const body = { content: 'Only once, please', clientMessageId: 'retry-me' };
