@@ -1,13 +1,15 @@
 // The client SDK (packages/client): (a) its apply rate — events per second from a
 // transport into a conversation store with a subscriber, through the whole connection
 // loop — beside the core MessageStore fed the same events directly in the same run;
+// (a') the dispatch rate — the same events through the client to a message-domain
+// subscriber that folds each item it is given — beside that apply rate;
 // (b) bootstrapping a stored 1,000-message conversation from a real daemon: time until
 // the store holds the snapshot, beside a bare fetch + JSON.parse of the same snapshot,
 // and the snapshot's bytes on the wire.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type Transport, type TransportItem } from '@once/client';
+import { createClient, type MessageDomainState, type Transport, type TransportItem } from '@once/client';
 import { createMessageStore, selectMessages } from '@once/core';
 import {
   type ConversationId,
@@ -87,7 +89,7 @@ async function best(run: () => Promise<number>): Promise<number> {
 
 let renders = 0;
 
-async function measureApply(rows: BenchRow[]): Promise<void> {
+async function measureApply(rows: BenchRow[]): Promise<number> {
   const { conversationId, events } = buildEvents();
   const count = events.length;
   const direct = await best(async () => {
@@ -120,6 +122,48 @@ async function measureApply(rows: BenchRow[]): Promise<void> {
     unit: 'events/s',
     limit: { what: 'core MessageStore.apply, same events, 1 subscriber', value: count / direct },
   });
+  return count / throughClient;
+}
+
+let resyncs = 0;
+
+/** The same replay through the client, to a message-domain consumer that folds every item; until it holds the last event. */
+async function measureDispatch(rows: BenchRow[], notes: string[], applyRate: number): Promise<void> {
+  const { conversationId, events } = buildEvents();
+  const count = events.length;
+  let overflows = 0;
+  const seconds = await best(async () => {
+    const started = performance.now();
+    const client = createClient({ transport: replayTransport(conversationId, events) });
+    const conversation = client.conversation(conversationId);
+    const domain = conversation.domains.message;
+    let folded: MessageDomainState | undefined;
+    await new Promise<void>((resolve) => {
+      domain.subscribe((item) => {
+        folded = domain.foldItem(folded, item);
+        if (item.kind === 'resync') {
+          resyncs += 1;
+          if (item.reason === 'overflow') overflows += 1;
+        }
+        const last = item.kind === 'resync' ? item.offset : item.kind === 'event' ? item.event.offset : 0;
+        if (last === count) resolve();
+      });
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    if (folded?.length !== APPLY_MESSAGES) throw new Error('the consumer lacks messages');
+    client.close();
+    await conversation.closed;
+    return elapsed;
+  });
+  rows.push({
+    what: 'client message-domain subscription (default buffer, consumer folds each item), same replay',
+    value: count / seconds,
+    unit: 'events/s',
+    limit: { what: 'client conversation store apply rate (row above)', value: applyRate },
+  });
+  notes.push(
+    `Dispatch: every event goes through the store, then to the domain's buffer and the consumer one microtask later; ${overflows} overflow resync(s) over ${ROUNDS} rounds (0 means the consumer kept up with the default buffer of 1,024).`,
+  );
 }
 
 async function measureBootstrap(rows: BenchRow[], notes: string[]): Promise<void> {
@@ -181,13 +225,17 @@ const bench: Bench = async () => {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   console.error('  client: apply rate');
-  await measureApply(rows);
+  const applyRate = await measureApply(rows);
+  console.error('  client: dispatch rate');
+  await measureDispatch(rows, notes, applyRate);
   console.error('  client: bootstrap');
   await measureBootstrap(rows, notes);
-  notes.push(`Subscriber renders counted: ${renders} (keeps the work from being optimised away).`);
+  notes.push(
+    `Subscriber renders counted: ${renders}, resyncs folded: ${resyncs} (keeps the work from being optimised away).`,
+  );
   return {
     title: 'Client SDK (packages/client)',
-    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, continuity checks, store, one subscriber — beside the same events applied straight to a core MessageStore. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
+    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, continuity checks, store, one subscriber — beside the same events applied straight to a core MessageStore. Dispatch: the same replay to a conversation.domains.message subscriber that folds each item with foldItem. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
     rows,
     notes,
   };

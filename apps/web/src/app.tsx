@@ -1,20 +1,14 @@
-import type { Conversation } from '@once/protocol';
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { useConversations } from '@once/react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { ChatView } from './chat-view.tsx';
 import { ConversationList } from './conversation-list.tsx';
-import { createConversation, listConversations } from './conversations-api.ts';
 
-/** The page: the conversation list beside the chat open in the URL's hash (so a reload keeps it). */
+/** The page: the live conversation list beside the chat open in the URL's hash (so a reload keeps it). */
 export function App(): ReactNode {
-  const [conversations, setConversations] = useState<readonly Conversation[]>([]);
+  const { conversations, list } = useConversations();
   const [selected, setSelected] = useState(() => location.hash.slice(1));
   const [error, setError] = useState<string>();
 
-  const refresh = useCallback(() => {
-    listConversations().then(setConversations, (cause: unknown) => setError(String(cause)));
-  }, []);
-
-  useEffect(refresh, [refresh]);
   useEffect(() => {
     const follow = () => setSelected(location.hash.slice(1));
     window.addEventListener('hashchange', follow);
@@ -22,10 +16,9 @@ export function App(): ReactNode {
   }, []);
 
   const startConversation = () => {
-    createConversation().then(
+    list.create().then(
       (conversation) => {
         location.hash = conversation.id;
-        refresh();
       },
       (cause: unknown) => setError(String(cause)),
     );
@@ -44,7 +37,7 @@ export function App(): ReactNode {
         {selected === '' ? (
           <p className="empty">Pick a conversation or start a new one.</p>
         ) : (
-          <ChatView key={selected} conversationId={selected} onSent={refresh} />
+          <ChatView key={selected} conversationId={selected} />
         )}
       </main>
     </div>

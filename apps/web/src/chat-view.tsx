@@ -7,12 +7,10 @@ import { MessageView } from './message-view.tsx';
 /** Props of {@link ChatView}. */
 export interface ChatViewProps {
   readonly conversationId: string;
-  /** Called after a message was accepted, so the list can show the new title and order. */
-  readonly onSent: () => void;
 }
 
 /** One conversation: connection status, its messages, the composer and a Stop button. */
-export function ChatView({ conversationId, onSent }: ChatViewProps): ReactNode {
+export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   const { conversation, state } = useConversation(conversationId);
   const messages = useMessages(conversationId);
   const connection = useConnectionState(conversationId);
@@ -33,7 +31,7 @@ export function ChatView({ conversationId, onSent }: ChatViewProps): ReactNode {
           <MessageView key={messageKey(message)} message={message} />
         ))}
       </ol>
-      <Composer send={(content) => conversation.send(content).then(onSent)} />
+      <Composer send={(content) => conversation.send(content).then(() => undefined)} />
     </section>
   );
 }

@@ -8,7 +8,12 @@ import {
 } from '@once/protocol';
 import type { BackoffOptions } from './backoff.ts';
 import { connectStream } from './connect-stream.ts';
-import type { ConnectionStateSource } from './connection-state.ts';
+import type { ConnectionState, ConnectionStateSource } from './connection-state.ts';
+import { conversationTarget } from './conversation-target.ts';
+import type { AppDomain, AppEvent } from './domains/app-domain.ts';
+import { createConnectionDomain } from './domains/connection-domain.ts';
+import { type ConversationEventDomains, createConversationDomains } from './domains/conversation-domains.ts';
+import type { DomainDispatcher } from './domains/create-domain-dispatcher.ts';
 import type { NetworkEvents } from './network-status.ts';
 import { retry } from './retry.ts';
 import type { Timers } from './timers.ts';
@@ -23,6 +28,24 @@ export interface SendOptions {
   readonly clientMessageId?: string;
 }
 
+/** A conversation's typed domains; see {@link ConversationClient.domains}. */
+export interface ConversationDomains extends ConversationEventDomains {
+  /** The connection's status: each change is an event; its state is the latest one. */
+  readonly connection: DomainDispatcher<ConnectionState, ConnectionState>;
+}
+
+/** Options of `client.conversation(id, options)`. */
+export interface OpenConversationOptions {
+  /**
+   * App-defined domains whose events this conversation's consumers read through
+   * {@link ConversationClient.appDomain}. The server's snapshot cannot hold their state,
+   * so a conversation with app domains replays its stream from the first event (at start,
+   * and after a `reset` or a refused event) instead of starting from the snapshot.
+   * Default: none.
+   */
+  readonly appDomains?: readonly AppDomain<unknown, unknown>[];
+}
+
 /** One conversation, followed live. Isolated: its own store, connection and requests. */
 export interface ConversationClient {
   readonly conversationId: ConversationId;
@@ -30,6 +53,18 @@ export interface ConversationClient {
   readonly store: MessageStore;
   /** Connection status and last error. */
   readonly connection: ConnectionStateSource;
+  /**
+   * Typed, buffered subscriptions per domain (message, turn, approval, usage, connection):
+   * `conversation.domains.message.subscribe(item => …, { bufferSize: 64 })`. Each item is
+   * an event the store accepted or, when the consumer fell behind or the store was
+   * refetched, the domain's exact state (a `resync`); nothing is dropped silently.
+   */
+  readonly domains: ConversationDomains;
+  /**
+   * The dispatcher of an app domain given in {@link OpenConversationOptions.appDomains}.
+   * @throws Error when the domain was not given when the conversation was opened.
+   */
+  appDomain<Data, State>(domain: AppDomain<Data, State>): DomainDispatcher<State, AppEvent<Data>>;
   /**
    * Sends a user message. It shows at once as a pending message, is retried with the same
    * clientMessageId while the daemon is unreachable, and is withdrawn when the send fails
@@ -47,7 +82,7 @@ export interface ConversationClient {
 }
 
 /** What {@link openConversation} needs; see `ClientOptions` for each field. */
-export interface ConversationClientOptions {
+export interface ConversationClientOptions extends OpenConversationOptions {
   readonly transport: Transport;
   readonly timers: Timers;
   readonly random: () => number;
@@ -65,9 +100,14 @@ export function openConversation(
 ): ConversationClient {
   const { transport, timers, random } = options;
   const store = createMessageStore({ conversationId });
+  const appDomains = options.appDomains ?? [];
+  const hub = createConversationDomains(store, appDomains);
   const connection = connectStream({
     transport,
-    store,
+    target: conversationTarget(transport, store, {
+      start: appDomains.length === 0 ? 'snapshot' : 'replay',
+      observer: hub,
+    }),
     timers,
     random,
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
@@ -84,15 +124,19 @@ export function openConversation(
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     });
 
+  const connectionDomain = createConnectionDomain(connection.state, () => store.getSnapshot().offset);
   const close = () => {
     requests.abort();
     connection.close();
   };
+  void connection.done.then(connectionDomain.close);
 
   return {
     conversationId,
     store,
     connection: connection.state,
+    domains: { ...hub.domains, connection: connectionDomain.dispatcher },
+    appDomain: hub.appDomain,
     closed: connection.done,
     async send(content, sendOptions = {}) {
       const clientMessageId = clientMessageIdSchema.parse(sendOptions.clientMessageId ?? newId()) as ClientMessageId;

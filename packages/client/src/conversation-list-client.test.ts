@@ -101,4 +101,23 @@ describe('openConversationList', () => {
     list.close();
     await list.closed;
   });
+
+  it('delivers the list domain: the list, each event, and the whole list again after a refetch', async () => {
+    const [one, two, three] = [conversation(1), conversation(2), conversation(3)];
+    const { list, streamNumber } = setUp([page(2, [one]), page(4, [three, two, one])]);
+    const domain = list.domains.conversations;
+    const items: string[] = [];
+    let folded: readonly Conversation[] | undefined;
+    domain.subscribe((item) => {
+      folded = domain.foldItem(folded, item);
+      items.push(item.kind === 'resync' ? `${item.reason}@${item.offset}` : `${item.kind}@${item.event.offset}`);
+    });
+    const first = await streamNumber(1);
+    first.push({ kind: 'ready', offset: 2 as Offset }, createdAt(3, two), createdAt(5, three));
+    await streamNumber(2);
+    await vi.waitFor(() => expect(items).toEqual(['subscribed@0', 'refetch@2', 'event@3', 'refetch@4']));
+    expect(folded).toEqual([three, two, one]);
+    list.close();
+    await list.closed;
+  });
 });

@@ -1,8 +1,11 @@
-import type { Conversation, ConversationId } from '@once/protocol';
+import type { AccountEvent, Conversation, ConversationId } from '@once/protocol';
 import type { BackoffOptions } from './backoff.ts';
 import { connectStream } from './connect-stream.ts';
-import type { ConnectionStateSource } from './connection-state.ts';
+import type { ConnectionState, ConnectionStateSource } from './connection-state.ts';
 import { type ConversationListStore, createConversationListStore } from './conversation-list-store.ts';
+import { createConnectionDomain } from './domains/connection-domain.ts';
+import { type ConversationListDomainState, conversationListDomain } from './domains/conversation-list-domain.ts';
+import { createDomainDispatcher, type DomainDispatcher, type DomainFeed } from './domains/create-domain-dispatcher.ts';
 import { fetchConversationList } from './fetch-conversation-list.ts';
 import type { NetworkEvents } from './network-status.ts';
 import { retry } from './retry.ts';
@@ -20,6 +23,11 @@ export interface ConversationListClient {
   /** Connection status and last error. */
   readonly connection: ConnectionStateSource;
   /**
+   * Typed, buffered subscriptions: `conversations` (the list; a resync carries the whole
+   * list) and `connection`. See `ConversationClient.domains`.
+   */
+  readonly domains: ConversationListDomains;
+  /**
    * Creates a conversation; it shows in the list when its event arrives. Tried once: a
    * repeated create would make a second conversation.
    */
@@ -32,6 +40,14 @@ export interface ConversationListClient {
   close(): void;
   /** Settles once the connection loop has stopped. */
   readonly closed: Promise<void>;
+}
+
+/** The domains of a conversation list. */
+export interface ConversationListDomains {
+  /** The account's conversations, most recently updated first. */
+  readonly conversations: DomainDispatcher<ConversationListDomainState, AccountEvent>;
+  /** The connection's status: each change is an event; its state is the latest one. */
+  readonly connection: DomainDispatcher<ConnectionState, ConnectionState>;
 }
 
 /** What {@link openConversationList} needs; see `ClientOptions` for each field. */
@@ -49,9 +65,14 @@ export interface ConversationListClientOptions {
 export function openConversationList(options: ConversationListClientOptions): ConversationListClient {
   const { transport, timers, random } = options;
   const store = createConversationListStore();
+  const conversations = createDomainDispatcher({
+    name: conversationListDomain.name,
+    current: () => ({ state: conversationListDomain.project(store.getSnapshot()), offset: store.getSnapshot().offset }),
+    fold: conversationListDomain.fold,
+  });
   const connection = connectStream({
     transport,
-    target: listTarget(transport, store),
+    target: listTarget(transport, store, conversations),
     timers,
     random,
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
@@ -59,10 +80,13 @@ export function openConversationList(options: ConversationListClientOptions): Co
     ...(options.network === undefined ? {} : { network: options.network }),
   });
   const requests = new AbortController();
+  const connectionDomain = createConnectionDomain(connection.state, () => store.getSnapshot().offset);
+  void connection.done.then(connectionDomain.close);
 
   return {
     store,
     connection: connection.state,
+    domains: { conversations, connection: connectionDomain.dispatcher },
     closed: connection.done,
     create: (title) => transport.createConversation(title, requests.signal),
     rename: (conversationId, title) =>
@@ -86,12 +110,17 @@ export function openConversationList(options: ConversationListClientOptions): Co
  * it was read at, so following resumes right after it. Any refused event (a gap) and any
  * `reset` refetch the whole list: it is small, and a refetch cannot leave it wrong.
  */
-function listTarget(transport: Transport, store: ConversationListStore): StreamTarget {
+function listTarget(
+  transport: Transport,
+  store: ConversationListStore,
+  domain: DomainFeed<AccountEvent>,
+): StreamTarget {
   return {
     stream: { stream: 'account' },
     offset: () => store.getSnapshot().offset,
     async refetch(signal) {
       store.reset(await fetchConversationList(transport, signal));
+      domain.resync('refetch');
     },
     apply(event) {
       if (event.stream !== 'account') return { advanced: false };
@@ -99,7 +128,10 @@ function listTarget(transport: Transport, store: ConversationListStore): StreamT
       store.apply(event);
       const after = store.getSnapshot();
       if (after.resync !== undefined) return { advanced: false, end: 'refetch' };
-      return { advanced: after.offset > before };
+      const advanced = after.offset > before;
+      const claim = advanced ? conversationListDomain.claim(event) : undefined;
+      if (claim !== undefined && 'event' in claim) domain.offer({ kind: 'event', event: claim.event });
+      return { advanced };
     },
   };
 }

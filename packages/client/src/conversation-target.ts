@@ -1,16 +1,47 @@
 import type { MessageStore } from '@once/core';
-import type { Offset } from '@once/protocol';
+import type { IncomingEvent, Offset } from '@once/protocol';
 import type { StreamTarget } from './stream-target.ts';
 import type { Transport } from './transport.ts';
 
+/** Options of {@link conversationTarget}. */
+export interface ConversationTargetOptions {
+  /**
+   * Where the store starts (at first, and again after a `reset` or a refused event):
+   * `snapshot` fetches the server's snapshot and follows the events after it; `replay`
+   * empties the store and follows the stream from its first event, for folds the
+   * snapshot does not hold (app domains). Default `snapshot`.
+   */
+  readonly start?: 'snapshot' | 'replay';
+  /** Told of every event the store accepted, and of every new start state. */
+  readonly observer?: StoreObserver;
+}
+
+/** Follows what a conversation's store accepts. */
+export interface StoreObserver {
+  /** The store accepted `event`: its offset is now the store's. */
+  accepted(event: IncomingEvent): void;
+  /** The store was put onto a fresh start state. */
+  restarted(): void;
+}
+
 /** A conversation's store as a {@link StreamTarget}: its snapshot is the start state. */
-export function conversationTarget(transport: Transport, store: MessageStore): StreamTarget {
+export function conversationTarget(
+  transport: Transport,
+  store: MessageStore,
+  options: ConversationTargetOptions = {},
+): StreamTarget {
   const conversationId = store.getSnapshot().conversationId;
+  const { observer } = options;
   return {
     stream: { stream: 'conversation', conversationId },
     offset: (): Offset => store.getSnapshot().offset,
     async refetch(signal) {
-      store.reset(await transport.snapshot(conversationId, signal));
+      store.reset(
+        options.start === 'replay'
+          ? { conversationId, offset: 0 as Offset, messages: [], activity: { phase: 'idle' }, pendingApprovals: [] }
+          : await transport.snapshot(conversationId, signal),
+      );
+      observer?.restarted();
     },
     apply(event) {
       // Another stream's event changes nothing (the reducer ignores it); it must not be
@@ -20,6 +51,7 @@ export function conversationTarget(transport: Transport, store: MessageStore): S
       store.apply(event);
       const after = store.getSnapshot();
       const advanced = after.offset > before;
+      if (advanced) observer?.accepted(event);
       if (after.resync === undefined || event.offset <= after.offset) return { advanced };
       // Refused. The reducer keeps its first refusal, so decide from this event's offset by
       // its rule: the next offset refused means its seq skips (the stream cannot repair

@@ -1,6 +1,6 @@
 import type { ConversationId } from '@once/protocol';
 import type { BackoffOptions } from './backoff.ts';
-import { type ConversationClient, openConversation } from './conversation-client.ts';
+import { type ConversationClient, type OpenConversationOptions, openConversation } from './conversation-client.ts';
 import { type ConversationListClient, openConversationList } from './conversation-list-client.ts';
 import { createHttpTransport } from './create-http-transport.ts';
 import type { NetworkEvents } from './network-status.ts';
@@ -39,7 +39,7 @@ export interface OnceClient {
    * Opens a conversation: fetches its snapshot, then follows its events live. Each call
    * returns a new, independent client; close the one you no longer show.
    */
-  conversation(conversationId: string): ConversationClient;
+  conversation(conversationId: string, options?: OpenConversationOptions): ConversationClient;
   /** Closes every conversation (and conversation list) this client opened. */
   close(): void;
 }
@@ -79,8 +79,8 @@ export function createClient(options: ClientOptions): OnceClient & ConversationL
     return opened;
   };
   return {
-    conversation: (conversationId) =>
-      track(openConversation(conversationId as ConversationId, { ...shared, now: options.now ?? Date.now })),
+    conversation: (conversationId, open = {}) =>
+      track(openConversation(conversationId as ConversationId, { ...shared, ...open, now: options.now ?? Date.now })),
     conversations: () => track(openConversationList(shared)),
     close,
   };

@@ -13,9 +13,15 @@ export type {
 export type {
   ConversationClient,
   ConversationClientOptions,
+  ConversationDomains,
+  OpenConversationOptions,
   SendOptions,
 } from './conversation-client.ts';
-export type { ConversationListClient, ConversationListClientOptions } from './conversation-list-client.ts';
+export type {
+  ConversationListClient,
+  ConversationListClientOptions,
+  ConversationListDomains,
+} from './conversation-list-client.ts';
 export { type ConversationListStore, createConversationListStore } from './conversation-list-store.ts';
 export {
   type ClientOptions,
@@ -24,6 +30,34 @@ export {
   type OnceClient,
 } from './create-client.ts';
 export { createHttpTransport, type HttpTransportOptions } from './create-http-transport.ts';
+export {
+  type AppDomain,
+  type AppDomainOptions,
+  type AppEvent,
+  type DataSchema,
+  defineAppDomain,
+  type SchemaIssue,
+} from './domains/app-domain.ts';
+export type { ApprovalDomainEvent, ApprovalDomainState } from './domains/approval-domain.ts';
+export { type ConnectionDomain, createConnectionDomain } from './domains/connection-domain.ts';
+export {
+  type ConversationDomainHub,
+  type ConversationEventDomains,
+  createConversationDomains,
+} from './domains/conversation-domains.ts';
+export type { ConversationListDomainState } from './domains/conversation-list-domain.ts';
+export {
+  DEFAULT_BUFFER_SIZE,
+  type DomainConsumer,
+  type DomainDispatcher,
+  type DomainSubscribeOptions,
+  type DomainSubscription,
+} from './domains/create-domain-dispatcher.ts';
+export type { ResyncReason } from './domains/domain-buffer.ts';
+export type { DomainEvent, DomainItem, DomainRejection, DomainResync, DomainState } from './domains/domain-item.ts';
+export type { MessageDomainState } from './domains/message-domain.ts';
+export type { TurnDomainEvent, TurnDomainState } from './domains/turn-domain.ts';
+export type { UsageDomainEvent, UsageDomainState } from './domains/usage-domain.ts';
 export { isRetryable } from './is-retryable.ts';
 export type { NetworkEvents } from './network-status.ts';
 export type { ApplyOutcome, AttemptEnd, StreamTarget } from './stream-target.ts';

@@ -7,19 +7,26 @@ export interface ChaosOptions {
   readonly cutChance: number;
   /** Chance that an event already delivered on this client is delivered again after this one. */
   readonly duplicateChance: number;
+  /**
+   * Chance that a `block_delta` is lost on the way, as a buggy proxy might lose it; the
+   * client must notice the hole in the offsets and fetch it again. Only deltas are lost:
+   * another event of the same message always follows one, so the hole always shows.
+   * Default 0.
+   */
+  readonly dropChance?: number;
   /** Draws in [0, 1), seeded so a failing run repeats. */
   readonly random: () => number;
 }
 
 /** A transport that misbehaves the way networks and buggy proxies do. */
 export interface ChaosTransport extends Transport {
-  /** How many event streams were opened, cuts made and duplicates delivered. */
-  readonly counts: { streams: number; cuts: number; duplicates: number };
+  /** How many event streams were opened, cuts made, duplicates delivered and events lost. */
+  readonly counts: { streams: number; cuts: number; duplicates: number; drops: number };
 }
 
 /** Wraps `inner`: cuts its event streams at random and replays earlier events. */
 export function createChaosTransport(inner: Transport, options: ChaosOptions): ChaosTransport {
-  const counts = { streams: 0, cuts: 0, duplicates: 0 };
+  const counts = { streams: 0, cuts: 0, duplicates: 0, drops: 0 };
   const delivered: IncomingEvent[] = [];
   return {
     counts,
@@ -35,6 +42,14 @@ export function createChaosTransport(inner: Transport, options: ChaosOptions): C
       counts.streams += 1;
       const socket = new AbortController();
       for await (const item of inner.events(stream, afterOffset, AbortSignal.any([signal, socket.signal]))) {
+        if (
+          item.kind === 'event' &&
+          item.event.type === 'block_delta' &&
+          options.random() < (options.dropChance ?? 0)
+        ) {
+          counts.drops += 1;
+          continue;
+        }
         yield item;
         if (item.kind !== 'event') continue;
         delivered.push(item.event);

@@ -1,25 +1,46 @@
-import type { OnceClient } from '@once/client';
+import type { ConversationListOpener, OnceClient } from '@once/client';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import { type ConversationListRegistry, createConversationListRegistry } from './conversation-list-registry.ts';
 import { type ConversationRegistry, createConversationRegistry } from './conversation-registry.ts';
 
-const OnceContext = createContext<ConversationRegistry | undefined>(undefined);
+interface Registries {
+  readonly conversations: ConversationRegistry;
+  readonly list: ConversationListRegistry;
+}
+
+const OnceContext = createContext<Registries | undefined>(undefined);
 
 /** Props of {@link OnceProvider}. */
 export interface OnceProviderProps {
-  /** The client every hook below reads from; create it once, outside render. */
-  readonly client: OnceClient;
+  /**
+   * The client every hook below reads from; create it once, outside render. A client made
+   * by `createClient` also serves `useConversations`.
+   */
+  readonly client: OnceClient & Partial<ConversationListOpener>;
   readonly children?: ReactNode;
 }
 
 /** Makes a Once client available to the hooks of the components below it. */
 export function OnceProvider({ client, children }: OnceProviderProps): ReactNode {
-  const registry = useMemo(() => createConversationRegistry(client), [client]);
-  return <OnceContext value={registry}>{children}</OnceContext>;
+  const registries = useMemo(
+    () => ({ conversations: createConversationRegistry(client), list: createConversationListRegistry(client) }),
+    [client],
+  );
+  return <OnceContext value={registries}>{children}</OnceContext>;
 }
 
-/** The registry of the nearest {@link OnceProvider}; throws when there is none. */
+/** The conversation registry of the nearest {@link OnceProvider}; throws when there is none. */
 export function useConversationRegistry(): ConversationRegistry {
-  const registry = useContext(OnceContext);
-  if (registry === undefined) throw new Error('Once hooks need an <OnceProvider client={…}> above them.');
-  return registry;
+  return useRegistries().conversations;
+}
+
+/** The conversation list registry of the nearest {@link OnceProvider}; throws when there is none. */
+export function useConversationListRegistry(): ConversationListRegistry {
+  return useRegistries().list;
+}
+
+function useRegistries(): Registries {
+  const registries = useContext(OnceContext);
+  if (registries === undefined) throw new Error('Once hooks need an <OnceProvider client={…}> above them.');
+  return registries;
 }

@@ -1,6 +1,13 @@
 // A client whose conversations never touch the network: each has a real MessageStore the
 // test feeds events into, and a connection state the test sets by hand.
-import type { ConnectionState, ConversationClient, OnceClient } from '@once/client';
+import {
+  type ConnectionState,
+  type ConnectionStateSource,
+  type ConversationClient,
+  createConnectionDomain,
+  createConversationDomains,
+  type OnceClient,
+} from '@once/client';
 import { createMessageStore } from '@once/core';
 import type { ConversationId } from '@once/protocol';
 
@@ -33,16 +40,25 @@ function fakeConversation(conversationId: ConversationId): FakeConversation {
   let connection: ConnectionState = { status: 'connecting', failures: 0 };
   let closed = false;
   const listeners = new Set<() => void>();
+  const store = createMessageStore({ conversationId });
+  const source: ConnectionStateSource = {
+    getSnapshot: () => connection,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  // The store is fed by hand, so the event domains only ever deliver their first resync.
+  const hub = createConversationDomains(store);
   return {
     conversationId,
-    store: createMessageStore({ conversationId }),
-    connection: {
-      getSnapshot: () => connection,
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
+    store,
+    connection: source,
+    domains: {
+      ...hub.domains,
+      connection: createConnectionDomain(source, () => store.getSnapshot().offset).dispatcher,
     },
+    appDomain: hub.appDomain,
     setConnection(state) {
       connection = state;
       for (const listener of listeners) listener();

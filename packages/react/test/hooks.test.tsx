@@ -1,11 +1,28 @@
 // @vitest-environment happy-dom
+import {
+  type ConnectionState,
+  type ConversationListOpener,
+  createClient,
+  type DomainItem,
+  type OnceClient,
+} from '@once/client';
 import { messageKey } from '@once/core';
 import type { MessageId, TurnId } from '@once/protocol';
 import { act, memo, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventBuilder } from '../../core/test/event-builder.ts';
-import { OnceProvider, useConnectionState, useConversation, useMessage, useMessages } from '../src/index.ts';
+import {
+  OnceProvider,
+  useConnectionState,
+  useConversation,
+  useConversationClient,
+  useConversations,
+  useDomainSubscription,
+  useMessage,
+  useMessages,
+} from '../src/index.ts';
+import { createAccountTransport, createdAt } from './account-transport.ts';
 import { createFakeClient, type FakeClient } from './fake-client.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -24,7 +41,7 @@ afterEach(() => {
   container.remove();
 });
 
-function render(client: FakeClient, children: ReactNode) {
+function render(client: OnceClient & Partial<ConversationListOpener>, children: ReactNode) {
   act(() => root.render(<OnceProvider client={client}>{children}</OnceProvider>));
 }
 
@@ -87,6 +104,21 @@ function MessageList({ conversationId, renders }: { conversationId: string; rend
   ));
 }
 
+function Titles() {
+  const { conversations } = useConversations();
+  return <p data-testid="titles">{conversations.map((conversation) => conversation.title).join(',')}</p>;
+}
+
+interface FollowProps {
+  readonly conversationId: string;
+  readonly consumer: (item: DomainItem<ConnectionState, ConnectionState>) => void;
+}
+
+function Follow({ conversationId, consumer }: FollowProps) {
+  useDomainSubscription(useConversationClient(conversationId).domains.connection, consumer, 4);
+  return null;
+}
+
 describe('React bindings', () => {
   it('render streaming text as events arrive, and ignore a duplicate', () => {
     const client = createFakeClient();
@@ -109,12 +141,82 @@ describe('React bindings', () => {
     const firstRenders = renders.get(first);
     expect(firstRenders).toBeGreaterThan(0);
 
+    const secondRenders = renders.get(second) ?? 0;
     act(() => store().apply(builder.delta(second, 0, { text: 'second' })));
     act(() => store().apply(builder.delta(second, 0, { text: ' again' })));
 
     expect(textOf(second)).toBe('second again');
+    expect(renders.get(second)).toBe(secondRenders + 2);
     expect(textOf(first)).toBe('first');
     expect(renders.get(first)).toBe(firstRenders);
+  });
+
+  it('re-render a row that only useMessage feeds (no list above it) only when its own message changed', () => {
+    const client = createFakeClient();
+    const renders = new Map<string, number>();
+    const { conversationId, builder, first, second, open, store } = twoMessages(client);
+    // Rows keyed by id from the start, under a parent that never re-renders: only useMessage
+    // and the core's kept identities decide what renders again.
+    render(
+      client,
+      [first, second].map((key) => (
+        <MessageText key={key} conversationId={conversationId} messageKey={key} renders={renders} />
+      )),
+    );
+    act(() => store().apply([...open(first), builder.delta(first, 0, { text: 'first' }), ...open(second)]));
+    const firstRenders = renders.get(first) ?? 0;
+    const secondRenders = renders.get(second) ?? 0;
+
+    act(() => store().apply(builder.delta(second, 0, { text: 'second' })));
+    act(() => store().apply(builder.delta(first, 0, { text: ' changed' })));
+
+    expect(textOf(second)).toBe('second');
+    expect(textOf(first)).toBe('first changed');
+    expect(renders.get(second)).toBe(secondRenders + 1);
+    expect(renders.get(first)).toBe(firstRenders + 1);
+  });
+
+  it('useConversations follows the live list, and closes it when the last user unmounts', async () => {
+    const transport = createAccountTransport();
+    const client = createClient({ transport });
+    render(client, [<Titles key="a" />, <Titles key="b" />]);
+    await act(async () => {
+      await vi.waitFor(() => expect(transport.openStreams()).toBe(1));
+    });
+    expect(textOf('titles')).toBe('');
+    await act(async () => {
+      transport.push(createdAt(1, '01936b2e-0000-7000-8000-00000000000a', 'first'));
+      transport.push(createdAt(2, '01936b2e-0000-7000-8000-00000000000b', 'second'));
+      await vi.waitFor(() => expect(textOf('titles')).toBe('second,first'));
+    });
+
+    render(client, null);
+    await act(async () => {
+      await vi.waitFor(() => expect(transport.openStreams()).toBe(0));
+    });
+    client.close();
+  });
+
+  it('useDomainSubscription delivers a domain while mounted and unsubscribes on unmount', async () => {
+    const client = createFakeClient();
+    const seen: string[] = [];
+    const consumer = (item: DomainItem<ConnectionState, ConnectionState>) => {
+      seen.push(
+        item.kind === 'resync' ? `resync:${item.state.status}` : `event:${item.kind === 'event' && item.event.status}`,
+      );
+    };
+    render(client, <Follow conversationId="c-1" consumer={consumer} />);
+    await act(async () => {});
+    const [conversation] = client.opened;
+    act(() => conversation?.setConnection({ status: 'live', failures: 0 }));
+    await act(async () => {});
+    expect(seen).toEqual(['resync:connecting', 'event:live']);
+
+    render(client, null);
+    await act(async () => {});
+    act(() => conversation?.setConnection({ status: 'offline', failures: 0 }));
+    await act(async () => {});
+    expect(seen).toEqual(['resync:connecting', 'event:live']);
   });
 
   it('follow the connection state and close the conversation when the last user unmounts', async () => {
