@@ -189,7 +189,12 @@ const bench: Bench = async () => {
     );
   }
 
-  if (parts.has('idle')) await measureIdle(rows);
+  if (parts.has('idle')) {
+    await measureIdle(rows);
+    notes.push(
+      `Memory per idle connection: growth of the server process's resident memory (RSS) over ${IDLE_CONNECTIONS.toLocaleString('en-US')} event streams, read 1 s after the last one connected, divided by their number; the same for Once and the bare server. Much of it is node:http's own floor, measured on Node 24.21 (heaptrack, heap snapshots, /proc/<pid>/smaps): each open connection keeps a native HTTP parser of about 10 KB (about 6.7 KiB of it resident) and about 5–6 KB of live JavaScript objects (socket, request, response, their stream states, the server's bound listeners); the rest is V8 heap pages holding garbage not yet collected. Once serves event streams below Fastify's routing (docs/decisions/005) and holds one small object per stream beyond that.`,
+    );
+  }
   if (parts.has('replay')) await measureReplay(rows);
 
   return {

@@ -19,6 +19,18 @@ export interface EventFeedOptions {
 }
 
 /**
+ * A reader following a stream live. It is its own wake-up: the feed keeps the reader
+ * itself (no promise, no closure), because idle live readers are the daemon's largest
+ * memory cost.
+ */
+export interface FeedReader {
+  /** The offset of the last event the reader has. */
+  readonly cursor: number;
+  /** Called once after {@link EventFeed.waitForCommit} returned false, when there is more to read. */
+  wake(): void;
+}
+
+/**
  * Fans committed events out to many readers. For a stream someone watches, the feed
  * reads each commit from the log once, keeps the recent events with their SSE frames in
  * memory, and wakes the readers waiting on that stream; a reader further behind reads
@@ -29,10 +41,16 @@ export interface EventFeed {
   read(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly FeedEntry[]>;
   /** The stream's last committed offset. */
   head(stream: StreamKey): Promise<Offset>;
-  /** Resolves once the stream's head passes `afterOffset` (and memory holds it), or the signal aborts. */
-  waitForCommit(stream: StreamKey, afterOffset: Offset, signal: AbortSignal): Promise<void>;
-  /** Keeps the stream's recent events in memory until the returned function is called. */
-  watch(stream: StreamKey): () => void;
+  /**
+   * True when memory already holds an event after the reader's cursor. Otherwise false,
+   * and the feed calls `reader.wake()` once it does, or once nobody watches the stream
+   * any more. The stream must be watched.
+   */
+  waitForCommit(stream: StreamKey, reader: FeedReader): boolean;
+  /** Keeps the stream's recent events in memory until as many {@link unwatch} calls. */
+  watch(stream: StreamKey): void;
+  /** Undoes one {@link watch}, and forgets `reader` if it was waiting. Call once per watch. */
+  unwatch(stream: StreamKey, reader?: FeedReader): void;
   /** Stops listening to the log. */
   close(): void;
 }
@@ -46,7 +64,7 @@ interface Watched {
   /** The head the log announced last. */
   announced: number;
   refilling: Promise<void> | undefined;
-  waiters: Set<{ afterOffset: number; wake: () => void }>;
+  waiters: Set<FeedReader>;
 }
 
 export function toFeedEntry({ offset, type, json }: StoredEntry): FeedEntry {
@@ -60,6 +78,21 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   const keyOf = (stream: StreamKey) =>
     stream.stream === 'conversation' ? `c:${stream.conversationId}` : `a:${stream.accountId}`;
 
+  const wakeReaders = (state: Watched) => {
+    for (const reader of state.waiters) {
+      if (state.loaded > reader.cursor) {
+        state.waiters.delete(reader);
+        reader.wake();
+      }
+    }
+  };
+  // Nothing more will come for this memory: every waiting reader reads on its own (from the log).
+  const wakeAll = (state: Watched) => {
+    const readers = state.waiters;
+    state.waiters = new Set();
+    for (const reader of readers) reader.wake();
+  };
+
   const refill = async (stream: StreamKey, state: Watched): Promise<void> => {
     while (state.loaded < state.announced) {
       const stored = await log.readEntries(stream, state.loaded as Offset, pageSize);
@@ -68,9 +101,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       state.loaded = stored[stored.length - 1]?.offset ?? state.loaded;
       if (state.entries.length > capacity) state.entries.splice(0, state.entries.length - capacity);
     }
-    for (const waiter of state.waiters) {
-      if (state.loaded > waiter.afterOffset) waiter.wake();
-    }
+    wakeReaders(state);
   };
 
   const scheduleRefill = (stream: StreamKey, state: Watched) => {
@@ -96,28 +127,28 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
         const start = afterOffset + 1 - first;
         return state.entries.slice(start, start + limit);
       }
+      // Caught up with every commit the log announced: nothing to read. Spares a query per
+      // new live connection, which mostly arrives at the head.
+      if (
+        state !== undefined &&
+        state.refilling === undefined &&
+        afterOffset >= state.loaded &&
+        state.loaded >= state.announced
+      ) {
+        return [];
+      }
       const stored = await log.readEntries(stream, afterOffset, limit);
       return stored.map(toFeedEntry);
     },
     async head(stream) {
       return log.head(stream);
     },
-    waitForCommit(stream, afterOffset, signal) {
+    waitForCommit(stream, reader) {
       const state = watched.get(keyOf(stream));
       if (state === undefined) throw new Error('waitForCommit needs the stream to be watched first.');
-      if (state.loaded > afterOffset || signal.aborted) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const waiter = {
-          afterOffset,
-          wake: () => {
-            state.waiters.delete(waiter);
-            signal.removeEventListener('abort', waiter.wake);
-            resolve();
-          },
-        };
-        state.waiters.add(waiter);
-        signal.addEventListener('abort', waiter.wake, { once: true });
-      });
+      if (state.loaded > reader.cursor) return true;
+      state.waiters.add(reader);
+      return false;
     },
     watch(stream) {
       const key = keyOf(stream);
@@ -132,25 +163,25 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
           fresh.announced = Math.max(fresh.announced, head);
           fresh.refilling = undefined;
           if (fresh.loaded < fresh.announced) scheduleRefill(stream, fresh);
-          for (const waiter of fresh.waiters) if (fresh.loaded > waiter.afterOffset) waiter.wake();
+          wakeReaders(fresh);
         });
       }
       state.watchers += 1;
-      const watching = state;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        watching.watchers -= 1;
-        if (watching.watchers === 0 && watched.get(key) === watching) {
-          watched.delete(key);
-          for (const waiter of watching.waiters) waiter.wake();
-        }
-      };
+    },
+    unwatch(stream, reader) {
+      const key = keyOf(stream);
+      const state = watched.get(key);
+      if (state === undefined) return;
+      if (reader !== undefined) state.waiters.delete(reader);
+      state.watchers -= 1;
+      if (state.watchers === 0) {
+        watched.delete(key);
+        wakeAll(state);
+      }
     },
     close() {
       stopListening();
-      for (const state of watched.values()) for (const waiter of state.waiters) waiter.wake();
+      for (const state of watched.values()) wakeAll(state);
       watched.clear();
     },
   };

@@ -3,8 +3,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { EventFeed } from '../feed/event-feed.ts';
 import type { ConversationService } from '../service/conversation-service.ts';
 import { createSseConnections, type SseConnections } from '../sse/sse-connections.ts';
+import { createEventStreams } from '../sse/stream-events.ts';
 import type { DaemonMetrics } from './daemon-metrics.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
+import { createEventStreamHandler, type EventStreamHandler, serveEventStreamsFirst } from './event-stream-handler.ts';
 import { createAccountResolver } from './request-account.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
@@ -36,7 +38,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const sse =
     options.connections ??
     createSseConnections(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
+  let eventStreamHandler: EventStreamHandler | undefined;
   const app = Fastify({
+    // Event streams are served before Fastify's routing; see event-stream-handler.ts.
+    serverFactory: serveEventStreamsFirst(() => eventStreamHandler),
     bodyLimit: maxBodyBytes,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Open SSE streams would otherwise keep close() waiting forever.
@@ -70,19 +75,37 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     done(new OnceError('invalid_request', 'Send the body as JSON with Content-Type: application/json.'), undefined);
   });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onClose', async () => sse.endAll());
   installErrorHandler(app, maxBodyBytes);
 
+  const streams = createEventStreams({
+    feed: options.feed,
+    connections: sse,
+    onSent: (count) => options.metrics.eventsSent.inc(count),
+    onError: (error) => app.log.error({ err: error }, 'an event stream failed'),
+  });
   const context = {
     app,
     service: options.service,
     feed: options.feed,
     accountOf: createAccountResolver(options.authTokens),
     sse,
+    streams,
   };
+  eventStreamHandler = createEventStreamHandler({
+    service: options.service,
+    accountOf: context.accountOf,
+    streams,
+    isClosing: () => closing,
+    log: app.log,
+  });
   registerConversationRoutes(context);
   registerMessageRoutes(context);
-  registerEventRoutes(context, { onSent: (count) => options.metrics.eventsSent.inc(count) });
+  registerEventRoutes(context);
   registerHealthRoutes(context, {
     registry: options.metrics.registry,
     isReady: options.isReady ?? (() => true),

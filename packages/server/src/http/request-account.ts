@@ -1,5 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { OnceError } from '@once/protocol';
-import type { FastifyRequest } from 'fastify';
 
 /** The account every request acts for when the daemon runs without auth. */
 export const DEFAULT_ACCOUNT = 'default';
@@ -9,8 +9,16 @@ export const DEFAULT_ACCOUNT = 'default';
  * default account. With tokens, a request must carry `Authorization: Bearer <token>`;
  * event streams may send `?token=` instead, since a browser EventSource cannot set headers.
  */
-export type AccountResolver = (request: FastifyRequest, options?: { allowQueryToken?: boolean }) => string;
+export type AccountResolver = (request: AccountRequest, options?: { allowQueryToken?: boolean }) => string;
 
+/** What the resolver reads of a request: a Fastify request, or the parts of a raw one. */
+export interface AccountRequest {
+  readonly headers: IncomingHttpHeaders;
+  /** The parsed query string. */
+  readonly query?: unknown;
+}
+
+/** Creates the resolver for a token → account map; none or empty means no auth. */
 export function createAccountResolver(tokens: ReadonlyMap<string, string> | undefined): AccountResolver {
   if (tokens === undefined || tokens.size === 0) return () => DEFAULT_ACCOUNT;
   return (request, options = {}) => {

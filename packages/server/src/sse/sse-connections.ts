@@ -1,17 +1,31 @@
 import type { ServerResponse } from 'node:http';
-import { HEARTBEAT_FRAME } from './sse-frames.ts';
+
+/** What the registry needs of one open event stream. */
+export interface OpenStream {
+  /** Writes a heartbeat comment, unless the stream has not started or its socket is full. */
+  heartbeat(): void;
+  /** Sends every event committed so far, ends the response, and resolves once it closed. */
+  finish(): Promise<void>;
+  /** Ends the response now; the client resumes from its Last-Event-ID. */
+  end(): void;
+  /** Its response closed (the client left, or the response ended and flushed). */
+  closed(): void;
+  /** Its socket drained after {@link SseConnections.waitForDrain}. */
+  drained(): void;
+}
 
 /**
- * The open event-stream responses: one heartbeat timer for all of them, and the daemon
- * can finish or end them when it stops.
+ * The open event streams, by response: one heartbeat timer for all of them, and the
+ * daemon can finish or end them when it stops. The 'close' and 'drain' listeners are
+ * shared by every response and find their stream here, so a connection needs no
+ * closure of its own: idle connections are the daemon's largest memory cost.
  */
 export interface SseConnections {
-  /**
-   * Registers an open stream. `finish`, when given, sends every event committed so far,
-   * ends the response and resolves once it is flushed.
-   */
-  add(response: ServerResponse, finish?: () => Promise<void>): void;
-  delete(response: ServerResponse): void;
+  /** Registers a stream until its response closes; then calls its `closed()`. */
+  add(response: ServerResponse, stream: OpenStream): void;
+  /** Calls the stream's `drained()` once its response's socket has room again. */
+  waitForDrain(response: ServerResponse): void;
+  /** Open streams, counting those whose response is ending. */
   readonly size: number;
   /**
    * For a clean stop, after the last events are committed: every open stream sends what
@@ -29,34 +43,46 @@ export interface SseConnectionsOptions {
   readonly heartbeatMs?: number;
 }
 
+/** Creates the registry of open event streams; its heartbeat timer runs only while one is open. */
 export function createSseConnections(options: SseConnectionsOptions = {}): SseConnections {
-  const open = new Map<ServerResponse, (() => Promise<void>) | undefined>();
+  const open = new Map<ServerResponse, OpenStream>();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   let heartbeat: NodeJS.Timeout | undefined;
   const beat = () => {
-    // A stream whose socket is full is not idle; it needs no heartbeat.
-    for (const response of open.keys()) if (!response.writableNeedDrain) response.write(HEARTBEAT_FRAME);
+    for (const stream of open.values()) stream.heartbeat();
   };
+  const stopBeating = () => {
+    if (heartbeat !== undefined) clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
+  // One listener of each kind for every response (`this` is the response).
+  function onClose(this: ServerResponse) {
+    const stream = open.get(this);
+    if (stream === undefined) return;
+    open.delete(this);
+    if (open.size === 0) stopBeating();
+    stream.closed();
+  }
+  function onDrain(this: ServerResponse) {
+    open.get(this)?.drained();
+  }
   return {
-    add(response, finish) {
-      open.set(response, finish);
+    add(response, stream) {
+      open.set(response, stream);
+      response.on('close', onClose);
       if (heartbeat === undefined) {
         heartbeat = setInterval(beat, heartbeatMs);
         heartbeat.unref();
       }
     },
-    delete(response) {
-      open.delete(response);
-      if (open.size === 0 && heartbeat !== undefined) {
-        clearInterval(heartbeat);
-        heartbeat = undefined;
-      }
+    waitForDrain(response) {
+      response.once('drain', onDrain);
     },
     get size() {
       return open.size;
     },
     async finishAll(timeoutMs) {
-      const finishing = [...open.values()].map((finish) => finish?.().catch(() => {}));
+      const finishing = [...open.values()].map((stream) => stream.finish().catch(() => {}));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
@@ -65,10 +91,11 @@ export function createSseConnections(options: SseConnectionsOptions = {}): SseCo
       clearTimeout(timer);
     },
     endAll() {
-      for (const response of open.keys()) response.end();
+      for (const stream of open.values()) stream.end();
+      // Their 'close' events may come after the server is gone: forget them now.
+      for (const stream of open.values()) stream.closed();
       open.clear();
-      if (heartbeat !== undefined) clearInterval(heartbeat);
-      heartbeat = undefined;
+      stopBeating();
     },
   };
 }

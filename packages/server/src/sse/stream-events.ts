@@ -1,101 +1,257 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Offset } from '@once/protocol';
-import type { EventFeed } from '../feed/event-feed.ts';
+import type { EventFeed, FeedReader } from '../feed/event-feed.ts';
 import type { StreamKey } from '../log/event-log.ts';
-import type { SseConnections } from './sse-connections.ts';
-import { readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
+import type { OpenStream, SseConnections } from './sse-connections.ts';
+import { HEARTBEAT_FRAME, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
 
-/** Options of {@link streamEvents}. */
-export interface StreamEventsOptions {
+/** Options of {@link createEventStreams}, shared by every stream it opens. */
+export interface EventStreamsOptions {
   readonly feed: EventFeed;
   readonly connections: SseConnections;
-  readonly stream: StreamKey;
-  /** The offset of the last event the client has; `'tail'` for only new events. */
-  readonly cursor: Offset | 'tail';
   /** Events read and written per socket write, at most. Default 500. */
   readonly batchSize?: number;
   /** Told how many events were written, for metrics. */
   readonly onSent?: (count: number) => void;
+  /** Told when reading the log failed; that stream ends and its client resumes later. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Opens SSE streams; see {@link EventStreams.open}. */
+export interface EventStreams {
+  /**
+   * Serves one SSE connection on `response`: replays the events after `cursor` (the
+   * offset of the last event the client has; `'tail'` for only new ones), sends `ready`,
+   * then follows the stream live until the client leaves or the daemon stops. Returns at
+   * once; nothing needs to wait for the stream.
+   */
+  open(response: ServerResponse, stream: StreamKey, cursor: Offset | 'tail'): void;
+}
+
+// One flat array for every stream: no headers object per connection.
+const SSE_HEADERS = [
+  'content-type',
+  'text/event-stream; charset=utf-8',
+  'cache-control',
+  'no-cache, no-transform',
+  'connection',
+  'keep-alive',
+  'x-accel-buffering',
+  'no',
+];
+
+interface Shared {
+  readonly feed: EventFeed;
+  readonly connections: SseConnections;
+  readonly batchSize: number;
+  readonly onSent: ((count: number) => void) | undefined;
+  readonly onError: ((error: unknown) => void) | undefined;
+}
+
+/** Creates the opener of SSE streams; one per server, so its options are shared, not copied. */
+export function createEventStreams(options: EventStreamsOptions): EventStreams {
+  const shared: Shared = {
+    feed: options.feed,
+    connections: options.connections,
+    batchSize: options.batchSize ?? 500,
+    onSent: options.onSent,
+    onError: options.onError,
+  };
+  return {
+    open(response, stream, cursor) {
+      new EventStream(shared, response, stream, cursor).open();
+    },
+  };
 }
 
 /**
- * Serves one SSE connection: replays the events after the cursor, sends `ready`, then
- * follows the stream live.
+ * One SSE connection, as a small state machine rather than an async loop, so that an
+ * idle connection holds this object and nothing else of its own (no pending promise,
+ * no closure, no abort controller): it waits in the feed as a {@link FeedReader}.
  *
- *   replaying ──caught up──► ready sent ──commit──► live ──(socket full)──► waiting for drain
+ *   opening ──head──► replaying ──caught up: ready──► live
+ *      │                 │   ▲                          │  ▲
+ *      │ cursor > head   │   └──(socket full: drain)    │  └─ waiting in the feed, woken on commit
+ *      ▼                 ▼                              ▼
+ *   reset, closed ◄── finished (clean stop) / client left / error ── closed
  *
  * It pulls from the feed only when the socket has room, so a slow consumer costs one
  * batch of memory, never a growing queue; when it drains, it continues from its own
- * cursor, reading the log if memory no longer holds those events. A cursor beyond the
- * head gets `reset` and the connection closes. When the daemon stops cleanly
- * (`connections.finishAll`), the stream first sends every event committed so far, so a
- * connected client sees the end of the turns the stop interrupted.
+ * cursor, reading the log if memory no longer holds those events. When the daemon stops
+ * cleanly (`finish`), it first sends every event committed so far, so a connected client
+ * sees the end of the turns the stop interrupted.
  */
-export async function streamEvents(response: ServerResponse, options: StreamEventsOptions): Promise<void> {
-  const { feed, stream, connections } = options;
-  const batchSize = options.batchSize ?? 500;
-  // One controller wakes the loop for both reasons to stop waiting: the client went away,
-  // or a clean stop asks for the rest. Kept to one per connection: idle connections are
-  // the daemon's largest memory cost.
-  const wake = new AbortController();
-  let clientGone = false;
-  const ended = new Promise<void>((resolve) =>
-    response.once('close', () => {
-      clientGone = true;
-      wake.abort();
-      resolve();
-    }),
-  );
+class EventStream implements OpenStream, FeedReader {
+  /** The offset of the last event written; -1 until the head is known when following the tail. */
+  cursor: number;
+  private phase: 'opening' | 'replaying' | 'live' | 'closed' = 'opening';
+  /** What the stream is doing right now: at most one read or drain wait at a time. */
+  private busy: 'idle' | 'pumping' | 'draining' = 'idle';
+  /** Set by a clean stop: send events up to this offset, then end. */
+  private finishAt: number | undefined;
+  /** Resolves the promise of `finish`. */
+  private onFinished: (() => void) | undefined;
 
-  const release = feed.watch(stream);
-  const head = await feed.head(stream);
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  if (options.cursor !== 'tail' && options.cursor > head) {
-    response.end(resetFrame(head));
-    release();
-    return;
+  private readonly shared: Shared;
+  private readonly response: ServerResponse;
+  private readonly stream: StreamKey;
+
+  constructor(shared: Shared, response: ServerResponse, stream: StreamKey, cursor: Offset | 'tail') {
+    this.shared = shared;
+    this.response = response;
+    this.stream = stream;
+    this.cursor = cursor === 'tail' ? -1 : cursor;
   }
-  let cursor: number = options.cursor === 'tail' ? head : options.cursor;
-  // A clean stop sends what is committed up to `finishAt`, then ends the stream.
-  let finishAt = Number.POSITIVE_INFINITY;
-  let finishing = false;
-  connections.add(response, async () => {
-    finishAt = await feed.head(stream);
-    finishing = true;
-    wake.abort();
-    await ended;
-  });
 
-  try {
-    response.write(retryFrame(1000));
-    let ready = false;
-    while (!clientGone && cursor < finishAt) {
-      const entries = await feed.read(stream, cursor as Offset, batchSize);
-      if (clientGone) break;
-      if (entries.length > 0) {
-        let chunk = '';
-        for (const entry of entries) chunk += entry.frame;
-        cursor = entries[entries.length - 1]?.offset ?? cursor;
-        options.onSent?.(entries.length);
-        if (!response.write(chunk)) await Promise.race([once(response, 'drain'), ended]);
-        continue;
-      }
-      if (finishing) break;
-      if (!ready) {
-        ready = true;
-        response.write(readyFrame(cursor));
-      }
-      await feed.waitForCommit(stream, cursor as Offset, wake.signal);
+  open(): void {
+    const { feed, connections } = this.shared;
+    // The client left while its request was checked: its 'close' has come and gone.
+    if (this.response.socket?.destroyed !== false) return;
+    connections.add(this.response, this);
+    // Watch before reading the head, so no commit falls between the two.
+    feed.watch(this.stream);
+    feed.head(this.stream).then(
+      (head) => this.start(head),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  heartbeat(): void {
+    // A stream whose socket is full is not idle; it needs no heartbeat.
+    if ((this.phase === 'replaying' || this.phase === 'live') && !this.response.writableNeedDrain) {
+      this.response.write(HEARTBEAT_FRAME);
     }
-  } finally {
-    connections.delete(response);
-    release();
-    if (!response.writableEnded) response.end();
   }
+
+  finish(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.onFinished = resolve;
+      if (this.phase === 'closed') return;
+      this.shared.feed.head(this.stream).then(
+        (head) => {
+          this.finishAt = head;
+          void this.pump();
+        },
+        (error: unknown) => this.fail(error),
+      );
+    });
+  }
+
+  end(): void {
+    this.stop();
+  }
+
+  closed(): void {
+    this.stop();
+    this.onFinished?.();
+    this.onFinished = undefined;
+  }
+
+  drained(): void {
+    if (this.busy !== 'draining') return;
+    this.busy = 'idle';
+    void this.pump();
+  }
+
+  wake(): void {
+    void this.pump();
+  }
+
+  private start(head: number): void {
+    if (this.phase !== 'opening') return;
+    const { response } = this;
+    response.writeHead(200, SSE_HEADERS);
+    flattenResponseHead(response);
+    if (this.cursor > head) {
+      response.end(resetFrame(head));
+      this.stop();
+      return;
+    }
+    if (this.cursor === -1) this.cursor = head;
+    this.phase = 'replaying';
+    response.write(retryFrame(1000));
+    void this.pump();
+  }
+
+  /** Writes what the feed holds after the cursor until caught up, the socket is full, or the stream ends. */
+  private async pump(): Promise<void> {
+    if (this.busy !== 'idle' || this.phase === 'opening' || this.phase === 'closed') return;
+    const { feed, connections, batchSize, onSent } = this.shared;
+    const { response, stream } = this;
+    if (response.writableNeedDrain) {
+      this.busy = 'draining';
+      connections.waitForDrain(response);
+      return;
+    }
+    this.busy = 'pumping';
+    try {
+      while (this.finishAt === undefined || this.cursor < this.finishAt) {
+        const entries = await feed.read(stream, this.cursor as Offset, batchSize);
+        if (this.hasStopped()) return;
+        if (entries.length > 0) {
+          let chunk = '';
+          for (const entry of entries) chunk += entry.frame;
+          this.cursor = entries[entries.length - 1]?.offset ?? this.cursor;
+          onSent?.(entries.length);
+          if (!response.write(chunk)) {
+            this.busy = 'draining';
+            connections.waitForDrain(response);
+            return;
+          }
+          continue;
+        }
+        if (this.finishAt !== undefined) break;
+        if (this.phase === 'replaying') {
+          this.phase = 'live';
+          response.write(readyFrame(this.cursor));
+        }
+        // Caught up: wait in the feed, which calls wake() on the next commit.
+        if (!feed.waitForCommit(stream, this)) {
+          this.busy = 'idle';
+          return;
+        }
+      }
+      this.stop();
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      if (this.busy === 'pumping') this.busy = 'idle';
+    }
+  }
+
+  /** Whether the stream stopped while `pump` awaited (a method, so TypeScript does not narrow it away). */
+  private hasStopped(): boolean {
+    return this.phase === 'closed';
+  }
+
+  private fail(error: unknown): void {
+    if (this.phase === 'closed') return;
+    this.shared.onError?.(error);
+    this.stop();
+  }
+
+  /** Stops following the stream and ends the response; its 'close' event comes after. */
+  private stop(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.shared.feed.unwatch(this.stream, this);
+    const { response } = this;
+    // The client is gone, or the response already ended (reset, or a finished stream).
+    if (response.writableEnded || response.socket?.destroyed !== false) return;
+    // Even a stream ended before it started answers as an event stream, so that an
+    // EventSource reconnects instead of giving up on a wrong content type.
+    if (!response.headersSent) response.writeHead(200, SSE_HEADERS);
+    response.end();
+  }
+}
+
+/**
+ * node:http keeps the head it wrote (`_header`) for the life of the response, built by
+ * `+=` as a rope of about twenty string pieces (~0.7 KB per connection); reading one
+ * character makes V8 flatten it in place into one string (~0.2 KB). `_header` is private
+ * to node:http, so it is only read, and only when it is a string.
+ */
+function flattenResponseHead(response: ServerResponse): void {
+  const head = (response as unknown as { _header?: unknown })._header;
+  if (typeof head === 'string') head.charCodeAt(0);
 }

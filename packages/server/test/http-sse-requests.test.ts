@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ApiFixture, type ApiRequest, startApi } from './support/api-fixture.ts';
+import { openSse } from './support/sse-reader.ts';
+
+// Event-stream requests are served below Fastify's routing (http/event-stream-handler.ts);
+// these tests hold that path to the route's contract: the same refusals, the same streams.
+describe('event-stream requests', () => {
+  let api: ApiFixture;
+  let alices: string;
+  let bobs: string;
+
+  beforeAll(async () => {
+    api = await startApi({
+      authTokens: new Map([
+        ['t-alice', 'alice'],
+        ['t-bob', 'bob'],
+      ]),
+    });
+    alices = await api.createConversation('t-alice');
+    bobs = await api.createConversation('t-bob');
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  const sse = (request: ApiRequest = {}): ApiRequest => ({
+    ...request,
+    headers: { accept: 'text/event-stream', ...request.headers },
+  });
+
+  it('refuses exactly as a JSON page request does: same status, same error body', async () => {
+    const unknown = '019a5b1e-2f00-7c3a-9b1d-4e5f60718293';
+    const cases: readonly [string, string, ApiRequest][] = [
+      ['no token', `/v1/conversations/${alices}/events`, {}],
+      ['an unknown token', `/v1/conversations/${alices}/events?token=t-mallory`, {}],
+      ['an unknown bearer token', '/v1/account/events', { token: 't-mallory' }],
+      ['someone else’s conversation', `/v1/conversations/${bobs}/events?token=t-alice`, {}],
+      ['an unknown conversation', `/v1/conversations/${unknown}/events`, { token: 't-alice' }],
+      ['a malformed ?after=', `/v1/conversations/${alices}/events?after=x&token=t-alice`, {}],
+      ['a malformed Last-Event-ID', '/v1/account/events', { token: 't-alice', headers: { 'last-event-id': '-1' } }],
+      ['a bad live', `/v1/conversations/${alices}/events?live=yes`, { token: 't-alice' }],
+      ['a repeated after', '/v1/account/events?after=1&after=2', { token: 't-alice' }],
+      ['a bad limit', '/v1/account/events?limit=0', { token: 't-alice' }],
+    ];
+    for (const [name, path, request] of cases) {
+      const page = await api.request('GET', path, request);
+      const stream = await api.request('GET', path, sse(request));
+      expect(page.status, name).toBeGreaterThanOrEqual(400);
+      expect({ status: stream.status, body: stream.body }, name).toEqual({ status: page.status, body: page.body });
+    }
+  });
+
+  it('streams a conversation whose id is percent-encoded, through the route itself', async () => {
+    const encoded = alices.replaceAll('-', '%2D');
+    await using stream = await openSse(`${api.url}/v1/conversations/${encoded}/events?token=t-alice`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const ready = await stream.until((frame) => frame.event === 'ready');
+    expect(JSON.parse(ready.data ?? '')).toEqual({ offset: await api.conversationHead(alices) });
+  });
+
+  it('forgets a stream once its client leaves', async () => {
+    const open = async () => (await api.request('GET', '/v1/health')).body.sseConnections as number;
+    // Streams of earlier tests close on their own time.
+    await vi.waitFor(async () => expect(await open()).toBe(0));
+    const stream = await openSse(`${api.url}/v1/conversations/${alices}/events`, { authorization: 'Bearer t-alice' });
+    await stream.until((frame) => frame.event === 'ready');
+    expect(await open()).toBe(1);
+    await stream.close();
+    await vi.waitFor(async () => expect(await open()).toBe(0));
+  });
+});
