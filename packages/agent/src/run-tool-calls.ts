@@ -1,4 +1,4 @@
-import type { ApprovalDecision, JsonValue, TurnEvent } from '@once/protocol';
+import { type ApprovalDecision, EVENT_TYPES, type JsonObject, type JsonValue, type TurnEvent } from '@once/protocol';
 import type { MessageWriter } from '@once/server';
 import type { SurfaceHandle, Tool } from './tools/tool.ts';
 
@@ -11,6 +11,8 @@ export interface RunToolCallsOptions {
   readonly blocks: readonly number[];
   /** Writes a turn-domain event (approval_request, approval_resolved, activity). */
   readonly emit: (event: Pick<TurnEvent, 'type' | 'data'>) => void;
+  /** Writes an app-defined event for a tool (see `ToolContext.emit`); already checked. */
+  readonly emitAppEvent: (type: string, data: JsonObject) => void;
   /** Waits for the user's decision on a call; absent means every such call is denied. */
   readonly awaitApproval?: (toolUseId: string) => Promise<ApprovalDecision>;
 }
@@ -67,6 +69,7 @@ export async function runToolCalls(options: RunToolCallsOptions): Promise<void> 
           surfaces.push(handle);
           return handle;
         },
+        emit: (type, data) => options.emitAppEvent(checkAppEventType(type), data),
       });
     } catch (caught) {
       signal.throwIfAborted();
@@ -76,4 +79,19 @@ export async function runToolCalls(options: RunToolCallsOptions): Promise<void> 
     for (const surface of surfaces) surface.close();
     writer.closeBlock(index, { result, isError });
   }
+}
+
+const APP_EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** An app event's type must be its own: snake_case, and not one the protocol defines. */
+function checkAppEventType(type: string): string {
+  if (!APP_EVENT_TYPE.test(type)) {
+    throw new TypeError(
+      `An app event type is snake_case, at most 64 characters; got ${JSON.stringify(type.slice(0, 80))}.`,
+    );
+  }
+  if (EVENT_TYPES.has(type)) {
+    throw new TypeError(`${type} is a protocol event type; give the app event a type of its own.`);
+  }
+  return type;
 }

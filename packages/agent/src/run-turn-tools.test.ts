@@ -228,4 +228,35 @@ describe('cancel', () => {
       ).toEqual([{ turnId: 'turn', reason: 'cancelled' }]);
     },
   );
+
+  it('a tool writes app-defined events into the conversation, and may not use a protocol type', async () => {
+    const castVote = defineTool({
+      name: 'cast_vote',
+      description: 'Records a vote.',
+      input: z.object({ option: z.string() }),
+      run: async ({ option }, context) => {
+        context.emit('poll_vote', { option });
+        if (option === 'cheat') context.emit('message_open', { option });
+        return { voted: option };
+      },
+    });
+    const provider = scriptedProvider([
+      {
+        parts: [
+          ...toolCall('call-1', 'cast_vote', { option: 'a' }),
+          ...toolCall('call-2', 'cast_vote', { option: 'cheat' }),
+          finish('tool_use'),
+        ],
+      },
+      { parts: [{ type: 'text', text: 'Voted.' }, finish()] },
+    ]);
+    const { stream, run } = turnWith(provider, { tools: [castVote] });
+    const outcome = await run;
+    const votes = stream.events().filter((event) => (event.type as string) === 'poll_vote');
+    expect(votes.map((event) => event.data)).toEqual([{ option: 'a' }, { option: 'cheat' }]);
+    expect(votes.every((event) => event.conversationId === stream.conversationId)).toBe(true);
+    const results = outcome.message.blocks.filter((block) => block.type === 'tool_result');
+    expect(results.map((block) => ('isError' in block ? block.isError : undefined))).toEqual([false, true]);
+    expect(JSON.stringify(results[1])).toContain('message_open is a protocol event type');
+  });
 });

@@ -60,13 +60,20 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   // Turn events are written without waiting, in order; every write is awaited before the
   // turn returns, so a failed write surfaces as the turn's error instead of going unseen.
   const written: Promise<unknown>[] = [];
-  const emit = (event: Pick<TurnEvent, 'type' | 'data'>) => {
-    const write = options.append([
-      { stream: 'conversation', conversationId, ts: now().toISOString(), ...event } as ConversationEventDraft,
-    ]);
-    write.catch(() => undefined);
-    written.push(write);
+  const write = (event: { readonly type: string; readonly data: object }) => {
+    const draft = {
+      stream: 'conversation',
+      conversationId,
+      type: event.type,
+      ts: now().toISOString(),
+      data: event.data,
+    };
+    // App events a tool emits have types of their own; the log stores any conversation event.
+    const appended = options.append([draft as ConversationEventDraft]);
+    appended.catch(() => undefined);
+    written.push(appended);
   };
+  const emit: (event: Pick<TurnEvent, 'type' | 'data'>) => void = write;
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 
   emit({ type: 'turn_start', data: { turnId, userMessageId: options.userMessageId } });
@@ -102,6 +109,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
         signal,
         blocks: result.toolUseBlocks,
         emit,
+        emitAppEvent: (type, data) => write({ type, data }),
         ...(options.awaitApproval === undefined ? {} : { awaitApproval: options.awaitApproval }),
       });
       if (options.shouldHandOff?.()) {

@@ -17,6 +17,14 @@ export interface ToolContext {
   readonly output: (text: string) => void;
   /** Opens a surface block in the message (after this call's tool_result block). */
   readonly openSurface: (surfaceType: string, surfaceId: string) => SurfaceHandle;
+  /**
+   * Writes an app-defined event to the conversation: `{ type, data }` with a type of your
+   * own (snake_case, not one of the protocol's), for clients that registered an app
+   * domain for it (`defineAppDomain` in `@once/client`). It is durable and ordered with
+   * the message's events like any other event.
+   * @throws TypeError when the type is not snake_case or is one the protocol defines.
+   */
+  readonly emit: (type: string, data: JsonObject) => void;
 }
 
 /** A tool the assistant can call. Create one with `defineTool` to get input validation. */
