@@ -16,29 +16,36 @@ export interface CheckpointOptions {
 export const CHECKPOINT_DEFAULTS = { checkpointBytes: 4 * 1024 * 1024 } as const;
 
 /**
- * Past this many checkpoint intervals of write-ahead log on disk, the writer checkpoints
- * itself (blocking, once): a passive checkpoint beside a busy writer copies most frames
- * but rarely lets the log start over, so under endless load the file would grow without
- * this bound.
+ * Once the worker reports this many checkpoint intervals of write-ahead log, the writer
+ * restarts the log itself (a short pause: the worker has copied nearly every frame): a
+ * passive checkpoint beside a busy writer rarely lets the log start over, so under
+ * endless load it would grow without this bound.
  */
-const WAL_BOUND_INTERVALS = 16;
+const RESTART_INTERVALS = 16;
+/**
+ * Past this many intervals of write-ahead log on disk — the worker cannot keep up or
+ * cannot run — the writer checkpoints everything and truncates the file.
+ */
+const TRUNCATE_INTERVALS = 64;
 
 /**
  * Takes WAL checkpoints off the commit path. The writing connection's automatic
  * checkpoint is switched off; a worker thread with its own connection runs passive
  * checkpoints as bytes are committed (started on first need, so short-lived logs never
  * start one). Because a passive checkpoint beside a busy writer seldom lets the
- * write-ahead log restart, the writer restarts it itself when the file passes a bound.
+ * write-ahead log restart, the writer restarts it itself when the worker reports it
+ * long, and truncates it if the file grows far past that anyway.
  */
 export class SqliteCheckpointer {
   readonly #database: DatabaseSync;
   readonly #path: string;
   readonly #checkpointBytes: number;
+  readonly #pageSize: number;
   #worker: Worker | undefined;
   #inFlight = false;
+  #restartDue = false;
   #bytesSinceCheckpoint = 0;
   #bytesSinceSizeCheck = 0;
-  #overBound = false;
 
   constructor(database: DatabaseSync, path: string, options: CheckpointOptions) {
     this.#database = database;
@@ -47,6 +54,7 @@ export class SqliteCheckpointer {
     if (!(this.#checkpointBytes >= 1)) {
       throw new RangeError(`checkpointBytes must be 1 or more, got ${this.#checkpointBytes}`);
     }
+    this.#pageSize = (database.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
     database.exec('PRAGMA wal_autocheckpoint = 0');
   }
 
@@ -56,20 +64,11 @@ export class SqliteCheckpointer {
     this.#bytesSinceSizeCheck += bytes;
     if (this.#bytesSinceSizeCheck >= this.#checkpointBytes) {
       this.#bytesSinceSizeCheck = 0;
-      this.#overBound = walSize(this.#path) > WAL_BOUND_INTERVALS * this.#checkpointBytes;
+      if (walSize(this.#path) > TRUNCATE_INTERVALS * this.#checkpointBytes) this.#checkpointHere('TRUNCATE');
     }
-    if (this.#overBound) {
-      // TRUNCATE also empties the file, so its size says again how much is waiting. While
-      // the worker is inside a checkpoint it reports busy at once, and the next commit
-      // tries again: the file then stays within the bound plus what commits meanwhile.
-      const { busy } = this.#database.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number };
-      if (busy === 0) {
-        this.#overBound = false;
-        this.#bytesSinceCheckpoint = 0;
-      }
-    } else if (this.#bytesSinceCheckpoint >= this.#checkpointBytes && !this.#inFlight) {
-      this.#request();
-    }
+    if (this.#inFlight) return;
+    if (this.#restartDue) this.#checkpointHere('RESTART');
+    else if (this.#bytesSinceCheckpoint >= this.#checkpointBytes) this.#request();
   }
 
   /** Stops the worker thread (and its connection); resolves once it exited. */
@@ -84,6 +83,17 @@ export class SqliteCheckpointer {
     await exited;
   }
 
+  /**
+   * Runs a checkpoint on the writing connection. While the worker is inside one it
+   * reports busy at once, and a later commit tries again.
+   */
+  #checkpointHere(mode: 'RESTART' | 'TRUNCATE'): void {
+    const { busy } = this.#database.prepare(`PRAGMA wal_checkpoint(${mode})`).get() as { busy: number };
+    if (busy !== 0) return;
+    this.#restartDue = false;
+    this.#bytesSinceCheckpoint = 0;
+  }
+
   #request(): void {
     this.#inFlight = true;
     this.#bytesSinceCheckpoint = 0;
@@ -95,9 +105,11 @@ export class SqliteCheckpointer {
     const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { path: this.#path } });
     // The log's close stops it; it must never keep a process alive by itself.
     worker.unref();
-    worker.on('message', (result: { error?: string }) => {
+    worker.on('message', (result: { frames?: number; error?: string }) => {
       this.#inFlight = false;
       if (result.error !== undefined) process.emitWarning(result.error, 'OnceEventLogCheckpointWarning');
+      const walBytes = (result.frames ?? 0) * this.#pageSize;
+      if (walBytes > RESTART_INTERVALS * this.#checkpointBytes) this.#restartDue = true;
     });
     worker.on('error', (error) => {
       this.#inFlight = false;
