@@ -45,6 +45,14 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'postgres-depends-only-on-protocol-core-server',
+      severity: 'error',
+      comment: 'The PostgreSQL log is one more EventLog: it may use protocol, core and server, nothing else of ours.',
+      from: { path: '^packages/postgres/src', pathNot: '\\.test\\.ts$' },
+      // `@once/…` too: the cruiser leaves workspace package names unresolved here.
+      to: { path: '^(packages/|@once/)(?!(protocol|core|server|postgres)(/|$))' },
+    },
+    {
       name: 'packages-do-not-import-apps',
       severity: 'error',
       from: { path: '^packages/' },

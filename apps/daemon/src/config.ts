@@ -12,7 +12,11 @@ export interface DaemonConfig {
   readonly dataDir: string;
   /** Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. */
   readonly provider: 'demo' | 'anthropic' | 'openai';
-  /** A postgres:// URL switches the log to PostgreSQL. `--database-url` / `ONCE_DATABASE_URL`. */
+  /**
+   * A postgres:// URL switches the log to PostgreSQL; its `?schema=NAME` query parameter
+   * names the PostgreSQL schema of the log's tables (default `once`). `--database-url` /
+   * `ONCE_DATABASE_URL`; unset: SQLite in the data dir.
+   */
   readonly databaseUrl?: string;
   /** Demo model: milliseconds between tokens. `--demo-delay-ms` / `ONCE_DEMO_DELAY_MS`, default 15. */
   readonly demoDelayMs: number;

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { builtInTools, runTurn } from '@once/agent';
-import { OnceError } from '@once/protocol';
-import { createOnceServer, openSqliteEventLog, type TurnRunner } from '@once/server';
+import { createOnceServer, type TurnRunner } from '@once/server';
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
 import { createProvider } from './create-provider.ts';
+import { openEventLog } from './open-event-log.ts';
 import { serveWebApp } from './serve-web-app.ts';
 
 /** A running daemon. */
@@ -21,12 +21,6 @@ export async function serve(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<RunningDaemon> {
   const provider = createProvider(config, env);
-  if (config.databaseUrl !== undefined) {
-    throw new OnceError(
-      'invalid_request',
-      'PostgreSQL is not part of this build yet; unset ONCE_DATABASE_URL to use SQLite.',
-    );
-  }
   const logger = pino({
     level: config.logLevel,
     redact: ['req.headers.authorization'],
@@ -44,8 +38,13 @@ export async function serve(
   const runner: TurnRunner = async (turn) => {
     await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
   };
+  const { log, store } = await openEventLog({
+    dataDir,
+    commitDelayMs: config.commitDelayMs,
+    ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+  });
   const server = createOnceServer({
-    log: openSqliteEventLog({ path: join(dataDir, 'once.db'), maxDelayMs: config.commitDelayMs }),
+    log,
     runTurn: runner,
     onError: (error) => logger.error({ err: error }, 'a turn failed'),
     maxBodyBytes: config.maxBodyBytes,
@@ -59,7 +58,7 @@ export async function serve(
   }
   await serveWebApp(server.app);
   const url = await server.listen({ port: config.port, host: config.host });
-  logger.info({ url, provider: provider.name, model: config.model, dataDir }, `Once is ready at ${url}`);
+  logger.info({ url, provider: provider.name, model: config.model, dataDir, store }, `Once is ready at ${url}`);
 
   let stopping: Promise<void> | undefined;
   return {

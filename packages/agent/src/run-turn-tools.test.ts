@@ -254,7 +254,9 @@ describe('cancel', () => {
     const outcome = await run;
     const votes = stream.events().filter((event) => (event.type as string) === 'poll_vote');
     expect(votes.map((event) => event.data)).toEqual([{ option: 'a' }, { option: 'cheat' }]);
-    expect(votes.every((event) => event.conversationId === stream.conversationId)).toBe(true);
+    expect(votes.every((event) => 'conversationId' in event && event.conversationId === stream.conversationId)).toBe(
+      true,
+    );
     const results = outcome.message.blocks.filter((block) => block.type === 'tool_result');
     expect(results.map((block) => ('isError' in block ? block.isError : undefined))).toEqual([false, true]);
     expect(JSON.stringify(results[1])).toContain('message_open is a protocol event type');

@@ -21,3 +21,4 @@ export {
   range,
   readAll,
 } from './event-log-conformance.ts';
+export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';

@@ -1,0 +1,279 @@
+import type { Offset } from '@once/protocol';
+import type { CommitNotice, StoredEvent, StreamKey } from '@once/server';
+import { envelopeText, type PreparedDraft } from '@once/server';
+import type { ReservedSql, Sql } from 'postgres';
+import { encodeCommitPayload } from './commit-payload.ts';
+import { PREPARED, type SchemaNames } from './postgres-schema.ts';
+import { streamId, streamIdOf, streamName } from './stream-names.ts';
+
+/** One `append` call waiting for its transaction. */
+export interface PendingAppend {
+  readonly stream: StreamKey;
+  readonly drafts: readonly PreparedDraft[];
+}
+
+/** What one committed transaction produced. */
+export interface CommittedBatch {
+  /** One list of stored events per append, in the order of the appends. */
+  readonly results: (readonly StoredEvent[])[];
+  /** One notice per stream whose head moved. */
+  readonly notices: readonly CommitNotice[];
+}
+
+/** A stream of the batch: its row key, and its head as the transaction moves it. */
+interface LockedStream {
+  readonly stream: StreamKey;
+  readonly key: number;
+  readonly before: number;
+  head: number;
+}
+
+/** The streams of a batch, by {@link streamId}, with their names as two parallel columns. */
+interface BatchStreams {
+  readonly byId: ReadonlyMap<string, StreamKey>;
+  readonly kinds: string[];
+  readonly names: string[];
+}
+
+/** The columns of the new `events` rows of a transaction, for one multi-row insert. */
+interface NewRows {
+  readonly streams: number[];
+  readonly offsets: number[];
+  readonly messageIds: (string | null)[];
+  readonly blockIndexes: (number | null)[];
+  readonly seqs: (number | null)[];
+  readonly envelopes: string[];
+}
+
+function identityKey(stream: string, messageId: string, blockIndex: number | string, seq: number | string): string {
+  return `${stream}\u0000${messageId}\u0000${blockIndex}\u0000${seq}`;
+}
+
+/**
+ * Writes batches of appends, one PostgreSQL transaction each. Nothing about heads or
+ * identities is kept in memory between transactions: other daemons write the same
+ * tables, so each transaction locks its streams' rows and reads what it needs under
+ * that lock. Only the integer key of a stream is cached, since it never changes.
+ *
+ * A transaction takes two round trips on one connection, each a pipeline of statements:
+ * 1. create the stream rows that are missing (autocommitted, before the transaction: an
+ *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows in
+ *    key order (two writers of the same streams then queue instead of deadlocking), which
+ *    reads their heads, and read the batch's identities that are stored already — a
+ *    statement of its own, whose snapshot, taken once the locks are held, includes every
+ *    transaction that held them before;
+ * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
+ *    NOTIFYs one payload per stream (delivered by PostgreSQL only if the transaction
+ *    commits), then `COMMIT`.
+ */
+export class PostgresAppender {
+  readonly #sql: Sql;
+  readonly #names: SchemaNames;
+  readonly #instance: string;
+  readonly #keys = new Map<string, number>();
+
+  /** @param instance Identifies this log in its notifications, so it can skip its own. */
+  constructor(sql: Sql, names: SchemaNames, instance: string) {
+    this.#sql = sql;
+    this.#names = names;
+    this.#instance = instance;
+  }
+
+  /** The row key of a stream, or undefined when no append ever created it. */
+  async streamKey(stream: StreamKey): Promise<number | undefined> {
+    const id = streamId(stream);
+    const cached = this.#keys.get(id);
+    if (cached !== undefined) return cached;
+    const { kind, name } = streamName(stream);
+    const [row] = await this.#sql.unsafe<{ key: string }[]>(
+      `SELECT key FROM ${this.#names.streams} WHERE kind = $1 AND name = $2`,
+      [kind, name],
+      PREPARED,
+    );
+    if (row === undefined) return undefined;
+    this.#keys.set(id, Number(row.key));
+    return Number(row.key);
+  }
+
+  /**
+   * Writes the appends in one transaction, in order.
+   * @throws the database error; the transaction is rolled back and nothing of the batch is stored.
+   */
+  async commit(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
+    const streams = batchStreams(appends);
+    const connection = await this.#sql.reserve();
+    try {
+      const created = [...streams.byId.keys()].some((id) => !this.#keys.has(id))
+        ? this.#create(connection, streams)
+        : undefined;
+      const [, , lockRows, storedRows] = await settled([
+        created,
+        connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
+        this.#lock(connection, streams),
+        this.#readStored(connection, appends),
+      ]);
+      const locked = new Map<string, LockedStream>();
+      for (const row of lockRows) {
+        const id = streamIdOf(row.kind, row.name);
+        const key = Number(row.key);
+        const head = Number(row.head);
+        this.#keys.set(id, key);
+        locked.set(id, { stream: streams.byId.get(id) as StreamKey, key, before: head, head });
+      }
+      const stored = new Map<string, string>();
+      for (const row of storedRows) {
+        stored.set(identityKey(streamIdOf(row.kind, row.name), row.message_id, row.block_index, row.seq), row.envelope);
+      }
+      const rows: NewRows = { streams: [], offsets: [], messageIds: [], blockIndexes: [], seqs: [], envelopes: [] };
+      const results = appends.map((append) => {
+        const id = streamId(append.stream);
+        const state = locked.get(id) as LockedStream;
+        return append.drafts.map((draft) => JSON.parse(this.#place(id, state, draft, stored, rows)) as StoredEvent);
+      });
+      const moved = [...locked.values()].filter((state) => state.head !== state.before);
+      // COMMIT of a transaction whose write failed only rolls it back; settled() still throws the write's error.
+      await settled([moved.length > 0 ? this.#write(connection, rows, moved) : undefined, connection`COMMIT`]);
+      const notices = moved.map((state) => ({ stream: state.stream, head: state.head as Offset }));
+      return { results, notices };
+    } catch (error) {
+      await connection`ROLLBACK`.catch(() => {});
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /**
+   * The envelope of a draft: the one stored first when its identity is stored already
+   * (before this transaction or earlier in it), else a new row at the stream's next offset.
+   */
+  #place(id: string, state: LockedStream, draft: PreparedDraft, stored: Map<string, string>, rows: NewRows): string {
+    const identity = draft.identity;
+    const key =
+      identity === undefined ? undefined : identityKey(id, identity.messageId, identity.blockIndex, identity.seq);
+    const earlier = key === undefined ? undefined : stored.get(key);
+    if (earlier !== undefined) return earlier;
+    state.head += 1;
+    const envelope = envelopeText(draft.body, state.head);
+    rows.streams.push(state.key);
+    rows.offsets.push(state.head);
+    rows.messageIds.push(identity?.messageId ?? null);
+    rows.blockIndexes.push(identity?.blockIndex ?? null);
+    rows.seqs.push(identity?.seq ?? null);
+    rows.envelopes.push(envelope);
+    if (key !== undefined) stored.set(key, envelope);
+    return envelope;
+  }
+
+  /** Creates the streams' rows that are missing; another daemon may create one meanwhile. */
+  #create(connection: ReservedSql, streams: BatchStreams) {
+    return connection.unsafe(
+      `INSERT INTO ${this.#names.streams} (kind, name) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (kind, name) DO NOTHING`,
+      [streams.kinds, streams.names],
+      PREPARED,
+    );
+  }
+
+  /** Locks the streams' rows for the transaction, in key order, and reads their heads. */
+  #lock(connection: ReservedSql, streams: BatchStreams) {
+    return connection.unsafe<{ key: string; kind: string; name: string; head: string }[]>(
+      `SELECT key, kind, name, head FROM ${this.#names.streams}
+       WHERE (kind, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY key FOR UPDATE`,
+      [streams.kinds, streams.names],
+      PREPARED,
+    );
+  }
+
+  /** The envelopes already stored under the batch's identities. */
+  #readStored(connection: ReservedSql, appends: readonly PendingAppend[]) {
+    const kinds: string[] = [];
+    const names: string[] = [];
+    const messageIds: string[] = [];
+    const blockIndexes: number[] = [];
+    const seqs: number[] = [];
+    for (const append of appends) {
+      const { kind, name } = streamName(append.stream);
+      for (const { identity } of append.drafts) {
+        if (identity === undefined) continue;
+        kinds.push(kind);
+        names.push(name);
+        messageIds.push(identity.messageId);
+        blockIndexes.push(identity.blockIndex);
+        seqs.push(identity.seq);
+      }
+    }
+    type Row = { kind: string; name: string; message_id: string; block_index: string; seq: string; envelope: string };
+    if (kinds.length === 0) return Promise.resolve([] as Row[]);
+    return connection.unsafe<Row[]>(
+      `SELECT s.kind, s.name, e.message_id, e.block_index, e.seq, e.envelope
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS w (kind, name, message_id, block_index, seq)
+       JOIN ${this.#names.streams} AS s USING (kind, name)
+       JOIN ${this.#names.events} AS e
+         ON e.stream = s.key AND e.message_id = w.message_id AND e.block_index = w.block_index AND e.seq = w.seq`,
+      [kinds, names, messageIds, blockIndexes, seqs],
+      PREPARED,
+    );
+  }
+
+  /** Inserts the new rows, moves the heads and queues the notifications, in one statement. */
+  #write(connection: ReservedSql, rows: NewRows, moved: readonly LockedStream[]) {
+    const payloads = moved.map((state) =>
+      encodeCommitPayload({ from: this.#instance, ...streamName(state.stream), head: state.head }),
+    );
+    // Data-modifying CTEs run whether or not the final SELECT reads them.
+    return connection.unsafe(
+      `WITH inserted AS (
+         INSERT INTO ${this.#names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
+       ), moved AS (
+         UPDATE ${this.#names.streams} AS s SET head = m.head
+         FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
+       )
+       SELECT pg_notify($9, payload) FROM unnest($10::text[]) AS payload`,
+      [
+        rows.streams,
+        rows.offsets,
+        rows.messageIds,
+        rows.blockIndexes,
+        rows.seqs,
+        rows.envelopes,
+        moved.map((state) => state.key),
+        moved.map((state) => state.head),
+        this.#names.channel,
+        payloads,
+      ],
+      PREPARED,
+    );
+  }
+}
+
+function batchStreams(appends: readonly PendingAppend[]): BatchStreams {
+  const byId = new Map<string, StreamKey>();
+  const kinds: string[] = [];
+  const names: string[] = [];
+  for (const { stream } of appends) {
+    const id = streamId(stream);
+    if (byId.has(id)) continue;
+    byId.set(id, stream);
+    const { kind, name } = streamName(stream);
+    kinds.push(kind);
+    names.push(name);
+  }
+  return { byId, kinds, names };
+}
+
+/**
+ * Awaits statements sent together (pipelined) and returns their results; throws the
+ * first error, after every one of them settled, so none rejects unobserved.
+ */
+async function settled<T extends readonly unknown[]>(
+  statements: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const outcomes = await Promise.allSettled(statements);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
