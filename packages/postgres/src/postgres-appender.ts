@@ -1,6 +1,6 @@
 import type { Offset } from '@once/protocol';
-import type { CommitNotice, StoredEvent, StreamKey } from '@once/server';
-import { envelopeText, type PreparedDraft } from '@once/server';
+import type { CommitNotice, StoredEntry, StreamKey } from '@once/server';
+import { envelopeText, type PreparedDraft, toStoredEntry } from '@once/server';
 import type { ReservedSql, Sql } from 'postgres';
 import { encodeCommitPayload } from './commit-payload.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
@@ -15,7 +15,7 @@ export interface PendingAppend {
 /** What one committed transaction produced. */
 export interface CommittedBatch {
   /** One list of stored events per append, in the order of the appends. */
-  readonly results: (readonly StoredEvent[])[];
+  readonly results: (readonly StoredEntry[])[];
   /** One notice per stream whose head moved. */
   readonly notices: readonly CommitNotice[];
 }
@@ -128,7 +128,7 @@ export class PostgresAppender {
       const results = appends.map((append) => {
         const id = streamId(append.stream);
         const state = locked.get(id) as LockedStream;
-        return append.drafts.map((draft) => JSON.parse(this.#place(id, state, draft, stored, rows)) as StoredEvent);
+        return append.drafts.map((draft) => toStoredEntry(this.#place(id, state, draft, stored, rows)));
       });
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
       // COMMIT of a transaction whose write failed only rolls it back; settled() still throws the write's error.

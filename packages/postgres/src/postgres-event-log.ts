@@ -82,7 +82,7 @@ export class PostgresEventLog implements EventLog {
   readonly #instance = randomUUID();
   readonly #appender: PostgresAppender;
   readonly #fanout = new CommitFanout();
-  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEvent[]>;
+  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   #closing: Promise<void> | undefined;
   /** Set once close() starts ending the connections. */
   #ended = false;
@@ -142,7 +142,7 @@ export class PostgresEventLog implements EventLog {
   }
 
   /** {@inheritDoc EventLog.append} */
-  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEvent[]> {
+  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEntry[]> {
     if (this.#closing) return Promise.reject(closedError());
     let prepared: PendingAppend;
     try {
@@ -216,7 +216,7 @@ export class PostgresEventLog implements EventLog {
     return this.close();
   }
 
-  async #commit(appends: readonly PendingAppend[]): Promise<(readonly StoredEvent[])[]> {
+  async #commit(appends: readonly PendingAppend[]): Promise<(readonly StoredEntry[])[]> {
     const batch: CommittedBatch = await this.#appender.commit(appends);
     // After COMMIT only: listeners read what they were told of.
     for (const notice of batch.notices) this.#fanout.announce(notice);

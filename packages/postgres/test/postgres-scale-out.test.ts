@@ -1,5 +1,5 @@
 import type { CommitNotice, StoredEvent } from '@once/server';
-import { deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
+import { appendEvents, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PostgresEventLog } from '../src/index.ts';
 import { headAnnounced } from './head-announced.ts';
@@ -26,7 +26,7 @@ describe('PostgreSQL event log shared by two daemons', () => {
       const message = newMessageId();
       const stored: StoredEvent[] = [];
       for (let call = 0; call < 10; call += 1)
-        stored.push(...(await log.append(stream, deltaDrafts(stream, message, call * 3 + 1, 3))));
+        stored.push(...(await appendEvents(log, stream, deltaDrafts(stream, message, call * 3 + 1, 3))));
       return { message, stored };
     });
     const outcomes = await Promise.all(writers);
@@ -46,8 +46,8 @@ describe('PostgreSQL event log shared by two daemons', () => {
   it('hands back the event the other daemon stored when a retry of it arrives here', async () => {
     const stream = newConversationStream();
     const message = newMessageId();
-    const original = await first.append(stream, deltaDrafts(stream, message, 1, 3));
-    const retried = await second.append(stream, deltaDrafts(stream, message, 2, 3));
+    const original = await appendEvents(first, stream, deltaDrafts(stream, message, 1, 3));
+    const retried = await appendEvents(second, stream, deltaDrafts(stream, message, 2, 3));
     expect(retried).toEqual([original[1], original[2], expect.objectContaining({ offset: 4, seq: 4 })]);
     expect((await readAll(first, stream)).map((event) => event.seq)).toEqual(range(4));
   });

@@ -49,11 +49,15 @@ export function describeEventLogConcurrency(getLog: () => EventLog): void {
               const stream = streams[plan.stream] as StreamKey;
               const message = newMessageId();
               const calls: Promise<readonly StoredEvent[]>[] = [];
+              const append = async (from: number, count: number) =>
+                (await log.append(stream, deltaDrafts(stream, message, from, count))).map(
+                  (entry) => JSON.parse(entry.json) as StoredEvent,
+                );
               let seq = 1;
               // The scheduler decides which appender calls next, so runs cover many orders.
               await scheduler.schedule(Promise.resolve(), `appender ${index} starts`);
               for (const size of plan.batches) {
-                const call = log.append(stream, deltaDrafts(stream, message, seq, size));
+                const call = append(seq, size);
                 seq += size;
                 calls.push(call);
                 if (plan.awaitEach) {
@@ -62,7 +66,7 @@ export function describeEventLogConcurrency(getLog: () => EventLog): void {
                 }
               }
               const results = (await Promise.all(calls)).flat();
-              const retried = plan.retry ? await log.append(stream, deltaDrafts(stream, message, 1, seq - 1)) : results;
+              const retried = plan.retry ? await append(1, seq - 1) : results;
               return { plan, message, count: seq - 1, results, retried };
             };
             const outcomes = await scheduler.waitFor(Promise.all(plans.map(run)));

@@ -1,5 +1,5 @@
 import { type Offset, START_OFFSET } from '@once/protocol';
-import type { EventLog, StoredEvent, StreamKey } from '@once/server';
+import type { EventDraft, EventLog, StoredEvent, StreamKey } from '@once/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accountDraft,
@@ -39,7 +39,16 @@ export function range(count: number): number[] {
   return Array.from({ length: count }, (_, index) => index + 1);
 }
 
-const offsetsOf = (events: readonly StoredEvent[]) => events.map((event) => event.offset);
+const offsetsOf = (entries: readonly { readonly offset: number }[]) => entries.map((entry) => entry.offset);
+
+/** Appends and parses what `append` hands back, for tests that compare events. */
+export async function appendEvents(
+  log: EventLog,
+  stream: StreamKey,
+  drafts: readonly EventDraft[],
+): Promise<StoredEvent[]> {
+  return (await log.append(stream, drafts)).map((entry) => JSON.parse(entry.json) as StoredEvent);
+}
 
 /**
  * The behaviour every {@link EventLog} must have, as a Vitest suite. An implementation's
@@ -76,7 +85,12 @@ export function describeEventLogConformance(name: string, createLog: CreateEvent
       it('returns and reads back each event exactly as appended, plus its offset', async () => {
         const stream = newConversationStream();
         const drafts = deltaDrafts(stream, newMessageId(), 1, 3);
-        const appended = await log.append(stream, drafts);
+        const entries = await log.append(stream, drafts);
+        expect(entries).toEqual(await log.readEntries(stream, START_OFFSET, 10));
+        expect(entries.map((entry) => [entry.offset, entry.type])).toEqual(
+          drafts.map((draft, index) => [index + 1, draft.type]),
+        );
+        const appended = entries.map((entry) => JSON.parse(entry.json) as StoredEvent);
         expect(appended).toEqual(drafts.map((draft, index) => ({ offset: index + 1, ...draft })));
         const read = await readAll(log, stream);
         expect(read).toEqual(appended);
@@ -131,8 +145,8 @@ export function describeEventLogConformance(name: string, createLog: CreateEvent
       it('stores the same batch once when it is appended twice', async () => {
         const stream = newConversationStream();
         const drafts = deltaDrafts(stream, newMessageId(), 1, 4);
-        const first = await log.append(stream, drafts);
-        const second = await log.append(stream, drafts);
+        const first = await appendEvents(log, stream, drafts);
+        const second = await appendEvents(log, stream, drafts);
         expect(second).toEqual(first);
         expect(await log.head(stream)).toBe(4);
         expect(await readAll(log, stream)).toEqual(first);
@@ -204,14 +218,14 @@ export function describeEventLogConformance(name: string, createLog: CreateEvent
         const stream = newConversationStream();
         const account = newAccountStream();
         const message = newMessageId();
-        const before = await log.append(stream, deltaDrafts(stream, message, 1, 3));
+        const before = await appendEvents(log, stream, deltaDrafts(stream, message, 1, 3));
         await log.append(account, [accountDraft()]);
         await log.close();
         const reopened = await fixture.reopen();
         expect(await reopened.head(stream)).toBe(3);
         expect(await readAll(reopened, stream)).toEqual(before);
         // The identities survive too: a retry after a restart stores nothing new.
-        expect(await reopened.append(stream, deltaDrafts(stream, message, 2, 3))).toEqual([
+        expect(await appendEvents(reopened, stream, deltaDrafts(stream, message, 2, 3))).toEqual([
           before[1],
           before[2],
           { offset: 4, ...deltaDraft(stream, message, 4) },

@@ -15,6 +15,7 @@ export {
   newMessageId,
 } from './event-drafts.ts';
 export {
+  appendEvents,
   type CreateEventLogFixture,
   describeEventLogConformance,
   type EventLogFixture,

@@ -62,15 +62,19 @@ export interface EventLog {
    *
    * Idempotent: a message-scoped draft (one with `messageId`, `blockIndex` and `seq`)
    * whose identity the stream already holds, or that appears earlier in the same call,
-   * is not stored again; its place in the result holds the event stored first, with
+   * is not stored again; its place in the result holds the entry stored first, with
    * that event's offset.
    *
-   * @returns One stored event per draft, in the order of `drafts`.
+   * @returns One stored entry per draft, in the order of `drafts`: the event's offset,
+   *   type and stored JSON text, equal to what {@link readEntries} returns for that
+   *   offset. Entries, not parsed events, because writers need the offsets and rarely the
+   *   rest: parsing each event back would cost about as much as storing it
+   *   (`JSON.parse(entry.json)` gives the event).
    * @throws OnceError `invalid_event` when a draft does not belong to `stream` or cannot
    *   be stored as JSON; `unavailable` once the log is closed. When the transaction
    *   fails, every append in it is rejected and none of their events is stored.
    */
-  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEvent[]>;
+  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEntry[]>;
 
   /**
    * Reads committed events of a stream in offset order, starting after `afterOffset`.

@@ -14,6 +14,8 @@ export interface PreparedDraft {
   readonly identity: EventIdentity | undefined;
   /** The draft as JSON, without an offset. */
   readonly body: string;
+  /** The draft's type. */
+  readonly type: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export function prepareDraft(stream: StreamKey, draft: EventDraft, index: number
   } catch (error) {
     throw new OnceError('invalid_event', `${where} cannot be stored as JSON: ${String(error)}`, { cause: error });
   }
-  return { identity: identityOf(draft, where), body };
+  return { identity: identityOf(draft, where), body, type: draft.type };
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
-import type { CommitNotice, StoredEvent, StreamKey } from './event-log.ts';
+import type { CommitNotice, StoredEntry, StreamKey } from './event-log.ts';
 import { type EventTail, identityKey, type TailEvent } from './event-tail.ts';
 import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
 import { type EventIdentity, envelopeText, type PreparedDraft } from './prepare-draft.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
+import { toStoredEntry } from './stored-entry.ts';
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {
@@ -32,8 +33,8 @@ interface Staged {
 
 /** What one committed transaction produced. */
 export interface CommittedBatch {
-  /** One list of stored events per append, in the order of the appends. */
-  readonly results: (readonly StoredEvent[])[];
+  /** One list of stored entries per append, in the order of the appends. */
+  readonly results: (readonly StoredEntry[])[];
   /** One notice per stream whose head moved. */
   readonly notices: readonly CommitNotice[];
   /** The length of the JSON text it wrote, about the bytes it added to the database. */
@@ -97,7 +98,7 @@ export class SqliteAppender {
   commit(appends: readonly PendingAppend[]): CommittedBatch {
     const staged: Staged = { heads: new Map(), events: [], identities: new Map() };
     this.#database.exec('BEGIN IMMEDIATE');
-    let results: (readonly StoredEvent[])[];
+    let results: (readonly StoredEntry[])[];
     try {
       results = appends.map((append) => {
         const state = this.#stateFor(append.stream, staged);
@@ -125,7 +126,7 @@ export class SqliteAppender {
     return { results, notices, bytes };
   }
 
-  #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEvent {
+  #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEntry {
     const offset = state.head + 1;
     let identity: string | undefined;
     let record: MessageRecord | undefined;
@@ -136,7 +137,7 @@ export class SqliteAppender {
       // Already stored, earlier in this transaction, in the tail or indexed: hand back that event.
       const earlier = staged.identities.get(identity)?.envelope ?? this.#tail.byIdentity(identity)?.envelope;
       const stored = earlier ?? this.#findIndexed(state, record, draft.identity);
-      if (stored !== undefined) return JSON.parse(stored) as StoredEvent;
+      if (stored !== undefined) return toStoredEntry(stored);
     }
     const envelope = envelopeText(draft.body, offset);
     const { lastInsertRowid } = this.#statements.insertLog.run(state.key, envelope);
@@ -147,7 +148,7 @@ export class SqliteAppender {
       noteStored(record, draft.identity.blockIndex, draft.identity.seq);
     }
     state.head = offset;
-    return JSON.parse(envelope) as StoredEvent;
+    return { offset, type: draft.type, json: envelope };
   }
 
   /**

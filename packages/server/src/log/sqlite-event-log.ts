@@ -52,7 +52,7 @@ export class SqliteEventLog implements EventLog {
   readonly #appender: SqliteAppender;
   readonly #indexer: SqliteTailIndexer;
   readonly #checkpointer: SqliteCheckpointer;
-  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEvent[]>;
+  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   readonly #listeners = new Set<CommitListener>();
   #closing: Promise<void> | undefined;
 
@@ -73,7 +73,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   /** {@inheritDoc EventLog.append} */
-  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEvent[]> {
+  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEntry[]> {
     if (this.#closing) return Promise.reject(closedError());
     let prepared: PendingAppend;
     try {
@@ -137,7 +137,7 @@ export class SqliteEventLog implements EventLog {
     return this.close();
   }
 
-  #commit(appends: readonly PendingAppend[]): (readonly StoredEvent[])[] {
+  #commit(appends: readonly PendingAppend[]): (readonly StoredEntry[])[] {
     const batch = this.#appender.commit(appends);
     this.#indexer.afterCommit();
     this.#checkpointer.afterCommit(batch.bytes);

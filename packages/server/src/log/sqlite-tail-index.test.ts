@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
 import {
   accountDraft,
+  appendEvents,
   deltaDraft,
   deltaDrafts,
   newConversationStream,
@@ -40,15 +41,15 @@ describe('SQLite event log tail and index', () => {
     const [firstMessage, secondMessage] = [newMessageId(), newMessageId()];
     const appended = [];
     for (let seq = 1; seq <= 4; seq += 1) {
-      appended.push(...(await fixture.log.append(first, [deltaDraft(first, firstMessage, seq)])));
-      await fixture.log.append(second, [deltaDraft(second, secondMessage, seq)]);
+      appended.push(...(await appendEvents(fixture.log, first, [deltaDraft(first, firstMessage, seq)])));
+      await appendEvents(fixture.log, second, [deltaDraft(second, secondMessage, seq)]);
     }
     await fixture.log.close(); // indexes the whole tail
     const log = openSqliteEventLog({ path: fixture.path, ...NO_IDLE_INDEX });
     const rows = counter(fixture.path);
     try {
-      appended.push(...(await log.append(first, deltaDrafts(first, firstMessage, 5, 2))));
-      await log.append(second, [deltaDraft(second, secondMessage, 5)]);
+      appended.push(...(await appendEvents(log, first, deltaDrafts(first, firstMessage, 5, 2))));
+      await appendEvents(log, second, [deltaDraft(second, secondMessage, 5)]);
       expect([rows.count(LOG_ROWS), rows.count(UNINDEXED_ROWS), rows.count(RUNS)]).toEqual([11, 3, 2]);
 
       for (let after = 0; after <= 7; after += 1) {
@@ -69,13 +70,14 @@ describe('SQLite event log tail and index', () => {
     const fixture = await createSqliteFixture();
     const stream = newConversationStream();
     const message = newMessageId();
-    const original = [...(await fixture.log.append(stream, deltaDrafts(stream, message, 1, 5)))];
+    const original = [...(await appendEvents(fixture.log, stream, deltaDrafts(stream, message, 1, 5)))];
     await fixture.log.close();
     const log = openSqliteEventLog({ path: fixture.path, ...NO_IDLE_INDEX });
     try {
-      original.push(...(await log.append(stream, deltaDrafts(stream, message, 6, 3))));
+      original.push(...(await appendEvents(log, stream, deltaDrafts(stream, message, 6, 3))));
       // Offsets 1–5 are indexed, 6–8 in the tail; 9 and 10 are new, 9 twice.
-      const retried = await log.append(
+      const retried = await appendEvents(
+        log,
         stream,
         [2, 7, 9, 9, 10, 1].map((seq) => deltaDraft(stream, message, seq, seq === 1 ? 'changed' : undefined)),
       );
@@ -97,19 +99,20 @@ describe('SQLite event log tail and index', () => {
     const message = newMessageId();
     try {
       // tailLimit 0: each commit is indexed on the next turn, so look-ups read the runs.
-      const [one, three] = await fixture.log.append(stream, [
+      const [one, three] = await appendEvents(fixture.log, stream, [
         deltaDraft(stream, message, 1),
         deltaDraft(stream, message, 3),
       ]);
       await new Promise(setImmediate);
-      const [two, threeAgain] = await fixture.log.append(stream, [
+      const [two, threeAgain] = await appendEvents(fixture.log, stream, [
         deltaDraft(stream, message, 2),
         deltaDraft(stream, message, 3),
       ]);
       expect([two?.offset, threeAgain]).toEqual([3, three]);
       await fixture.log.close();
       const log = await fixture.reopen();
-      const retried = await log.append(
+      const retried = await appendEvents(
+        log,
         stream,
         [1, 2, 3, 4].map((seq) => deltaDraft(stream, message, seq)),
       );
@@ -125,11 +128,11 @@ describe('SQLite event log tail and index', () => {
     const snapshot = join(await mkdtemp(join(tmpdir(), 'once-event-log-snapshot-')), 'events.db');
     const rows = counter(fixture.path);
     try {
-      const appended = await fixture.log.append(account, [accountDraft(), accountDraft()]);
+      const appended = await appendEvents(fixture.log, account, [accountDraft(), accountDraft()]);
       rows.copyTo(snapshot);
       const reopened = openSqliteEventLog({ path: snapshot });
       expect(await readAll(reopened, account)).toEqual(appended);
-      expect((await reopened.append(account, [accountDraft()])).map((event) => event.offset)).toEqual([3]);
+      expect((await appendEvents(reopened, account, [accountDraft()])).map((event) => event.offset)).toEqual([3]);
       await reopened.close();
     } finally {
       rows.close();
@@ -148,8 +151,8 @@ describe('SQLite event log tail and index', () => {
       const message = newMessageId();
       // 12 events in one transaction, more than the tail limit: indexed on the next turn.
       const [firstEvents, secondEvents] = await Promise.all([
-        fixture.log.append(first, deltaDrafts(first, message, 1, 6)),
-        fixture.log.append(second, deltaDrafts(second, newMessageId(), 1, 6)),
+        appendEvents(fixture.log, first, deltaDrafts(first, message, 1, 6)),
+        appendEvents(fixture.log, second, deltaDrafts(second, newMessageId(), 1, 6)),
       ]);
       // What a kill at this moment would leave: every event written, none indexed.
       rows.copyTo(snapshot);
@@ -165,7 +168,7 @@ describe('SQLite event log tail and index', () => {
         expect(await reopened.head(first)).toBe(6);
         expect(await readAll(reopened, first, 4)).toEqual(firstEvents);
         expect(await readAll(reopened, second, 4)).toEqual(secondEvents);
-        const retried = await reopened.append(first, deltaDrafts(first, message, 3, 5));
+        const retried = await appendEvents(reopened, first, deltaDrafts(first, message, 3, 5));
         expect(retried).toEqual([...(firstEvents ?? []).slice(2), { offset: 7, ...deltaDraft(first, message, 7) }]);
       } finally {
         await reopened.close();
@@ -200,7 +203,7 @@ describe('SQLite event log tail and index', () => {
       const log = openSqliteEventLog({ path });
       expect(await log.head(stream)).toBe(3);
       expect(await readAll(log, stream)).toEqual(stored);
-      const appended = await log.append(stream, deltaDrafts(stream, message, 2, 3));
+      const appended = await appendEvents(log, stream, deltaDrafts(stream, message, 2, 3));
       expect(appended.map((event) => event.offset)).toEqual([2, 3, 4]);
       expect(appended[0]).toEqual(stored[1]);
       await log.close();
@@ -245,7 +248,7 @@ describe('SQLite event log tail and index', () => {
       expect([await log.head(first), await log.head(second)]).toEqual([5, 2]);
       expect(await readAll(log, first, 2)).toEqual(firstEvents);
       expect(await readAll(log, second)).toEqual(secondEvents);
-      const retried = await log.append(first, deltaDrafts(first, firstMessage, 2, 5));
+      const retried = await appendEvents(log, first, deltaDrafts(first, firstMessage, 2, 5));
       expect(retried.map((event) => event.offset)).toEqual([2, 3, 4, 5, 6]);
       expect(retried.slice(0, 4)).toEqual(firstEvents.slice(1));
       await log.close();
