@@ -5,15 +5,12 @@ export interface TailEvent {
   /** The integer key of its stream. */
   readonly stream: number;
   readonly offset: number;
-  /** {@link identityKey} of a message-scoped event; undefined for the others. */
-  readonly identity: string | undefined;
+  /** The integer key of its message, for a message-scoped event; else null. */
+  readonly message: number | null;
+  readonly blockIndex: number;
+  readonly seq: number;
   /** The stored JSON text, offset first. */
   readonly envelope: string;
-}
-
-/** Names a message-scoped event in memory: its integer message key, block index and seq. */
-export function identityKey(message: number, blockIndex: number, seq: number): string {
-  return `${message}:${blockIndex}:${seq}`;
 }
 
 /**
@@ -29,7 +26,6 @@ export function identityKey(message: number, blockIndex: number, seq: number): s
  */
 export class EventTail {
   readonly #streams = new Map<number, TailEvent[]>();
-  readonly #identities = new Map<string, TailEvent>();
   #size = 0;
 
   /** How many events the tail holds. */
@@ -42,13 +38,15 @@ export class EventTail {
     const events = this.#streams.get(event.stream);
     if (events === undefined) this.#streams.set(event.stream, [event]);
     else events.push(event);
-    if (event.identity !== undefined) this.#identities.set(event.identity, event);
     this.#size += 1;
   }
 
-  /** The tail's event stored under a message-scoped identity, if any. */
-  byIdentity(identity: string): TailEvent | undefined {
-    return this.#identities.get(identity);
+  /**
+   * The tail's event of a stream stored under a message-scoped identity, if any. Looks
+   * from the newest back: the rare caller is a retry, of something recent.
+   */
+  find(stream: number, message: number, blockIndex: number, seq: number): TailEvent | undefined {
+    return findEvent(this.#streams.get(stream) ?? [], message, blockIndex, seq);
   }
 
   /** The offset of a stream's first event in the tail; undefined when it has none there. */
@@ -86,7 +84,20 @@ export class EventTail {
   /** Forgets every event, once an indexing round put them all in `runs`. */
   clear(): void {
     this.#streams.clear();
-    this.#identities.clear();
     this.#size = 0;
   }
+}
+
+/** The newest of `events` stored under a message-scoped identity, if any. */
+export function findEvent(
+  events: readonly TailEvent[],
+  message: number,
+  blockIndex: number,
+  seq: number,
+): TailEvent | undefined {
+  for (let index = events.length - 1; index >= 0; index -= 1) {
+    const event = events[index] as TailEvent;
+    if (event.message === message && event.blockIndex === blockIndex && event.seq === seq) return event;
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { EventTail, identityKey } from './event-tail.ts';
+import { EventTail } from './event-tail.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 
 interface StoredIdentity {
@@ -20,21 +20,21 @@ export function loadSqliteTail(statements: SqliteStatements): EventTail {
   for (const row of statements.loadUnindexed.iterate() as Iterable<[number, number, string]>) {
     const [position, stream, envelope] = row;
     const { offset, messageId, blockIndex, seq } = JSON.parse(envelope) as StoredIdentity;
-    let identity: string | undefined;
+    let message: number | null = null;
     if (messageId !== undefined) {
       const name = `${stream}:${messageId}`;
-      let message = messages.get(name);
-      if (message === undefined) {
+      let key = messages.get(name);
+      if (key === undefined) {
         const found = statements.findMessage.get(stream, messageId) as { key: number } | undefined;
         if (found === undefined) {
           throw new Error(`Log row ${position} belongs to message ${messageId}, which the file does not list.`);
         }
-        message = found.key;
-        messages.set(name, message);
+        key = found.key;
+        messages.set(name, key);
       }
-      identity = identityKey(message, blockIndex ?? 0, seq ?? 0);
+      message = key;
     }
-    tail.add({ position, stream, offset, identity, envelope });
+    tail.add({ position, stream, offset, message, blockIndex: blockIndex ?? 0, seq: seq ?? 0, envelope });
   }
   return tail;
 }

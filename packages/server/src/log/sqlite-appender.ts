@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
 import type { CommitNotice, StoredEntry, StreamKey } from './event-log.ts';
-import { type EventTail, identityKey, type TailEvent } from './event-tail.ts';
+import { type EventTail, findEvent, type TailEvent } from './event-tail.ts';
 import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
 import { type EventIdentity, envelopeText, type PreparedDraft } from './prepare-draft.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
@@ -27,8 +27,6 @@ interface Staged {
   readonly heads: Map<StreamState, number>;
   /** Events written so far, in order. */
   readonly events: TailEvent[];
-  /** The same events by identity, so that a duplicate later in the batch finds them. */
-  readonly identities: Map<string, TailEvent>;
 }
 
 /** What one committed transaction produced. */
@@ -56,10 +54,6 @@ export function streamName(stream: StreamKey): { readonly kind: string; readonly
     : { kind: 'account', name: stream.accountId };
 }
 
-function cacheKey(stream: StreamKey): string {
-  return stream.stream === 'conversation' ? `conversation:${stream.conversationId}` : `account:${stream.accountId}`;
-}
-
 /**
  * Writes batches of appends in one SQLite transaction each: one `log` row per new event,
  * nothing else (streams and messages get a row when they first appear). Assigns offsets
@@ -72,8 +66,11 @@ export class SqliteAppender {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
   readonly #tail: EventTail;
-  readonly #streams = new Map<string, StreamState>();
-  readonly #messages = new Map<string, MessageRecord>();
+  /** Streams by kind, then name: no key string to build per append. */
+  readonly #streams = { conversation: new Map<string, StreamState>(), account: new Map<string, StreamState>() };
+  /** Messages by stream key, then message id. */
+  readonly #messages = new Map<number, Map<string, MessageRecord>>();
+  #messageCount = 0;
 
   constructor(database: DatabaseSync, statements: SqliteStatements, tail: EventTail) {
     this.#database = database;
@@ -96,7 +93,7 @@ export class SqliteAppender {
    * @throws the SQLite error, after rolling back; nothing of the batch is stored then.
    */
   commit(appends: readonly PendingAppend[]): CommittedBatch {
-    const staged: Staged = { heads: new Map(), events: [], identities: new Map() };
+    const staged: Staged = { heads: new Map(), events: [] };
     this.#database.exec('BEGIN IMMEDIATE');
     let results: (readonly StoredEntry[])[];
     try {
@@ -109,8 +106,7 @@ export class SqliteAppender {
       if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       // Heads, new streams and messages, and highest seqs changed in memory with the
       // transaction; the file is the truth again.
-      this.#streams.clear();
-      this.#messages.clear();
+      this.#forget();
       throw error;
     }
     let bytes = 0;
@@ -122,41 +118,46 @@ export class SqliteAppender {
     for (const [state, before] of staged.heads) {
       if (state.head !== before) notices.push({ stream: state.stream, head: state.head as Offset });
     }
-    if (this.#messages.size > MESSAGE_CACHE_LIMIT) this.#messages.clear();
+    if (this.#messageCount > MESSAGE_CACHE_LIMIT) {
+      this.#messages.clear();
+      this.#messageCount = 0;
+    }
     return { results, notices, bytes };
   }
 
   #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEntry {
     const offset = state.head + 1;
-    let identity: string | undefined;
+    const identity = draft.identity;
     let record: MessageRecord | undefined;
-    if (draft.identity !== undefined) {
-      const { messageId, blockIndex, seq } = draft.identity;
-      record = this.#record(state, messageId, offset);
-      identity = identityKey(record.key, blockIndex, seq);
-      // Already stored, earlier in this transaction, in the tail or indexed: hand back that event.
-      const earlier = staged.identities.get(identity)?.envelope ?? this.#tail.byIdentity(identity)?.envelope;
-      const stored = earlier ?? this.#findIndexed(state, record, draft.identity);
+    if (identity !== undefined) {
+      record = this.#record(state, identity.messageId, offset);
+      const stored = this.#findStored(state, record, staged, identity);
       if (stored !== undefined) return toStoredEntry(stored);
     }
     const envelope = envelopeText(draft.body, offset);
     const { lastInsertRowid } = this.#statements.insertLog.run(state.key, envelope);
-    const event: TailEvent = { position: Number(lastInsertRowid), stream: state.key, offset, identity, envelope };
-    staged.events.push(event);
-    if (identity !== undefined) staged.identities.set(identity, event);
-    if (record !== undefined && draft.identity !== undefined) {
-      noteStored(record, draft.identity.blockIndex, draft.identity.seq);
-    }
+    staged.events.push({
+      position: Number(lastInsertRowid),
+      stream: state.key,
+      offset,
+      message: record?.key ?? null,
+      blockIndex: identity?.blockIndex ?? 0,
+      seq: identity?.seq ?? 0,
+      envelope,
+    });
+    if (record !== undefined && identity !== undefined) noteStored(record, identity.blockIndex, identity.seq);
     state.head = offset;
     return { offset, type: draft.type, json: envelope };
   }
 
   /**
-   * The stored envelope of an identity the tail does not hold, if any. Reads the
-   * message's events only when its highest seq says the identity may be stored (and,
-   * once per message after the file opens, to learn that highest seq).
+   * The stored envelope of an identity, if any. A seq above its block's highest — how a
+   * streaming message always appends — is new without any look-up; only one at or below
+   * it is looked for: earlier in this transaction, in the tail, then among the indexed
+   * events (and, once per message after the file opens, the highest seq is learned by
+   * reading the message's events).
    */
-  #findIndexed(state: StreamState, record: MessageRecord, identity: EventIdentity): string | undefined {
+  #findStored(state: StreamState, record: MessageRecord, staged: Staged, identity: EventIdentity): string | undefined {
     const { messageId, blockIndex, seq } = identity;
     if (record.highestSeqs === undefined) {
       const highest = new Map<number, number>();
@@ -173,6 +174,9 @@ export class SqliteAppender {
       record.highestSeqs = highest;
     }
     if (!mayBeStored(record, blockIndex, seq)) return undefined;
+    const earlier =
+      findEvent(staged.events, record.key, blockIndex, seq) ?? this.#tail.find(state.key, record.key, blockIndex, seq);
+    if (earlier !== undefined) return earlier.envelope;
     return this.#scanMessage(
       state.key,
       record,
@@ -206,15 +210,15 @@ export class SqliteAppender {
   }
 
   #knownState(stream: StreamKey): StreamState | undefined {
-    const key = cacheKey(stream);
-    const cached = this.#streams.get(key);
+    const streams = this.#streamsOf(stream);
+    const cached = streams.get(nameOf(stream));
     if (cached !== undefined) return cached;
     const { kind, name } = streamName(stream);
     const row = this.#statements.findStream.get(kind, name) as { key: number } | undefined;
     if (row === undefined) return undefined;
     const indexed = this.#statements.indexedHead.get(row.key) as { head: number | null };
     const state = { stream, key: row.key, head: this.#tail.lastOffset(row.key) ?? indexed.head ?? 0 };
-    this.#streams.set(key, state);
+    streams.set(name, state);
     return state;
   }
 
@@ -224,15 +228,15 @@ export class SqliteAppender {
       const { kind, name } = streamName(stream);
       const row = this.#statements.insertStream.get(kind, name) as { key: number };
       state = { stream, key: row.key, head: 0 };
-      this.#streams.set(cacheKey(stream), state);
+      this.#streamsOf(stream).set(nameOf(stream), state);
     }
     if (!staged.heads.has(state)) staged.heads.set(state, state.head);
     return state;
   }
 
   #record(state: StreamState, messageId: string, nextOffset: number): MessageRecord {
-    const key = `${state.key}:${messageId}`;
-    const known = this.#messages.get(key);
+    let messages = this.#messages.get(state.key);
+    const known = messages?.get(messageId);
     if (known !== undefined) return known;
     const found = this.#statements.findMessage.get(state.key, messageId) as
       | { key: number; firstOffset: number | null }
@@ -245,7 +249,28 @@ export class SqliteAppender {
             highestSeqs: new Map(),
           }
         : { key: found.key, firstOffset: found.firstOffset, highestSeqs: undefined };
-    this.#messages.set(key, record);
+    if (messages === undefined) {
+      messages = new Map();
+      this.#messages.set(state.key, messages);
+    }
+    messages.set(messageId, record);
+    this.#messageCount += 1;
     return record;
   }
+
+  #streamsOf(stream: StreamKey): Map<string, StreamState> {
+    return stream.stream === 'conversation' ? this.#streams.conversation : this.#streams.account;
+  }
+
+  /** Drops every cached stream and message: the file is the truth again. */
+  #forget(): void {
+    this.#streams.conversation.clear();
+    this.#streams.account.clear();
+    this.#messages.clear();
+    this.#messageCount = 0;
+  }
+}
+
+function nameOf(stream: StreamKey): string {
+  return stream.stream === 'conversation' ? stream.conversationId : stream.accountId;
 }
