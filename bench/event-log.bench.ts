@@ -181,7 +181,7 @@ const bench: Bench = async (): Promise<BenchSection> => {
         },
       ],
       notes: [
-        'Layout 3 (docs/decisions/001-sqlite-event-log-schema.md, last revision): each event is written once, to an append-only table, as the raw limit writes it; the events not indexed yet are held in memory and indexed per stream in small rounds (one row per stream per 20,000 events); WAL checkpoints run on a worker thread. What remains between Once and raw is per-event JavaScript (validation, JSON, idempotency, the promise of each call) and the larger rows of the envelope.',
+        'Layout 3 (docs/decisions/001-sqlite-event-log-schema.md, last revision): each event is written once, to an append-only table, as the raw limit writes it; the events not indexed yet are held in memory and indexed per stream in small rounds (one row per stream per 20,000 events); WAL checkpoints run on a worker thread; `append` hands back stored entries (offset, type, JSON text) rather than parsed events, and a new seq needs no idempotency look-up. What remains between Once and raw is the producer building its drafts, one promise per call, serializing each draft, and the larger rows of the envelope.',
       ],
     };
   } finally {
