@@ -12,6 +12,7 @@ describe('readConfig', () => {
       demoTokens: 120,
       coalesceMs: 0,
       approvalTimeoutMs: 300_000,
+      heartbeatMs: 15_000,
     });
   });
 
@@ -22,6 +23,7 @@ describe('readConfig', () => {
       ONCE_DEMO_TOKENS: '7',
       ONCE_PROVIDER: 'openai',
       OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      ONCE_HEARTBEAT_MS: '250',
     };
     expect(readConfig(['--port', '7555', '--data-dir', '/tmp/x'], env)).toMatchObject({
       port: 7555,
@@ -30,6 +32,7 @@ describe('readConfig', () => {
       demoTokens: 7,
       provider: 'openai',
       baseUrl: 'http://127.0.0.1:11434/v1',
+      heartbeatMs: 250,
     });
   });
 
@@ -47,6 +50,7 @@ describe('readConfig', () => {
     [['--provider', 'gemini'], {}, '--provider="gemini" is not valid'],
     [[], { ONCE_AUTH_TOKENS: 'oops' }, 'must look like "token=account'],
     [['--database-url', 'mysql://x'], {}, 'must be a postgres:// URL'],
+    [['--heartbeat-ms', '5'], {}, '--heartbeat-ms="5" is not valid'],
   ])('refuses %j %j with a sentence naming the setting', (args, env, words) => {
     expect(() => readConfig(args as string[], env)).toThrow(words);
   });

@@ -44,6 +44,12 @@ export interface DaemonConfig {
   readonly baseUrl?: string;
   /** How long a tool call waits for approval before it is denied, in ms. `--approval-timeout-ms` / `ONCE_APPROVAL_TIMEOUT_MS`, default 300000. */
   readonly approvalTimeoutMs: number;
+  /**
+   * Milliseconds between SSE heartbeat comments on every open event stream (each names
+   * the last offset the connection wrote). `--heartbeat-ms` / `ONCE_HEARTBEAT_MS`, default
+   * 15000; clients treat twice this long without a byte as a dead connection.
+   */
+  readonly heartbeatMs: number;
   /** pino log level. `--log-level` / `ONCE_LOG_LEVEL`, default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -72,6 +78,11 @@ const SETTINGS = {
   'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
   model: { env: 'ONCE_MODEL', schema: z.string().min(1).max(200), fallback: undefined },
   'base-url': { env: 'ONCE_BASE_URL', schema: z.url({ message: 'must be an http(s) URL' }), fallback: undefined },
+  'heartbeat-ms': {
+    env: 'ONCE_HEARTBEAT_MS',
+    schema: z.coerce.number().int().min(10).max(60_000),
+    fallback: 15_000,
+  },
   'approval-timeout-ms': {
     env: 'ONCE_APPROVAL_TIMEOUT_MS',
     schema: z.coerce.number().int().min(1000).max(86_400_000),
@@ -142,6 +153,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     ...(model === undefined ? {} : { model }),
     ...(baseUrl === undefined ? {} : { baseUrl }),
     approvalTimeoutMs: read('approval-timeout-ms') ?? 300_000,
+    heartbeatMs: read('heartbeat-ms') ?? 15_000,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     demoDelayMs: read('demo-delay-ms') ?? 15,
     demoTokens: read('demo-tokens') ?? 120,

@@ -49,6 +49,7 @@ export async function serve(
     onError: (error) => logger.error({ err: error }, 'a turn failed'),
     maxBodyBytes: config.maxBodyBytes,
     approvalTimeoutMs: config.approvalTimeoutMs,
+    heartbeatMs: config.heartbeatMs,
     logger,
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
   });

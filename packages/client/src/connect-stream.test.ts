@@ -113,6 +113,19 @@ describe('connectStream', () => {
     await connection.done;
   });
 
+  it('resumes after its own offset when a heartbeat names an event it never got, and not otherwise', async () => {
+    const { transport, store, connection, streamNumber } = setUp();
+    const first = await streamNumber(1);
+    first.push(activityAt(6), { kind: 'heartbeat', sent: 6 as never }, { kind: 'heartbeat' });
+    await vi.waitFor(() => expect(store.getSnapshot().offset).toBe(6));
+    // The last event (7) is lost on the way; nothing follows it but a heartbeat.
+    first.push({ kind: 'heartbeat', sent: 7 as never });
+    expect((await streamNumber(2)).afterOffset).toBe(6);
+    expect(transport.snapshotsServed()).toBe(1);
+    connection.close();
+    await connection.done;
+  });
+
   it('waits while offline and comes back when online', async () => {
     const network = new EventTarget() as unknown as NetworkEvents & EventTarget;
     const { connection, streamNumber } = setUp({ network });

@@ -107,7 +107,9 @@ export function connectStream(options: ConnectStreamOptions): StreamConnection {
   const handle = (item: TransportItem, progress: { made: boolean }): AttemptEnd | undefined => {
     switch (item.kind) {
       case 'heartbeat':
-        return undefined;
+        // Like `ready`: the server wrote up to `sent` on this connection; holding less
+        // means an event was lost on the way, even if no other event ever follows it.
+        return item.sent !== undefined && target.offset() < item.sent ? 'resume' : undefined;
       case 'ready':
         // `ready` says everything up to its offset was sent: holding less means an event
         // was lost on the way, which no later event may reveal on a quiet stream.

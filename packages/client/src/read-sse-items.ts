@@ -12,6 +12,10 @@ export async function* readSseItems(body: ReadableStream<Uint8Array>): AsyncGene
   const items: TransportItem[] = [];
   const parser = createParser({
     onEvent: (message) => items.push(toItem(message)),
+    onComment: (comment) => {
+      const sent = SENT_COMMENT.exec(comment)?.[1];
+      if (sent !== undefined) items.push({ kind: 'heartbeat', sent: toOffset(Number(sent)) });
+    },
   });
   const decoder = new TextDecoder();
   const reader = body.getReader();
@@ -31,6 +35,9 @@ export async function* readSseItems(body: ReadableStream<Uint8Array>): AsyncGene
     reader.cancel().catch(() => {});
   }
 }
+
+/** The daemon's heartbeat comment: `: sent <offset of the last event this connection wrote>`. */
+const SENT_COMMENT = /^\s*sent (\d{1,15})\s*$/;
 
 function toItem(message: EventSourceMessage): TransportItem {
   const data = parseJson(message.data, message.event);

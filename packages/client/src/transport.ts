@@ -21,13 +21,15 @@ export type StreamKey =
  * - `ready`: everything up to `offset` has been sent; the stream is live from here.
  * - `reset`: the cursor was beyond the stream's head (`offset`); the stream ends and the
  *   client must refetch the snapshot.
- * - `heartbeat`: the server is alive but has nothing to say; only the watchdog cares.
+ * - `heartbeat`: the server is alive but has nothing to say. `sent`, when the server
+ *   named it, is the offset of the last event it wrote on this connection: a client that
+ *   holds less lost an event on the way.
  */
 export type TransportItem =
   | { readonly kind: 'event'; readonly event: IncomingEvent }
   | { readonly kind: 'ready'; readonly offset: Offset }
   | { readonly kind: 'reset'; readonly offset: Offset }
-  | { readonly kind: 'heartbeat' };
+  | { readonly kind: 'heartbeat'; readonly sent?: Offset };
 
 /** What a send returns: the server's ids, the same again for a repeated clientMessageId. */
 export interface SendResult {

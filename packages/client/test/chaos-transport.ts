@@ -8,12 +8,14 @@ export interface ChaosOptions {
   /** Chance that an event already delivered on this client is delivered again after this one. */
   readonly duplicateChance: number;
   /**
-   * Chance that a `block_delta` is lost on the way, as a buggy proxy might lose it; the
-   * client must notice the hole in the offsets and fetch it again. Only deltas are lost:
-   * another event of the same message always follows one, so the hole always shows.
+   * Chance that an event is lost on the way, as a buggy proxy might lose it; the client
+   * must notice the hole and fetch it again — from the next event's offset, or, when
+   * the lost one was the last for a while, from the heartbeat naming what was sent.
    * Default 0.
    */
   readonly dropChance?: number;
+  /** Events lost the first time they are delivered, whatever the dice say. */
+  readonly dropFirstDelivery?: (event: IncomingEvent) => boolean;
   /** Draws in [0, 1), seeded so a failing run repeats. */
   readonly random: () => number;
 }
@@ -27,6 +29,8 @@ export interface ChaosTransport extends Transport {
 /** Wraps `inner`: cuts its event streams at random and replays earlier events. */
 export function createChaosTransport(inner: Transport, options: ChaosOptions): ChaosTransport {
   const counts = { streams: 0, cuts: 0, duplicates: 0, drops: 0 };
+  // Offsets of the one stream a test follows whose first delivery was lost on purpose.
+  const droppedOnce = new Set<number>();
   const delivered: IncomingEvent[] = [];
   return {
     counts,
@@ -42,11 +46,16 @@ export function createChaosTransport(inner: Transport, options: ChaosOptions): C
       counts.streams += 1;
       const socket = new AbortController();
       for await (const item of inner.events(stream, afterOffset, AbortSignal.any([signal, socket.signal]))) {
-        if (
-          item.kind === 'event' &&
-          item.event.type === 'block_delta' &&
-          options.random() < (options.dropChance ?? 0)
-        ) {
+        let lost = false;
+        if (item.kind === 'event') {
+          if (options.dropFirstDelivery?.(item.event) === true && !droppedOnce.has(item.event.offset)) {
+            droppedOnce.add(item.event.offset);
+            lost = true;
+          } else {
+            lost = options.random() < (options.dropChance ?? 0);
+          }
+        }
+        if (lost) {
           counts.drops += 1;
           continue;
         }

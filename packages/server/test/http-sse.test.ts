@@ -95,13 +95,19 @@ describe('SSE over a real socket', () => {
     expect(await account.ended()).toBe(true);
   });
 
-  it('sends a heartbeat comment on a quiet stream', async () => {
+  it('sends a heartbeat comment on a quiet stream, naming the last offset the connection wrote', async () => {
     const id = await api.createConversation();
     await using stream = await openSse(`${api.url}/v1/conversations/${id}/events`);
     await stream.until(isReady);
-    const heartbeat = await stream.until((frame) => frame.comment !== undefined);
-    expect(heartbeat.raw).toMatch(/^:/);
-    expect(heartbeat.id).toBeUndefined();
+    const first = await stream.until((frame) => frame.comment !== undefined);
+    expect(first.raw).toMatch(/^:/);
+    expect(first.id).toBeUndefined();
+    expect(first.comment).toBe('sent 0');
+    const sent = await api.request('POST', `/v1/conversations/${id}/messages`, { body: { content: 'Hello' } });
+    expect(sent.status).toBe(202);
+    const { offset } = await api.settled(id);
+    const later = await stream.until((frame) => frame.comment === `sent ${offset}`);
+    expect(later.comment).toBe(`sent ${offset}`);
   });
 
   it('writes events that are ready together in few socket writes (100 events arrive in fewer than 100 pieces)', async () => {

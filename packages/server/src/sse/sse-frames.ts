@@ -21,8 +21,14 @@ export function resetFrame(head: number): string {
   return `event: reset\ndata: ${JSON.stringify({ offset: head })}\n\n`;
 }
 
-/** A comment line: keeps proxies and the client's watchdog from giving up on a quiet stream. */
-export const HEARTBEAT_FRAME = ': heartbeat\n\n';
+/**
+ * A comment line: keeps proxies and the client's watchdog from giving up on a quiet
+ * stream. It names the offset of the last event this connection wrote, so a client that
+ * holds less learns that an event was lost on the way even when no other event follows.
+ */
+export function heartbeatFrame(sent: number): string {
+  return `: sent ${sent}\n\n`;
+}
 
 /** Tells EventSource how long to wait before reconnecting, in milliseconds. */
 export function retryFrame(milliseconds: number): string {

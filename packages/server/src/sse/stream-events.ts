@@ -3,7 +3,7 @@ import type { Offset } from '@once/protocol';
 import type { EventFeed, FeedReader } from '../feed/event-feed.ts';
 import type { StreamKey } from '../log/event-log.ts';
 import type { OpenStream, SseConnections } from './sse-connections.ts';
-import { HEARTBEAT_FRAME, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
+import { heartbeatFrame, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
 
 /** Options of {@link createEventStreams}, shared by every stream it opens. */
 export interface EventStreamsOptions {
@@ -119,7 +119,7 @@ class EventStream implements OpenStream, FeedReader {
   heartbeat(): void {
     // A stream whose socket is full is not idle; it needs no heartbeat.
     if ((this.phase === 'replaying' || this.phase === 'live') && !this.response.writableNeedDrain) {
-      this.response.write(HEARTBEAT_FRAME);
+      this.response.write(heartbeatFrame(this.cursor));
     }
   }
 
