@@ -1,4 +1,4 @@
-import type { ConversationClient, OnceClient } from '@once/client';
+import type { ConversationClient, OnceClient, OpenConversationOptions } from '@once/client';
 
 /**
  * Shares one {@link ConversationClient} per conversation id among the components that
@@ -20,14 +20,17 @@ interface Entry {
   holders: number;
 }
 
-/** Creates the registry an `OnceProvider` keeps for its client. */
-export function createConversationRegistry(client: OnceClient): ConversationRegistry {
+/** Creates the registry an `OnceProvider` keeps for its client; `options` open every conversation. */
+export function createConversationRegistry(
+  client: OnceClient,
+  options: OpenConversationOptions = {},
+): ConversationRegistry {
   const entries = new Map<string, Entry>();
 
   const entryOf = (conversationId: string): Entry => {
     let entry = entries.get(conversationId);
     if (entry === undefined) {
-      entry = { conversation: client.conversation(conversationId), holders: 0 };
+      entry = { conversation: client.conversation(conversationId, options), holders: 0 };
       entries.set(conversationId, entry);
     }
     return entry;

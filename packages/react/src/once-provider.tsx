@@ -1,4 +1,4 @@
-import type { ConversationListOpener, OnceClient } from '@once/client';
+import type { ConversationListOpener, OnceClient, OpenConversationOptions } from '@once/client';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { type ConversationListRegistry, createConversationListRegistry } from './conversation-list-registry.ts';
 import { type ConversationRegistry, createConversationRegistry } from './conversation-registry.ts';
@@ -17,14 +17,24 @@ export interface OnceProviderProps {
    * by `createClient` also serves `useConversations`.
    */
   readonly client: OnceClient & Partial<ConversationListOpener>;
+  /**
+   * App-defined domains every conversation opened below is given (`defineAppDomain` in
+   * `@once/client`); read one with `useConversationClient(id).appDomain(domain)` and
+   * `useDomainSubscription`. Pass a stable array: a new one opens the conversations anew.
+   * Default: none.
+   */
+  readonly appDomains?: OpenConversationOptions['appDomains'];
   readonly children?: ReactNode;
 }
 
 /** Makes a Once client available to the hooks of the components below it. */
-export function OnceProvider({ client, children }: OnceProviderProps): ReactNode {
+export function OnceProvider({ client, appDomains, children }: OnceProviderProps): ReactNode {
   const registries = useMemo(
-    () => ({ conversations: createConversationRegistry(client), list: createConversationListRegistry(client) }),
-    [client],
+    () => ({
+      conversations: createConversationRegistry(client, appDomains === undefined ? {} : { appDomains }),
+      list: createConversationListRegistry(client),
+    }),
+    [client, appDomains],
   );
   return <OnceContext value={registries}>{children}</OnceContext>;
 }

@@ -4,13 +4,16 @@ import {
   type ConversationListOpener,
   createClient,
   type DomainItem,
+  defineAppDomain,
   type OnceClient,
 } from '@once/client';
 import { messageKey } from '@once/core';
 import type { MessageId, TurnId } from '@once/protocol';
-import { act, memo, type ReactNode } from 'react';
+import { act, memo, type ReactNode, useCallback, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { CONVERSATION_ID, createScriptedTransport, emptySnapshot } from '../../client/test/scripted-transport.ts';
 import { eventBuilder } from '../../core/test/event-builder.ts';
 import {
   OnceProvider,
@@ -119,6 +122,29 @@ function Follow({ conversationId, consumer }: FollowProps) {
   return null;
 }
 
+/** An app-defined domain: votes in a conversation, tallied per option. */
+const poll = defineAppDomain({
+  name: 'poll',
+  types: ['poll_vote'],
+  schema: z.object({ option: z.string() }),
+  initial: {} as Readonly<Record<string, number>>,
+  fold: (tally, event) => ({ ...tally, [event.data.option]: (tally[event.data.option] ?? 0) + 1 }),
+});
+/** The app domains given to the provider: one stable array. */
+const appDomains = [poll];
+/** Shows a conversation's poll tally, folded from its app domain's items. */
+function Tally({ conversationId }: { readonly conversationId: string }) {
+  const domain = useConversationClient(conversationId).appDomain(poll);
+  const [tally, setTally] = useState<Readonly<Record<string, number>>>();
+  const consumer = useCallback(
+    (item: DomainItem<Readonly<Record<string, number>>, unknown>) =>
+      setTally((state) => domain.foldItem(state, item as never)),
+    [domain],
+  );
+  useDomainSubscription(domain, consumer);
+  return <p>{JSON.stringify(tally ?? null)}</p>;
+}
+
 describe('React bindings', () => {
   it('render streaming text as events arrive, and ignore a duplicate', () => {
     const client = createFakeClient();
@@ -217,6 +243,35 @@ describe('React bindings', () => {
     act(() => conversation?.setConnection({ status: 'offline', failures: 0 }));
     await act(async () => {});
     expect(seen).toEqual(['resync:connecting', 'event:live']);
+  });
+
+  it('an app domain given to OnceProvider reaches every conversation, and a component follows it', async () => {
+    const transport = createScriptedTransport(emptySnapshot(0));
+    const client = createClient({ transport });
+    act(() =>
+      root.render(
+        <OnceProvider client={client} appDomains={appDomains}>
+          <Tally conversationId={CONVERSATION_ID} />
+        </OnceProvider>,
+      ),
+    );
+    await vi.waitFor(() => expect(transport.streams).toHaveLength(1));
+    const vote = (offset: number, option: string) => ({
+      kind: 'event' as const,
+      event: {
+        offset,
+        stream: 'conversation',
+        conversationId: CONVERSATION_ID,
+        type: 'poll_vote',
+        ts: createdAt,
+        data: { option },
+        unknownType: true,
+      } as never,
+    });
+    await act(async () => transport.streams[0]?.push(vote(1, 'a'), vote(2, 'b'), vote(3, 'a')));
+    await vi.waitFor(() => expect(container.textContent).toBe(JSON.stringify({ a: 2, b: 1 })));
+    act(() => root.render(null));
+    client.close();
   });
 
   it('follow the connection state and close the conversation when the last user unmounts', async () => {
