@@ -14,7 +14,8 @@ ${describeSettings()}
 
 async function main(args: readonly string[]): Promise<number> {
   const [first, ...rest] = args;
-  if (first === '--help' || first === '-h' || first === 'help') {
+  // Anywhere among the flags: `npm start -- --help` runs `once serve --help`.
+  if (first === 'help' || args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
     return 0;
   }
