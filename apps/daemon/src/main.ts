@@ -1,16 +1,43 @@
 import { isOnceError } from '@once/protocol';
+import { DEFAULT_URL } from './cli/client-flags.ts';
+import { sendCommand } from './cli/send-command.ts';
+import { tailCommand } from './cli/tail-command.ts';
 import { describeSettings, readConfig } from './config.ts';
 import { serve } from './serve.ts';
 
 const USAGE = `Usage: once [serve] [flags]
+       once send [--url URL] [--token TOKEN] [--conversation ID] <message>
+       once tail [--url URL] [--token TOKEN] <conversation id>
 
-Runs the Once daemon: the HTTP API, live event streams and the demo model.
+once serve (the default) runs the Once daemon: the HTTP API, live event streams, the
+web app and the demo model.
 
-Flags (each also an environment variable; flags win):
+Flags of serve (each also an environment variable; flags win):
 ${describeSettings()}
+
+once send sends a message (to a new conversation unless --conversation names one) and
+prints the answer as it streams; the conversation's id goes to stderr.
+once tail prints a conversation and follows it live until Ctrl-C.
+Both talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
+(ONCE_TOKEN) when it requires one.
 
   --help                                   this text
 `;
+
+const output = { out: process.stdout, err: process.stderr };
+
+/** Settles on the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
 
 async function main(args: readonly string[]): Promise<number> {
   const [first, ...rest] = args;
@@ -21,6 +48,8 @@ async function main(args: readonly string[]): Promise<number> {
   }
   const command = first === undefined || first.startsWith('--') ? 'serve' : first;
   const flags = command === first ? rest : args;
+  if (command === 'send') return sendCommand(flags, process.env, output);
+  if (command === 'tail') return tailCommand(flags, process.env, output, stopSignal());
   if (command !== 'serve') {
     process.stderr.write(`once: unknown command "${command}". Run "once --help" for what it can do.\n`);
     return 2;
