@@ -18,6 +18,7 @@ import { type AccountDirectory, createAccountDirectory } from './account-directo
 import { createApprovalGate } from './approval-gate.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
 import { createKeyedLock } from './keyed-lock.ts';
+import { hasOpenWork } from './open-work-scan.ts';
 import { recoverConversation } from './recover-conversation.ts';
 import { createTurnScheduler, type TurnRunner, type TurnScheduler } from './turn-scheduler.ts';
 
@@ -159,6 +160,9 @@ export function createConversationService(options: ConversationServiceOptions): 
         const list = await accounts.list(accountId);
         for (const { id } of list.conversations) {
           conversations += 1;
+          // Most conversations were left with nothing open: tell by their event types,
+          // without folding them.
+          if (!(await hasOpenWork(log, id))) continue;
           const result = await recoverConversation(await states.current(id), appendTo(id), now);
           interrupted += result.interrupted;
           for (const turn of result.unanswered) turns.enqueue(id, turn);
