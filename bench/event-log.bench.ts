@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { newId, type Offset } from '@once/protocol';
-import { type EventDraft, type EventLog, openSqliteEventLog, type StreamKey } from '@once/server';
+import { openSqliteEventLog } from '@once/server';
 import type { Bench, BenchSection } from './bench-report.ts';
+import { type AppendFigures, measureAppends, measureCatchUp, SAMPLE_ENVELOPE } from './support/event-log-load.ts';
 
 /** Conversations streaming at once. */
 const CONVERSATIONS = 100;
@@ -19,24 +19,6 @@ const PAGE_SIZE = 1_000;
 /** Raw inserts: rows a transaction, as in the architecture's reference figure. */
 const RAW_ROWS_PER_TRANSACTION = 100;
 
-function delta(stream: StreamKey, messageId: string, seq: number, ts = new Date().toISOString()): EventDraft {
-  return {
-    stream: 'conversation',
-    conversationId: (stream as { conversationId: string }).conversationId as EventDraft['conversationId'],
-    type: 'block_delta',
-    messageId: messageId as EventDraft['messageId'],
-    blockIndex: 0,
-    seq,
-    ts,
-    data: { text: 'Hello there, a token or two ' },
-  };
-}
-
-const sampleEnvelope = JSON.stringify({
-  offset: 1,
-  ...delta({ stream: 'conversation', conversationId: newId() }, newId(), 1),
-});
-
 /** The physical limit: one plain table, rowid key, no index, 100 rows a transaction. */
 function measureRaw(directory: string): { insertRate: number; readRate: number } {
   const database = new DatabaseSync(join(directory, 'raw.db'));
@@ -46,7 +28,7 @@ function measureRaw(directory: string): { insertRate: number; readRate: number }
   const started = performance.now();
   for (let row = 0; row < CATCH_UP_EVENTS; row += RAW_ROWS_PER_TRANSACTION) {
     database.exec('BEGIN');
-    for (let index = 0; index < RAW_ROWS_PER_TRANSACTION; index += 1) insert.run(sampleEnvelope);
+    for (let index = 0; index < RAW_ROWS_PER_TRANSACTION; index += 1) insert.run(SAMPLE_ENVELOPE);
     database.exec('COMMIT');
   }
   const insertRate = CATCH_UP_EVENTS / ((performance.now() - started) / 1000);
@@ -64,69 +46,6 @@ function measureRaw(directory: string): { insertRate: number; readRate: number }
   return { insertRate, readRate };
 }
 
-interface AppendFigures {
-  readonly rate: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
-/**
- * One writer per conversation, all at once, each appending `eventsPerAppend` events a
- * call and awaiting each call, as a turn's writer does; a new message every 200 events.
- */
-async function measureAppends(log: EventLog, eventsPerAppend: number): Promise<AppendFigures> {
-  const latencies: number[] = [];
-  let events = 0;
-  const started = performance.now();
-  const deadline = started + APPEND_DURATION_MS;
-  const writers = Array.from({ length: CONVERSATIONS }, async () => {
-    const stream: StreamKey = { stream: 'conversation', conversationId: newId() };
-    let messageId = newId();
-    let seq = 1;
-    while (performance.now() < deadline) {
-      // One timestamp a call, as the message writer stamps a batch.
-      const ts = new Date().toISOString();
-      const drafts = Array.from({ length: eventsPerAppend }, (_, index) => delta(stream, messageId, seq + index, ts));
-      const called = performance.now();
-      await log.append(stream, drafts);
-      latencies.push(performance.now() - called);
-      events += eventsPerAppend;
-      seq += eventsPerAppend;
-      if (seq > 200) {
-        messageId = newId();
-        seq = 1;
-      }
-    }
-  });
-  await Promise.all(writers);
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((first, second) => first - second);
-  const percentile = (fraction: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0;
-  return { rate: events / seconds, p50: percentile(0.5), p99: percentile(0.99) };
-}
-
-/** Stores a million events in one conversation, then reads them back in pages. */
-async function measureCatchUp(log: EventLog): Promise<number> {
-  const stream: StreamKey = { stream: 'conversation', conversationId: newId() };
-  const messageId = newId();
-  for (let seq = 1; seq <= CATCH_UP_EVENTS; seq += PAGE_SIZE) {
-    await log.append(
-      stream,
-      Array.from({ length: PAGE_SIZE }, (_, index) => delta(stream, messageId, seq + index)),
-    );
-  }
-  const started = performance.now();
-  let after = 0;
-  for (;;) {
-    const page = await log.read(stream, after as Offset, PAGE_SIZE);
-    if (page.length === 0) break;
-    after = (page.at(-1) as { offset: number }).offset;
-  }
-  if (after !== CATCH_UP_EVENTS) throw new Error(`read ${after} events, expected ${CATCH_UP_EVENTS}`);
-  return CATCH_UP_EVENTS / ((performance.now() - started) / 1000);
-}
-
 const bench: Bench = async (): Promise<BenchSection> => {
   const directory = mkdtempSync(join(tmpdir(), 'once-bench-event-log-'));
   try {
@@ -134,11 +53,13 @@ const bench: Bench = async (): Promise<BenchSection> => {
     const appends: AppendFigures[] = [];
     for (const [index, eventsPerAppend] of [1, 10].entries()) {
       const log = openSqliteEventLog({ path: join(directory, `appends-${index}.db`) });
-      appends.push(await measureAppends(log, eventsPerAppend));
+      appends.push(
+        await measureAppends(log, { conversations: CONVERSATIONS, durationMs: APPEND_DURATION_MS, eventsPerAppend }),
+      );
       await log.close();
     }
     const catchUpLog = openSqliteEventLog({ path: join(directory, 'catch-up.db') });
-    const catchUp = await measureCatchUp(catchUpLog);
+    const catchUp = await measureCatchUp(catchUpLog, CATCH_UP_EVENTS, PAGE_SIZE);
     await catchUpLog.close();
 
     const rawInsert = {

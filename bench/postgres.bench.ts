@@ -4,11 +4,10 @@
 // default postgres://postgres@127.0.0.1:5432/test); works in a schema of its own, dropped
 // at the end. Run alone with `npm run bench postgres`.
 import { openPostgresEventLog } from '@once/postgres';
-import { newId, type Offset } from '@once/protocol';
-import type { EventDraft, EventLog, StreamKey } from '@once/server';
 import { createPostgresTestSchema, TEST_DATABASE_URL } from '@once/testing';
 import postgres from 'postgres';
 import type { Bench, BenchSection } from './bench-report.ts';
+import { type AppendFigures, measureAppends, measureCatchUp, SAMPLE_ENVELOPE } from './support/event-log-load.ts';
 
 /** Conversations streaming at once. */
 const CONVERSATIONS = 100;
@@ -22,24 +21,6 @@ const RAW_ROWS_PER_TRANSACTION = 100;
 /** Rows the raw limit writes. */
 const RAW_ROWS = 200_000;
 
-function delta(stream: StreamKey, messageId: string, seq: number, ts = new Date().toISOString()): EventDraft {
-  return {
-    stream: 'conversation',
-    conversationId: (stream as { conversationId: string }).conversationId as EventDraft['conversationId'],
-    type: 'block_delta',
-    messageId: messageId as EventDraft['messageId'],
-    blockIndex: 0,
-    seq,
-    ts,
-    data: { text: 'Hello there, a token or two ' },
-  };
-}
-
-const sampleEnvelope = JSON.stringify({
-  offset: 1,
-  ...delta({ stream: 'conversation', conversationId: newId() }, newId(), 1),
-});
-
 /**
  * The physical limit: one plain table with a bigint identity key and no other index,
  * RAW_ROWS_PER_TRANSACTION rows a transaction in one multi-row insert, one connection,
@@ -51,7 +32,7 @@ async function measureRaw(schema: string): Promise<{ insertRate: number; readRat
     const table = `"${schema}".raw_rows`;
     await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await sql.unsafe(`CREATE TABLE ${table} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL)`);
-    const batch = Array.from({ length: RAW_ROWS_PER_TRANSACTION }, () => sampleEnvelope);
+    const batch = Array.from({ length: RAW_ROWS_PER_TRANSACTION }, () => SAMPLE_ENVELOPE);
     const started = performance.now();
     for (let row = 0; row < RAW_ROWS; row += RAW_ROWS_PER_TRANSACTION) {
       await sql.unsafe(`INSERT INTO ${table} (body) SELECT * FROM unnest($1::text[])`, [batch], { prepare: true });
@@ -76,68 +57,6 @@ async function measureRaw(schema: string): Promise<{ insertRate: number; readRat
   }
 }
 
-interface AppendFigures {
-  readonly rate: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
-/**
- * One writer per conversation, all at once, each appending `eventsPerAppend` events a
- * call and awaiting each call, as a turn's writer does; a new message every 200 events.
- */
-async function measureAppends(log: EventLog, eventsPerAppend: number): Promise<AppendFigures> {
-  const latencies: number[] = [];
-  let events = 0;
-  const started = performance.now();
-  const deadline = started + APPEND_DURATION_MS;
-  const writers = Array.from({ length: CONVERSATIONS }, async () => {
-    const stream: StreamKey = { stream: 'conversation', conversationId: newId() };
-    let messageId = newId();
-    let seq = 1;
-    while (performance.now() < deadline) {
-      const ts = new Date().toISOString();
-      const drafts = Array.from({ length: eventsPerAppend }, (_, index) => delta(stream, messageId, seq + index, ts));
-      const called = performance.now();
-      await log.append(stream, drafts);
-      latencies.push(performance.now() - called);
-      events += eventsPerAppend;
-      seq += eventsPerAppend;
-      if (seq > 200) {
-        messageId = newId();
-        seq = 1;
-      }
-    }
-  });
-  await Promise.all(writers);
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((first, second) => first - second);
-  const percentile = (fraction: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0;
-  return { rate: events / seconds, p50: percentile(0.5), p99: percentile(0.99) };
-}
-
-/** Stores CATCH_UP_EVENTS events in one conversation, then reads them back in pages. */
-async function measureCatchUp(log: EventLog): Promise<number> {
-  const stream: StreamKey = { stream: 'conversation', conversationId: newId() };
-  const messageId = newId();
-  for (let seq = 1; seq <= CATCH_UP_EVENTS; seq += PAGE_SIZE) {
-    await log.append(
-      stream,
-      Array.from({ length: PAGE_SIZE }, (_, index) => delta(stream, messageId, seq + index)),
-    );
-  }
-  const started = performance.now();
-  let after = 0;
-  for (;;) {
-    const page = await log.read(stream, after as Offset, PAGE_SIZE);
-    if (page.length === 0) break;
-    after = (page.at(-1) as { offset: number }).offset;
-  }
-  if (after !== CATCH_UP_EVENTS) throw new Error(`read ${after} events, expected ${CATCH_UP_EVENTS}`);
-  return CATCH_UP_EVENTS / ((performance.now() - started) / 1000);
-}
-
 const bench: Bench = async (): Promise<BenchSection> => {
   await using database = await createPostgresTestSchema();
   const raw = await measureRaw(database.schema);
@@ -146,9 +65,17 @@ const bench: Bench = async (): Promise<BenchSection> => {
   let coalesced: AppendFigures;
   let catchUp: number;
   try {
-    single = await measureAppends(log, 1);
-    coalesced = await measureAppends(log, 10);
-    catchUp = await measureCatchUp(log);
+    single = await measureAppends(log, {
+      conversations: CONVERSATIONS,
+      durationMs: APPEND_DURATION_MS,
+      eventsPerAppend: 1,
+    });
+    coalesced = await measureAppends(log, {
+      conversations: CONVERSATIONS,
+      durationMs: APPEND_DURATION_MS,
+      eventsPerAppend: 10,
+    });
+    catchUp = await measureCatchUp(log, CATCH_UP_EVENTS, PAGE_SIZE);
   } finally {
     await log.close();
   }
