@@ -1,4 +1,5 @@
 import type { CommitListener, CommitNotice } from '@once/server';
+import { callCommitListener } from '@once/server';
 import { streamId } from './stream-names.ts';
 
 /**
@@ -34,23 +35,11 @@ export class CommitFanout {
     if ((this.#announced.get(id)?.head ?? 0) >= notice.head) return;
     if (this.#announced.size >= REMEMBERED_STREAMS) this.#announced.clear();
     this.#announced.set(id, notice);
-    for (const listener of this.#listeners) callListener(listener, notice);
+    for (const listener of this.#listeners) callCommitListener(listener, notice);
   }
 
   /** The streams announced so far (up to the memory's bound), with the last head announced. */
   announced(): CommitNotice[] {
     return [...this.#announced.values()];
-  }
-}
-
-function callListener(listener: CommitListener, notice: CommitNotice): void {
-  try {
-    listener(notice);
-  } catch (error) {
-    // A faulty listener must not fail a commit that already happened, nor starve the
-    // other listeners; it still surfaces, as an uncaught exception.
-    queueMicrotask(() => {
-      throw error;
-    });
   }
 }

@@ -3,6 +3,7 @@ export { createEventFeed, type EventFeed, type EventFeedOptions, type FeedEntry 
 export { createHttpServer, type HttpServerOptions } from './http/create-http-server.ts';
 export { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
 export { DEFAULT_ACCOUNT } from './http/request-account.ts';
+export { callCommitListener } from './log/call-commit-listener.ts';
 export type {
   CommitListener,
   CommitNotice,

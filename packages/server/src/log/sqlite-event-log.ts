@@ -1,14 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
-import type {
-  CommitListener,
-  CommitNotice,
-  EventDraft,
-  EventLog,
-  StoredEntry,
-  StoredEvent,
-  StreamKey,
-} from './event-log.ts';
+import { callCommitListener } from './call-commit-listener.ts';
+import type { CommitListener, EventDraft, EventLog, StoredEntry, StoredEvent, StreamKey } from './event-log.ts';
 import type { EventTail } from './event-tail.ts';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
@@ -155,23 +148,11 @@ export class SqliteEventLog implements EventLog {
   }
 
   #notify({ notices }: CommittedBatch): void {
-    for (const notice of notices) for (const listener of this.#listeners) callListener(listener, notice);
+    for (const notice of notices) for (const listener of this.#listeners) callCommitListener(listener, notice);
   }
 
   #assertOpen(): void {
     if (!this.#database.isOpen) throw closedError();
-  }
-}
-
-function callListener(listener: CommitListener, notice: CommitNotice): void {
-  try {
-    listener(notice);
-  } catch (error) {
-    // A faulty listener must not fail a commit that already happened, nor starve the
-    // other listeners; it still surfaces, as an uncaught exception.
-    queueMicrotask(() => {
-      throw error;
-    });
   }
 }
 
