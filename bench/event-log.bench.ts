@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openSqliteEventLog } from '@once/server';
 import type { Bench, BenchSection } from './bench-report.ts';
-import { type AppendFigures, measureAppends, measureCatchUp, SAMPLE_ENVELOPE } from './support/event-log-load.ts';
+import {
+  type AppendFigures,
+  eventLogMethod,
+  eventLogRows,
+  measureAppends,
+  measureCatchUp,
+  SAMPLE_ENVELOPE,
+} from './support/event-log-load.ts';
 
 /** Conversations streaming at once. */
 const CONVERSATIONS = 100;
@@ -70,37 +77,14 @@ const bench: Bench = async (): Promise<BenchSection> => {
     return {
       title: 'Event log (SQLite)',
       method:
-        `${CONVERSATIONS} conversations stream at once for ${APPEND_DURATION_MS / 1000} s each scenario, one writer each awaiting every append ` +
-        '(so group commit gathers the writers); latency is from the `append` call to its promise resolving. ' +
-        `Catch-up reads ${CATCH_UP_EVENTS.toLocaleString('en-US')} events of one conversation in pages of ${PAGE_SIZE}, parsed. ` +
+        eventLogMethod({
+          conversations: CONVERSATIONS,
+          durationMs: APPEND_DURATION_MS,
+          catchUpEvents: CATCH_UP_EVENTS,
+          pageSize: PAGE_SIZE,
+        }) +
         'WAL, synchronous=NORMAL, default group commit (commit at the end of the event-loop turn, at most 1000 events); the raw limit writes the same envelope text to a plain table.',
-      rows: [
-        {
-          what: 'append, 1 event a call, 100 conversations',
-          value: single.rate,
-          unit: 'events/s',
-          limit: rawInsert,
-          goal: '≥ 0.5 of raw',
-        },
-        { what: 'commit latency p50, 1 event a call', value: single.p50, unit: 'ms' },
-        { what: 'commit latency p99, 1 event a call', value: single.p99, unit: 'ms', goal: '< 10 ms' },
-        {
-          what: 'append, 10 events a call, 100 conversations',
-          value: coalesced.rate,
-          unit: 'events/s',
-          limit: rawInsert,
-          goal: '≥ 0.5 of raw',
-        },
-        { what: 'commit latency p50, 10 events a call', value: coalesced.p50, unit: 'ms' },
-        { what: 'commit latency p99, 10 events a call', value: coalesced.p99, unit: 'ms', goal: '< 10 ms' },
-        {
-          what: 'catch-up read, pages of 1000',
-          value: catchUp,
-          unit: 'events/s',
-          limit: { what: 'raw range read, pages of 1000, unparsed', value: raw.readRate },
-          goal: '≥ 300,000 events/s',
-        },
-      ],
+      rows: eventLogRows({ single, coalesced, catchUp, rawInsert, rawRead: raw.readRate }),
       notes: [
         'Layout 3 (docs/decisions/001-sqlite-event-log-schema.md, last revision): each event is written once, to an append-only table, as the raw limit writes it; the events not indexed yet are held in memory and indexed per stream in small rounds (one row per stream per 20,000 events); WAL checkpoints run on a worker thread; `append` hands back stored entries (offset, type, JSON text) rather than parsed events, and a new seq needs no idempotency look-up. What remains between Once and raw is the producer building its drafts, one promise per call, serializing each draft, and the larger rows of the envelope.',
       ],

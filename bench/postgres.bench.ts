@@ -7,7 +7,14 @@ import { openPostgresEventLog } from '@once/postgres';
 import { createPostgresTestSchema, TEST_DATABASE_URL } from '@once/testing';
 import postgres from 'postgres';
 import type { Bench, BenchSection } from './bench-report.ts';
-import { type AppendFigures, measureAppends, measureCatchUp, SAMPLE_ENVELOPE } from './support/event-log-load.ts';
+import {
+  type AppendFigures,
+  eventLogMethod,
+  eventLogRows,
+  measureAppends,
+  measureCatchUp,
+  SAMPLE_ENVELOPE,
+} from './support/event-log-load.ts';
 
 /** Conversations streaming at once. */
 const CONVERSATIONS = 100;
@@ -87,37 +94,14 @@ const bench: Bench = async (): Promise<BenchSection> => {
   return {
     title: 'Event log (PostgreSQL)',
     method:
-      `${CONVERSATIONS} conversations stream at once for ${APPEND_DURATION_MS / 1000} s each scenario, one writer each awaiting every append ` +
-      '(so group commit gathers the writers); latency is from the `append` call to its promise resolving. ' +
-      `Catch-up reads ${CATCH_UP_EVENTS.toLocaleString('en-US')} events of one conversation in pages of ${PAGE_SIZE}, parsed. ` +
+      eventLogMethod({
+        conversations: CONVERSATIONS,
+        durationMs: APPEND_DURATION_MS,
+        catchUpEvents: CATCH_UP_EVENTS,
+        pageSize: PAGE_SIZE,
+      }) +
       'PostgreSQL on the same machine over TCP loopback, default settings (synchronous_commit on); the raw limit inserts the same envelope text into a plain table, one multi-row insert a transaction, from one connection.',
-    rows: [
-      {
-        what: 'append, 1 event a call, 100 conversations',
-        value: single.rate,
-        unit: 'events/s',
-        limit: rawInsert,
-        goal: '≥ 0.5 of raw',
-      },
-      { what: 'commit latency p50, 1 event a call', value: single.p50, unit: 'ms' },
-      { what: 'commit latency p99, 1 event a call', value: single.p99, unit: 'ms', goal: '< 10 ms' },
-      {
-        what: 'append, 10 events a call, 100 conversations',
-        value: coalesced.rate,
-        unit: 'events/s',
-        limit: rawInsert,
-        goal: '≥ 0.5 of raw',
-      },
-      { what: 'commit latency p50, 10 events a call', value: coalesced.p50, unit: 'ms' },
-      { what: 'commit latency p99, 10 events a call', value: coalesced.p99, unit: 'ms', goal: '< 10 ms' },
-      {
-        what: 'catch-up read, pages of 1000',
-        value: catchUp,
-        unit: 'events/s',
-        limit: { what: 'raw range read, pages of 1000, unparsed', value: raw.readRate },
-        goal: '≥ 300,000 events/s',
-      },
-    ],
+    rows: eventLogRows({ single, coalesced, catchUp, rawInsert, rawRead: raw.readRate }),
     notes: [
       'docs/decisions/004-postgresql-event-log.md: a batch is one transaction of two pipelined round trips (lock the streams and read their stored identities; insert, move heads and NOTIFY, commit). One batch is in flight per log, so throughput is batch size over round-trip-plus-commit time.',
     ],

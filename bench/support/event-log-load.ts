@@ -2,6 +2,7 @@
 // conversations appending at once, and one reader catching up on a long conversation.
 import { newId, type Offset } from '@once/protocol';
 import type { EventDraft, EventLog, StreamKey } from '@once/server';
+import type { BenchRow } from '../bench-report.ts';
 
 /** A text delta of a conversation's message, about 300 bytes stored. */
 export function deltaDraft(
@@ -105,4 +106,57 @@ export async function measureCatchUp(log: EventLog, events: number, pageSize: nu
   }
   if (after !== events) throw new Error(`read ${after} events, expected ${events}`);
   return events / ((performance.now() - started) / 1000);
+}
+
+/** What one event-log benchmark measured, and its store's raw limits in the same run. */
+export interface EventLogFigures {
+  readonly single: AppendFigures;
+  readonly coalesced: AppendFigures;
+  /** Catch-up read rate, events/s. */
+  readonly catchUp: number;
+  /** The raw insert limit: what it is and its rate (rows/s). */
+  readonly rawInsert: { readonly what: string; readonly value: number };
+  /** The raw range read rate, rows/s. */
+  readonly rawRead: number;
+}
+
+/** The method sentence both event-log sections share, before their store's own words. */
+export function eventLogMethod(load: {
+  conversations: number;
+  durationMs: number;
+  catchUpEvents: number;
+  pageSize: number;
+}): string {
+  return (
+    `${load.conversations} conversations stream at once for ${load.durationMs / 1000} s each scenario, one writer each awaiting every append ` +
+    '(so group commit gathers the writers); latency is from the `append` call to its promise resolving. ' +
+    `Catch-up reads ${load.catchUpEvents.toLocaleString('en-US')} events of one conversation in pages of ${load.pageSize}, parsed. `
+  );
+}
+
+/** The rows of an event-log section, each figure beside its raw limit and goal. */
+export function eventLogRows(figures: EventLogFigures): BenchRow[] {
+  const { single, coalesced, rawInsert } = figures;
+  const appendRows = (what: string, appends: AppendFigures): BenchRow[] => [
+    {
+      what: `append, ${what}, 100 conversations`,
+      value: appends.rate,
+      unit: 'events/s',
+      limit: rawInsert,
+      goal: '≥ 0.5 of raw',
+    },
+    { what: `commit latency p50, ${what}`, value: appends.p50, unit: 'ms' },
+    { what: `commit latency p99, ${what}`, value: appends.p99, unit: 'ms', goal: '< 10 ms' },
+  ];
+  return [
+    ...appendRows('1 event a call', single),
+    ...appendRows('10 events a call', coalesced),
+    {
+      what: 'catch-up read, pages of 1000',
+      value: figures.catchUp,
+      unit: 'events/s',
+      limit: { what: 'raw range read, pages of 1000, unparsed', value: figures.rawRead },
+      goal: '≥ 300,000 events/s',
+    },
+  ];
 }
