@@ -34,7 +34,8 @@ export class CommitFanout {
     const id = streamId(notice.stream);
     if ((this.#announced.get(id)?.head ?? 0) >= notice.head) return;
     if (this.#announced.size >= REMEMBERED_STREAMS) this.#announced.clear();
-    this.#announced.set(id, notice);
+    // Only the head: the events a notice may carry are for its listeners, now.
+    this.#announced.set(id, { stream: notice.stream, head: notice.head });
     for (const listener of this.#listeners) callCommitListener(listener, notice);
   }
 

@@ -45,6 +45,19 @@ interface NewRows {
   readonly envelopes: string[];
 }
 
+/** The new rows' events grouped by stream key, each group in offset order. */
+function entriesByStream(rows: NewRows): Map<number, StoredEntry[]> {
+  const groups = new Map<number, StoredEntry[]>();
+  rows.envelopes.forEach((envelope, index) => {
+    const key = rows.streams[index] as number;
+    const entry = toStoredEntry(envelope);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [entry]);
+    else group.push(entry);
+  });
+  return groups;
+}
+
 function identityKey(stream: string, messageId: string, blockIndex: number | string, seq: number | string): string {
   return `${stream}\u0000${messageId}\u0000${blockIndex}\u0000${seq}`;
 }
@@ -133,7 +146,12 @@ export class PostgresAppender {
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
       // COMMIT of a transaction whose write failed only rolls it back; settled() still throws the write's error.
       await settled([moved.length > 0 ? this.#write(connection, rows, moved) : undefined, connection`COMMIT`]);
-      const notices = moved.map((state) => ({ stream: state.stream, head: state.head as Offset }));
+      const entries = entriesByStream(rows);
+      const notices = moved.map((state) => ({
+        stream: state.stream,
+        head: state.head as Offset,
+        entries: entries.get(state.key) ?? [],
+      }));
       return { results, notices };
     } catch (error) {
       await connection`ROLLBACK`.catch(() => {});

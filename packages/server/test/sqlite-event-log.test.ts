@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Offset } from '@once/protocol';
 import type { EventDraft, EventLog, SqliteEventLogOptions, StreamKey } from '@once/server';
 import {
   deltaDraft,
@@ -54,6 +55,62 @@ describe('SQLite event log', () => {
       const retried = await log.append(first, deltaDrafts(first, message, 3, 3));
       expect(retried.map((event) => event.offset)).toEqual([3, 4, 5]);
       expect((await readAll(log, first)).map((event) => event.offset)).toEqual(range(5));
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('stores in the file exactly the text append returned, beyond ASCII too, whatever the batch size', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const stream = newConversationStream();
+      const message = newMessageId();
+      const texts = ['é', '漢字 ', '🧪 test', '\u2028 line', '"quoted" \\ back', ''];
+      // 1 to 137 events a call: every multi-row statement size, and remainders of each.
+      const returned: string[] = [];
+      let seq = 1;
+      for (const count of [1, 2, 3, 7, 64, 65, 127, 137]) {
+        const drafts = Array.from({ length: count }, (_, index) => ({
+          ...deltaDraft(stream, message, seq + index),
+          data: { text: texts[(seq + index) % texts.length] as string },
+        }));
+        returned.push(...(await fixture.log.append(stream, drafts)).map((entry) => entry.json));
+        seq += count;
+      }
+      await fixture.log.close();
+      // Reopened, every event is read from the file: the rows SQLite wrote.
+      const reopened = await fixture.reopen();
+      const stored = await reopened.readEntries(stream, 0 as Offset, 1000);
+      expect(stored.map((entry) => entry.json)).toEqual(returned);
+      expect(stored.map((entry) => entry.offset)).toEqual(range(seq - 1));
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('waits, without blocking the event loop, while another connection holds the write lock, then commits', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const stream = newConversationStream();
+      const message = newMessageId();
+      await fixture.log.append(stream, deltaDrafts(stream, message, 1, 2));
+      // As the checkpoint thread does for a moment when it restarts the write-ahead log.
+      const holder = new DatabaseSync(fixture.path);
+      holder.exec('BEGIN IMMEDIATE');
+      let settled = false;
+      const appended = fixture.log.append(stream, deltaDrafts(stream, message, 3, 2)).finally(() => {
+        settled = true;
+      });
+      let turns = 0;
+      while (turns < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        turns += 1;
+      }
+      expect(settled).toBe(false);
+      holder.exec('COMMIT');
+      holder.close();
+      expect((await appended).map((entry) => entry.offset)).toEqual([3, 4]);
+      expect((await readAll(fixture.log, stream)).map((event) => event.offset)).toEqual([1, 2, 3, 4]);
     } finally {
       await fixture.cleanup();
     }

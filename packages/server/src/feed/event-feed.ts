@@ -112,11 +112,24 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     });
   };
 
-  const stopListening = log.onCommit(({ stream, head }) => {
+  // The events of a commit go straight into memory when the notice carries them and they
+  // follow what memory holds; otherwise they are read from the log.
+  const take = (state: Watched, entries: readonly StoredEntry[] | undefined, head: number): boolean => {
+    if (entries === undefined || state.refilling !== undefined || state.loaded !== state.announced) return false;
+    if (entries[0]?.offset !== state.loaded + 1 || entries.at(-1)?.offset !== head) return false;
+    for (const entry of entries) state.entries.push(toFeedEntry(entry));
+    state.loaded = head;
+    if (state.entries.length > capacity) state.entries.splice(0, state.entries.length - capacity);
+    return true;
+  };
+
+  const stopListening = log.onCommit(({ stream, head, entries }) => {
     const state = watched.get(keyOf(stream));
     if (state === undefined || head <= state.announced) return;
+    const taken = take(state, entries, head);
     state.announced = head;
-    scheduleRefill(stream, state);
+    if (taken) wakeReaders(state);
+    else scheduleRefill(stream, state);
   });
 
   return {

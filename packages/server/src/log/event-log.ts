@@ -43,6 +43,13 @@ export interface CommitNotice {
   readonly stream: StreamKey;
   /** The offset of the stream's last event once the transaction committed. */
   readonly head: Offset;
+  /**
+   * The events the transaction added to the stream, in offset order, ending at `head`,
+   * when the log has them at hand (its own commits), so that a listener following the
+   * stream need not read them back. Absent when it has not: a commit another process
+   * made, announced by PostgreSQL.
+   */
+  readonly entries?: readonly StoredEntry[];
 }
 
 /** Called after a transaction committed, once per stream whose head moved. */

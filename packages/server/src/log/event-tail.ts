@@ -1,4 +1,4 @@
-/** One event of the tail, as memory holds it. */
+/** One event of the tail, as it is added. */
 export interface TailEvent {
   /** Its row in the `log` table; positions grow in commit order, across streams. */
   readonly position: number;
@@ -9,23 +9,43 @@ export interface TailEvent {
   readonly message: number | null;
   readonly blockIndex: number;
   readonly seq: number;
-  /** The stored JSON text, offset first. */
-  readonly envelope: string;
+}
+
+/** A stream's tail events, one column per field: numbers only, no object per event. */
+interface StreamTail {
+  /** Offset of the first; the rest follow it without gaps. */
+  readonly firstOffset: number;
+  readonly positions: number[];
+  /** Message keys; 0 for an event outside any message (keys start at 1). */
+  readonly messages: number[];
+  readonly blockIndexes: number[];
+  readonly seqs: number[];
+}
+
+/** A stream's tail events as one run: what an indexing round writes. */
+export interface TailRun {
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  readonly positions: readonly number[];
 }
 
 /**
  * The recent events not indexed in `runs` yet, kept in memory in the order of each
  * stream's offsets. Because one process writes the file, this copy is exact: it is
  * loaded once from the log rows beyond the mark, then changed only after a commit (by
- * {@link EventTail.add}) or an indexing round (by {@link EventTail.clear}). It serves
- * reads of recent offsets and idempotency checks of recent identities, so that an
- * append writes nothing but its log row.
+ * {@link EventTail.add}) or an indexing round (by {@link EventTail.clear}). It locates
+ * reads of recent offsets and answers idempotency checks of recent identities, so that
+ * an append writes nothing but its log row.
+ *
+ * It holds where each event is and who it is, not its text: the text is in the log row,
+ * and holding tens of thousands of strings for a moment each is what made V8's young
+ * collections copy them (the `bench/event-log.bench.ts` latency tail).
  *
  * Each stream's events here are the last ones of that stream, gapless: every offset
  * before the first of them is indexed in `runs`, and none after it.
  */
 export class EventTail {
-  readonly #streams = new Map<number, TailEvent[]>();
+  readonly #streams = new Map<number, StreamTail>();
   #size = 0;
 
   /** How many events the tail holds. */
@@ -35,40 +55,50 @@ export class EventTail {
 
   /** Adds an event that just committed; events come in commit order. */
   add(event: TailEvent): void {
-    const events = this.#streams.get(event.stream);
-    if (events === undefined) this.#streams.set(event.stream, [event]);
-    else events.push(event);
+    let tail = this.#streams.get(event.stream);
+    if (tail === undefined) {
+      tail = { firstOffset: event.offset, positions: [], messages: [], blockIndexes: [], seqs: [] };
+      this.#streams.set(event.stream, tail);
+    }
+    tail.positions.push(event.position);
+    tail.messages.push(event.message ?? 0);
+    tail.blockIndexes.push(event.blockIndex);
+    tail.seqs.push(event.seq);
     this.#size += 1;
   }
 
   /**
-   * The tail's event of a stream stored under a message-scoped identity, if any. Looks
-   * from the newest back: the rare caller is a retry, of something recent.
+   * The position of the tail's event of a stream stored under a message-scoped identity,
+   * if any. Looks from the newest back: the rare caller is a retry, of something recent.
    */
-  find(stream: number, message: number, blockIndex: number, seq: number): TailEvent | undefined {
-    return findEvent(this.#streams.get(stream) ?? [], message, blockIndex, seq);
+  find(stream: number, message: number, blockIndex: number, seq: number): number | undefined {
+    const tail = this.#streams.get(stream);
+    if (tail === undefined) return undefined;
+    for (let index = tail.positions.length - 1; index >= 0; index -= 1) {
+      if (tail.seqs[index] === seq && tail.messages[index] === message && tail.blockIndexes[index] === blockIndex) {
+        return tail.positions[index];
+      }
+    }
+    return undefined;
   }
 
   /** The offset of a stream's first event in the tail; undefined when it has none there. */
   firstOffset(stream: number): number | undefined {
-    return this.#streams.get(stream)?.[0]?.offset;
+    return this.#streams.get(stream)?.firstOffset;
   }
 
   /** The offset of a stream's last event in the tail; undefined when it has none there. */
   lastOffset(stream: number): number | undefined {
-    return this.#streams.get(stream)?.at(-1)?.offset;
+    const tail = this.#streams.get(stream);
+    return tail === undefined ? undefined : tail.firstOffset + tail.positions.length - 1;
   }
 
-  /** The envelopes of a stream's tail events after `afterOffset`, at most `limit` of them. */
-  read(stream: number, afterOffset: number, limit: number): string[] {
-    const events = this.#streams.get(stream);
-    const first = events?.[0];
-    if (events === undefined || first === undefined) return [];
-    const start = Math.max(0, afterOffset + 1 - first.offset);
-    const end = Math.min(events.length, start + limit);
-    const envelopes: string[] = [];
-    for (let index = start; index < end; index += 1) envelopes.push((events[index] as TailEvent).envelope);
-    return envelopes;
+  /** The positions of a stream's tail events after `afterOffset`, at most `limit` of them. */
+  positionsAfter(stream: number, afterOffset: number, limit: number): number[] {
+    const tail = this.#streams.get(stream);
+    if (tail === undefined) return [];
+    const start = Math.max(0, afterOffset + 1 - tail.firstOffset);
+    return tail.positions.slice(start, start + limit);
   }
 
   /** The streams that have events in the tail. */
@@ -76,9 +106,12 @@ export class EventTail {
     return [...this.#streams.keys()];
   }
 
-  /** A stream's tail events in offset order; empty when it has none. */
-  eventsOf(stream: number): readonly TailEvent[] {
-    return this.#streams.get(stream) ?? [];
+  /** A stream's tail events as one run; undefined when it has none. */
+  runOf(stream: number): TailRun | undefined {
+    const tail = this.#streams.get(stream);
+    if (tail === undefined) return undefined;
+    const { firstOffset, positions } = tail;
+    return { firstOffset, lastOffset: firstOffset + positions.length - 1, positions };
   }
 
   /** Forgets every event, once an indexing round put them all in `runs`. */
@@ -86,18 +119,4 @@ export class EventTail {
     this.#streams.clear();
     this.#size = 0;
   }
-}
-
-/** The newest of `events` stored under a message-scoped identity, if any. */
-export function findEvent(
-  events: readonly TailEvent[],
-  message: number,
-  blockIndex: number,
-  seq: number,
-): TailEvent | undefined {
-  for (let index = events.length - 1; index >= 0; index -= 1) {
-    const event = events[index] as TailEvent;
-    if (event.message === message && event.blockIndex === blockIndex && event.seq === seq) return event;
-  }
-  return undefined;
 }

@@ -34,7 +34,7 @@ export function loadSqliteTail(statements: SqliteStatements): EventTail {
       }
       message = key;
     }
-    tail.add({ position, stream, offset, message, blockIndex: blockIndex ?? 0, seq: seq ?? 0, envelope });
+    tail.add({ position, stream, offset, message, blockIndex: blockIndex ?? 0, seq: seq ?? 0 });
   }
   return tail;
 }

@@ -56,12 +56,22 @@ export function prepareDraft(stream: StreamKey, draft: EventDraft, index: number
  * builds them) is used as it is, which spares a copy per event.
  */
 function inStoredOrder(draft: EventDraft): object {
-  if (!Object.hasOwn(draft, 'offset')) {
-    const keys = Object.keys(draft);
-    if (keys[0] === 'stream' && keys[keys[1] === 'conversationId' ? 2 : 1] === 'type') return draft;
-  }
+  if (!Object.hasOwn(draft, 'offset') && startsInStoredOrder(draft)) return draft;
   const { offset: _offset, stream: kind, conversationId, type, ...rest } = draft as EventDraft & { offset?: unknown };
   return { stream: kind, ...(conversationId === undefined ? {} : { conversationId }), type, ...rest };
+}
+
+/** Whether the draft's own keys begin `stream`, [`conversationId`,] `type`; reads no more keys than that. */
+function startsInStoredOrder(draft: EventDraft): boolean {
+  let position = 0;
+  for (const key in draft) {
+    if (!Object.hasOwn(draft, key)) continue;
+    if (position === 0 && key !== 'stream') return false;
+    if (position === 1 && key === 'conversationId') continue;
+    if (position >= 1) return key === 'type';
+    position += 1;
+  }
+  return false;
 }
 
 /** The stored text of an event: its offset first, then the draft's fields in their order. */

@@ -1,11 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
 import type { CommitNotice, StoredEntry, StreamKey } from './event-log.ts';
-import { type EventTail, findEvent, type TailEvent } from './event-tail.ts';
+import type { EventTail } from './event-tail.ts';
 import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
 import { type EventIdentity, envelopeText, type PreparedDraft } from './prepare-draft.ts';
+import { LogRowInserter, type StagedEvent } from './sqlite-log-rows.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
-import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
+import { readEnvelopesAt, readStreamEnvelopes } from './sqlite-stream-reader.ts';
+import { beginWrite } from './sqlite-write-lock.ts';
 import { toStoredEntry } from './stored-entry.ts';
 
 /** One `append` call waiting for its transaction. */
@@ -26,7 +28,9 @@ interface Staged {
   /** The streams it appends to, with their heads before it began. */
   readonly heads: Map<StreamState, number>;
   /** Events written so far, in order. */
-  readonly events: TailEvent[];
+  readonly events: StagedEvent[];
+  /** The new events of each stream, in order, as `append` hands them back. */
+  readonly entries: Map<StreamState, StoredEntry[]>;
 }
 
 /** What one committed transaction produced. */
@@ -66,6 +70,7 @@ export class SqliteAppender {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
   readonly #tail: EventTail;
+  readonly #rows: LogRowInserter;
   /** Streams by kind, then name: no key string to build per append. */
   readonly #streams = { conversation: new Map<string, StreamState>(), account: new Map<string, StreamState>() };
   /** Messages by stream key, then message id. */
@@ -76,6 +81,7 @@ export class SqliteAppender {
     this.#database = database;
     this.#statements = statements;
     this.#tail = tail;
+    this.#rows = new LogRowInserter(database);
   }
 
   /** The committed head of a stream, 0 when it holds nothing. */
@@ -89,20 +95,23 @@ export class SqliteAppender {
   }
 
   /**
-   * Writes the appends in one transaction, in order.
+   * Writes the appends in one transaction, in order; returns `'busy'`, having done
+   * nothing, while another connection holds the write lock.
    * @throws the SQLite error, after rolling back; nothing of the batch is stored then.
    */
-  commit(appends: readonly PendingAppend[]): CommittedBatch {
-    const staged: Staged = { heads: new Map(), events: [] };
-    this.#database.exec('BEGIN IMMEDIATE');
+  commit(appends: readonly PendingAppend[]): CommittedBatch | 'busy' {
+    if (!beginWrite(this.#database)) return 'busy';
+    const staged: Staged = { heads: new Map(), events: [], entries: new Map() };
     let results: (readonly StoredEntry[])[];
     try {
       results = appends.map((append) => {
         const state = this.#stateFor(append.stream, staged);
         return append.drafts.map((draft) => this.#store(state, staged, draft));
       });
+      this.#rows.flush();
       this.#database.exec('COMMIT');
     } catch (error) {
+      this.#rows.discard();
       if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       // Heads, new streams and messages, and highest seqs changed in memory with the
       // transaction; the file is the truth again.
@@ -116,7 +125,8 @@ export class SqliteAppender {
     }
     const notices: CommitNotice[] = [];
     for (const [state, before] of staged.heads) {
-      if (state.head !== before) notices.push({ stream: state.stream, head: state.head as Offset });
+      const entries = staged.entries.get(state) ?? [];
+      if (state.head !== before) notices.push({ stream: state.stream, head: state.head as Offset, entries });
     }
     if (this.#messageCount > MESSAGE_CACHE_LIMIT) {
       this.#messages.clear();
@@ -135,19 +145,24 @@ export class SqliteAppender {
       if (stored !== undefined) return toStoredEntry(stored);
     }
     const envelope = envelopeText(draft.body, offset);
-    const { lastInsertRowid } = this.#statements.insertLog.run(state.key, envelope);
-    staged.events.push({
-      position: Number(lastInsertRowid),
+    const event: StagedEvent = {
+      position: 0,
       stream: state.key,
       offset,
       message: record?.key ?? null,
       blockIndex: identity?.blockIndex ?? 0,
       seq: identity?.seq ?? 0,
       envelope,
-    });
+    };
+    staged.events.push(event);
+    this.#rows.add(event);
     if (record !== undefined && identity !== undefined) noteStored(record, identity.blockIndex, identity.seq);
     state.head = offset;
-    return { offset, type: draft.type, json: envelope };
+    const entry: StoredEntry = { offset, type: draft.type, json: envelope };
+    const entries = staged.entries.get(state);
+    if (entries === undefined) staged.entries.set(state, [entry]);
+    else entries.push(entry);
+    return entry;
   }
 
   /**
@@ -174,9 +189,10 @@ export class SqliteAppender {
       record.highestSeqs = highest;
     }
     if (!mayBeStored(record, blockIndex, seq)) return undefined;
-    const earlier =
-      findEvent(staged.events, record.key, blockIndex, seq) ?? this.#tail.find(state.key, record.key, blockIndex, seq);
-    if (earlier !== undefined) return earlier.envelope;
+    const inTransaction = findStaged(staged.events, record.key, blockIndex, seq);
+    if (inTransaction !== undefined) return inTransaction.envelope;
+    const position = this.#tail.find(state.key, record.key, blockIndex, seq);
+    if (position !== undefined) return readEnvelopesAt(this.#statements, [position])[0];
     return this.#scanMessage(
       state.key,
       record,
@@ -269,6 +285,20 @@ export class SqliteAppender {
     this.#messages.clear();
     this.#messageCount = 0;
   }
+}
+
+/** The newest event of the transaction in progress stored under a message-scoped identity, if any. */
+function findStaged(
+  events: readonly StagedEvent[],
+  message: number,
+  blockIndex: number,
+  seq: number,
+): StagedEvent | undefined {
+  for (let index = events.length - 1; index >= 0; index -= 1) {
+    const event = events[index] as StagedEvent;
+    if (event.message === message && event.blockIndex === blockIndex && event.seq === seq) return event;
+  }
+  return undefined;
 }
 
 function nameOf(stream: StreamKey): string {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
+import type { CheckpointReport, CheckpointWorkerData } from './checkpoint-worker.ts';
 
 /** When the write-ahead log is copied back into the database file. */
 export interface CheckpointOptions {
@@ -16,10 +17,9 @@ export interface CheckpointOptions {
 export const CHECKPOINT_DEFAULTS = { checkpointBytes: 4 * 1024 * 1024 } as const;
 
 /**
- * Once the worker reports this many checkpoint intervals of write-ahead log, the writer
- * restarts the log itself (a short pause: the worker has copied nearly every frame): a
- * passive checkpoint beside a busy writer rarely lets the log start over, so under
- * endless load it would grow without this bound.
+ * Past this many checkpoint intervals of write-ahead log, the worker restarts the log
+ * after its passive checkpoint: a passive checkpoint beside a busy writer rarely lets the
+ * log start over, so under endless load it would grow without this bound.
  */
 const RESTART_INTERVALS = 16;
 /**
@@ -33,8 +33,9 @@ const TRUNCATE_INTERVALS = 64;
  * checkpoint is switched off; a worker thread with its own connection runs passive
  * checkpoints as bytes are committed (started on first need, so short-lived logs never
  * start one). Because a passive checkpoint beside a busy writer seldom lets the
- * write-ahead log restart, the writer restarts it itself when the worker reports it
- * long, and truncates it if the file grows far past that anyway.
+ * write-ahead log restart, the worker restarts it once it is long, holding the writer
+ * off for a moment (commits find the file busy and retry; see `SqliteEventLog`). Should
+ * the file grow far past that anyway, the writer truncates it itself.
  */
 export class SqliteCheckpointer {
   readonly #database: DatabaseSync;
@@ -43,7 +44,6 @@ export class SqliteCheckpointer {
   readonly #pageSize: number;
   #worker: Worker | undefined;
   #inFlight = false;
-  #restartDue = false;
   #bytesSinceCheckpoint = 0;
   #bytesSinceSizeCheck = 0;
 
@@ -67,8 +67,7 @@ export class SqliteCheckpointer {
       if (walSize(this.#path) > TRUNCATE_INTERVALS * this.#checkpointBytes) this.#checkpointHere('TRUNCATE');
     }
     if (this.#inFlight) return;
-    if (this.#restartDue) this.#checkpointHere('RESTART');
-    else if (this.#bytesSinceCheckpoint >= this.#checkpointBytes) this.#request();
+    if (this.#bytesSinceCheckpoint >= this.#checkpointBytes) this.#request();
   }
 
   /** Stops the worker thread (and its connection); resolves once it exited. */
@@ -87,11 +86,9 @@ export class SqliteCheckpointer {
    * Runs a checkpoint on the writing connection. While the worker is inside one it
    * reports busy at once, and a later commit tries again.
    */
-  #checkpointHere(mode: 'RESTART' | 'TRUNCATE'): void {
+  #checkpointHere(mode: 'TRUNCATE'): void {
     const { busy } = this.#database.prepare(`PRAGMA wal_checkpoint(${mode})`).get() as { busy: number };
-    if (busy !== 0) return;
-    this.#restartDue = false;
-    this.#bytesSinceCheckpoint = 0;
+    if (busy === 0) this.#bytesSinceCheckpoint = 0;
   }
 
   #request(): void {
@@ -102,14 +99,16 @@ export class SqliteCheckpointer {
   }
 
   #start(): Worker {
-    const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { path: this.#path } });
+    const workerData: CheckpointWorkerData = {
+      path: this.#path,
+      restartFrames: Math.ceil((RESTART_INTERVALS * this.#checkpointBytes) / this.#pageSize),
+    };
+    const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData });
     // The log's close stops it; it must never keep a process alive by itself.
     worker.unref();
-    worker.on('message', (result: { frames?: number; error?: string }) => {
+    worker.on('message', (report: CheckpointReport) => {
       this.#inFlight = false;
-      if (result.error !== undefined) process.emitWarning(result.error, 'OnceEventLogCheckpointWarning');
-      const walBytes = (result.frames ?? 0) * this.#pageSize;
-      if (walBytes > RESTART_INTERVALS * this.#checkpointBytes) this.#restartDue = true;
+      if ('error' in report) process.emitWarning(report.error, 'OnceEventLogCheckpointWarning');
     });
     worker.on('error', (error) => {
       this.#inFlight = false;

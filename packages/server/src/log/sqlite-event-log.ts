@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { setTimeout } from 'node:timers/promises';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
 import { callCommitListener } from './call-commit-listener.ts';
 import type { CommitListener, EventDraft, EventLog, StoredEntry, StoredEvent, StreamKey } from './event-log.ts';
@@ -13,6 +14,12 @@ import { prepareSqliteStatements, type SqliteStatements } from './sqlite-stateme
 import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
 import { toStoredEntry } from './stored-entry.ts';
+
+/** One list of stored entries per append of a batch. */
+type CommitResults = (readonly StoredEntry[])[];
+
+/** How long, in milliseconds, a commit waits for a write lock another connection holds. */
+const LOCKED_GIVE_UP_MS = 10_000;
 
 /** Options of {@link openSqliteEventLog}. */
 export interface SqliteEventLogOptions extends GroupCommitOptions, TailIndexOptions, CheckpointOptions {
@@ -118,8 +125,10 @@ export class SqliteEventLog implements EventLog {
   close(): Promise<void> {
     this.#closing ??= this.#groupCommit
       .flush()
-      .then(() => this.#indexAll())
+      // The checkpoint thread first, so that nothing holds the write lock while the
+      // last round indexes the tail.
       .finally(() => this.#checkpointer.close())
+      .then(() => this.#indexAll())
       // The last connection to close checkpoints the whole write-ahead log and removes it.
       .finally(() => this.#database.close());
     return this.#closing;
@@ -130,8 +139,32 @@ export class SqliteEventLog implements EventLog {
     return this.close();
   }
 
-  #commit(appends: readonly PendingAppend[]): (readonly StoredEntry[])[] {
+  #commit(appends: readonly PendingAppend[]): CommitResults | Promise<CommitResults> {
     const batch = this.#appender.commit(appends);
+    return batch === 'busy' ? this.#commitOnceFree(appends) : this.#committed(batch);
+  }
+
+  /**
+   * Tries the batch again every millisecond while another connection holds the write
+   * lock — the checkpoint thread does for a few milliseconds when it restarts the
+   * write-ahead log — from the event loop, which serves everything else meanwhile.
+   */
+  async #commitOnceFree(appends: readonly PendingAppend[]): Promise<CommitResults> {
+    const started = performance.now();
+    for (;;) {
+      await setTimeout(1);
+      const batch = this.#appender.commit(appends);
+      if (batch !== 'busy') return this.#committed(batch);
+      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
+        throw new OnceError(
+          'unavailable',
+          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing of this append was stored. Only one process may write a log file; is another one writing it?`,
+        );
+      }
+    }
+  }
+
+  #committed(batch: CommittedBatch): CommitResults {
     this.#indexer.afterCommit();
     this.#checkpointer.afterCommit(batch.bytes);
     this.#notify(batch);

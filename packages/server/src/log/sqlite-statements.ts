@@ -12,8 +12,6 @@ export interface SqliteStatements {
   readonly findMessage: StatementSync;
   /** `(stream, messageId, firstOffset)` → `{ key }` of a new message. */
   readonly insertMessage: StatementSync;
-  /** `(stream, envelope)` → a new log row; its position is the row id. */
-  readonly insertLog: StatementSync;
   /** `(stream, afterOffset, limit)` → `[firstOffset, positions]` of the runs holding offsets after `afterOffset`, in order. */
   readonly readRuns: StatementSync;
   /** `(positions as a JSON array)` → `[envelope]` of those log rows, in position order. */
@@ -51,7 +49,6 @@ export function prepareSqliteStatements(database: DatabaseSync): SqliteStatement
     insertMessage: database.prepare(
       'INSERT INTO messages (stream, message_id, first_offset) VALUES (?, ?, ?) RETURNING key',
     ),
-    insertLog: database.prepare('INSERT INTO log (stream, envelope) VALUES (?, ?)'),
     readRuns,
     readLog,
     loadUnindexed,

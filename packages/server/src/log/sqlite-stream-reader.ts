@@ -4,9 +4,10 @@ import type { SqliteStatements } from './sqlite-statements.ts';
 
 /**
  * Reads a stream's stored envelopes after `afterOffset`, at most `limit`, in offset
- * order: offsets before the stream's first tail event from the indexed runs (one
- * statement for the runs, one for their log rows), the rest from the tail in memory.
- * Only committed events: what a transaction in progress wrote is in neither.
+ * order. Their positions come from the indexed runs for offsets before the stream's
+ * first tail event, and from the tail in memory for the rest; then one statement reads
+ * those log rows. Only committed events: what a transaction in progress wrote is in
+ * neither.
  */
 export function readStreamEnvelopes(
   statements: SqliteStatements,
@@ -16,9 +17,8 @@ export function readStreamEnvelopes(
   limit: number,
 ): string[] {
   const firstInTail = tail.firstOffset(stream) ?? Number.POSITIVE_INFINITY;
-  const envelopes: string[] = [];
+  const positions: number[] = [];
   if (afterOffset + 1 < firstInTail) {
-    const positions: number[] = [];
     // A run holds at least one event, so `limit` runs are always enough.
     const runs = statements.readRuns.all(stream, afterOffset, limit) as unknown as [number, string][];
     for (const [firstOffset, encoded] of runs) {
@@ -26,16 +26,19 @@ export function readStreamEnvelopes(
       for (const position of decodePositions(encoded, skip, limit - positions.length)) positions.push(position);
       if (positions.length >= limit) break;
     }
-    if (positions.length > 0) {
-      const rows = statements.readLog.all(JSON.stringify(positions)) as unknown as [string][];
-      for (const [envelope] of rows) envelopes.push(envelope);
+  }
+  if (positions.length < limit) {
+    // Indexed offsets are gapless, so the tail goes on right after the last one found.
+    for (const position of tail.positionsAfter(stream, afterOffset + positions.length, limit - positions.length)) {
+      positions.push(position);
     }
   }
-  if (envelopes.length < limit) {
-    // Indexed offsets are gapless, so the tail goes on right after the last one read.
-    for (const envelope of tail.read(stream, afterOffset + envelopes.length, limit - envelopes.length)) {
-      envelopes.push(envelope);
-    }
-  }
-  return envelopes;
+  return readEnvelopesAt(statements, positions);
+}
+
+/** The envelopes of the log rows at `positions` (ascending), in that order. */
+export function readEnvelopesAt(statements: SqliteStatements, positions: readonly number[]): string[] {
+  if (positions.length === 0) return [];
+  const rows = statements.readLog.all(JSON.stringify(positions)) as unknown as [string][];
+  return rows.map(([envelope]) => envelope);
 }

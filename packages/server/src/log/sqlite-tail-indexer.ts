@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { EventTail } from './event-tail.ts';
 import { encodePositions } from './run-positions.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
+import { beginWrite } from './sqlite-write-lock.ts';
 
 /** When the tail (the log rows not indexed yet) is indexed. */
 export interface TailIndexOptions {
@@ -80,17 +81,20 @@ export class SqliteTailIndexer {
 
   #index(): void {
     if (this.#tail.size === 0) return;
+    if (!beginWrite(this.#database)) {
+      // The checkpoint thread holds the write lock for a moment; the events stay in the
+      // tail, and the next commit or idle spell tries again.
+      this.#idleTimer.refresh();
+      return;
+    }
     let through = 0;
-    this.#database.exec('BEGIN IMMEDIATE');
     try {
       for (const stream of this.#tail.streams()) {
-        const events = this.#tail.eventsOf(stream);
-        const first = events[0];
-        const last = events.at(-1);
-        if (first === undefined || last === undefined) continue;
-        const positions = events.map((event) => event.position);
-        this.#statements.insertRun.run(stream, last.offset, first.offset, encodePositions(positions));
-        through = Math.max(through, last.position);
+        const run = this.#tail.runOf(stream);
+        const lastPosition = run?.positions.at(-1);
+        if (run === undefined || lastPosition === undefined) continue;
+        this.#statements.insertRun.run(stream, run.lastOffset, run.firstOffset, encodePositions(run.positions));
+        through = Math.max(through, lastPosition);
       }
       this.#statements.setMark.run(through);
       this.#database.exec('COMMIT');

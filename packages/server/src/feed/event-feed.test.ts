@@ -1,0 +1,108 @@
+import { setTimeout } from 'node:timers/promises';
+import type { Offset } from '@once/protocol';
+import { deltaDrafts, newConversationStream, newMessageId } from '@once/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createSqliteFixture } from '../../test/sqlite-fixture.ts';
+import type { CommitListener, EventLog, StreamKey } from '../log/event-log.ts';
+import { createEventFeed, type EventFeed } from './event-feed.ts';
+
+/**
+ * The log as the feed sees it: `readEntries` calls counted and answered `readDelayMs`
+ * late (as over a network), and the events a commit notice carries dropped when
+ * `carries` says so — as for a commit another process made.
+ */
+function observedLog(log: EventLog, carries: () => boolean, readDelayMs = 0) {
+  const counts = { reads: 0 };
+  const observed: EventLog = {
+    append: (stream, drafts) => log.append(stream, drafts),
+    read: (stream, after, limit) => log.read(stream, after, limit),
+    readEntries: async (stream, after, limit) => {
+      counts.reads += 1;
+      await setTimeout(readDelayMs);
+      return log.readEntries(stream, after, limit);
+    },
+    head: (stream) => log.head(stream),
+    onCommit: (listener: CommitListener) =>
+      log.onCommit(({ stream, head, entries }) =>
+        listener(entries !== undefined && carries() ? { stream, head, entries } : { stream, head }),
+      ),
+    close: () => log.close(),
+  };
+  return { log: observed, counts };
+}
+
+/** Follows a watched stream from offset 0 until `until`, as an event stream does; returns the offsets read. */
+async function follow(feed: EventFeed, stream: StreamKey, until: number): Promise<number[]> {
+  const offsets: number[] = [];
+  const reader = { cursor: 0, wake: () => {} };
+  while (reader.cursor < until) {
+    const page = await feed.read(stream, reader.cursor as Offset, 100);
+    for (const entry of page) offsets.push(entry.offset);
+    reader.cursor = page.at(-1)?.offset ?? reader.cursor;
+    if (page.length > 0 || reader.cursor >= until) continue;
+    await new Promise<void>((resolve) => {
+      reader.wake = resolve;
+      if (feed.waitForCommit(stream, reader)) resolve();
+    });
+  }
+  return offsets;
+}
+
+describe('event feed', () => {
+  it('hands a watched stream its new events without reading the log back when the commit carries them', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const { log, counts } = observedLog(fixture.log, () => true);
+      const feed = createEventFeed(log);
+      const stream = newConversationStream();
+      const message = newMessageId();
+      feed.watch(stream);
+      await feed.head(stream);
+      const followed = follow(feed, stream, 30);
+      for (let seq = 1; seq <= 30; seq += 10) await fixture.log.append(stream, deltaDrafts(stream, message, seq, 10));
+      expect(await followed).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+      expect(counts.reads).toBe(0);
+      feed.close();
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('reads from the log what a commit notice did not carry, so every event arrives once and in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ events: fc.integer({ min: 1, max: 7 }), carried: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.integer({ min: 0, max: 3 }),
+        async (commits, readDelayMs) => {
+          const fixture = await createSqliteFixture();
+          try {
+            const carried = commits.map((commit) => commit.carried);
+            const { log } = observedLog(fixture.log, () => carried.shift() ?? true, readDelayMs);
+            const feed = createEventFeed(log, { recentEvents: 16, pageSize: 5 });
+            const stream = newConversationStream();
+            const message = newMessageId();
+            feed.watch(stream);
+            const total = commits.reduce((sum, commit) => sum + commit.events, 0);
+            const followed = follow(feed, stream, total);
+            // One commit after another, landing while the feed's reads of earlier ones are
+            // still under way.
+            let seq = 1;
+            for (const commit of commits) {
+              await fixture.log.append(stream, deltaDrafts(stream, message, seq, commit.events));
+              seq += commit.events;
+            }
+            expect(await followed).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+            feed.close();
+          } finally {
+            await fixture.cleanup();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
