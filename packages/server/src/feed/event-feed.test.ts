@@ -69,6 +69,30 @@ describe('event feed', () => {
     }
   });
 
+  it('wakes its waiting readers when a read of the log fails, and they read what it missed', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const { log } = observedLog(fixture.log, () => false);
+      let failures = 1;
+      const failing: EventLog = {
+        ...log,
+        readEntries: (stream, after, limit) =>
+          failures-- > 0 ? Promise.reject(new Error('connection lost')) : log.readEntries(stream, after, limit),
+      };
+      const feed = createEventFeed(failing);
+      const stream = newConversationStream();
+      feed.watch(stream);
+      await feed.head(stream);
+      const followed = follow(feed, stream, 5);
+      await fixture.log.append(stream, deltaDrafts(stream, newMessageId(), 1, 5));
+      expect(await followed).toEqual([1, 2, 3, 4, 5]);
+      expect(failures).toBe(-1);
+      feed.close();
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it('reads from the log what a commit notice did not carry, so every event arrives once and in order', async () => {
     await fc.assert(
       fc.asyncProperty(

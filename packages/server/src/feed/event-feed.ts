@@ -104,12 +104,22 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     wakeReaders(state);
   };
 
+  // A read that failed (the log closed, a query failed) is not retried here: the waiting
+  // readers wake and read on their own, meeting the error, and the next commit tries again.
+  const readFailed = (state: Watched) => {
+    state.refilling = undefined;
+    wakeAll(state);
+  };
+
   const scheduleRefill = (stream: StreamKey, state: Watched) => {
     if (state.refilling) return;
-    state.refilling = refill(stream, state).finally(() => {
-      state.refilling = undefined;
-      if (state.loaded < state.announced && watched.get(keyOf(stream)) === state) scheduleRefill(stream, state);
-    });
+    state.refilling = refill(stream, state).then(
+      () => {
+        state.refilling = undefined;
+        if (state.loaded < state.announced && watched.get(keyOf(stream)) === state) scheduleRefill(stream, state);
+      },
+      () => readFailed(state),
+    );
   };
 
   // The events of a commit go straight into memory when the notice carries them and they
@@ -171,13 +181,16 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
         watched.set(key, state);
         // Start from the current head: older events are read from the log.
         const fresh = state;
-        fresh.refilling = log.head(stream).then((head) => {
-          if (fresh.loaded === 0 && fresh.entries.length === 0) fresh.loaded = Math.max(fresh.loaded, head);
-          fresh.announced = Math.max(fresh.announced, head);
-          fresh.refilling = undefined;
-          if (fresh.loaded < fresh.announced) scheduleRefill(stream, fresh);
-          wakeReaders(fresh);
-        });
+        fresh.refilling = log.head(stream).then(
+          (head) => {
+            if (fresh.loaded === 0 && fresh.entries.length === 0) fresh.loaded = Math.max(fresh.loaded, head);
+            fresh.announced = Math.max(fresh.announced, head);
+            fresh.refilling = undefined;
+            if (fresh.loaded < fresh.announced) scheduleRefill(stream, fresh);
+            wakeReaders(fresh);
+          },
+          () => readFailed(fresh),
+        );
       }
       state.watchers += 1;
     },
