@@ -53,6 +53,9 @@ describe.skipIf(!existsSync('/proc/self/status'))('slow consumers', () => {
     await using _readers = {
       [Symbol.asyncDispose]: async () => void (await Promise.all(readers.map((reader) => reader.close()))),
     };
+    // A fresh connection's stream is served on the raw socket (decision 006); fetch may reuse
+    // the connection that created the conversation for one of them, which node:http serves.
+    expect(await streamsOpened(daemon.url, 'socket')).toBeGreaterThanOrEqual(SLOW_READERS - 1);
     using rss = sampleRss(daemon.pid);
 
     for (let index = 0; index < MESSAGES; index += 1) {
@@ -90,6 +93,15 @@ describe.skipIf(!existsSync('/proc/self/status'))('slow consumers', () => {
     expect(rss.peak - rss.start).toBeLessThan(MAX_RSS_GROWTH_BYTES);
   }, 60_000);
 });
+
+/** The daemon's `once_sse_streams_opened_total` for one transport. */
+async function streamsOpened(url: string, transport: 'socket' | 'http'): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const line = metrics
+    .split('\n')
+    .find((text) => text.startsWith(`once_sse_streams_opened_total{transport="${transport}"}`));
+  return Number(line?.split(' ')[1] ?? 0);
+}
 
 /** Samples a process's resident set size (VmRSS, Linux) every 50 ms until disposed. */
 function sampleRss(pid: number) {

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiFixture, type ApiRequest, startApi } from './support/api-fixture.ts';
+import { connectRaw, getHead, hasWholeResponse, parseResponse } from './support/raw-connection.ts';
 import { openSse } from './support/sse-reader.ts';
 
-// Event-stream requests are served below Fastify's routing (http/event-stream-handler.ts);
-// these tests hold that path to the route's contract: the same refusals, the same streams.
+// Event-stream requests are served below Fastify's routing: on the raw socket of a fresh
+// connection (http/event-stream-server.ts), or through node:http on a socket that already
+// carried a request (http/event-stream-handler.ts). These tests hold both paths to the
+// route's contract: the same refusals, the same streams.
 describe('event-stream requests', () => {
   let api: ApiFixture;
   let alices: string;
@@ -28,7 +31,8 @@ describe('event-stream requests', () => {
     headers: { accept: 'text/event-stream', ...request.headers },
   });
 
-  it('refuses exactly as a JSON page request does: same status, same error body', async () => {
+  it('refuses exactly as a JSON page request does, on either path: same status, same error body', async () => {
+    const opened = await api.streamsOpened();
     const unknown = '019a5b1e-2f00-7c3a-9b1d-4e5f60718293';
     const cases: readonly [string, string, ApiRequest][] = [
       ['no token', `/v1/conversations/${alices}/events`, {}],
@@ -44,10 +48,21 @@ describe('event-stream requests', () => {
     ];
     for (const [name, path, request] of cases) {
       const page = await api.request('GET', path, request);
+      // fetch reuses its keep-alive connection: node:http's path.
       const stream = await api.request('GET', path, sse(request));
       expect(page.status, name).toBeGreaterThanOrEqual(400);
       expect({ status: stream.status, body: stream.body }, name).toEqual({ status: page.status, body: page.body });
+      // A fresh connection: the raw socket's path, which hands the refusal to Fastify.
+      await using raw = await connectRaw(api.url);
+      const headers = { ...request.headers, ...(request.token ? { authorization: `Bearer ${request.token}` } : {}) };
+      await raw.write(getHead(path, headers));
+      const response = parseResponse(await raw.until(hasWholeResponse));
+      expect({ status: response.status, body: JSON.parse(response.body) }, name).toEqual({
+        status: page.status,
+        body: page.body,
+      });
     }
+    expect(await api.streamsOpened()).toEqual(opened);
   });
 
   it('streams a conversation whose id is percent-encoded, through the route itself', async () => {

@@ -6,7 +6,8 @@ import { createSseConnections, type SseConnections } from '../sse/sse-connection
 import { createEventStreams } from '../sse/stream-events.ts';
 import type { DaemonMetrics } from './daemon-metrics.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
-import { createEventStreamHandler, type EventStreamHandler, serveEventStreamsFirst } from './event-stream-handler.ts';
+import { createEventStreamGate, type EventStreamGate } from './event-stream-gate.ts';
+import { serveEventStreamsFirst } from './event-stream-handler.ts';
 import { createAccountResolver } from './request-account.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
@@ -38,10 +39,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const sse =
     options.connections ??
     createSseConnections(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
-  let eventStreamHandler: EventStreamHandler | undefined;
+  let eventStreamGate: EventStreamGate | undefined;
   const app = Fastify({
-    // Event streams are served before Fastify's routing; see event-stream-handler.ts.
-    serverFactory: serveEventStreamsFirst(() => eventStreamHandler),
+    // Event streams are served before Fastify's routing, on the raw socket of a fresh
+    // connection; see event-stream-server.ts and docs/decisions/006.
+    serverFactory: serveEventStreamsFirst(() => eventStreamGate),
     bodyLimit: maxBodyBytes,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Open SSE streams would otherwise keep close() waiting forever.
@@ -86,6 +88,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     feed: options.feed,
     connections: sse,
     onSent: (count) => options.metrics.eventsSent.inc(count),
+    onOpened: (transport) => options.metrics.streamsOpened.inc({ transport }),
     onError: (error) => app.log.error({ err: error }, 'an event stream failed'),
   });
   const context = {
@@ -96,7 +99,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     sse,
     streams,
   };
-  eventStreamHandler = createEventStreamHandler({
+  eventStreamGate = createEventStreamGate({
     service: options.service,
     accountOf: context.accountOf,
     streams,

@@ -6,6 +6,8 @@ import type { SseConnections } from '../sse/sse-connections.ts';
 export interface DaemonMetrics {
   readonly registry: Registry;
   readonly eventsSent: Counter;
+  /** Event streams opened, by `transport`: `socket` (a fresh connection, served raw) or `http` (through node:http). */
+  readonly streamsOpened: Counter<'transport'>;
   /** Wraps a log so its appends are counted and timed. */
   instrument(log: EventLog): EventLog;
 }
@@ -16,6 +18,12 @@ export function createDaemonMetrics(connections: SseConnections): DaemonMetrics 
   const eventsSent = new Counter({
     name: 'once_sse_events_sent_total',
     help: 'Events written to SSE connections.',
+    registers: [registry],
+  });
+  const streamsOpened = new Counter({
+    name: 'once_sse_streams_opened_total',
+    help: 'Event streams opened, by transport: socket (served on the raw socket of a fresh connection) or http (through node:http).',
+    labelNames: ['transport'] as const,
     registers: [registry],
   });
   new Gauge({
@@ -40,6 +48,7 @@ export function createDaemonMetrics(connections: SseConnections): DaemonMetrics 
   return {
     registry,
     eventsSent,
+    streamsOpened,
     instrument(log) {
       return {
         append: async (stream, drafts) => {

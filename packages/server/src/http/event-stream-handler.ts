@@ -1,90 +1,48 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
-import type { StreamKey } from '../log/event-log.ts';
-import type { ConversationService } from '../service/conversation-service.ts';
-import type { EventStreams } from '../sse/stream-events.ts';
-import { readEventsRequest, wantsEventStream } from './events-request.ts';
-import type { AccountResolver } from './request-account.ts';
-
-/** What {@link createEventStreamHandler} needs. */
-export interface EventStreamHandlerOptions {
-  readonly service: ConversationService;
-  readonly accountOf: AccountResolver;
-  readonly streams: EventStreams;
-  /** True once the server is closing: new requests then go to Fastify, which refuses them. */
-  readonly isClosing: () => boolean;
-  /** Logs each stream that opens, its `?token=` redacted. */
-  readonly log?: { info(fields: object, message: string): void };
-}
+import { ResponseSink } from '../sse/response-sink.ts';
+import type { EventStreamGate } from './event-stream-gate.ts';
+import { EventStreamServer } from './event-stream-server.ts';
 
 /**
- * Takes a request when it can serve it as an event stream; otherwise leaves it, or hands
- * it to `fallback`, and returns false only when it did not take it.
+ * node:http's path for event streams: a request node:http parsed (a keep-alive socket's
+ * later request, or a head the raw reader left to node:http) that the gate lets through
+ * is served on its response, before Fastify's routing; anything else, and any request
+ * the gate refuses after looking the conversation up, goes to `fallback` (Fastify).
+ * Returns false only when it did not take the request.
  */
-export type EventStreamHandler = (
+export function handleEventStreamRequest(
+  gate: EventStreamGate,
   request: IncomingMessage,
   response: ServerResponse,
   fallback: RequestListener,
-) => boolean;
-
-// Only the plain shape of an id: anything unusual (percent-encoding, a long id) is Fastify's to judge.
-const CONVERSATION_EVENTS = /^\/v1\/conversations\/([0-9A-Za-z_-]{1,100})\/events$/;
-const ACCOUNT_EVENTS = '/v1/account/events';
-const TOKEN_VALUE = /([?&]token=)[^&]*/;
-
-/**
- * Serves `GET …/events` with `Accept: text/event-stream` below Fastify's routing. A
- * stream lives for hours and idle streams are the daemon's largest memory cost, so it
- * should hold only node:http's own objects and one small stream object: not Fastify's
- * request, reply, child logger and the listeners that keep them alive. The checks are
- * the route's own functions (auth, query, cursor); any request they refuse, and any
- * conversation the account cannot see, goes to Fastify, whose route answers the same
- * error as it always did. JSON pages and everything else are Fastify's.
- */
-export function createEventStreamHandler(options: EventStreamHandlerOptions): EventStreamHandler {
-  const { service, accountOf, streams, isClosing, log } = options;
-  return (request, response, fallback) => {
-    if (request.method !== 'GET' || !wantsEventStream(request.headers) || isClosing()) return false;
-    const url = request.url ?? '';
-    const mark = url.indexOf('?');
-    const path = mark === -1 ? url : url.slice(0, mark);
-    const conversationId = path === ACCOUNT_EVENTS ? undefined : CONVERSATION_EVENTS.exec(path)?.[1];
-    if (path !== ACCOUNT_EVENTS && conversationId === undefined) return false;
-    let account: string;
-    let cursor: ReturnType<typeof readEventsRequest>['cursor'];
-    try {
-      const query = mark === -1 ? {} : parseQuery(url.slice(mark + 1));
-      account = accountOf({ headers: request.headers, query }, { allowQueryToken: true });
-      cursor = readEventsRequest(query, request.headers).cursor;
-    } catch {
-      return false;
-    }
-    log?.info({ req: { method: 'GET', url: url.replace(TOKEN_VALUE, '$1[redacted]') } }, 'event stream opened');
-    if (conversationId === undefined) {
-      streams.open(response, { stream: 'account', accountId: account }, cursor);
-      return true;
-    }
-    service.accounts.get(account, conversationId).then(
-      (conversation) => {
-        const stream: StreamKey = { stream: 'conversation', conversationId: conversation.id };
-        streams.open(response, stream, cursor);
-      },
-      () => fallback(request, response),
-    );
-    return true;
-  };
+): boolean {
+  const checked = gate.check({ method: request.method, url: request.url ?? '', headers: request.headers });
+  if (checked === undefined) return false;
+  checked.then(
+    (accepted) => {
+      if (accepted === undefined) fallback(request, response);
+      else gate.open(new ResponseSink(response), accepted);
+    },
+    () => fallback(request, response),
+  );
+  return true;
 }
 
 /**
  * Fastify's `serverFactory`: the node:http server Fastify would create (same timeouts),
- * whose requests meet `handler()` first. `handler` is read per request, since it is
- * built after Fastify (it logs through Fastify's logger).
+ * as an {@link EventStreamServer}, which serves event streams of fresh connections on
+ * the raw socket; requests node:http parses meet {@link handleEventStreamRequest} first.
+ * `gate` is read per connection and request, since it is built after Fastify (it logs
+ * through Fastify's logger).
  */
-export function serveEventStreamsFirst(handler: () => EventStreamHandler | undefined): FastifyServerFactory<Server> {
+export function serveEventStreamsFirst(gate: () => EventStreamGate | undefined): FastifyServerFactory<Server> {
   return (fastify, options) => {
-    const server = createServer((options.http ?? {}) as object, (request, response) => {
-      if (handler()?.(request, response, fastify) !== true) fastify(request, response);
+    const server = new EventStreamServer((options.http ?? {}) as object, gate, (request, response) => {
+      const current = gate();
+      if (current === undefined || !handleEventStreamRequest(current, request, response, fastify)) {
+        fastify(request, response);
+      }
     });
     server.keepAliveTimeout = options.keepAliveTimeout as number;
     server.requestTimeout = options.requestTimeout as number;

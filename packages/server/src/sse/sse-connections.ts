@@ -1,31 +1,33 @@
-import type { ServerResponse } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import type { SseSink } from './sse-sink.ts';
 
 /** What the registry needs of one open event stream. */
 export interface OpenStream {
   /** Writes a heartbeat comment, unless the stream has not started or its socket is full. */
   heartbeat(): void;
-  /** Sends every event committed so far, ends the response, and resolves once it closed. */
+  /** Sends every event committed so far, ends the body, and resolves once it closed. */
   finish(): Promise<void>;
-  /** Ends the response now; the client resumes from its Last-Event-ID. */
+  /** Ends the body now; the client resumes from its Last-Event-ID. */
   end(): void;
-  /** Its response closed (the client left, or the response ended and flushed). */
+  /** Its sink closed (the client left, or the body ended and flushed). */
   closed(): void;
   /** Its socket drained after {@link SseConnections.waitForDrain}. */
   drained(): void;
 }
 
 /**
- * The open event streams, by response: one heartbeat timer for all of them, and the
- * daemon can finish or end them when it stops. The 'close' and 'drain' listeners are
- * shared by every response and find their stream here, so a connection needs no
- * closure of its own: idle connections are the daemon's largest memory cost.
+ * The open event streams, by their sink's emitter (a response, or a raw socket): one
+ * heartbeat timer for all of them, and the daemon can finish or end them when it stops.
+ * The 'close' and 'drain' listeners are shared by every connection and find their
+ * stream here, so a connection needs no closure of its own: idle connections are the
+ * daemon's largest memory cost.
  */
 export interface SseConnections {
-  /** Registers a stream until its response closes; then calls its `closed()`. */
-  add(response: ServerResponse, stream: OpenStream): void;
-  /** Calls the stream's `drained()` once its response's socket has room again. */
-  waitForDrain(response: ServerResponse): void;
-  /** Open streams, counting those whose response is ending. */
+  /** Registers a stream until its sink closes; then calls its `closed()`. */
+  add(sink: SseSink, stream: OpenStream): void;
+  /** Calls the stream's `drained()` once its sink's socket has room again. */
+  waitForDrain(sink: SseSink): void;
+  /** Open streams, counting those whose body is ending. */
   readonly size: number;
   /**
    * For a clean stop, after the last events are committed: every open stream sends what
@@ -45,7 +47,7 @@ export interface SseConnectionsOptions {
 
 /** Creates the registry of open event streams; its heartbeat timer runs only while one is open. */
 export function createSseConnections(options: SseConnectionsOptions = {}): SseConnections {
-  const open = new Map<ServerResponse, OpenStream>();
+  const open = new Map<EventEmitter, OpenStream>();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   let heartbeat: NodeJS.Timeout | undefined;
   const beat = () => {
@@ -55,28 +57,28 @@ export function createSseConnections(options: SseConnectionsOptions = {}): SseCo
     if (heartbeat !== undefined) clearInterval(heartbeat);
     heartbeat = undefined;
   };
-  // One listener of each kind for every response (`this` is the response).
-  function onClose(this: ServerResponse) {
+  // One listener of each kind for every connection (`this` is the sink's emitter).
+  function onClose(this: EventEmitter) {
     const stream = open.get(this);
     if (stream === undefined) return;
     open.delete(this);
     if (open.size === 0) stopBeating();
     stream.closed();
   }
-  function onDrain(this: ServerResponse) {
+  function onDrain(this: EventEmitter) {
     open.get(this)?.drained();
   }
   return {
-    add(response, stream) {
-      open.set(response, stream);
-      response.on('close', onClose);
+    add(sink, stream) {
+      open.set(sink.emitter, stream);
+      sink.emitter.on('close', onClose);
       if (heartbeat === undefined) {
         heartbeat = setInterval(beat, heartbeatMs);
         heartbeat.unref();
       }
     },
-    waitForDrain(response) {
-      response.once('drain', onDrain);
+    waitForDrain(sink) {
+      sink.emitter.once('drain', onDrain);
     },
     get size() {
       return open.size;

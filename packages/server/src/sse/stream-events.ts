@@ -1,9 +1,9 @@
-import type { ServerResponse } from 'node:http';
 import type { Offset } from '@once/protocol';
 import type { EventFeed, FeedReader } from '../feed/event-feed.ts';
 import type { StreamKey } from '../log/event-log.ts';
 import type { OpenStream, SseConnections } from './sse-connections.ts';
 import { heartbeatFrame, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
+import type { SseSink } from './sse-sink.ts';
 
 /** Options of {@link createEventStreams}, shared by every stream it opens. */
 export interface EventStreamsOptions {
@@ -13,6 +13,8 @@ export interface EventStreamsOptions {
   readonly batchSize?: number;
   /** Told how many events were written, for metrics. */
   readonly onSent?: (count: number) => void;
+  /** Told of each stream that opened, and its transport, for metrics. */
+  readonly onOpened?: (transport: SseSink['transport']) => void;
   /** Told when reading the log failed; that stream ends and its client resumes later. */
   readonly onError?: (error: unknown) => void;
 }
@@ -20,31 +22,20 @@ export interface EventStreamsOptions {
 /** Opens SSE streams; see {@link EventStreams.open}. */
 export interface EventStreams {
   /**
-   * Serves one SSE connection on `response`: replays the events after `cursor` (the
+   * Serves one SSE connection on `sink`: replays the events after `cursor` (the
    * offset of the last event the client has; `'tail'` for only new ones), sends `ready`,
    * then follows the stream live until the client leaves or the daemon stops. Returns at
    * once; nothing needs to wait for the stream.
    */
-  open(response: ServerResponse, stream: StreamKey, cursor: Offset | 'tail'): void;
+  open(sink: SseSink, stream: StreamKey, cursor: Offset | 'tail'): void;
 }
-
-// One flat array for every stream: no headers object per connection.
-const SSE_HEADERS = [
-  'content-type',
-  'text/event-stream; charset=utf-8',
-  'cache-control',
-  'no-cache, no-transform',
-  'connection',
-  'keep-alive',
-  'x-accel-buffering',
-  'no',
-];
 
 interface Shared {
   readonly feed: EventFeed;
   readonly connections: SseConnections;
   readonly batchSize: number;
   readonly onSent: ((count: number) => void) | undefined;
+  readonly onOpened: ((transport: SseSink['transport']) => void) | undefined;
   readonly onError: ((error: unknown) => void) | undefined;
 }
 
@@ -55,11 +46,12 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
     connections: options.connections,
     batchSize: options.batchSize ?? 500,
     onSent: options.onSent,
+    onOpened: options.onOpened,
     onError: options.onError,
   };
   return {
-    open(response, stream, cursor) {
-      new EventStream(shared, response, stream, cursor).open();
+    open(sink, stream, cursor) {
+      new EventStream(shared, sink, stream, cursor).open();
     },
   };
 }
@@ -93,21 +85,22 @@ class EventStream implements OpenStream, FeedReader {
   private onFinished: (() => void) | undefined;
 
   private readonly shared: Shared;
-  private readonly response: ServerResponse;
+  private readonly sink: SseSink;
   private readonly stream: StreamKey;
 
-  constructor(shared: Shared, response: ServerResponse, stream: StreamKey, cursor: Offset | 'tail') {
+  constructor(shared: Shared, sink: SseSink, stream: StreamKey, cursor: Offset | 'tail') {
     this.shared = shared;
-    this.response = response;
+    this.sink = sink;
     this.stream = stream;
     this.cursor = cursor === 'tail' ? -1 : cursor;
   }
 
   open(): void {
-    const { feed, connections } = this.shared;
+    const { feed, connections, onOpened } = this.shared;
     // The client left while its request was checked: its 'close' has come and gone.
-    if (this.response.socket?.destroyed !== false) return;
-    connections.add(this.response, this);
+    if (!this.sink.writable) return;
+    connections.add(this.sink, this);
+    onOpened?.(this.sink.transport);
     // Watch before reading the head, so no commit falls between the two.
     feed.watch(this.stream);
     feed.head(this.stream).then(
@@ -118,8 +111,8 @@ class EventStream implements OpenStream, FeedReader {
 
   heartbeat(): void {
     // A stream whose socket is full is not idle; it needs no heartbeat.
-    if ((this.phase === 'replaying' || this.phase === 'live') && !this.response.writableNeedDrain) {
-      this.response.write(heartbeatFrame(this.cursor));
+    if ((this.phase === 'replaying' || this.phase === 'live') && !this.sink.full) {
+      this.sink.write(heartbeatFrame(this.cursor));
     }
   }
 
@@ -159,17 +152,16 @@ class EventStream implements OpenStream, FeedReader {
 
   private start(head: number): void {
     if (this.phase !== 'opening') return;
-    const { response } = this;
-    response.writeHead(200, SSE_HEADERS);
-    flattenResponseHead(response);
+    const { sink } = this;
+    sink.open();
     if (this.cursor > head) {
-      response.end(resetFrame(head));
+      sink.end(resetFrame(head));
       this.stop();
       return;
     }
     if (this.cursor === -1) this.cursor = head;
     this.phase = 'replaying';
-    response.write(retryFrame(1000));
+    sink.write(retryFrame(1000));
     void this.pump();
   }
 
@@ -177,10 +169,10 @@ class EventStream implements OpenStream, FeedReader {
   private async pump(): Promise<void> {
     if (this.busy !== 'idle' || this.phase === 'opening' || this.phase === 'closed') return;
     const { feed, connections, batchSize, onSent } = this.shared;
-    const { response, stream } = this;
-    if (response.writableNeedDrain) {
+    const { sink, stream } = this;
+    if (sink.full) {
       this.busy = 'draining';
-      connections.waitForDrain(response);
+      connections.waitForDrain(sink);
       return;
     }
     this.busy = 'pumping';
@@ -193,9 +185,9 @@ class EventStream implements OpenStream, FeedReader {
           for (const entry of entries) chunk += entry.frame;
           this.cursor = entries[entries.length - 1]?.offset ?? this.cursor;
           onSent?.(entries.length);
-          if (!response.write(chunk)) {
+          if (!sink.write(chunk)) {
             this.busy = 'draining';
-            connections.waitForDrain(response);
+            connections.waitForDrain(sink);
             return;
           }
           continue;
@@ -203,7 +195,7 @@ class EventStream implements OpenStream, FeedReader {
         if (this.finishAt !== undefined) break;
         if (this.phase === 'replaying') {
           this.phase = 'live';
-          response.write(readyFrame(this.cursor));
+          sink.write(readyFrame(this.cursor));
         }
         // Caught up: wait in the feed, which calls wake() on the next commit.
         if (!feed.waitForCommit(stream, this)) {
@@ -230,28 +222,12 @@ class EventStream implements OpenStream, FeedReader {
     this.stop();
   }
 
-  /** Stops following the stream and ends the response; its 'close' event comes after. */
+  /** Stops following the stream and ends the body; its sink's 'close' event comes after. */
   private stop(): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.shared.feed.unwatch(this.stream, this);
-    const { response } = this;
-    // The client is gone, or the response already ended (reset, or a finished stream).
-    if (response.writableEnded || response.socket?.destroyed !== false) return;
-    // Even a stream ended before it started answers as an event stream, so that an
-    // EventSource reconnects instead of giving up on a wrong content type.
-    if (!response.headersSent) response.writeHead(200, SSE_HEADERS);
-    response.end();
+    // Unless the client is gone, or the body already ended (reset, or a finished stream).
+    if (this.sink.writable) this.sink.end();
   }
-}
-
-/**
- * node:http keeps the head it wrote (`_header`) for the life of the response, built by
- * `+=` as a rope of about twenty string pieces (~0.7 KB per connection); reading one
- * character makes V8 flatten it in place into one string (~0.2 KB). `_header` is private
- * to node:http, so it is only read, and only when it is a string.
- */
-function flattenResponseHead(response: ServerResponse): void {
-  const head = (response as unknown as { _header?: unknown })._header;
-  if (typeof head === 'string') head.charCodeAt(0);
 }

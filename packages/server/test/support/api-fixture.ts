@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConversationSnapshot } from '@once/protocol';
+import type { FastifyInstance } from 'fastify';
 import { vi } from 'vitest';
 import {
   type ConversationService,
@@ -33,6 +34,8 @@ export interface ApiResponse {
 /** A daemon's HTTP API on a real socket over a real SQLite file, with a fake model. */
 export interface ApiFixture extends AsyncDisposable {
   readonly url: string;
+  /** The Fastify instance, to close it the way a test of closing needs. */
+  readonly app: FastifyInstance;
   readonly log: SqliteEventLog;
   readonly service: ConversationService;
   readonly runner: FakeTurnRunner;
@@ -43,6 +46,12 @@ export interface ApiFixture extends AsyncDisposable {
   accountHead(account?: string): Promise<number>;
   /** The last committed offset of a conversation's stream. */
   conversationHead(conversationId: string): Promise<number>;
+  /** Event streams opened so far, by transport (the `once_sse_streams_opened_total` metric). */
+  streamsOpened(): Promise<{ socket: number; http: number }>;
+  /** Events written to event streams so far (the `once_sse_events_sent_total` metric). */
+  eventsSent(): Promise<number>;
+  /** Ends every open event stream, as a stopping daemon does; clients resume. */
+  endStreams(): void;
   /** Waits until no turn runs and every user message has its answer. */
   settled(conversationId: string, account?: string): Promise<ConversationSnapshot>;
   close(): Promise<void>;
@@ -84,6 +93,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
 
   return {
     url,
+    app: server.app,
     log,
     service,
     runner,
@@ -95,6 +105,13 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
     },
     accountHead: (account = DEFAULT_ACCOUNT) => log.head({ stream: 'account', accountId: account }),
     conversationHead: (conversationId) => log.head({ stream: 'conversation', conversationId }),
+    async streamsOpened() {
+      const { values } = await server.metrics.streamsOpened.get();
+      const count = (transport: string) => values.find((value) => value.labels.transport === transport)?.value ?? 0;
+      return { socket: count('socket'), http: count('http') };
+    },
+    eventsSent: async () => (await server.metrics.eventsSent.get()).values[0]?.value ?? 0,
+    endStreams: () => server.connections.endAll(),
     settled: (conversationId, account = DEFAULT_ACCOUNT) =>
       vi.waitFor(
         async () => {

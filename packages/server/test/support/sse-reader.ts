@@ -86,6 +86,13 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   };
 }
 
+/** The complete frames in an event-stream body (a trailing partial frame is left out). */
+export function parseFrames(body: string): SseFrame[] {
+  const blocks = body.split('\n\n');
+  blocks.pop();
+  return blocks.map(parseFrame);
+}
+
 function parseFrame(raw: string): SseFrame {
   const frame: Record<string, string> = { raw };
   for (const line of raw.split('\n')) {

@@ -2,6 +2,7 @@ import { OnceError } from '@once/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { StreamKey } from '../../log/event-log.ts';
+import { ResponseSink } from '../../sse/response-sink.ts';
 import { readEventsRequest, wantsEventStream } from '../events-request.ts';
 import { parseInput } from '../parse-input.ts';
 import type { RouteContext } from './route-context.ts';
@@ -11,8 +12,9 @@ const idParams = z.object({ id: z.string().min(1).max(100) });
 /**
  * `GET …/events`: with `Accept: text/event-stream` a live SSE stream resuming after the
  * cursor (`?after=` wins over `Last-Event-ID`); otherwise one JSON page. On a listening
- * server, valid event-stream requests are served before Fastify by
- * `event-stream-handler.ts`; these routes answer the rest, and every refusal.
+ * server, valid event-stream requests are served before Fastify, on the raw socket
+ * (`event-stream-server.ts`) or through node:http (`event-stream-handler.ts`); these
+ * routes answer the rest, every refusal, and `app.inject()`.
  */
 export function registerEventRoutes(context: RouteContext): void {
   const { app, service, accountOf } = context;
@@ -40,7 +42,7 @@ async function serveEvents(
 
   if (wantsEventStream(request.headers)) {
     reply.hijack();
-    streams.open(reply.raw, stream, cursor);
+    streams.open(new ResponseSink(reply.raw), stream, cursor);
     return reply;
   }
 
