@@ -1,8 +1,8 @@
-import { type ConversationId, EVENT_TYPES, newId, type TurnId } from '@once/protocol';
+import { EVENT_TYPES } from '@once/protocol';
 import { EventSource } from 'eventsource';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HEAD_TIMEOUT_MS } from '../src/http/event-stream-server.ts';
-import { createMessageWriter, DEFAULT_ACCOUNT } from '../src/index.ts';
+import { DEFAULT_ACCOUNT } from '../src/index.ts';
 import { type ApiFixture, startApi } from './support/api-fixture.ts';
 import { connectRaw, getHead } from './support/raw-connection.ts';
 import { parseFrames } from './support/sse-reader.ts';
@@ -74,11 +74,7 @@ describe('clients of raw-socket event streams', () => {
 
   it('a client that stops reading gets every event once it reads again', async () => {
     const id = await api.createConversation();
-    const stream = { stream: 'conversation', conversationId: id } as const;
-    const writer = createMessageWriter(
-      { conversationId: id as ConversationId, role: 'assistant', turnId: newId() as TurnId },
-      { append: (drafts) => api.log.append(stream, drafts) },
-    );
+    const writer = api.assistantWriter(id);
     const block = writer.openBlock({ blockType: 'text' });
     // About 35 MB of frames: far more than the socket buffers on both sides hold.
     const text = 'x'.repeat(1000);

@@ -1,6 +1,4 @@
-import { type ConversationId, newId, type TurnId } from '@once/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMessageWriter } from '../src/index.ts';
 import { type ApiFixture, startApi } from './support/api-fixture.ts';
 import { openSse, type SseFrame } from './support/sse-reader.ts';
 
@@ -112,11 +110,7 @@ describe('SSE over a real socket', () => {
 
   it('writes events that are ready together in few socket writes (100 events arrive in fewer than 100 pieces)', async () => {
     const id = await api.createConversation();
-    const stream = { stream: 'conversation', conversationId: id } as const;
-    const writer = createMessageWriter(
-      { conversationId: id as ConversationId, role: 'assistant', turnId: newId() as TurnId },
-      { append: (drafts) => api.log.append(stream, drafts) },
-    );
+    const writer = api.assistantWriter(id);
     const block = writer.openBlock({ blockType: 'text' });
     for (let index = 0; index < 97; index += 1) writer.appendDelta(block, { text: `${index} ` });
     await writer.complete('complete');

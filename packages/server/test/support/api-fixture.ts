@@ -1,14 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConversationSnapshot } from '@once/protocol';
+import { type ConversationId, type ConversationSnapshot, newId, type TurnId } from '@once/protocol';
 import type { FastifyInstance } from 'fastify';
 import { vi } from 'vitest';
 import {
   type ConversationService,
+  createMessageWriter,
   createOnceServer,
   DEFAULT_ACCOUNT,
   type HttpServerOptions,
+  type MessageWriter,
   openSqliteEventLog,
   type SqliteEventLog,
 } from '../../src/index.ts';
@@ -42,6 +44,8 @@ export interface ApiFixture extends AsyncDisposable {
   request(method: string, path: string, request?: ApiRequest): Promise<ApiResponse>;
   /** Creates a conversation through the API and returns its id. */
   createConversation(token?: string): Promise<string>;
+  /** Writes a new assistant message of the conversation straight to the log, outside any turn. */
+  assistantWriter(conversationId: string): MessageWriter;
   /** The last committed offset of an account's stream. */
   accountHead(account?: string): Promise<number>;
   /** The last committed offset of a conversation's stream. */
@@ -103,6 +107,11 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
       if (response.status !== 201) throw new Error(`create failed: ${JSON.stringify(response.body)}`);
       return response.body.conversation.id;
     },
+    assistantWriter: (conversationId) =>
+      createMessageWriter(
+        { conversationId: conversationId as ConversationId, role: 'assistant', turnId: newId() as TurnId },
+        { append: (drafts) => log.append({ stream: 'conversation', conversationId }, drafts) },
+      ),
     accountHead: (account = DEFAULT_ACCOUNT) => log.head({ stream: 'account', accountId: account }),
     conversationHead: (conversationId) => log.head({ stream: 'conversation', conversationId }),
     async streamsOpened() {
