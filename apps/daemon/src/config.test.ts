@@ -13,7 +13,14 @@ describe('readConfig', () => {
       coalesceMs: 0,
       approvalTimeoutMs: 300_000,
       heartbeatMs: 15_000,
+      leaseMs: 5_000,
     });
+  });
+
+  it('reads the lease length, and refuses one too short to renew in time', () => {
+    expect(readConfig([], { ONCE_LEASE_MS: '1500' }).leaseMs).toBe(1500);
+    expect(readConfig(['--lease-ms', '800'], { ONCE_LEASE_MS: '1500' }).leaseMs).toBe(800);
+    expect(() => readConfig(['--lease-ms', '50'], {})).toThrow(/--lease-ms="50" is not valid/);
   });
 
   it('reads every setting from its environment variable, and a flag wins over it', () => {

@@ -18,6 +18,12 @@ export interface DaemonConfig {
    * `ONCE_DATABASE_URL`; unset: SQLite in the data dir.
    */
   readonly databaseUrl?: string;
+  /**
+   * With PostgreSQL: how long a daemon's hold on a conversation (the right to run its
+   * turns) lasts without renewal, in ms; a daemon that dies has its conversations taken
+   * over by a live one within about this. `--lease-ms` / `ONCE_LEASE_MS`, default 5000.
+   */
+  readonly leaseMs: number;
   /** Demo model: milliseconds between tokens. `--demo-delay-ms` / `ONCE_DEMO_DELAY_MS`, default 15. */
   readonly demoDelayMs: number;
   /** Demo model: about how many tokens an answer has. `--demo-tokens` / `ONCE_DEMO_TOKENS`, default 120. */
@@ -65,6 +71,7 @@ const SETTINGS = {
     schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
     fallback: undefined,
   },
+  'lease-ms': { env: 'ONCE_LEASE_MS', schema: z.coerce.number().int().min(300).max(600_000), fallback: 5_000 },
   'demo-delay-ms': { env: 'ONCE_DEMO_DELAY_MS', schema: z.coerce.number().int().min(0).max(60_000), fallback: 15 },
   'demo-tokens': { env: 'ONCE_DEMO_TOKENS', schema: z.coerce.number().int().min(1).max(100_000), fallback: 120 },
   'demo-tool-delay-ms': {
@@ -155,6 +162,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     approvalTimeoutMs: read('approval-timeout-ms') ?? 300_000,
     heartbeatMs: read('heartbeat-ms') ?? 15_000,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    leaseMs: read('lease-ms') ?? 5_000,
     demoDelayMs: read('demo-delay-ms') ?? 15,
     demoTokens: read('demo-tokens') ?? 120,
     demoToolDelayMs: read('demo-tool-delay-ms') ?? 0,

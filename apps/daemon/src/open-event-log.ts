@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { openPostgresEventLog } from '@once/postgres';
+import { openPostgresEventLog, openPostgresTurnCoordination } from '@once/postgres';
 import { OnceError } from '@once/protocol';
-import { type EventLog, openSqliteEventLog } from '@once/server';
+import { createLocalTurnCoordination, type EventLog, openSqliteEventLog, type TurnCoordination } from '@once/server';
 
 /** Where the daemon keeps its log, and how it commits. */
 export interface EventLogSettings {
@@ -11,6 +11,15 @@ export interface EventLogSettings {
   readonly databaseUrl?: string;
   /** Longest wait before a group commit, in ms. */
   readonly commitDelayMs: number;
+  /** With PostgreSQL: how long a conversation's lease lasts without renewal, in ms. */
+  readonly leaseMs: number;
+}
+
+/** The daemon's log, and how it agrees with other daemons on the log about running turns. */
+export interface OpenedEventLog {
+  readonly log: EventLog;
+  readonly coordination: TurnCoordination;
+  readonly store: EventLogStore;
 }
 
 /** The store a daemon's log is in, for its ready line (never the URL: it may hold a password). */
@@ -18,19 +27,27 @@ export type EventLogStore = 'sqlite' | 'postgresql';
 
 /**
  * Opens the daemon's event log: SQLite in the data directory by default, PostgreSQL when
- * a database URL is set (several daemons may then share one database).
+ * a database URL is set (several daemons may then share one database, taking turns per
+ * conversation through leases in it).
  * @throws OnceError `unavailable` when PostgreSQL cannot be reached or refuses the schema.
  */
-export async function openEventLog(settings: EventLogSettings): Promise<{ log: EventLog; store: EventLogStore }> {
+export async function openEventLog(settings: EventLogSettings): Promise<OpenedEventLog> {
   if (settings.databaseUrl === undefined) {
     return {
       log: openSqliteEventLog({ path: join(settings.dataDir, 'once.db'), maxDelayMs: settings.commitDelayMs }),
+      coordination: createLocalTurnCoordination(),
       store: 'sqlite',
     };
   }
   try {
     const log = await openPostgresEventLog({ url: settings.databaseUrl, maxDelayMs: settings.commitDelayMs });
-    return { log, store: 'postgresql' };
+    try {
+      const coordination = await openPostgresTurnCoordination({ url: settings.databaseUrl, leaseMs: settings.leaseMs });
+      return { log, coordination, store: 'postgresql' };
+    } catch (error) {
+      await log.close();
+      throw error;
+    }
   } catch (error) {
     throw new OnceError(
       'unavailable',

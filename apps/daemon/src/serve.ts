@@ -38,13 +38,15 @@ export async function serve(
   const runner: TurnRunner = async (turn) => {
     await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
   };
-  const { log, store } = await openEventLog({
+  const { log, coordination, store } = await openEventLog({
     dataDir,
     commitDelayMs: config.commitDelayMs,
+    leaseMs: config.leaseMs,
     ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
   });
   const server = createOnceServer({
     log,
+    coordination,
     runTurn: runner,
     onError: (error) => logger.error({ err: error }, 'a turn failed'),
     maxBodyBytes: config.maxBodyBytes,
@@ -59,7 +61,10 @@ export async function serve(
   }
   await serveWebApp(server.app);
   const url = await server.listen({ port: config.port, host: config.host });
-  logger.info({ url, provider: provider.name, model: config.model, dataDir, store }, `Once is ready at ${url}`);
+  logger.info(
+    { url, provider: provider.name, model: config.model, dataDir, store, owner: coordination.leases.owner },
+    `Once is ready at ${url}`,
+  );
 
   let stopping: Promise<void> | undefined;
   return {

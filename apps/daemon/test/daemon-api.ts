@@ -14,10 +14,23 @@ export async function sendMessage(
   baseUrl: string,
   conversationId: string,
   content: string,
+  clientMessageId?: string,
 ): Promise<{ userMessageId: string; turnId: string }> {
-  return (await request(baseUrl, 'POST', `/v1/conversations/${conversationId}/messages`, { content })) as {
+  const body = clientMessageId === undefined ? { content } : { content, clientMessageId };
+  return (await request(baseUrl, 'POST', `/v1/conversations/${conversationId}/messages`, body)) as {
     userMessageId: string;
     turnId: string;
+  };
+}
+
+/** `POST /v1/conversations/:id/cancel`: cancels the running turn, if any. */
+export async function cancelTurn(
+  baseUrl: string,
+  conversationId: string,
+): Promise<{ cancelled: boolean; turnId?: string }> {
+  return (await request(baseUrl, 'POST', `/v1/conversations/${conversationId}/cancel`, {})) as {
+    cancelled: boolean;
+    turnId?: string;
   };
 }
 

@@ -11,9 +11,22 @@ import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
-/** The demo model's flags, and the database the daemon keeps its log in. */
+/**
+ * The demo model's flags, and the database the daemon keeps its log in. A short lease: a
+ * daemon restarted after a SIGKILL is a new owner, and recovers the conversations of the
+ * one it replaces once their leases lapse (docs/decisions/007).
+ */
 function flags(databaseUrl: string, delayMs: number, tokens: number): string[] {
-  return ['--database-url', databaseUrl, '--demo-delay-ms', String(delayMs), '--demo-tokens', String(tokens)];
+  return [
+    '--database-url',
+    databaseUrl,
+    '--lease-ms',
+    '1000',
+    '--demo-delay-ms',
+    String(delayMs),
+    '--demo-tokens',
+    String(tokens),
+  ];
 }
 
 /** What the PostgreSQL schema holds for a conversation, read without the daemon. */

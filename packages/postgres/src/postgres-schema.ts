@@ -9,7 +9,8 @@ export const DEFAULT_SCHEMA = 'once';
 /**
  * A schema name is put into SQL text (identifiers cannot be bound as parameters), so only
  * plain lower-case identifiers are accepted. 54 characters at most, so that the
- * notification channel `<schema>_commits` stays within PostgreSQL's 63.
+ * notification channels `<schema>_commits` and `<schema>_commands` stay within
+ * PostgreSQL's 63.
  */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,53}$/;
 
@@ -18,8 +19,12 @@ export interface SchemaNames {
   readonly schema: string;
   readonly streams: string;
   readonly events: string;
+  /** Which daemon runs each conversation's turns, and until when (docs/decisions/007). */
+  readonly leases: string;
   /** LISTEN/NOTIFY channel: one per schema, so logs in other schemas never wake this one. */
   readonly channel: string;
+  /** LISTEN/NOTIFY channel of cancels and approval decisions for the daemon running a turn. */
+  readonly commandChannel: string;
 }
 
 /**
@@ -32,7 +37,14 @@ export function schemaNames(schema: string): SchemaNames {
       `The PostgreSQL schema name ${JSON.stringify(schema)} is not valid: use lower-case letters, digits and _ (at most 54, not starting with a digit).`,
     );
   }
-  return { schema, streams: `"${schema}".streams`, events: `"${schema}".events`, channel: `${schema}_commits` };
+  return {
+    schema,
+    streams: `"${schema}".streams`,
+    events: `"${schema}".events`,
+    leases: `"${schema}".leases`,
+    channel: `${schema}_commits`,
+    commandChannel: `${schema}_commands`,
+  };
 }
 
 /**
@@ -43,7 +55,7 @@ export function schemaNames(schema: string): SchemaNames {
  * @throws Error when the schema holds a layout newer than this code knows.
  */
 export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promise<void> {
-  const { schema, streams, events } = names;
+  const { schema, streams, events, leases } = names;
   await sql.begin(async (transaction) => {
     await transaction`SELECT pg_advisory_xact_lock(hashtext(${`once:${schema}`}))`;
     await transaction
@@ -71,6 +83,11 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
       );
       CREATE UNIQUE INDEX IF NOT EXISTS events_identity
         ON ${events} (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS ${leases} (
+        conversation text PRIMARY KEY,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
       INSERT INTO "${schema}".layout (version) VALUES (${POSTGRES_LAYOUT_VERSION}) ON CONFLICT (id) DO NOTHING;
     `)
       .simple();

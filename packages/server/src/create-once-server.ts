@@ -5,6 +5,7 @@ import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.t
 import { DEFAULT_ACCOUNT } from './http/request-account.ts';
 import type { EventLog } from './log/event-log.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
+import type { TurnCoordination } from './service/turn-coordination.ts';
 import type { TurnRunner } from './service/turn-scheduler.ts';
 import { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
 
@@ -31,6 +32,11 @@ export interface OnceServerOptions {
   readonly logger?: FastifyServerOptions['loggerInstance'];
   /** Errors nobody else can report (a turn runner that threw). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Who runs each conversation's turns when several daemons share the log; closed by
+   * `stop()`. Default: this daemon alone (SQLite).
+   */
+  readonly coordination?: TurnCoordination;
 }
 
 /** The daemon's parts, wired together. */
@@ -64,6 +70,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.runTurn === undefined ? {} : { runTurn: options.runTurn }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
+    ...(options.coordination === undefined ? {} : { coordination: options.coordination }),
   });
   let ready = false;
   const app = createHttpServer({
@@ -101,6 +108,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
       stopping ??= (async () => {
         ready = false;
         await service.shutdown();
+        await options.coordination?.close();
         // Live streams send the end of the turns just interrupted before they close.
         await connections.finishAll(FINISH_STREAMS_MS);
         await app.close();

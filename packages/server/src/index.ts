@@ -25,12 +25,21 @@ export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from '
 export type { SqliteSynchronous } from './log/sqlite-schema.ts';
 export { TAIL_INDEX_DEFAULTS, type TailIndexOptions } from './log/sqlite-tail-indexer.ts';
 export { toStoredEntry } from './log/stored-entry.ts';
+export type { ConversationLeases } from './service/conversation-leases.ts';
 export {
   type ConversationService,
   type ConversationServiceOptions,
   createConversationService,
   type SendResult,
 } from './service/conversation-service.ts';
+export { createKeyedLock, type KeyedLock } from './service/keyed-lock.ts';
+export {
+  createLocalTurnCommands,
+  type TurnCommand,
+  type TurnCommandHandler,
+  type TurnCommands,
+} from './service/turn-commands.ts';
+export { createLocalTurnCoordination, type TurnCoordination } from './service/turn-coordination.ts';
 export {
   CANCELLED,
   type QueuedTurn,

@@ -1,3 +1,4 @@
+export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
 export {
   type DaemonExit,
   type DaemonProcess,
@@ -22,4 +23,5 @@ export {
   range,
   readAll,
 } from './event-log-conformance.ts';
+export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';

@@ -17,10 +17,10 @@ import { writeUserMessage } from '../writer/write-user-message.ts';
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
 import { createApprovalGate } from './approval-gate.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
-import { createKeyedLock } from './keyed-lock.ts';
 import { hasOpenWork } from './open-work-scan.ts';
-import { recoverConversation } from './recover-conversation.ts';
-import { createTurnScheduler, type TurnRunner, type TurnScheduler } from './turn-scheduler.ts';
+import { createLocalTurnCoordination, type TurnCoordination } from './turn-coordination.ts';
+import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
+import type { TurnRunner } from './turn-scheduler.ts';
 
 /** What a send returns; the same ids again for a repeated clientMessageId. */
 export interface SendResult {
@@ -41,6 +41,12 @@ export interface ConversationServiceOptions {
   readonly onError?: (error: unknown) => void;
   /** How long a tool call waits for approval before it counts as denied, in ms. Default 300000. */
   readonly approvalTimeoutMs?: number;
+  /**
+   * How this daemon agrees with the others sharing its log on who runs each
+   * conversation's turns. Default: {@link createLocalTurnCoordination} (this process is
+   * the log's only writer, as with SQLite).
+   */
+  readonly coordination?: TurnCoordination;
 }
 
 /**
@@ -66,7 +72,11 @@ export interface ConversationService {
   /** Cancels the running turn; does nothing when none runs. */
   cancel(accountId: string, conversationId: string): Promise<{ cancelled: boolean; turnId?: TurnId }>;
   decide(accountId: string, conversationId: string, toolUseId: string, decision: ApprovalDecision): Promise<void>;
-  /** Closes what a crash left open in every conversation of the accounts, and re-queues unanswered messages. */
+  /**
+   * Closes what a crash left open in every conversation of the accounts whose lease nobody
+   * live holds, and re-queues unanswered messages; then keeps doing so for conversations
+   * whose owner dies while this daemon runs.
+   */
   recover(accountIds: readonly string[]): Promise<{ conversations: number; interrupted: number; requeued: number }>;
   /** Stops running turns (their messages end `interrupted`) and waits for them. */
   shutdown(): Promise<void>;
@@ -78,7 +88,7 @@ export function createConversationService(options: ConversationServiceOptions): 
   const now = options.now ?? (() => new Date());
   const accounts = createAccountDirectory(log, { newId, now });
   const states: ConversationStates = createConversationStates(log);
-  const sendLock = createKeyedLock();
+  const coordination = options.coordination ?? createLocalTurnCoordination();
   const approvals = createApprovalGate(
     options.approvalTimeoutMs === undefined ? {} : { timeoutMs: options.approvalTimeoutMs },
   );
@@ -87,7 +97,11 @@ export function createConversationService(options: ConversationServiceOptions): 
     (drafts) =>
       log.append({ stream: 'conversation', conversationId }, drafts);
 
-  const turns: TurnScheduler = createTurnScheduler({
+  const turns: TurnDispatcher = createTurnDispatcher({
+    leases: coordination.leases,
+    current: (conversationId) => states.current(conversationId),
+    onCommit: (listener) => log.onCommit(listener),
+    now,
     run: options.runTurn ?? (async () => {}),
     appendTo,
     awaitApproval: (conversationId, toolUseId, signal) => approvals.wait(conversationId, toolUseId, signal),
@@ -97,6 +111,13 @@ export function createConversationService(options: ConversationServiceOptions): 
       return messages.slice(0, end + 1).filter((message) => message.status !== 'streaming');
     },
     onError: (error) => options.onError?.(error),
+  });
+
+  // Cancels and decisions sent through other daemons, for the turns this one runs.
+  const stopListening = coordination.commands.listen((command) => {
+    const id = command.conversationId as ConversationId;
+    if (command.kind === 'decide') approvals.decide(id, command.toolUseId, command.decision);
+    else if (turns.running(id) === command.turnId) turns.cancel(id);
   });
 
   const owned = async (accountId: string, conversationId: string) => {
@@ -120,17 +141,27 @@ export function createConversationService(options: ConversationServiceOptions): 
     async send(accountId, conversationId, input) {
       const { conversation, id } = await owned(accountId, conversationId);
       const clientMessageId = input.clientMessageId ?? (newId() as ClientMessageId);
-      const result = await sendLock.run(id, async () => {
-        const existing = findSent(await states.current(id), clientMessageId);
-        if (existing !== undefined) return { ...existing, duplicate: true };
-        const turnId = newId() as TurnId;
-        const message = await writeUserMessage(
-          { conversationId: id, turnId, text: input.content, clientMessageId },
-          { append: appendTo(id), newId, now },
-        );
-        turns.enqueue(id, { turnId, userMessageId: message.id });
-        return { userMessageId: message.id, turnId, duplicate: false };
-      });
+      // Across daemons: the same clientMessageId sent to two at once is stored once.
+      const result = await coordination.sendLock
+        .run(id, async () => {
+          const existing = findSent(await states.current(id), clientMessageId);
+          if (existing !== undefined) return { ...existing, duplicate: true };
+          await turns.reserve(id);
+          const turnId = newId() as TurnId;
+          const message = await writeUserMessage(
+            { conversationId: id, turnId, text: input.content, clientMessageId },
+            { append: appendTo(id), newId, now },
+          );
+          return { userMessageId: message.id, turnId, duplicate: false };
+        })
+        .catch(async (error: unknown) => {
+          // Gives back a lease reserved for a message that was not stored.
+          await turns.wake(id).catch(() => {});
+          throw error;
+        });
+      // This daemon answers when it holds or gets the lease; otherwise its holder will.
+      // A retried send wakes too, in case the first one's daemon stopped before it could.
+      await turns.wake(id);
       if (!result.duplicate) {
         // New activity moves the conversation to the top; an untitled one takes its first words.
         const title = conversation.title === '' ? titleFrom(input.content) : undefined;
@@ -141,11 +172,25 @@ export function createConversationService(options: ConversationServiceOptions): 
     async cancel(accountId, conversationId) {
       const { id } = await owned(accountId, conversationId);
       const turnId = turns.cancel(id);
-      return turnId === undefined ? { cancelled: false } : { cancelled: true, turnId };
+      if (turnId !== undefined) return { cancelled: true, turnId };
+      // Held here, nothing runs here: nothing runs anywhere.
+      if (turns.holds(id)) return { cancelled: false };
+      const { activeTurn } = await states.current(id);
+      if (activeTurn === undefined) return { cancelled: false };
+      // Another daemon runs the turn: ask it to cancel.
+      await coordination.commands.send({ kind: 'cancel', conversationId: id, turnId: activeTurn.turnId });
+      return { cancelled: true, turnId: activeTurn.turnId };
     },
     async decide(accountId, conversationId, toolUseId, decision) {
       const { id } = await owned(accountId, conversationId);
-      if (!approvals.decide(id, toolUseId, decision)) {
+      if (approvals.decide(id, toolUseId, decision)) return;
+      const askedElsewhere =
+        !turns.holds(id) &&
+        (await states.current(id)).pendingApprovals.some((approval) => approval.toolUseId === toolUseId);
+      if (askedElsewhere) {
+        // Another daemon runs the turn that asked: deliver the decision to it.
+        await coordination.commands.send({ kind: 'decide', conversationId: id, toolUseId, decision });
+      } else {
         throw new OnceError(
           'approval_not_found',
           `No tool call ${toolUseId.slice(0, 64)} is waiting for a decision in this conversation (it was decided, timed out, or never asked).`,
@@ -163,15 +208,19 @@ export function createConversationService(options: ConversationServiceOptions): 
           // Most conversations were left with nothing open: tell by their event types,
           // without folding them.
           if (!(await hasOpenWork(log, id))) continue;
-          const result = await recoverConversation(await states.current(id), appendTo(id), now);
+          // Recovered only when no live daemon holds its lease: a peer's running turn is left alone.
+          const result = await turns.wake(id);
           interrupted += result.interrupted;
-          for (const turn of result.unanswered) turns.enqueue(id, turn);
-          requeued += result.unanswered.length;
+          requeued += result.queued;
         }
       }
+      turns.start();
       return { conversations, interrupted, requeued };
     },
-    shutdown: () => turns.shutdown(),
+    async shutdown() {
+      stopListening();
+      await turns.shutdown();
+    },
   };
 }
 

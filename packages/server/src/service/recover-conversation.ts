@@ -2,6 +2,7 @@ import type { ConversationState } from '@once/core';
 import type { ConversationEventDraft } from '@once/protocol';
 import { type AppendDrafts, resumeMessageWriter } from '../writer/create-message-writer.ts';
 import type { QueuedTurn } from './turn-scheduler.ts';
+import { unansweredTurns } from './unanswered-turns.ts';
 
 /** What recovering one conversation did. */
 export interface RecoveryResult {
@@ -36,13 +37,6 @@ export async function recoverConversation(
     ];
     await append(drafts);
   }
-  // A turn counts as run once it opened an assistant message or started.
-  const started = new Set(
-    state.messages.filter((message) => message.role === 'assistant').map((message) => message.turnId),
-  );
-  if (state.activeTurn !== undefined) started.add(state.activeTurn.turnId);
-  const unanswered = state.messages
-    .filter((message) => message.role === 'user' && !started.has(message.turnId))
-    .map((message) => ({ turnId: message.turnId, userMessageId: message.id }));
+  const unanswered = unansweredTurns(state);
   return { interrupted, unanswered };
 }

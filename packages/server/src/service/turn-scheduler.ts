@@ -50,6 +50,13 @@ export interface TurnScheduler {
   cancel(conversationId: ConversationId): TurnId | undefined;
   /** Drops the queued turns and cancels the running one (the conversation is going away). */
   discard(conversationId: ConversationId): void;
+  /**
+   * Drops the queued turns and stops the running one as if the daemon shut down (its
+   * message ends `interrupted`): this daemon may no longer run the conversation's turns.
+   */
+  stop(conversationId: ConversationId): void;
+  /** The id of the turn running in the conversation, if any. */
+  running(conversationId: ConversationId): TurnId | undefined;
   /** Turns queued or running for the conversation. */
   pending(conversationId: ConversationId): number;
   /** Stops every running turn, drops the queues, and waits for the runners to finish. */
@@ -72,6 +79,8 @@ export interface TurnSchedulerOptions {
   ) => Promise<ApprovalDecision>;
   /** Called when a runner fails outside its own error handling. */
   readonly onError: (error: unknown, turn: QueuedTurn) => void;
+  /** Called when a conversation's last queued turn ended and nothing is left to run there. */
+  readonly onIdle?: (conversationId: ConversationId) => void;
 }
 
 interface Lane {
@@ -90,6 +99,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
     const turn = lane.queue.shift();
     if (turn === undefined) {
       lanes.delete(conversationId);
+      options.onIdle?.(conversationId);
       return;
     }
     const controller = new AbortController();
@@ -133,11 +143,13 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       return running.turn.turnId;
     },
     discard(conversationId) {
-      const lane = lanes.get(conversationId);
-      if (lane === undefined) return;
-      lane.queue.length = 0;
-      if (lane.running !== undefined && !lane.running.controller.signal.aborted)
-        lane.running.controller.abort(CANCELLED);
+      abortLane(lanes.get(conversationId), CANCELLED);
+    },
+    stop(conversationId) {
+      abortLane(lanes.get(conversationId), SHUTTING_DOWN);
+    },
+    running(conversationId) {
+      return lanes.get(conversationId)?.running?.turn.turnId;
     },
     pending(conversationId) {
       const lane = lanes.get(conversationId);
@@ -154,4 +166,10 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       await Promise.all(running);
     },
   };
+}
+
+function abortLane(lane: Lane | undefined, reason: typeof CANCELLED | typeof SHUTTING_DOWN): void {
+  if (lane === undefined) return;
+  lane.queue.length = 0;
+  if (lane.running !== undefined && !lane.running.controller.signal.aborted) lane.running.controller.abort(reason);
 }

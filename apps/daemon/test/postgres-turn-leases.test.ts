@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openPostgresEventLog } from '@once/postgres';
+import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
+import { createPostgresTestSchema, readAll, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createConversation, eventsUrl, getSnapshot, type SnapshotResponse, sendMessage } from './daemon-api.ts';
+import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { readUntilTurnEnds } from './read-until-turn-ends.ts';
+import { openEventStream } from './sse-client.ts';
+
+afterEach(stopLeftoverDaemons);
+
+/** A short lease, so that a dead daemon's conversations are taken over within about a second. */
+const LEASE_MS = 1_000;
+
+/** The daemon's flags: the shared database, the lease, and the demo model's pace. */
+function flags(databaseUrl: string, delayMs: number, tokens: number): string[] {
+  return [
+    '--database-url',
+    databaseUrl,
+    '--lease-ms',
+    String(LEASE_MS),
+    '--demo-delay-ms',
+    String(delayMs),
+    '--demo-tokens',
+    String(tokens),
+  ];
+}
+
+/** Every event the PostgreSQL schema holds for a conversation, read without any daemon. */
+async function storedEvents(databaseUrl: string, conversationId: string): Promise<IncomingEvent[]> {
+  const log = await openPostgresEventLog({ url: databaseUrl });
+  try {
+    return (await readAll(log, { stream: 'conversation', conversationId })) as IncomingEvent[];
+  } finally {
+    await log.close();
+  }
+}
+
+function completesOf(events: readonly IncomingEvent[], message: MessageSnapshot): IncomingEvent[] {
+  return events.filter((event) => event.type === 'message_complete' && event.messageId === message.id);
+}
+
+/** The fields of a `turn_start` or `turn_end` event. */
+function turnOf(event: IncomingEvent): { readonly turnId: string; readonly userMessageId?: string } {
+  return event.data as { turnId: string; userMessageId?: string };
+}
+
+function statuses(snapshot: SnapshotResponse): string[][] {
+  return snapshot.messages.map((message) => [message.role, message.status]);
+}
+
+/** Polls the snapshot until `done` holds, for at most `timeoutMs`. */
+async function waitForSnapshot(
+  baseUrl: string,
+  conversationId: string,
+  done: (snapshot: SnapshotResponse) => boolean,
+  timeoutMs: number,
+): Promise<SnapshotResponse> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const snapshot = await getSnapshot(baseUrl, conversationId);
+    if (done(snapshot)) return snapshot;
+    if (Date.now() > deadline) throw new Error(`Timed out; last snapshot: ${JSON.stringify(statuses(snapshot))}`);
+    await sleep(50);
+  }
+}
+
+describe('several daemons running turns on one PostgreSQL database', () => {
+  it('leaves a turn alone when another daemon starts while it streams: it completes, once', async () => {
+    await using database = await createPostgresTestSchema();
+    // 600 tokens 5 ms apart: the answer streams for about three seconds.
+    await using running = await startDaemon({ flags: flags(database.url, 5, 600) });
+    const conversationId = await createConversation(running.url);
+    await using stream = await openEventStream(eventsUrl(running.url, conversationId));
+    await sendMessage(running.url, conversationId, 'Tell me about durable streams.');
+    const received: IncomingEvent[] = [];
+    while (received.length < 20) {
+      const message = await stream.next();
+      if (message?.event !== undefined) received.push(message.event);
+    }
+
+    await using starting = await startDaemon({ flags: flags(database.url, 5, 600) });
+    // The second daemon finished its start-up recovery while the turn still ran.
+    expect((await getSnapshot(starting.url, conversationId)).activeTurn).toBeDefined();
+    const served = await readUntilTurnEnds(stream, received, () => getSnapshot(running.url, conversationId));
+
+    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
+    expect(statuses(served)).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    for (const message of served.messages) expect(completesOf(received, message)).toHaveLength(1);
+    expect(received.filter((event) => event.type === 'turn_end').map((event) => event.data)).toMatchObject([
+      { reason: 'complete' },
+    ]);
+    // Past a lease's length, nothing more was written: the second daemon took nothing over.
+    await sleep(LEASE_MS * 2);
+    expect(await storedEvents(database.url, conversationId)).toEqual(received);
+    const { conversation: _, ...snapshot } = served;
+    const { conversation: __, ...fromStarting } = await getSnapshot(starting.url, conversationId);
+    expect(fromStarting).toEqual(snapshot);
+  }, 30_000);
+
+  it('ends a SIGKILLed daemon’s turn interrupted from a live daemon, once, within the lease', async () => {
+    await using database = await createPostgresTestSchema();
+    await using doomed = await startDaemon({ flags: flags(database.url, 5, 600) });
+    await using survivor = await startDaemon({ flags: flags(database.url, 5, 600) });
+    const conversationId = await createConversation(doomed.url);
+    await using stream = await openEventStream(eventsUrl(survivor.url, conversationId));
+    const { turnId } = await sendMessage(doomed.url, conversationId, 'Tell me about durable streams.');
+    const received: IncomingEvent[] = [];
+    while (received.length < 40) {
+      const message = await stream.next();
+      if (message?.event !== undefined) received.push(message.event);
+    }
+
+    expect((await doomed.kill('SIGKILL')).signal).toBe('SIGKILL');
+    const killedAt = Date.now();
+    const served = await readUntilTurnEnds(stream, received, () => getSnapshot(survivor.url, conversationId));
+    // The lease lapses after LEASE_MS; the survivor sweeps every half lease.
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 3_000);
+
+    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
+    const { conversation: _, ...snapshot } = served;
+    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expect(statuses(served)).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'interrupted'],
+    ]);
+    for (const message of served.messages) expect(completesOf(received, message)).toHaveLength(1);
+    expect(received.filter((event) => event.type === 'turn_end').map((event) => event.data)).toEqual([
+      { turnId, reason: 'interrupted' },
+    ]);
+    // Exactly once: later sweeps find nothing more to do.
+    await sleep(LEASE_MS * 2);
+    expect(await storedEvents(database.url, conversationId)).toEqual(received);
+  }, 30_000);
+
+  it('runs one turn at a time when both daemons receive messages for one conversation, and answers each in order', async () => {
+    await using database = await createPostgresTestSchema();
+    await using first = await startDaemon({ flags: flags(database.url, 2, 30) });
+    await using second = await startDaemon({ flags: flags(database.url, 2, 30) });
+    const daemons = [first, second];
+    const conversationId = await createConversation(first.url);
+    const rounds = 3;
+    for (let round = 0; round < rounds; round += 1) {
+      await Promise.all(
+        daemons.map((daemon, index) => sendMessage(daemon.url, conversationId, `Round ${round}, daemon ${index}.`)),
+      );
+    }
+    const sent = rounds * daemons.length;
+    const settled = (snapshot: SnapshotResponse) =>
+      snapshot.activeTurn === undefined &&
+      snapshot.messages.filter((message) => message.role === 'assistant').length === sent;
+    await waitForSnapshot(first.url, conversationId, settled, 20_000);
+
+    const events = await storedEvents(database.url, conversationId);
+    expect(offsetsOf(events)).toEqual(oneTo(events.length));
+    // turn_start and turn_end strictly alternate, each end closing the turn just started.
+    let open: string | undefined;
+    for (const event of events) {
+      if (event.type === 'turn_start') {
+        expect(open).toBeUndefined();
+        open = turnOf(event).turnId;
+      } else if (event.type === 'turn_end') {
+        expect(turnOf(event).turnId).toBe(open);
+        open = undefined;
+      }
+    }
+    expect(open).toBeUndefined();
+    const { messages } = foldEvents(conversationId, events);
+    const users = messages.filter((message) => message.role === 'user');
+    expect(users).toHaveLength(sent);
+    // Each user message got its answer, and turns ran in the order the messages were stored.
+    const startedFor = events.flatMap((event) => (event.type === 'turn_start' ? [turnOf(event).userMessageId] : []));
+    expect(startedFor).toEqual(users.map((message) => message.id));
+    for (const user of users) {
+      const answers = messages.filter((message) => message.role === 'assistant' && message.turnId === user.turnId);
+      expect(answers.map((answer) => answer.status)).toEqual(['complete']);
+    }
+  }, 40_000);
+
+  it('stores one user message when the same clientMessageId reaches both daemons at once', async () => {
+    await using database = await createPostgresTestSchema();
+    await using first = await startDaemon({ flags: flags(database.url, 1, 5) });
+    await using second = await startDaemon({ flags: flags(database.url, 1, 5) });
+    const conversationId = await createConversation(first.url);
+    const clientMessageIds = Array.from({ length: 5 }, () => randomUUID());
+    for (const clientMessageId of clientMessageIds) {
+      const [fromFirst, fromSecond] = await Promise.all(
+        [first, second].map((daemon) => sendMessage(daemon.url, conversationId, 'Same message.', clientMessageId)),
+      );
+      expect(fromSecond).toEqual(fromFirst);
+    }
+    const settled = (snapshot: SnapshotResponse) =>
+      snapshot.activeTurn === undefined &&
+      snapshot.messages.filter((message) => message.role === 'assistant').length === clientMessageIds.length;
+    await waitForSnapshot(second.url, conversationId, settled, 20_000);
+    const { messages } = foldEvents(conversationId, await storedEvents(database.url, conversationId));
+    const users = messages.filter((message) => message.role === 'user');
+    expect(users.map((message) => message.clientMessageId)).toEqual(clientMessageIds);
+  }, 40_000);
+});

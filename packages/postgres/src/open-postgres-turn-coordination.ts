@@ -1,0 +1,53 @@
+import type { TurnCoordination } from '@once/server';
+import postgres from 'postgres';
+import { splitDatabaseUrl } from './database-url.ts';
+import { PostgresConversationLeases } from './postgres-conversation-leases.ts';
+import { DEFAULT_SCHEMA, preparePostgresSchema, schemaNames } from './postgres-schema.ts';
+import { createPostgresSendLock } from './postgres-send-lock.ts';
+import { listenPostgresTurnCommands } from './postgres-turn-commands.ts';
+
+/** Options of {@link openPostgresTurnCoordination}. */
+export interface PostgresTurnCoordinationOptions {
+  /** The log's database URL; its `?schema=` names the schema, as for the log. */
+  readonly url: string;
+  /** PostgreSQL schema; wins over the URL's. Default: the URL's `schema`, else `once`. */
+  readonly schema?: string;
+  /** How long a lease lasts without renewal, in ms; holders renew every third of it. Default 5000. */
+  readonly leaseMs?: number;
+  /** Most connections it opens (sends hold one each while they write). Default 4. */
+  readonly maxConnections?: number;
+}
+
+/** Default lease length, in ms: a dead daemon's conversations are taken over within about this. */
+export const DEFAULT_LEASE_MS = 5_000;
+
+/**
+ * Opens the coordination of daemons sharing one PostgreSQL schema: a lease per
+ * conversation (who runs its turns), a send lock (one send at a time per conversation
+ * across daemons), and cancels and approval decisions delivered by NOTIFY. It has its own small connection pool, so a log busy
+ * committing never delays a lease renewal. See docs/decisions/007-turn-leases.md.
+ */
+export async function openPostgresTurnCoordination(
+  options: PostgresTurnCoordinationOptions,
+): Promise<TurnCoordination> {
+  const { url, schema: fromUrl } = splitDatabaseUrl(options.url);
+  const names = schemaNames(options.schema ?? fromUrl ?? DEFAULT_SCHEMA);
+  const sql = postgres(url, {
+    max: options.maxConnections ?? 4,
+    onnotice: () => {},
+    connection: { application_name: 'once-coordination' },
+  });
+  try {
+    await preparePostgresSchema(sql, names);
+    return {
+      leases: new PostgresConversationLeases(sql, names, options.leaseMs ?? DEFAULT_LEASE_MS),
+      sendLock: createPostgresSendLock(sql, names),
+      commands: await listenPostgresTurnCommands(sql, names),
+      // No UNLISTEN first: it would wait for a connection when the database is gone.
+      close: () => sql.end({ timeout: 5 }),
+    };
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw error;
+  }
+}

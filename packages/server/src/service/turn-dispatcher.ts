@@ -1,0 +1,268 @@
+import type { ConversationState } from '@once/core';
+import type { ConversationId, TurnId } from '@once/protocol';
+import type { CommitListener } from '../log/event-log.ts';
+import type { ConversationLeases } from './conversation-leases.ts';
+import { createKeyedLock } from './keyed-lock.ts';
+import { recoverConversation } from './recover-conversation.ts';
+import { createTurnScheduler, type TurnSchedulerOptions } from './turn-scheduler.ts';
+import { unansweredTurns } from './unanswered-turns.ts';
+
+/** What waking a conversation did on this daemon. */
+export interface WakeResult {
+  /** Messages a stopped daemon left streaming, now ended `interrupted`. */
+  readonly interrupted: number;
+  /** Unanswered user messages queued here to be answered. */
+  readonly queued: number;
+}
+
+/**
+ * Runs a conversation's turns on this daemon only while it holds the conversation's lease
+ * (see {@link ConversationLeases}). The turns to run are read from the log, not from this
+ * daemon's memory: every user message without an answer, in log order, whichever daemon
+ * stored it.
+ *
+ *   not held ──wake or reserve: lease granted──► held: recover what a dead owner left
+ *      ▲                                                open, queue the unanswered turns
+ *      │                                                     │ turns run; a commit by another
+ *      │                                                     │ daemon queues its new messages
+ *      └──── last turn ended, nothing unanswered ────────────┘ (release, then look again)
+ *      └──── renewal finds the lease taken over ─────────────┘ (stop the turn: it ends interrupted)
+ *      └──── shutdown ───────────────────────────────────────┘ (release, or let lapse when
+ *                                                                messages wait)
+ */
+export interface TurnDispatcher {
+  /**
+   * Looks for work in the conversation (after a send, at start-up, when its lease lapsed):
+   * when this daemon holds or gets the lease, it ends what a dead owner left open and
+   * queues the unanswered turns; otherwise the live owner will answer them.
+   */
+  wake(conversationId: ConversationId): Promise<WakeResult>;
+  /**
+   * Takes the conversation's lease, when nobody live holds it, before a send stores a
+   * message there: should this daemon die before answering, the lease lapses and a live
+   * daemon answers. The send must call {@link wake} afterwards, stored or not, which
+   * queues the message or gives the lease back.
+   */
+  reserve(conversationId: ConversationId): Promise<void>;
+  /** Cancels the turn running on this daemon, if any. @returns the cancelled turn's id. */
+  cancel(conversationId: ConversationId): TurnId | undefined;
+  /** The turn running on this daemon in the conversation, if any. */
+  running(conversationId: ConversationId): TurnId | undefined;
+  /** Whether this daemon holds the conversation's lease: it alone runs its turns now. */
+  holds(conversationId: ConversationId): boolean;
+  /** Drops the conversation's queued turns on this daemon and cancels its running one. */
+  discard(conversationId: ConversationId): void;
+  /**
+   * Starts renewing held leases, taking over lapsed ones (a dead daemon's) and picking up
+   * messages other daemons store in conversations held here. Idempotent.
+   */
+  start(): void;
+  /**
+   * Stops running turns (they end `interrupted`) and the timers; releases the leases of
+   * conversations left with nothing unanswered. The others' leases lapse, and a live
+   * daemon takes them over and answers.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link createTurnDispatcher}. */
+export interface TurnDispatcherOptions extends Omit<TurnSchedulerOptions, 'onIdle' | 'onError'> {
+  readonly leases: ConversationLeases;
+  /** The conversation's state folded up to the log's head. */
+  readonly current: (conversationId: ConversationId) => Promise<ConversationState>;
+  /** Registers a commit listener on the log; returns the function that unregisters it. */
+  readonly onCommit: (listener: CommitListener) => () => void;
+  readonly now: () => Date;
+  /** Errors of work nobody awaits: a failed turn, renewal or sweep. */
+  readonly onError: (error: unknown) => void;
+}
+
+/** A lease this daemon holds, with the turns it queued while holding it. */
+interface Hold {
+  readonly queued: Set<string>;
+}
+
+const NOTHING: WakeResult = { interrupted: 0, queued: 0 };
+
+export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispatcher {
+  const { leases, onError } = options;
+  const held = new Map<string, Hold>();
+  // Wakes, settling and releases of one conversation take turns on this daemon.
+  const serial = createKeyedLock();
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe: (() => void) | undefined;
+  let stopping = false;
+
+  const scheduler = createTurnScheduler({
+    ...options,
+    onError: (error) => onError(error),
+    onIdle: (conversationId) => void settle(conversationId).catch(onError),
+  });
+
+  /** Queues the unanswered turns not queued before under this hold; returns how many. */
+  const queueUnanswered = (conversationId: ConversationId, state: ConversationState, hold: Hold): number => {
+    if (stopping) return 0;
+    let count = 0;
+    for (const turn of unansweredTurns(state)) {
+      if (hold.queued.has(turn.turnId)) continue;
+      hold.queued.add(turn.turnId);
+      scheduler.enqueue(conversationId, turn);
+      count += 1;
+    }
+    return count;
+  };
+
+  const letGo = async (conversationId: ConversationId) => {
+    held.delete(conversationId);
+    await leases.release(conversationId);
+  };
+
+  /**
+   * Releases the lease, then reads the conversation once more: a send through another
+   * daemon that found the lease still taken left its message to the holder, and nobody
+   * holds the lease now. @returns whether such a message waits (not one this hold queued).
+   */
+  const releaseAndLook = async (conversationId: ConversationId, hold: Hold): Promise<boolean> => {
+    await letGo(conversationId);
+    if (stopping) return false;
+    const state = await options.current(conversationId);
+    return unansweredTurns(state).some((turn) => !hold.queued.has(turn.turnId));
+  };
+
+  /**
+   * Takes the lease if it can and queues what is unanswered. With nothing to run, gives the
+   * lease back, unless `keep` (a send is about to store a message here).
+   * @returns what it did, and whether to look again (see {@link releaseAndLook}).
+   */
+  const claim = (conversationId: ConversationId, keep: boolean) =>
+    serial.run(conversationId, async (): Promise<{ result: WakeResult; again: boolean }> => {
+      if (stopping) return { result: NOTHING, again: false };
+      const known = held.get(conversationId);
+      if (known !== undefined) {
+        if (keep) return { result: NOTHING, again: false };
+        const queued = queueUnanswered(conversationId, await options.current(conversationId), known);
+        const again = scheduler.pending(conversationId) === 0 && (await releaseAndLook(conversationId, known));
+        return { result: { interrupted: 0, queued }, again };
+      }
+      // A turn stopped after its lease was lost may still be writing its end: not before it finished.
+      if (scheduler.pending(conversationId) > 0) return { result: NOTHING, again: false };
+      if (!(await leases.acquire(conversationId))) return { result: NOTHING, again: false };
+      const hold: Hold = { queued: new Set() };
+      held.set(conversationId, hold);
+      try {
+        // Nobody live held the lease, so whatever is open here was left by a daemon that stopped.
+        const state = await options.current(conversationId);
+        const { interrupted } = await recoverConversation(state, options.appendTo(conversationId), options.now);
+        const queued = queueUnanswered(conversationId, state, hold);
+        const again = !keep && scheduler.pending(conversationId) === 0 && (await releaseAndLook(conversationId, hold));
+        return { result: { interrupted, queued }, again };
+      } catch (error) {
+        await letGo(conversationId);
+        throw error;
+      }
+    });
+
+  const wake = async (conversationId: ConversationId): Promise<WakeResult> => {
+    const { result, again } = await claim(conversationId, false);
+    if (!again) return result;
+    const next = await wake(conversationId);
+    return { interrupted: result.interrupted + next.interrupted, queued: result.queued + next.queued };
+  };
+
+  /** After the conversation's last queued turn ended: keep answering, or release the lease. */
+  const settle = async (conversationId: ConversationId) => {
+    const again = await serial.run(conversationId, async () => {
+      const hold = held.get(conversationId);
+      if (hold === undefined || stopping || scheduler.pending(conversationId) > 0) return false;
+      if (queueUnanswered(conversationId, await options.current(conversationId), hold) > 0) return false;
+      return releaseAndLook(conversationId, hold);
+    });
+    if (again) await wake(conversationId);
+  };
+
+  /** When the leases held were last known to be held, on this process's monotonic clock. */
+  let renewedAt = performance.now();
+  const renew = async () => {
+    const holds = [...held.entries()];
+    // The lease runs from when the database renewed it, after this: count from here.
+    const startedAt = performance.now();
+    let kept: ReadonlySet<string>;
+    try {
+      kept = holds.length === 0 ? new Set() : await leases.renew(holds.map(([conversationId]) => conversationId));
+    } catch (error) {
+      // Unable to renew for a whole lease: another daemon may own these conversations now.
+      if (performance.now() - renewedAt >= leases.ttlMs) kept = new Set();
+      else throw error;
+    }
+    renewedAt = startedAt;
+    for (const [conversationId, hold] of holds) {
+      // Another daemon took the conversation over (this one stalled past the lease): stop writing there.
+      if (kept.has(conversationId) || held.get(conversationId) !== hold) continue;
+      held.delete(conversationId);
+      scheduler.stop(conversationId as ConversationId);
+    }
+  };
+
+  const sweep = async () => {
+    for (const conversationId of await leases.lapsed()) {
+      if (!held.has(conversationId)) await wake(conversationId as ConversationId).catch(onError);
+    }
+  };
+
+  /** Runs `task` every `intervalMs`, never two runs at once. */
+  const every = (intervalMs: number, task: () => Promise<void>) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || stopping) return;
+      running = true;
+      task()
+        .catch(onError)
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    timers.push(timer);
+  };
+
+  return {
+    wake,
+    async reserve(conversationId) {
+      await claim(conversationId, true);
+    },
+    cancel: (conversationId) => scheduler.cancel(conversationId),
+    running: (conversationId) => scheduler.running(conversationId),
+    holds: (conversationId) => held.has(conversationId),
+    discard: (conversationId) => scheduler.discard(conversationId),
+    start() {
+      if (unsubscribe !== undefined || stopping) return;
+      // Another daemon's commit (it carries no entries) in a conversation held here is a
+      // message sent through it: answer it in order with the others.
+      unsubscribe = options.onCommit((notice) => {
+        if (notice.stream.stream !== 'conversation' || notice.entries !== undefined) return;
+        const conversationId = notice.stream.conversationId as ConversationId;
+        if (held.has(conversationId)) wake(conversationId).catch(onError);
+      });
+      if (!Number.isFinite(leases.ttlMs)) return;
+      every(Math.max(1, Math.floor(leases.ttlMs / 3)), renew);
+      every(Math.max(1, Math.floor(leases.ttlMs / 2)), sweep);
+    },
+    async shutdown() {
+      stopping = true;
+      for (const timer of timers) clearInterval(timer);
+      unsubscribe?.();
+      await scheduler.shutdown();
+      await Promise.allSettled(
+        [...held.keys()].map((conversationId) =>
+          serial.run(conversationId, async () => {
+            // Messages still unanswered (their turns were dropped): keep the lease and let it
+            // lapse, so that a live daemon's sweep takes the conversation over and answers them.
+            const state = await options.current(conversationId as ConversationId);
+            if (unansweredTurns(state).length > 0) held.delete(conversationId);
+            else await letGo(conversationId as ConversationId);
+          }),
+        ),
+      );
+    },
+  };
+}
