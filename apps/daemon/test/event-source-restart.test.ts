@@ -1,5 +1,5 @@
-import { EVENT_TYPES, type IncomingEvent, parseIncomingEvent } from '@once/protocol';
-import { freePort, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import { type IncomingEvent, parseIncomingEvent } from '@once/protocol';
+import { freePort, startDaemon, stopLeftoverDaemons, watchEventSource } from '@once/testing';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
@@ -20,37 +20,14 @@ describe('a plain EventSource', () => {
       const source = new EventSource(eventsUrl(daemon.url, conversationId));
       using _ = { [Symbol.dispose]: () => source.close() };
       const received: IncomingEvent[] = [];
-      const errors: string[] = [];
-      let onChange = () => {};
-      const until = (condition: () => boolean) =>
-        new Promise<void>((resolve) => {
-          onChange = () => {
-            if (condition()) resolve();
-          };
-          onChange();
-        });
-      // EventSource dispatches each `event:` type to its own listeners: listen to all of them.
-      for (const type of EVENT_TYPES) {
-        source.addEventListener(type, (message) => {
-          received.push(parseIncomingEvent(JSON.parse(message.data)));
-          onChange();
-        });
-      }
       // `ready` (no id) ends each connection's replay: one per connection.
-      let readies = 0;
-      source.addEventListener('ready', () => {
-        readies += 1;
-        onChange();
-      });
-      source.addEventListener('error', () => {
-        errors.push(`readyState ${source.readyState}`);
-        onChange();
-      });
+      const watch = watchEventSource(source, (message) => received.push(parseIncomingEvent(JSON.parse(message.data))));
+      const { until } = watch;
 
       await until(() => received.length >= 40);
       const exit = await daemon.kill(signal);
       expect(exit).toEqual(signal === 'SIGTERM' ? { code: 0, signal: null } : { code: null, signal: 'SIGKILL' });
-      await until(() => errors.length > 0);
+      await until(() => watch.errors > 0);
       // Still trying: a network error is not the end of an EventSource.
       expect(source.readyState).toBe(EventSource.CONNECTING);
 
@@ -60,7 +37,7 @@ describe('a plain EventSource', () => {
         return served.activeTurn === undefined && served.offset === received.at(-1)?.offset ? served : undefined;
       };
       // The second connection has replayed what the first one missed (after SIGTERM: nothing).
-      await until(() => readies === 2 && received.some((event) => event.type === 'turn_end'));
+      await until(() => watch.readies === 2 && received.some((event) => event.type === 'turn_end'));
       let served = await settled();
       while (served === undefined) {
         const seen = received.length;
@@ -76,7 +53,7 @@ describe('a plain EventSource', () => {
         ['assistant', 'interrupted'],
       ]);
       expect(source.readyState).toBe(EventSource.OPEN);
-      expect(readies).toBe(2);
+      expect(watch.readies).toBe(2);
     },
     30_000,
   );

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '@once/protocol';
+import { watchEventSource } from '@once/testing';
 import { EventSource } from 'eventsource';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HEAD_TIMEOUT_MS } from '../src/http/event-stream-server.ts';
@@ -22,33 +22,16 @@ describe('clients of raw-socket event streams', () => {
     const source = new EventSource(`${api.url}/v1/account/events`);
     using _ = { [Symbol.dispose]: () => source.close() };
     const offsets: number[] = [];
-    let readies = 0;
-    let onChange = () => {};
-    const until = (condition: () => boolean) =>
-      new Promise<void>((resolve) => {
-        onChange = () => {
-          if (condition()) resolve();
-        };
-        onChange();
-      });
-    for (const type of EVENT_TYPES) {
-      source.addEventListener(type, (message) => {
-        offsets.push(Number(message.lastEventId));
-        onChange();
-      });
-    }
-    source.addEventListener('ready', () => {
-      readies += 1;
-      onChange();
-    });
-    await until(() => readies === 1);
+    const watch = watchEventSource(source, (message) => offsets.push(Number(message.lastEventId)));
+    const { until } = watch;
+    await until(() => watch.readies === 1);
     for (let index = 0; index < 3; index += 1) await api.service.create(DEFAULT_ACCOUNT, `first ${index}`);
     let head = await api.accountHead();
     await until(() => offsets.length === head);
 
     // As a stopping daemon does: the stream ends, the client comes back with Last-Event-ID.
     api.endStreams();
-    await until(() => readies === 2);
+    await until(() => watch.readies === 2);
     for (let index = 0; index < 2; index += 1) await api.service.create(DEFAULT_ACCOUNT, `second ${index}`);
     head = await api.accountHead();
     await until(() => offsets.length >= head);

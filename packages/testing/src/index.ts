@@ -25,3 +25,9 @@ export {
 } from './event-log-conformance.ts';
 export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';
+export {
+  type EventSourceWatch,
+  type ListenableEventSource,
+  type SourceMessage,
+  watchEventSource,
+} from './watch-event-source.ts';
