@@ -3,7 +3,7 @@ import { freePort, startDaemon, stopLeftoverDaemons, watchEventSource } from '@o
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
 
 const SLOW_DEMO = ['--demo-delay-ms', '5', '--demo-tokens', '300'];
 
@@ -45,9 +45,7 @@ describe('a plain EventSource', () => {
         served = await settled();
       }
 
-      expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-      const { conversation: _conversation, ...snapshot } = served;
-      expect(foldEvents(conversationId, received)).toEqual(snapshot);
+      expectExactTranscript(conversationId, received, served);
       expect(served.messages.map((message) => [message.role, message.status])).toEqual([
         ['user', 'complete'],
         ['assistant', 'interrupted'],

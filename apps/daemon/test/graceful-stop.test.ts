@@ -2,7 +2,8 @@ import type { IncomingEvent } from '@once/protocol';
 import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
+import { foldEvents } from './fold-events.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
@@ -37,9 +38,7 @@ describe('SIGTERM during a streaming turn', () => {
 
     // The restart found nothing left open: it wrote nothing, and nothing was answered again.
     expect(served.offset).toBe(atStop.offset);
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(served.messages.map((message) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'interrupted'],

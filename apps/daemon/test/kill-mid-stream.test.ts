@@ -4,7 +4,8 @@ import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
+import { foldEvents } from './fold-events.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
@@ -60,10 +61,7 @@ describe('a daemon killed with SIGKILL mid-stream', () => {
         const served = await readUntilTurnEnds(resumed, received, () => getSnapshot(daemon.url, conversationId));
 
         // Exactly once: offsets 1..n, none missing, none twice, across the kill.
-        expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-        // History equals stream: what this client renders is what the server serves.
-        const { conversation: _, ...snapshot } = served;
-        expect(foldEvents(conversationId, received)).toEqual(snapshot);
+        expectExactTranscript(conversationId, received, served);
 
         // The assistant message was cut, not lost and not restarted: it ends interrupted,
         // keeping every block's text as it was streamed before the kill.

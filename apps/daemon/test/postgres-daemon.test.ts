@@ -1,69 +1,40 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPostgresEventLog } from '@once/postgres';
 import type { IncomingEvent } from '@once/protocol';
-import { createPostgresTestSchema, readAll, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
+import { offsetsOf, oneTo } from './fold-events.ts';
+import { postgresDaemonFlags, storedEvents } from './postgres-daemons.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
-/**
- * The demo model's flags, and the database the daemon keeps its log in. A short lease: a
- * daemon restarted after a SIGKILL is a new owner, and recovers the conversations of the
- * one it replaces once their leases lapse (docs/decisions/007).
- */
-function flags(databaseUrl: string, delayMs: number, tokens: number): string[] {
-  return [
-    '--database-url',
-    databaseUrl,
-    '--lease-ms',
-    '1000',
-    '--demo-delay-ms',
-    String(delayMs),
-    '--demo-tokens',
-    String(tokens),
-  ];
-}
-
-/** What the PostgreSQL schema holds for a conversation, read without the daemon. */
-async function storedOffsets(databaseUrl: string, conversationId: string): Promise<number[]> {
-  const log = await openPostgresEventLog({ url: databaseUrl });
-  try {
-    return (await readAll(log, { stream: 'conversation', conversationId })).map((event) => event.offset);
-  } finally {
-    await log.close();
-  }
-}
-
 describe('the daemon with --database-url postgres://…', () => {
   it('keeps a turn in PostgreSQL and serves it back over HTTP', async () => {
     await using database = await createPostgresTestSchema();
-    await using daemon = await startDaemon({ flags: flags(database.url, 1, 20) });
+    await using daemon = await startDaemon({ flags: postgresDaemonFlags(database.url, 1, 20) });
     const conversationId = await createConversation(daemon.url);
     await using stream = await openEventStream(eventsUrl(daemon.url, conversationId));
     await sendMessage(daemon.url, conversationId, 'Tell me about durable streams.');
 
     const received: IncomingEvent[] = [];
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(daemon.url, conversationId));
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(served.messages.map((message) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],
     ]);
     // The events are in PostgreSQL, and nothing went to a SQLite file.
-    expect(await storedOffsets(database.url, conversationId)).toEqual(oneTo(served.offset));
+    expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(oneTo(served.offset));
     expect(existsSync(join(daemon.dataDir, 'once.db'))).toBe(false);
   }, 30_000);
 
   it('ends a message interrupted and keeps the events gapless after a SIGKILL mid-stream and a restart', async () => {
     await using database = await createPostgresTestSchema();
-    await using daemon = await startDaemon({ flags: flags(database.url, 5, 200) });
+    await using daemon = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 200) });
     const conversationId = await createConversation(daemon.url);
     await sendMessage(daemon.url, conversationId, 'Tell me about durable streams.');
 
@@ -83,14 +54,12 @@ describe('the daemon with --database-url postgres://…', () => {
       lastEventId: String(received.at(-1)?.offset),
     });
     const served = await readUntilTurnEnds(resumed, received, () => getSnapshot(daemon.url, conversationId));
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(served.messages.map((message) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'interrupted'],
     ]);
-    expect(await storedOffsets(database.url, conversationId)).toEqual(oneTo(served.offset));
+    expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(oneTo(served.offset));
   }, 30_000);
 });
 
@@ -98,22 +67,22 @@ describe('two daemons on one PostgreSQL database', () => {
   it('streams a turn run by one daemon to a client of the other', async () => {
     await using database = await createPostgresTestSchema();
     // Both start before any turn runs: each one's crash recovery finds nothing to end.
-    await using running = await startDaemon({ flags: flags(database.url, 2, 60) });
-    await using watching = await startDaemon({ flags: flags(database.url, 2, 60) });
+    await using running = await startDaemon({ flags: postgresDaemonFlags(database.url, 2, 60) });
+    await using watching = await startDaemon({ flags: postgresDaemonFlags(database.url, 2, 60) });
     const conversationId = await createConversation(running.url);
     await using stream = await openEventStream(eventsUrl(watching.url, conversationId));
     await sendMessage(running.url, conversationId, 'Tell me about durable streams.');
 
     const received: IncomingEvent[] = [];
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(watching.url, conversationId));
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(served.messages.map((message) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],
     ]);
-    const { conversation: __, ...fromRunning } = await getSnapshot(running.url, conversationId);
-    expect(fromRunning).toEqual(snapshot);
+    // Both daemons serve the same snapshot.
+    const { conversation: _running, ...fromRunning } = await getSnapshot(running.url, conversationId);
+    const { conversation: _watching, ...fromWatching } = served;
+    expect(fromRunning).toEqual(fromWatching);
   }, 30_000);
 });

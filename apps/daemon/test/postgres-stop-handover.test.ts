@@ -2,33 +2,18 @@ import type { IncomingEvent } from '@once/protocol';
 import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
+import { postgresDaemonFlags, TEST_LEASE_MS } from './postgres-daemons.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
-const LEASE_MS = 1_000;
-
-function flags(databaseUrl: string): string[] {
-  // 600 tokens 5 ms apart: the first answer streams for about three seconds.
-  return [
-    '--database-url',
-    databaseUrl,
-    '--lease-ms',
-    String(LEASE_MS),
-    '--demo-delay-ms',
-    '5',
-    '--demo-tokens',
-    '600',
-  ];
-}
-
 describe('a daemon stopped with SIGTERM while a message waits behind its running turn', () => {
   it('leaves the waiting message to a live daemon, which answers it once', async () => {
     await using database = await createPostgresTestSchema();
-    await using stopping = await startDaemon({ flags: flags(database.url) });
-    await using staying = await startDaemon({ flags: flags(database.url) });
+    await using stopping = await startDaemon({ flags: postgresDaemonFlags(database.url) });
+    await using staying = await startDaemon({ flags: postgresDaemonFlags(database.url) });
     const conversationId = await createConversation(stopping.url);
     await using stream = await openEventStream(eventsUrl(staying.url, conversationId));
     const first = await sendMessage(stopping.url, conversationId, 'Tell me about durable streams.');
@@ -42,12 +27,10 @@ describe('a daemon stopped with SIGTERM while a message waits behind its running
     expect((await stopping.kill('SIGTERM')).code).toBe(0);
     const stoppedAt = Date.now();
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(staying.url, conversationId), 2);
-    // The lease lapses within LEASE_MS of the stop; the staying daemon sweeps every half lease.
-    expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS + 5_000);
+    // The lease lapses within TEST_LEASE_MS of the stop; the staying daemon sweeps every half lease.
+    expect(Date.now() - stoppedAt).toBeLessThan(TEST_LEASE_MS + 5_000);
 
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(served.messages.map((message) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'interrupted'],

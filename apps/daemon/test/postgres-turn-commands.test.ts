@@ -2,22 +2,18 @@ import type { IncomingEvent } from '@once/protocol';
 import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cancelTurn, createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
+import { postgresDaemonFlags } from './postgres-daemons.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
-function flags(databaseUrl: string): string[] {
-  // 600 tokens 5 ms apart: the answer streams for about three seconds.
-  return ['--database-url', databaseUrl, '--lease-ms', '1000', '--demo-delay-ms', '5', '--demo-tokens', '600'];
-}
-
 describe('a cancel sent to a daemon that does not run the turn', () => {
   it('reaches the daemon that runs it: the message ends cancelled, once', async () => {
     await using database = await createPostgresTestSchema();
-    await using running = await startDaemon({ flags: flags(database.url) });
-    await using other = await startDaemon({ flags: flags(database.url) });
+    await using running = await startDaemon({ flags: postgresDaemonFlags(database.url) });
+    await using other = await startDaemon({ flags: postgresDaemonFlags(database.url) });
     const conversationId = await createConversation(running.url);
     await using stream = await openEventStream(eventsUrl(other.url, conversationId));
     const { turnId } = await sendMessage(running.url, conversationId, 'Tell me about durable streams.');
@@ -30,9 +26,7 @@ describe('a cancel sent to a daemon that does not run the turn', () => {
     expect(await cancelTurn(other.url, conversationId)).toEqual({ cancelled: true, turnId });
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(other.url, conversationId));
 
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(served.messages.map((message) => [message.role, message.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'cancelled'],

@@ -1,42 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openPostgresEventLog } from '@once/postgres';
 import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
-import { createPostgresTestSchema, readAll, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, type SnapshotResponse, sendMessage } from './daemon-api.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
 import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { postgresDaemonFlags, storedEvents, TEST_LEASE_MS } from './postgres-daemons.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
 /** A short lease, so that a dead daemon's conversations are taken over within about a second. */
-const LEASE_MS = 1_000;
-
-/** The daemon's flags: the shared database, the lease, and the demo model's pace. */
-function flags(databaseUrl: string, delayMs: number, tokens: number): string[] {
-  return [
-    '--database-url',
-    databaseUrl,
-    '--lease-ms',
-    String(LEASE_MS),
-    '--demo-delay-ms',
-    String(delayMs),
-    '--demo-tokens',
-    String(tokens),
-  ];
-}
-
-/** Every event the PostgreSQL schema holds for a conversation, read without any daemon. */
-async function storedEvents(databaseUrl: string, conversationId: string): Promise<IncomingEvent[]> {
-  const log = await openPostgresEventLog({ url: databaseUrl });
-  try {
-    return (await readAll(log, { stream: 'conversation', conversationId })) as IncomingEvent[];
-  } finally {
-    await log.close();
-  }
-}
 
 function completesOf(events: readonly IncomingEvent[], message: MessageSnapshot): IncomingEvent[] {
   return events.filter((event) => event.type === 'message_complete' && event.messageId === message.id);
@@ -71,7 +47,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
   it('leaves a turn alone when another daemon starts while it streams: it completes, once', async () => {
     await using database = await createPostgresTestSchema();
     // 600 tokens 5 ms apart: the answer streams for about three seconds.
-    await using running = await startDaemon({ flags: flags(database.url, 5, 600) });
+    await using running = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
     const conversationId = await createConversation(running.url);
     await using stream = await openEventStream(eventsUrl(running.url, conversationId));
     await sendMessage(running.url, conversationId, 'Tell me about durable streams.');
@@ -81,7 +57,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
       if (message?.event !== undefined) received.push(message.event);
     }
 
-    await using starting = await startDaemon({ flags: flags(database.url, 5, 600) });
+    await using starting = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
     // The second daemon finished its start-up recovery while the turn still ran.
     expect((await getSnapshot(starting.url, conversationId)).activeTurn).toBeDefined();
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(running.url, conversationId));
@@ -96,7 +72,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
       { reason: 'complete' },
     ]);
     // Past a lease's length, nothing more was written: the second daemon took nothing over.
-    await sleep(LEASE_MS * 2);
+    await sleep(TEST_LEASE_MS * 2);
     expect(await storedEvents(database.url, conversationId)).toEqual(received);
     const { conversation: _, ...snapshot } = served;
     const { conversation: __, ...fromStarting } = await getSnapshot(starting.url, conversationId);
@@ -105,8 +81,8 @@ describe('several daemons running turns on one PostgreSQL database', () => {
 
   it('ends a SIGKILLed daemon’s turn interrupted from a live daemon, once, within the lease', async () => {
     await using database = await createPostgresTestSchema();
-    await using doomed = await startDaemon({ flags: flags(database.url, 5, 600) });
-    await using survivor = await startDaemon({ flags: flags(database.url, 5, 600) });
+    await using doomed = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
+    await using survivor = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
     const conversationId = await createConversation(doomed.url);
     await using stream = await openEventStream(eventsUrl(survivor.url, conversationId));
     const { turnId } = await sendMessage(doomed.url, conversationId, 'Tell me about durable streams.');
@@ -119,12 +95,10 @@ describe('several daemons running turns on one PostgreSQL database', () => {
     expect((await doomed.kill('SIGKILL')).signal).toBe('SIGKILL');
     const killedAt = Date.now();
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(survivor.url, conversationId));
-    // The lease lapses after LEASE_MS; the survivor sweeps every half lease.
-    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 3_000);
+    // The lease lapses after TEST_LEASE_MS; the survivor sweeps every half lease.
+    expect(Date.now() - killedAt).toBeLessThan(TEST_LEASE_MS + 3_000);
 
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-    const { conversation: _, ...snapshot } = served;
-    expect(foldEvents(conversationId, received)).toEqual(snapshot);
+    expectExactTranscript(conversationId, received, served);
     expect(statuses(served)).toEqual([
       ['user', 'complete'],
       ['assistant', 'interrupted'],
@@ -134,14 +108,14 @@ describe('several daemons running turns on one PostgreSQL database', () => {
       { turnId, reason: 'interrupted' },
     ]);
     // Exactly once: later sweeps find nothing more to do.
-    await sleep(LEASE_MS * 2);
+    await sleep(TEST_LEASE_MS * 2);
     expect(await storedEvents(database.url, conversationId)).toEqual(received);
   }, 30_000);
 
   it('runs one turn at a time when both daemons receive messages for one conversation, and answers each in order', async () => {
     await using database = await createPostgresTestSchema();
-    await using first = await startDaemon({ flags: flags(database.url, 2, 30) });
-    await using second = await startDaemon({ flags: flags(database.url, 2, 30) });
+    await using first = await startDaemon({ flags: postgresDaemonFlags(database.url, 2, 30) });
+    await using second = await startDaemon({ flags: postgresDaemonFlags(database.url, 2, 30) });
     const daemons = [first, second];
     const conversationId = await createConversation(first.url);
     const rounds = 3;
@@ -184,8 +158,8 @@ describe('several daemons running turns on one PostgreSQL database', () => {
 
   it('stores one user message when the same clientMessageId reaches both daemons at once', async () => {
     await using database = await createPostgresTestSchema();
-    await using first = await startDaemon({ flags: flags(database.url, 1, 5) });
-    await using second = await startDaemon({ flags: flags(database.url, 1, 5) });
+    await using first = await startDaemon({ flags: postgresDaemonFlags(database.url, 1, 5) });
+    await using second = await startDaemon({ flags: postgresDaemonFlags(database.url, 1, 5) });
     const conversationId = await createConversation(first.url);
     const clientMessageIds = Array.from({ length: 5 }, () => randomUUID());
     for (const clientMessageId of clientMessageIds) {

@@ -4,7 +4,7 @@ import type { IncomingEvent } from '@once/protocol';
 import { startDaemon, stopLeftoverDaemons } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
+import { expectExactTranscript } from './expect-exact-transcript.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
 import { openEventStream } from './sse-client.ts';
 
@@ -85,9 +85,7 @@ describe.skipIf(!existsSync('/proc/self/status'))('slow consumers', () => {
     rss.sample();
 
     for (const { received, served } of snapshots) {
-      expect(offsetsOf(received)).toEqual(oneTo(served.offset));
-      const { conversation: _, ...snapshot } = served;
-      expect(foldEvents(conversationId, received)).toEqual(snapshot);
+      expectExactTranscript(conversationId, received, served);
     }
     expect(snapshots[0]?.served.messages.filter((message) => message.status === 'complete')).toHaveLength(2 * MESSAGES);
     expect(rss.peak - rss.start).toBeLessThan(MAX_RSS_GROWTH_BYTES);
