@@ -12,8 +12,6 @@ import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
-/** A short lease, so that a dead daemon's conversations are taken over within about a second. */
-
 function completesOf(events: readonly IncomingEvent[], message: MessageSnapshot): IncomingEvent[] {
   return events.filter((event) => event.type === 'message_complete' && event.messageId === message.id);
 }
@@ -110,6 +108,46 @@ describe('several daemons running turns on one PostgreSQL database', () => {
     // Exactly once: later sweeps find nothing more to do.
     await sleep(TEST_LEASE_MS * 2);
     expect(await storedEvents(database.url, conversationId)).toEqual(received);
+  }, 30_000);
+
+  it('keeps a daemon stalled past its lease from writing into the conversation a live daemon took over', async () => {
+    await using database = await createPostgresTestSchema();
+    await using stalled = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
+    await using survivor = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
+    const conversationId = await createConversation(stalled.url);
+    await using stream = await openEventStream(eventsUrl(survivor.url, conversationId));
+    const { turnId } = await sendMessage(stalled.url, conversationId, 'Tell me about durable streams.');
+    const received: IncomingEvent[] = [];
+    while (received.length < 40) {
+      const message = await stream.next();
+      if (message?.event !== undefined) received.push(message.event);
+    }
+
+    // A frozen process (a VM paused, a debugger): it renews nothing while the survivor takes
+    // the conversation over and ends its turn; then it wakes up mid-turn, with writes queued.
+    process.kill(stalled.pid, 'SIGSTOP');
+    let served: SnapshotResponse;
+    try {
+      served = await readUntilTurnEnds(stream, received, () => getSnapshot(survivor.url, conversationId));
+    } finally {
+      process.kill(stalled.pid, 'SIGCONT');
+    }
+    // Long enough for the woken daemon to stream on (5 ms a token) and to renew its lease.
+    await sleep(TEST_LEASE_MS * 2);
+
+    const stored = await storedEvents(database.url, conversationId);
+    expect(stored).toEqual(received);
+    expectExactTranscript(conversationId, received, served);
+    expect(statuses(served)).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'interrupted'],
+    ]);
+    for (const message of served.messages) expect(completesOf(stored, message)).toHaveLength(1);
+    expect(stored.at(-1)).toMatchObject({ type: 'turn_end', data: { turnId, reason: 'interrupted' } });
+    // The woken daemon still serves, and sees the conversation as the survivor left it.
+    const { conversation: _, ...fromStalled } = await getSnapshot(stalled.url, conversationId);
+    const { conversation: __, ...fromSurvivor } = served;
+    expect(fromStalled).toEqual(fromSurvivor);
   }, 30_000);
 
   it('runs one turn at a time when both daemons receive messages for one conversation, and answers each in order', async () => {

@@ -1,8 +1,9 @@
-import type { Offset } from '@once/protocol';
+import { type Offset, OnceError } from '@once/protocol';
 import type { CommitNotice, StoredEntry, StreamKey } from '@once/server';
 import { envelopeText, type PreparedDraft, toStoredEntry } from '@once/server';
 import type { ReservedSql, Sql } from 'postgres';
 import { encodeCommitPayload } from './commit-payload.ts';
+import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 import { streamId, streamIdOf, streamName } from './stream-names.ts';
 
@@ -10,12 +11,17 @@ import { streamId, streamIdOf, streamName } from './stream-names.ts';
 export interface PendingAppend {
   readonly stream: StreamKey;
   readonly drafts: readonly PreparedDraft[];
+  /** The lease owner that must hold the conversation (`AppendOptions.fence`). */
+  readonly fence?: string | undefined;
 }
 
 /** What one committed transaction produced. */
 export interface CommittedBatch {
-  /** One list of stored events per append, in the order of the appends. */
-  readonly results: (readonly StoredEntry[])[];
+  /**
+   * One list of stored events per append, in the order of the appends; the error of an
+   * append whose fence no longer held its conversation (nothing of it was stored).
+   */
+  readonly results: (readonly StoredEntry[] | OnceError)[];
   /** One notice per stream whose head moved. */
   readonly notices: readonly CommitNotice[];
 }
@@ -72,9 +78,11 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  * 1. create the stream rows that are missing (autocommitted, before the transaction: an
  *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows in
  *    key order (two writers of the same streams then queue instead of deadlocking), which
- *    reads their heads, and read the batch's identities that are stored already — a
- *    statement of its own, whose snapshot, taken once the locks are held, includes every
- *    transaction that held them before;
+ *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
+ *    conversations (an append whose fence no longer holds its row is refused alone), and
+ *    read the batch's identities that are stored already — a statement of its own, whose
+ *    snapshot, taken once the locks are held, includes every transaction that held them
+ *    before;
  * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
  *    NOTIFYs one payload per stream (delivered by PostgreSQL only if the transaction
  *    commits), then `COMMIT`.
@@ -119,11 +127,12 @@ export class PostgresAppender {
       const created = [...streams.byId.keys()].some((id) => !this.#keys.has(id))
         ? this.#create(connection, streams)
         : undefined;
-      const [, , lockRows, storedRows] = await settled([
+      const [, , lockRows, owners, storedRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
         this.#lock(connection, streams),
-        this.#readStored(connection, appends),
+        lockLeaseOwners(connection, this.#names, appends),
+        readStoredIdentities(connection, this.#names, appends),
       ]);
       const locked = new Map<string, LockedStream>();
       for (const row of lockRows) {
@@ -139,6 +148,7 @@ export class PostgresAppender {
       }
       const rows: NewRows = { streams: [], offsets: [], messageIds: [], blockIndexes: [], seqs: [], envelopes: [] };
       const results = appends.map((append) => {
+        if (!passesFence(append, owners)) return fencedOut(append);
         const id = streamId(append.stream);
         const state = locked.get(id) as LockedStream;
         return append.drafts.map((draft) => toStoredEntry(this.#place(id, state, draft, stored, rows)));
@@ -203,37 +213,6 @@ export class PostgresAppender {
     );
   }
 
-  /** The envelopes already stored under the batch's identities. */
-  #readStored(connection: ReservedSql, appends: readonly PendingAppend[]) {
-    const kinds: string[] = [];
-    const names: string[] = [];
-    const messageIds: string[] = [];
-    const blockIndexes: number[] = [];
-    const seqs: number[] = [];
-    for (const append of appends) {
-      const { kind, name } = streamName(append.stream);
-      for (const { identity } of append.drafts) {
-        if (identity === undefined) continue;
-        kinds.push(kind);
-        names.push(name);
-        messageIds.push(identity.messageId);
-        blockIndexes.push(identity.blockIndex);
-        seqs.push(identity.seq);
-      }
-    }
-    type Row = { kind: string; name: string; message_id: string; block_index: string; seq: string; envelope: string };
-    if (kinds.length === 0) return Promise.resolve([] as Row[]);
-    return connection.unsafe<Row[]>(
-      `SELECT s.kind, s.name, e.message_id, e.block_index, e.seq, e.envelope
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS w (kind, name, message_id, block_index, seq)
-       JOIN ${this.#names.streams} AS s USING (kind, name)
-       JOIN ${this.#names.events} AS e
-         ON e.stream = s.key AND e.message_id = w.message_id AND e.block_index = w.block_index AND e.seq = w.seq`,
-      [kinds, names, messageIds, blockIndexes, seqs],
-      PREPARED,
-    );
-  }
-
   /** Inserts the new rows, moves the heads and queues the notifications, in one statement. */
   #write(connection: ReservedSql, rows: NewRows, moved: readonly LockedStream[]) {
     const payloads = moved.map((state) =>
@@ -264,6 +243,14 @@ export class PostgresAppender {
       PREPARED,
     );
   }
+}
+
+function fencedOut(append: PendingAppend): OnceError {
+  const conversation = append.stream.stream === 'conversation' ? append.stream.conversationId : '';
+  return new OnceError(
+    'conflict',
+    `This daemon no longer holds conversation ${conversation} (another daemon took it over), so nothing of this append was stored.`,
+  );
 }
 
 function batchStreams(appends: readonly PendingAppend[]): BatchStreams {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
 import type {
+  AppendOptions,
   CommitListener,
   EventDraft,
   EventLog,
@@ -82,7 +83,7 @@ export class PostgresEventLog implements EventLog {
   readonly #instance = randomUUID();
   readonly #appender: PostgresAppender;
   readonly #fanout = new CommitFanout();
-  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
+  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[] | OnceError>;
   #closing: Promise<void> | undefined;
   /** Set once close() starts ending the connections. */
   #ended = false;
@@ -142,16 +143,21 @@ export class PostgresEventLog implements EventLog {
   }
 
   /** {@inheritDoc EventLog.append} */
-  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEntry[]> {
-    if (this.#closing) return Promise.reject(closedError());
-    let prepared: PendingAppend;
-    try {
-      prepared = { stream, drafts: drafts.map((draft, index) => prepareDraft(stream, draft, index)) };
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (prepared.drafts.length === 0) return Promise.resolve([]);
-    return this.#groupCommit.submit(prepared, prepared.drafts.length);
+  async append(
+    stream: StreamKey,
+    drafts: readonly EventDraft[],
+    options?: AppendOptions,
+  ): Promise<readonly StoredEntry[]> {
+    if (this.#closing) throw closedError();
+    const prepared: PendingAppend = {
+      stream,
+      drafts: drafts.map((draft, index) => prepareDraft(stream, draft, index)),
+      fence: options?.fence,
+    };
+    if (prepared.drafts.length === 0) return [];
+    const result = await this.#groupCommit.submit(prepared, prepared.drafts.length);
+    if (result instanceof OnceError) throw result;
+    return result;
   }
 
   /** {@inheritDoc EventLog.read} */
@@ -216,7 +222,7 @@ export class PostgresEventLog implements EventLog {
     return this.close();
   }
 
-  async #commit(appends: readonly PendingAppend[]): Promise<(readonly StoredEntry[])[]> {
+  async #commit(appends: readonly PendingAppend[]): Promise<(readonly StoredEntry[] | OnceError)[]> {
     const batch: CommittedBatch = await this.#appender.commit(appends);
     // After COMMIT only: listeners read what they were told of.
     for (const notice of batch.notices) this.#fanout.announce(notice);

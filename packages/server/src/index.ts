@@ -5,6 +5,7 @@ export { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.t
 export { DEFAULT_ACCOUNT } from './http/request-account.ts';
 export { callCommitListener } from './log/call-commit-listener.ts';
 export type {
+  AppendOptions,
   CommitListener,
   CommitNotice,
   EventDraft,

@@ -51,9 +51,9 @@ export function createDaemonMetrics(connections: SseConnections): DaemonMetrics 
     streamsOpened,
     instrument(log) {
       return {
-        append: async (stream, drafts) => {
+        append: async (stream, drafts, options) => {
           const stop = commitSeconds.startTimer();
-          const stored = await log.append(stream, drafts);
+          const stored = await log.append(stream, drafts, options);
           stop();
           appended.inc(drafts.length);
           return stored;

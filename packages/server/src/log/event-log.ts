@@ -52,6 +52,20 @@ export interface CommitNotice {
   readonly entries?: readonly StoredEntry[];
 }
 
+/** Options of {@link EventLog.append}. */
+export interface AppendOptions {
+  /**
+   * The owner id of a conversation lease (`ConversationLeases.owner`) that must still
+   * hold the conversation when the append commits: a turn's writes carry it, so that a
+   * daemon which stalled past its lease while a peer took the conversation over cannot
+   * write into it any more. Checked in the append's transaction by a log that several
+   * processes write (PostgreSQL, against its lease table, whose row it holds until the
+   * commit so that a takeover waits for it); ignored by one that a single process writes
+   * (SQLite), where nobody else can hold the conversation.
+   */
+  readonly fence?: string;
+}
+
 /** Called after a transaction committed, once per stream whose head moved. */
 export type CommitListener = (notice: CommitNotice) => void;
 
@@ -78,10 +92,12 @@ export interface EventLog {
    *   rest: parsing each event back would cost about as much as storing it
    *   (`JSON.parse(entry.json)` gives the event).
    * @throws OnceError `invalid_event` when a draft does not belong to `stream` or cannot
-   *   be stored as JSON; `unavailable` once the log is closed. When the transaction
-   *   fails, every append in it is rejected and none of their events is stored.
+   *   be stored as JSON; `unavailable` once the log is closed; `conflict` when
+   *   `options.fence` no longer holds the conversation (nothing of this append is stored;
+   *   the appends sharing its transaction are). When the transaction fails, every append
+   *   in it is rejected and none of their events is stored.
    */
-  append(stream: StreamKey, drafts: readonly EventDraft[]): Promise<readonly StoredEntry[]>;
+  append(stream: StreamKey, drafts: readonly EventDraft[], options?: AppendOptions): Promise<readonly StoredEntry[]>;
 
   /**
    * Reads committed events of a stream in offset order, starting after `afterOffset`.

@@ -96,6 +96,13 @@ export function createConversationService(options: ConversationServiceOptions): 
     (conversationId: ConversationId): AppendDrafts =>
     (drafts) =>
       log.append({ stream: 'conversation', conversationId }, drafts);
+  // Turns and recovery write only while this daemon holds the conversation's lease: one
+  // that stalled past it while a peer took over cannot write there any more.
+  const fence = { fence: coordination.leases.owner };
+  const appendHolding =
+    (conversationId: ConversationId): AppendDrafts =>
+    (drafts) =>
+      log.append({ stream: 'conversation', conversationId }, drafts, fence);
 
   const turns: TurnDispatcher = createTurnDispatcher({
     leases: coordination.leases,
@@ -103,7 +110,7 @@ export function createConversationService(options: ConversationServiceOptions): 
     onCommit: (listener) => log.onCommit(listener),
     now,
     run: options.runTurn ?? (async () => {}),
-    appendTo,
+    appendTo: appendHolding,
     awaitApproval: (conversationId, toolUseId, signal) => approvals.wait(conversationId, toolUseId, signal),
     historyUpTo: async (conversationId, userMessageId) => {
       const { messages } = await states.current(conversationId);
