@@ -2,6 +2,7 @@ import type { TurnCoordination } from '@once/server';
 import postgres from 'postgres';
 import { splitDatabaseUrl } from './database-url.ts';
 import { PostgresConversationLeases } from './postgres-conversation-leases.ts';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from './postgres-event-log.ts';
 import { DEFAULT_SCHEMA, preparePostgresSchema, schemaNames } from './postgres-schema.ts';
 import { createPostgresSendLock } from './postgres-send-lock.ts';
 import { listenPostgresTurnCommands } from './postgres-turn-commands.ts';
@@ -35,7 +36,12 @@ export async function openPostgresTurnCoordination(
   const sql = postgres(url, {
     max: options.maxConnections ?? 4,
     onnotice: () => {},
-    connection: { application_name: 'once-coordination' },
+    connection: {
+      application_name: 'once-coordination',
+      // A send holds a transaction (and its advisory lock) while the log stores its
+      // message; a daemon frozen there must not block sends to that conversation for good.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   });
   try {
     await preparePostgresSchema(sql, names);

@@ -39,7 +39,19 @@ export interface PostgresEventLogOptions extends GroupCommitOptions {
    * for other daemons' commits. Appends use one at a time (group commit). Default: 10.
    */
   readonly maxConnections?: number;
+  /**
+   * How long, in ms, PostgreSQL lets a transaction of this log sit open between two of
+   * its statements before it ends the session (`idle_in_transaction_session_timeout`).
+   * An append never pauses that long; a daemon frozen in the middle of one (a paused VM,
+   * SIGSTOP) would otherwise keep its streams' rows and lease rows locked, and no other
+   * daemon could append to those conversations or take them over until it woke. The
+   * frozen daemon's append then fails when it wakes, storing nothing. Default: 5000.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
+
+/** Default of {@link PostgresEventLogOptions.idleInTransactionTimeoutMs}. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
 
 /**
  * Opens an event log in a PostgreSQL database, creating its schema and tables when
@@ -62,6 +74,7 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
       // an empty table (seen: the identity lookup taking 13 s a batch at 170,000 events,
       // 2 ms when planned afresh). Planning these statements costs ~0.2 ms.
       plan_cache_mode: 'force_custom_plan',
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
   });
   try {
