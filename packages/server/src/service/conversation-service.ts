@@ -11,7 +11,7 @@ import {
   OnceError,
   type TurnId,
 } from '@once/protocol';
-import type { EventLog } from '../log/event-log.ts';
+import type { AppendOptions, EventLog } from '../log/event-log.ts';
 import type { AppendDrafts } from '../writer/create-message-writer.ts';
 import { writeUserMessage } from '../writer/write-user-message.ts';
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
@@ -92,17 +92,16 @@ export function createConversationService(options: ConversationServiceOptions): 
   const approvals = createApprovalGate(
     options.approvalTimeoutMs === undefined ? {} : { timeoutMs: options.approvalTimeoutMs },
   );
-  const appendTo =
+  const writerOf =
+    (options?: AppendOptions) =>
     (conversationId: ConversationId): AppendDrafts =>
     (drafts) =>
-      log.append({ stream: 'conversation', conversationId }, drafts);
-  // Turns and recovery write only while this daemon holds the conversation's lease: one
-  // that stalled past it while a peer took over cannot write there any more.
-  const fence = { fence: coordination.leases.owner };
-  const appendHolding =
-    (conversationId: ConversationId): AppendDrafts =>
-    (drafts) =>
-      log.append({ stream: 'conversation', conversationId }, drafts, fence);
+      log.append({ stream: 'conversation', conversationId }, drafts, options);
+  // Any daemon may store a user message; turns and recovery write only while this daemon
+  // holds the conversation's lease, so one that stalled past it while a peer took over
+  // cannot write there any more.
+  const appendTo = writerOf();
+  const appendHolding = writerOf({ fence: coordination.leases.owner });
 
   const turns: TurnDispatcher = createTurnDispatcher({
     leases: coordination.leases,
