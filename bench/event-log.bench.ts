@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { openSqliteEventLog } from '@once/server';
+import { openSqliteEventLog } from '@once/sqlite';
 import type { Bench, BenchSection } from './bench-report.ts';
 import {
   type AppendFigures,

@@ -1,7 +1,8 @@
 // The load both event-log benchmarks (SQLite and PostgreSQL) put on an EventLog: many
 // conversations appending at once, and one reader catching up on a long conversation.
+
+import type { EventDraft, EventLog, StreamKey } from '@once/log';
 import { newId, type Offset } from '@once/protocol';
-import type { EventDraft, EventLog, StreamKey } from '@once/server';
 import type { BenchRow } from '../bench-report.ts';
 
 /** A text delta of a conversation's message, about 300 bytes stored. */

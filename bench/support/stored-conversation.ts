@@ -1,8 +1,9 @@
 // Writes a finished conversation straight into a data dir, as the daemon would have stored
 // it, so a benchmark can start the daemon on a large history without streaming it first.
 import { join } from 'node:path';
+import type { EventDraft } from '@once/log';
 import { type ConversationId, type MessageId, type MessageSnapshot, newId, type TurnId } from '@once/protocol';
-import { type EventDraft, openSqliteEventLog } from '@once/server';
+import { openSqliteEventLog } from '@once/sqlite';
 
 /** How big the stored conversation is. */
 export interface StoredConversationSize {

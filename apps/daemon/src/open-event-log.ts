@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { createLocalTurnCoordination, type EventLog, type TurnCoordination } from '@once/log';
 import { openPostgresEventLog, openPostgresTurnCoordination } from '@once/postgres';
 import { OnceError } from '@once/protocol';
-import { createLocalTurnCoordination, type EventLog, openSqliteEventLog, type TurnCoordination } from '@once/server';
+import { openSqliteEventLog } from '@once/sqlite';
 
 /** Where the daemon keeps its log, and how it commits. */
 export interface EventLogSettings {

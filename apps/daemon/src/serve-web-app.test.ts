@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOnceServer, openSqliteEventLog } from '@once/server';
+import { createOnceServer } from '@once/server';
+import { openSqliteEventLog } from '@once/sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveWebApp } from './serve-web-app.ts';
 

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtInTools, runTurn } from '@once/agent';
-import { createOnceServer, type TurnRunner } from '@once/server';
+import type { TurnRunner } from '@once/producer';
+import { createOnceServer } from '@once/server';
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
 import { createProvider } from './create-provider.ts';

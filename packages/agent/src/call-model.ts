@@ -1,5 +1,5 @@
+import type { MessageWriter } from '@once/producer';
 import type { Usage } from '@once/protocol';
-import type { MessageWriter } from '@once/server';
 import type { ModelProvider, ModelRequest, StopReason } from './model-provider.ts';
 import { ProviderError } from './provider-error.ts';
 

@@ -1,5 +1,5 @@
+import type { MessageWriter } from '@once/producer';
 import { type ApprovalDecision, EVENT_TYPES, type JsonObject, type JsonValue, type TurnEvent } from '@once/protocol';
-import type { MessageWriter } from '@once/server';
 import type { SurfaceHandle, Tool } from './tools/tool.ts';
 
 /** Options of {@link runToolCalls}. */

@@ -1,5 +1,5 @@
+import { CANCELLED, SHUTTING_DOWN } from '@once/producer';
 import { type MessageId, type MessageSnapshot, newId, type TurnId, type Usage } from '@once/protocol';
-import { CANCELLED, SHUTTING_DOWN } from '@once/server';
 import { describe, expect, it } from 'vitest';
 import { type RecordedStream, recordStream, userMessage } from '../test/recorded-turn.ts';
 import { createDemoProvider } from './demo/demo-provider.ts';

@@ -1,3 +1,4 @@
+import { type AppendDrafts, createMessageWriter, type MessageWriterOptions, SHUTTING_DOWN } from '@once/producer';
 import type {
   ApprovalDecision,
   ConversationEventDraft,
@@ -10,7 +11,6 @@ import type {
   TurnEvent,
   TurnId,
 } from '@once/protocol';
-import { type AppendDrafts, createMessageWriter, type MessageWriterOptions, SHUTTING_DOWN } from '@once/server';
 import { callModel, DEFAULT_RETRY_POLICY, type RetryPolicy } from './call-model.ts';
 import type { ModelProvider, StopReason } from './model-provider.ts';
 import { ProviderError } from './provider-error.ts';

@@ -1,4 +1,5 @@
 import { type ConversationState, createConversationState, reduceAll } from '@once/core';
+import type { AppendDrafts } from '@once/producer';
 import {
   type ConversationEventDraft,
   type ConversationId,
@@ -8,7 +9,6 @@ import {
   newId,
   type TurnId,
 } from '@once/protocol';
-import type { AppendDrafts } from '@once/server';
 
 /** A conversation stream in memory: every append recorded in order, with offsets. */
 export interface RecordedStream {

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventLog } from '@once/log';
 import type { ConversationId } from '@once/protocol';
-import { createOnceServer, type EventLog, openSqliteEventLog } from '@once/server';
+import { createOnceServer } from '@once/server';
+import { openSqliteEventLog } from '@once/sqlite';
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createClient } from '../src/create-client.ts';

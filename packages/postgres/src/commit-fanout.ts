@@ -1,6 +1,4 @@
-import type { CommitListener, CommitNotice } from '@once/server';
-import { callCommitListener } from '@once/server';
-import { streamId } from './stream-names.ts';
+import { type CommitListener, type CommitNotice, callCommitListener, streamId } from '@once/log';
 
 /**
  * Beyond this many streams the memory of announced heads starts afresh. A stream

@@ -1,5 +1,4 @@
-import type { CommitNotice } from '@once/server';
-import { type StreamName, streamKeyOf } from './stream-names.ts';
+import { type CommitNotice, type StreamName, streamKeyOf } from '@once/log';
 
 /**
  * What a commit announces on the schema's channel, once per stream whose head moved. The

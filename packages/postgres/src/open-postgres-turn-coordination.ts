@@ -1,4 +1,4 @@
-import type { TurnCoordination } from '@once/server';
+import type { TurnCoordination } from '@once/log';
 import postgres from 'postgres';
 import { splitDatabaseUrl } from './database-url.ts';
 import { PostgresConversationLeases } from './postgres-conversation-leases.ts';

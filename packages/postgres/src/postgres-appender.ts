@@ -1,11 +1,19 @@
+import {
+  type CommitNotice,
+  envelopeText,
+  type PreparedDraft,
+  type StoredEntry,
+  type StreamKey,
+  streamId,
+  streamIdOf,
+  streamName,
+  toStoredEntry,
+} from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
-import type { CommitNotice, StoredEntry, StreamKey } from '@once/server';
-import { envelopeText, type PreparedDraft, toStoredEntry } from '@once/server';
 import type { ReservedSql, Sql } from 'postgres';
 import { encodeCommitPayload } from './commit-payload.ts';
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
-import { streamId, streamIdOf, streamName } from './stream-names.ts';
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {

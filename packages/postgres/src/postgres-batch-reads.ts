@@ -1,7 +1,6 @@
-import type { PreparedDraft, StreamKey } from '@once/server';
+import { type PreparedDraft, type StreamKey, streamName } from '@once/log';
 import type { ReservedSql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
-import { streamName } from './stream-names.ts';
 
 /** What a batch's reads need of one `append` call. */
 interface BatchAppend {

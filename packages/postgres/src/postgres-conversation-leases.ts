@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationLeases } from '@once/server';
+import type { ConversationLeases } from '@once/log';
 import type { Sql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 

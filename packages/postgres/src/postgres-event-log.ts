@@ -1,23 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import {
+  type AppendOptions,
+  type CommitListener,
+  type EventDraft,
+  type EventLog,
+  GroupCommit,
+  type GroupCommitOptions,
+  prepareDraft,
+  type StoredEntry,
+  type StoredEvent,
+  type StreamKey,
+  streamId,
+  streamIdOf,
+  streamName,
+  toStoredEntry,
+} from '@once/log';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
-import type {
-  AppendOptions,
-  CommitListener,
-  EventDraft,
-  EventLog,
-  GroupCommitOptions,
-  StoredEntry,
-  StoredEvent,
-  StreamKey,
-} from '@once/server';
-import { GroupCommit, prepareDraft, toStoredEntry } from '@once/server';
 import postgres, { type Sql } from 'postgres';
 import { CommitFanout } from './commit-fanout.ts';
 import { decodeCommitPayload } from './commit-payload.ts';
 import { splitDatabaseUrl } from './database-url.ts';
 import { type CommittedBatch, type PendingAppend, PostgresAppender } from './postgres-appender.ts';
 import { DEFAULT_SCHEMA, PREPARED, preparePostgresSchema, type SchemaNames, schemaNames } from './postgres-schema.ts';
-import { streamId, streamIdOf, streamName } from './stream-names.ts';
 
 /** Options of {@link openPostgresEventLog}. */
 export interface PostgresEventLogOptions extends GroupCommitOptions {

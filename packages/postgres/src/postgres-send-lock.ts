@@ -1,4 +1,4 @@
-import { createKeyedLock, type KeyedLock } from '@once/server';
+import { createKeyedLock, type KeyedLock } from '@once/log';
 import type { Sql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 

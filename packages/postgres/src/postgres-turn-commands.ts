@@ -1,4 +1,4 @@
-import { createLocalTurnCommands, type TurnCommand, type TurnCommands } from '@once/server';
+import { createLocalTurnCommands, type TurnCommand, type TurnCommands } from '@once/log';
 import type { Sql } from 'postgres';
 import type { SchemaNames } from './postgres-schema.ts';
 

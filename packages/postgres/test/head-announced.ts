@@ -1,4 +1,4 @@
-import type { CommitNotice, EventLog, StreamKey } from '@once/server';
+import type { CommitNotice, EventLog, StreamKey } from '@once/log';
 
 /**
  * Resolves with the notices `log` passed on for `stream`, once one reached `head`. Never

@@ -1,4 +1,4 @@
-import type { EventDraft } from '@once/server';
+import type { EventDraft } from '@once/log';
 import {
   createPostgresTestSchema,
   deltaDraft,

@@ -1,4 +1,4 @@
-import type { CommitNotice, StoredEvent } from '@once/server';
+import type { CommitNotice, StoredEvent } from '@once/log';
 import { appendEvents, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PostgresEventLog } from '../src/index.ts';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TurnContext } from '@once/producer';
 import type { ConversationEventDraft, ConversationSnapshot } from '@once/protocol';
-import { type ConversationService, createConversationService, type TurnContext } from '@once/server';
+import { type ConversationService, createConversationService } from '@once/server';
 import { createPostgresTestSchema, readAll } from '@once/testing';
 import { describe, expect, it } from 'vitest';
 import { openPostgresEventLog, openPostgresTurnCoordination } from '../src/index.ts';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TurnCoordination } from '@once/server';
+import type { TurnCoordination } from '@once/log';
 import {
   createPostgresTestSchema,
   describeConversationLeasesConformance,

@@ -1,12 +1,11 @@
+import type { EventLog, TurnCoordination } from '@once/log';
+import type { TurnRunner } from '@once/producer';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
 import { DEFAULT_ACCOUNT } from './http/request-account.ts';
-import type { EventLog } from './log/event-log.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
-import type { TurnCoordination } from './service/turn-coordination.ts';
-import type { TurnRunner } from './service/turn-scheduler.ts';
 import { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */

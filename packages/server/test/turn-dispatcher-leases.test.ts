@@ -1,13 +1,8 @@
+import { type ConversationLeases, createKeyedLock, createLocalTurnCommands, type StoredEvent } from '@once/log';
+import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
+import { createTemporaryLogFixture, type EventLogFixture } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../src/index.ts';
-import {
-  type ConversationLeases,
-  type ConversationService,
-  createConversationService,
-  createKeyedLock,
-  createLocalTurnCommands,
-} from '../src/index.ts';
-import { createSqliteFixture } from './sqlite-fixture.ts';
+import { type ConversationService, createConversationService } from '../src/index.ts';
 import { createFakeTurnRunner, type FakeTurnRunner } from './support/fake-turn-runner.ts';
 
 const ACCOUNT = 'default';
@@ -52,7 +47,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
 }
 
 describe('a daemon running turns only while it holds the conversation’s lease', () => {
-  let fixture: Awaited<ReturnType<typeof createSqliteFixture>>;
+  let fixture: EventLogFixture & { readonly log: SqliteEventLog };
   let leases: SwitchableLeases;
   let runner: FakeTurnRunner;
   let service: ConversationService;
@@ -60,7 +55,7 @@ describe('a daemon running turns only while it holds the conversation’s lease'
     fixture.log.read({ stream: 'conversation', conversationId }, 0 as never, 1000);
 
   beforeEach(async () => {
-    fixture = await createSqliteFixture();
+    fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
     leases = switchableLeases(60);
     runner = createFakeTurnRunner();
     const coordination = {

@@ -1,17 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConversationState, reduceAll } from '@once/core';
+import { createKeyedLock, createLocalTurnCommands, type StoredEvent } from '@once/log';
 import type { ConversationId, IncomingEvent } from '@once/protocol';
-import { createInMemoryLeaseTable } from '@once/testing';
+import { openSqliteEventLog } from '@once/sqlite';
+import { createInMemoryLeaseTable, createTemporaryLogFixture } from '@once/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type ConversationService,
-  createConversationService,
-  createKeyedLock,
-  createLocalTurnCommands,
-  type StoredEvent,
-} from '../src/index.ts';
-import { createSqliteFixture } from './sqlite-fixture.ts';
+import { type ConversationService, createConversationService } from '../src/index.ts';
 import { createFakeTurnRunner } from './support/fake-turn-runner.ts';
 
 const ACCOUNT = 'default';
@@ -40,7 +35,7 @@ describe('several services sharing one log and its leases', () => {
   it('run one turn at a time per conversation and answer every message once, in the order stored', async () => {
     await fc.assert(
       fc.asyncProperty(sendPlan, async (plan) => {
-        const fixture = await createSqliteFixture();
+        const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
         const table = createInMemoryLeaseTable({ ttlMs: 5_000, maxLatencyMs: 3 });
         // The send lock of a database is one for every daemon.
         const sendLock = createKeyedLock();

@@ -1,6 +1,6 @@
+import { CANCELLED, SHUTTING_DOWN, type TurnContext } from '@once/producer';
 import { type ConversationId, type MessageId, newId, type TurnId } from '@once/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { CANCELLED, SHUTTING_DOWN, type TurnContext } from '../src/index.ts';
 import { createTurnScheduler } from '../src/service/turn-scheduler.ts';
 
 /** A turn runner whose turns each wait until the test ends them (or their signal aborts). */

@@ -1,5 +1,5 @@
+import type { EventDraft, StreamKey } from '@once/log';
 import { type ConversationId, type MessageId, newId } from '@once/protocol';
-import type { EventDraft, StreamKey } from '@once/server';
 
 /** A conversation stream with a fresh id, so tests sharing one log never collide. */
 export function newConversationStream(): StreamKey & { readonly stream: 'conversation' } {

@@ -1,5 +1,5 @@
+import type { CommitNotice, EventLog, StoredEvent, StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { CommitNotice, EventLog, StoredEvent, StreamKey } from '@once/server';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deltaDrafts, newConversationStream, newMessageId } from './event-drafts.ts';

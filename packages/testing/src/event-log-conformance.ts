@@ -1,5 +1,5 @@
+import type { EventDraft, EventLog, StoredEvent, StreamKey } from '@once/log';
 import { type Offset, START_OFFSET } from '@once/protocol';
-import type { EventDraft, EventLog, StoredEvent, StreamKey } from '@once/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accountDraft,

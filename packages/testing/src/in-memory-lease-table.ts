@@ -1,5 +1,5 @@
 import { setImmediate, setTimeout } from 'node:timers/promises';
-import type { ConversationLeases } from '@once/server';
+import type { ConversationLeases } from '@once/log';
 
 /** Leases of several owners (daemons) in one process's memory, as a database would keep them. */
 export interface InMemoryLeaseTable {

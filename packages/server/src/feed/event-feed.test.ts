@@ -1,10 +1,10 @@
 import { setTimeout } from 'node:timers/promises';
+import type { CommitListener, EventLog, StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import { deltaDrafts, newConversationStream, newMessageId } from '@once/testing';
+import { openSqliteEventLog } from '@once/sqlite';
+import { createTemporaryLogFixture, deltaDrafts, newConversationStream, newMessageId } from '@once/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSqliteFixture } from '../../test/sqlite-fixture.ts';
-import type { CommitListener, EventLog, StreamKey } from '../log/event-log.ts';
 import { createEventFeed, type EventFeed } from './event-feed.ts';
 
 /**
@@ -51,7 +51,7 @@ async function follow(feed: EventFeed, stream: StreamKey, until: number): Promis
 
 describe('event feed', () => {
   it('hands a watched stream its new events without reading the log back when the commit carries them', async () => {
-    const fixture = await createSqliteFixture();
+    const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
     try {
       const { log, counts } = observedLog(fixture.log, () => true);
       const feed = createEventFeed(log);
@@ -70,7 +70,7 @@ describe('event feed', () => {
   });
 
   it('wakes its waiting readers when a read of the log fails, and they read what it missed', async () => {
-    const fixture = await createSqliteFixture();
+    const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
     try {
       const { log } = observedLog(fixture.log, () => false);
       let failures = 1;
@@ -102,7 +102,7 @@ describe('event feed', () => {
         }),
         fc.integer({ min: 0, max: 3 }),
         async (commits, readDelayMs) => {
-          const fixture = await createSqliteFixture();
+          const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
           try {
             const carried = commits.map((commit) => commit.carried);
             const { log } = observedLog(fixture.log, () => carried.shift() ?? true, readDelayMs);

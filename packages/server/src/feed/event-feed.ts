@@ -1,5 +1,5 @@
+import { type EventLog, type StoredEntry, type StreamKey, streamId } from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { EventLog, StoredEntry, StreamKey } from '../log/event-log.ts';
 import { eventFrame } from '../sse/sse-frames.ts';
 
 /** A committed event with its SSE frame, built once and shared by every subscriber. */
@@ -75,8 +75,6 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   const capacity = options.recentEvents ?? 4096;
   const pageSize = options.pageSize ?? 1000;
   const watched = new Map<string, Watched>();
-  const keyOf = (stream: StreamKey) =>
-    stream.stream === 'conversation' ? `c:${stream.conversationId}` : `a:${stream.accountId}`;
 
   const wakeReaders = (state: Watched) => {
     for (const reader of state.waiters) {
@@ -116,7 +114,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     state.refilling = refill(stream, state).then(
       () => {
         state.refilling = undefined;
-        if (state.loaded < state.announced && watched.get(keyOf(stream)) === state) scheduleRefill(stream, state);
+        if (state.loaded < state.announced && watched.get(streamId(stream)) === state) scheduleRefill(stream, state);
       },
       () => readFailed(state),
     );
@@ -134,7 +132,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   };
 
   const stopListening = log.onCommit(({ stream, head, entries }) => {
-    const state = watched.get(keyOf(stream));
+    const state = watched.get(streamId(stream));
     if (state === undefined || head <= state.announced) return;
     const taken = take(state, entries, head);
     state.announced = head;
@@ -144,7 +142,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
 
   return {
     async read(stream, afterOffset, limit) {
-      const state = watched.get(keyOf(stream));
+      const state = watched.get(streamId(stream));
       const first = state?.entries[0]?.offset;
       if (state !== undefined && first !== undefined && afterOffset + 1 >= first && afterOffset < state.loaded) {
         const start = afterOffset + 1 - first;
@@ -167,14 +165,14 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       return log.head(stream);
     },
     waitForCommit(stream, reader) {
-      const state = watched.get(keyOf(stream));
+      const state = watched.get(streamId(stream));
       if (state === undefined) throw new Error('waitForCommit needs the stream to be watched first.');
       if (state.loaded > reader.cursor) return true;
       state.waiters.add(reader);
       return false;
     },
     watch(stream) {
-      const key = keyOf(stream);
+      const key = streamId(stream);
       let state = watched.get(key);
       if (state === undefined) {
         state = { watchers: 0, entries: [], loaded: 0, announced: 0, refilling: undefined, waiters: new Set() };
@@ -195,7 +193,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       state.watchers += 1;
     },
     unwatch(stream, reader) {
-      const key = keyOf(stream);
+      const key = streamId(stream);
       const state = watched.get(key);
       if (state === undefined) return;
       if (reader !== undefined) state.waiters.delete(reader);

@@ -1,5 +1,5 @@
+import type { EventLog } from '@once/log';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventLog } from '../log/event-log.ts';
 import type { SseConnections } from '../sse/sse-connections.ts';
 
 /** The daemon's Prometheus metrics, in a registry of its own (several daemons may share a process in tests). */

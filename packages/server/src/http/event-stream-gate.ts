@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import type { StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { StreamKey } from '../log/event-log.ts';
 import type { ConversationService } from '../service/conversation-service.ts';
 import type { SseSink } from '../sse/sse-sink.ts';
 import type { EventStreams } from '../sse/stream-events.ts';

@@ -1,4 +1,5 @@
 import { type ConversationListState, createConversationListState, reduceConversationList } from '@once/core';
+import { createKeyedLock, type EventLog, type StreamKey } from '@once/log';
 import {
   type Conversation,
   type ConversationId,
@@ -7,8 +8,6 @@ import {
   type IncomingEvent,
   OnceError,
 } from '@once/protocol';
-import type { EventLog, StreamKey } from '../log/event-log.ts';
-import { createKeyedLock } from './keyed-lock.ts';
 
 /**
  * Each account's conversations, folded from its account stream: the stream is the only

@@ -1,5 +1,6 @@
-import type { ConversationState } from '@once/core';
-import { snapshot } from '@once/core';
+import { type ConversationState, snapshot } from '@once/core';
+import { type AppendOptions, createLocalTurnCoordination, type EventLog, type TurnCoordination } from '@once/log';
+import { type AppendDrafts, type TurnRunner, writeUserMessage } from '@once/producer';
 import {
   type ApprovalDecision,
   type ClientMessageId,
@@ -11,16 +12,11 @@ import {
   OnceError,
   type TurnId,
 } from '@once/protocol';
-import type { AppendOptions, EventLog } from '../log/event-log.ts';
-import type { AppendDrafts } from '../writer/create-message-writer.ts';
-import { writeUserMessage } from '../writer/write-user-message.ts';
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
 import { createApprovalGate } from './approval-gate.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
 import { hasOpenWork } from './open-work-scan.ts';
-import { createLocalTurnCoordination, type TurnCoordination } from './turn-coordination.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
-import type { TurnRunner } from './turn-scheduler.ts';
 
 /** What a send returns; the same ids again for a repeated clientMessageId. */
 export interface SendResult {

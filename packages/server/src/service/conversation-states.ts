@@ -1,6 +1,6 @@
 import { type ConversationState, createConversationState, reduceAll } from '@once/core';
+import type { EventLog } from '@once/log';
 import type { ConversationId, IncomingEvent } from '@once/protocol';
-import type { EventLog } from '../log/event-log.ts';
 
 /**
  * Each conversation's state folded by the core reducer — the snapshot history serves —

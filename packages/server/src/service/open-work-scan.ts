@@ -1,5 +1,5 @@
+import type { EventLog, StoredEntry } from '@once/log';
 import type { ConversationId, Offset } from '@once/protocol';
-import type { EventLog, StoredEntry } from '../log/event-log.ts';
 
 /** Entries a scan reads at a time. */
 const PAGE = 1_000;

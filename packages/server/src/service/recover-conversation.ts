@@ -1,6 +1,6 @@
 import type { ConversationState } from '@once/core';
+import { type AppendDrafts, resumeMessageWriter } from '@once/producer';
 import type { ConversationEventDraft } from '@once/protocol';
-import { type AppendDrafts, resumeMessageWriter } from '../writer/create-message-writer.ts';
 import type { QueuedTurn } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
 

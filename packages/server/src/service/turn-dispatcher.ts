@@ -1,8 +1,6 @@
 import type { ConversationState } from '@once/core';
+import { type CommitListener, type ConversationLeases, createKeyedLock } from '@once/log';
 import type { ConversationId, TurnId } from '@once/protocol';
-import type { CommitListener } from '../log/event-log.ts';
-import type { ConversationLeases } from './conversation-leases.ts';
-import { createKeyedLock } from './keyed-lock.ts';
 import { recoverConversation } from './recover-conversation.ts';
 import { createTurnScheduler, type TurnSchedulerOptions } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';

@@ -1,6 +1,6 @@
+import type { StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
 import type { EventFeed, FeedReader } from '../feed/event-feed.ts';
-import type { StreamKey } from '../log/event-log.ts';
 import type { OpenStream, SseConnections } from './sse-connections.ts';
 import { heartbeatFrame, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
 import type { SseSink } from './sse-sink.ts';

@@ -1,19 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMessageWriter, type MessageWriter } from '@once/producer';
 import { type ConversationId, type ConversationSnapshot, newId, type TurnId } from '@once/protocol';
+import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
 import type { FastifyInstance } from 'fastify';
 import { vi } from 'vitest';
-import {
-  type ConversationService,
-  createMessageWriter,
-  createOnceServer,
-  DEFAULT_ACCOUNT,
-  type HttpServerOptions,
-  type MessageWriter,
-  openSqliteEventLog,
-  type SqliteEventLog,
-} from '../../src/index.ts';
+import type { HttpServerOptions } from '../../src/http/create-http-server.ts';
+import { type ConversationService, createOnceServer, DEFAULT_ACCOUNT } from '../../src/index.ts';
 import { createFakeTurnRunner, type FakeTurnRunner } from './fake-turn-runner.ts';
 
 /** What a test sends; `body` is JSON-encoded, `rawBody` goes as it is. */

@@ -1,5 +1,5 @@
+import { CANCELLED, createMessageWriter, SHUTTING_DOWN, type TurnContext, type TurnRunner } from '@once/producer';
 import type { ConversationEventDraft, FinalMessageStatus, TurnEndReason } from '@once/protocol';
-import { CANCELLED, createMessageWriter, SHUTTING_DOWN, type TurnContext, type TurnRunner } from '../../src/index.ts';
 
 /** The words every fake assistant answer streams, one delta each. */
 export const FAKE_ANSWER = ['Hello', ' from', ' the fake model.'];

@@ -1,7 +1,7 @@
+import type { StreamKey } from '@once/log';
 import { OnceError } from '@once/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { StreamKey } from '../../log/event-log.ts';
 import { ResponseSink } from '../../sse/response-sink.ts';
 import { readEventsRequest, wantsEventStream } from '../events-request.ts';
 import { parseInput } from '../parse-input.ts';

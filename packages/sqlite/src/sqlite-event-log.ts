@@ -1,19 +1,27 @@
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout } from 'node:timers/promises';
+import {
+  type CommitListener,
+  callCommitListener,
+  type EventDraft,
+  type EventLog,
+  GroupCommit,
+  type GroupCommitOptions,
+  prepareDraft,
+  type StoredEntry,
+  type StoredEvent,
+  type StreamKey,
+  toStoredEntry,
+} from '@once/log';
 import { type Offset, OnceError, toOffset } from '@once/protocol';
-import { callCommitListener } from './call-commit-listener.ts';
-import type { CommitListener, EventDraft, EventLog, StoredEntry, StoredEvent, StreamKey } from './event-log.ts';
 import type { EventTail } from './event-tail.ts';
-import { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
-import { prepareDraft } from './prepare-draft.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { type CheckpointOptions, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
-import { toStoredEntry } from './stored-entry.ts';
 
 /** One list of stored entries per append of a batch. */
 type CommitResults = (readonly StoredEntry[])[];

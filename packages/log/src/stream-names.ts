@@ -1,4 +1,4 @@
-import type { StreamKey } from '@once/server';
+import type { StreamKey } from './event-log.ts';
 
 /** How a stream is named in the `streams` table: its kind and the id within that kind. */
 export interface StreamName {

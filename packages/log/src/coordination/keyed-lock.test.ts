@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyedLock } from '../src/service/keyed-lock.ts';
+import { createKeyedLock } from './keyed-lock.ts';
 
 const later = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -9,7 +9,7 @@ import {
 } from '@once/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMessageWriter, resumeMessageWriter } from '../src/index.ts';
-import { recordAppends } from './support/recorded-appends.ts';
+import { recordAppends } from './recorded-appends.ts';
 
 const conversationId = newId() as ConversationId;
 const turnId = newId() as TurnId;

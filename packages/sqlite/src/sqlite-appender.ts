@@ -1,14 +1,21 @@
 import type { DatabaseSync } from 'node:sqlite';
+import {
+  type CommitNotice,
+  type EventIdentity,
+  envelopeText,
+  type PreparedDraft,
+  type StoredEntry,
+  type StreamKey,
+  streamName,
+  toStoredEntry,
+} from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { CommitNotice, StoredEntry, StreamKey } from './event-log.ts';
 import type { EventTail } from './event-tail.ts';
 import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
-import { type EventIdentity, envelopeText, type PreparedDraft } from './prepare-draft.ts';
 import { LogRowInserter, type StagedEvent } from './sqlite-log-rows.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 import { readEnvelopesAt, readStreamEnvelopes } from './sqlite-stream-reader.ts';
 import { beginWrite } from './sqlite-write-lock.ts';
-import { toStoredEntry } from './stored-entry.ts';
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {
@@ -50,13 +57,6 @@ export interface CommittedBatch {
 const MESSAGE_CACHE_LIMIT = 10_000;
 /** Page size of the reads that look through a message's older events. */
 const SCAN_PAGE = 1_000;
-
-/** Identifies a stream in memory and in the `streams` table. */
-export function streamName(stream: StreamKey): { readonly kind: string; readonly name: string } {
-  return stream.stream === 'conversation'
-    ? { kind: 'conversation', name: stream.conversationId }
-    : { kind: 'account', name: stream.accountId };
-}
 
 /**
  * Writes batches of appends in one SQLite transaction each: one `log` row per new event,
@@ -227,9 +227,9 @@ export class SqliteAppender {
 
   #knownState(stream: StreamKey): StreamState | undefined {
     const streams = this.#streamsOf(stream);
-    const cached = streams.get(nameOf(stream));
-    if (cached !== undefined) return cached;
     const { kind, name } = streamName(stream);
+    const cached = streams.get(name);
+    if (cached !== undefined) return cached;
     const row = this.#statements.findStream.get(kind, name) as { key: number } | undefined;
     if (row === undefined) return undefined;
     const indexed = this.#statements.indexedHead.get(row.key) as { head: number | null };
@@ -244,7 +244,7 @@ export class SqliteAppender {
       const { kind, name } = streamName(stream);
       const row = this.#statements.insertStream.get(kind, name) as { key: number };
       state = { stream, key: row.key, head: 0 };
-      this.#streamsOf(stream).set(nameOf(stream), state);
+      this.#streamsOf(stream).set(name, state);
     }
     if (!staged.heads.has(state)) staged.heads.set(state, state.head);
     return state;
@@ -299,8 +299,4 @@ function findStaged(
     if (event.message === message && event.blockIndex === blockIndex && event.seq === seq) return event;
   }
   return undefined;
-}
-
-function nameOf(stream: StreamKey): string {
-  return stream.stream === 'conversation' ? stream.conversationId : stream.accountId;
 }

@@ -14,7 +14,7 @@ import {
   readAll,
 } from '@once/testing';
 import { describe, expect, it } from 'vitest';
-import { createSqliteFixture } from '../../test/sqlite-fixture.ts';
+import { createSqliteFixture } from '../test/sqlite-fixture.ts';
 import { openSqliteEventLog } from './sqlite-event-log.ts';
 
 /** Counts rows through a second connection, as another process would see the file. */

@@ -1,6 +1,6 @@
 import { type ConversationState, createConversationState, reduceAll } from '@once/core';
 import type { ConversationEventDraft, ConversationId, IncomingEvent } from '@once/protocol';
-import type { AppendDrafts } from '../../src/index.ts';
+import type { AppendDrafts } from '../src/index.ts';
 
 /** An in-memory stand-in for a conversation stream: records each append and gives offsets. */
 export interface RecordedAppends {

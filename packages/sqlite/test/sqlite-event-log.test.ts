@@ -1,29 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { EventDraft, EventLog, StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { EventDraft, EventLog, SqliteEventLogOptions, StreamKey } from '@once/server';
-import {
-  deltaDraft,
-  deltaDrafts,
-  describeEventLogConformance,
-  newConversationStream,
-  newMessageId,
-  range,
-  readAll,
-} from '@once/testing';
+import { deltaDraft, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
 import { describe, expect, it } from 'vitest';
+import type { SqliteEventLogOptions } from '../src/index.ts';
 import { createSqliteFixture } from './sqlite-fixture.ts';
-
-describeEventLogConformance('SQLite', () => createSqliteFixture());
-describeEventLogConformance('SQLite, synchronous=FULL, no delay, small batches', () =>
-  createSqliteFixture({ synchronous: 'full', maxDelayMs: 0, maxBatchSize: 3 }),
-);
-// Indexing rounds run after almost every commit and whenever the log pauses, so the suite
-// reads and deduplicates across the tail and the indexed runs.
-describeEventLogConformance('SQLite, tiny tail, indexed after nearly every commit', () =>
-  createSqliteFixture({ tailLimit: 2, idleIndexDelayMs: 0 }),
-);
 
 describe('SQLite event log', () => {
   it('rejects every append of a failed transaction and stores none of them', async () => {

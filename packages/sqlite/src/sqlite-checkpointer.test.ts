@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { deltaDrafts, newConversationStream, newMessageId, readAll } from '@once/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { createSqliteFixture } from '../../test/sqlite-fixture.ts';
+import { createSqliteFixture } from '../test/sqlite-fixture.ts';
 
 const size = (path: string) => {
   try {

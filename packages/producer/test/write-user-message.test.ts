@@ -1,7 +1,7 @@
 import { type ClientMessageId, type ConversationId, newId, type TurnId } from '@once/protocol';
 import { describe, expect, it } from 'vitest';
 import { writeUserMessage } from '../src/index.ts';
-import { recordAppends } from './support/recorded-appends.ts';
+import { recordAppends } from './recorded-appends.ts';
 
 describe('writeUserMessage', () => {
   it('writes the whole message in one append, so no reader sees half of it', async () => {

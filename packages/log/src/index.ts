@@ -1,0 +1,29 @@
+export { callCommitListener } from './call-commit-listener.ts';
+export type { ConversationLeases } from './coordination/conversation-leases.ts';
+export { createKeyedLock, type KeyedLock } from './coordination/keyed-lock.ts';
+export {
+  createLocalTurnCommands,
+  type TurnCommand,
+  type TurnCommandHandler,
+  type TurnCommands,
+} from './coordination/turn-commands.ts';
+export { createLocalTurnCoordination, type TurnCoordination } from './coordination/turn-coordination.ts';
+export type {
+  AppendOptions,
+  CommitListener,
+  CommitNotice,
+  EventDraft,
+  EventLog,
+  StoredEntry,
+  StoredEvent,
+  StreamKey,
+} from './event-log.ts';
+export {
+  type CommitBatch,
+  GROUP_COMMIT_DEFAULTS,
+  GroupCommit,
+  type GroupCommitOptions,
+} from './group-commit.ts';
+export { type EventIdentity, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
+export { toStoredEntry } from './stored-entry.ts';
+export { type StreamName, streamId, streamIdOf, streamKeyOf, streamName } from './stream-names.ts';

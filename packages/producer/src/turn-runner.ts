@@ -1,0 +1,33 @@
+import type { ApprovalDecision, ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
+import type { AppendDrafts } from './create-message-writer.ts';
+
+/** What a turn runner gets: one turn of one conversation. */
+export interface TurnContext {
+  readonly conversationId: ConversationId;
+  readonly turnId: TurnId;
+  readonly userMessageId: MessageId;
+  /** The conversation up to and including this turn's user message. */
+  readonly history: readonly MessageSnapshot[];
+  /** Appends drafts to this conversation's stream. */
+  readonly append: AppendDrafts;
+  /**
+   * Aborted to stop the turn. `signal.reason` is {@link CANCELLED} when a user cancelled
+   * it and {@link SHUTTING_DOWN} when the daemon stops.
+   */
+  readonly signal: AbortSignal;
+  /** True when messages are queued behind this turn: end at the next step boundary with `handoff`. */
+  readonly shouldHandOff: () => boolean;
+  /**
+   * Waits for the user's decision on a tool call; `deny` on timeout or cancel. Register
+   * the wait before writing the `approval_request`, so no decision can come too early.
+   */
+  readonly awaitApproval: (toolUseId: string) => Promise<ApprovalDecision>;
+}
+
+/** Runs one turn to its end, writing every event through `context.append`. */
+export type TurnRunner = (context: TurnContext) => Promise<void>;
+
+/** Abort reason of a turn the user cancelled. */
+export const CANCELLED = 'cancelled';
+/** Abort reason of a turn stopped because the daemon shuts down. */
+export const SHUTTING_DOWN = 'shutting_down';
