@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
 import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
@@ -7,7 +8,6 @@ import type { EventLog } from './log/event-log.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
 import type { TurnCoordination } from './service/turn-coordination.ts';
 import type { TurnRunner } from './service/turn-scheduler.ts';
-import { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
 const FINISH_STREAMS_MS = 2_000;

@@ -1,4 +1,5 @@
 export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
+export { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
 export { createEventFeed, type EventFeed, type EventFeedOptions, type FeedEntry } from './feed/event-feed.ts';
 export { createHttpServer, type HttpServerOptions } from './http/create-http-server.ts';
 export { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
@@ -48,7 +49,6 @@ export {
   type TurnContext,
   type TurnRunner,
 } from './service/turn-scheduler.ts';
-export { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
 export {
   type AppendDrafts,
   type CompletionDetails,

@@ -3,10 +3,10 @@ import { type ApiFixture, type ApiRequest, startApi } from './support/api-fixtur
 import { connectRaw, getHead, hasWholeResponse, parseResponse } from './support/raw-connection.ts';
 import { openSse } from './support/sse-reader.ts';
 
-// Event-stream requests are served below Fastify's routing: on the raw socket of a fresh
-// connection (http/event-stream-server.ts), or through node:http on a socket that already
-// carried a request (http/event-stream-handler.ts). These tests hold both paths to the
-// route's contract: the same refusals, the same streams.
+// Event-stream requests are taken below Fastify's routing (event-stream/event-stream-entry.ts):
+// served on the raw socket of a fresh connection, or through node:http on a socket that
+// already carried a request. These tests hold both paths to the route's contract: the
+// same refusals, the same streams.
 describe('event-stream requests', () => {
   let api: ApiFixture;
   let alices: string;

@@ -1,6 +1,6 @@
 import type { Offset } from '@once/protocol';
+import { eventFrame } from '../event-stream/sse-frames.ts';
 import type { EventLog, StoredEntry, StreamKey } from '../log/event-log.ts';
-import { eventFrame } from '../sse/sse-frames.ts';
 
 /** A committed event with its SSE frame, built once and shared by every subscriber. */
 export interface FeedEntry {
