@@ -65,6 +65,31 @@ describe('event-stream requests', () => {
     expect(await api.streamsOpened()).toEqual(opened);
   });
 
+  it('checks the next request of a connection whose first stream was refused afresh, as its own account', async () => {
+    await using raw = await connectRaw(api.url);
+    // Refused on the raw path, answered by Fastify on a connection that stays open.
+    await raw.write(getHead(`/v1/conversations/${bobs}/events?token=t-alice`));
+    const refused = parseResponse(await raw.until(hasWholeResponse));
+    expect([refused.status, JSON.parse(refused.body).error.code]).toEqual([404, 'conversation_not_found']);
+    const from = raw.received.length;
+    const opened = await api.streamsOpened();
+    await raw.write(getHead(`/v1/conversations/${bobs}/events?token=t-bob`));
+    const stream = parseResponse(await raw.until((text) => text.includes('event: ready\n'), from));
+    expect(stream.status).toBe(200);
+    expect(await api.streamsOpened()).toEqual({ ...opened, http: opened.http + 1 });
+    // And a refusal on node:http's path leaves the connection to its next request too.
+    await using second = await connectRaw(api.url);
+    await second.write(`GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    await second.until(hasWholeResponse);
+    const afterHealth = second.received.length;
+    await second.write(getHead(`/v1/conversations/${alices}/events?token=t-bob`));
+    const secondRefused = parseResponse(await second.until(hasWholeResponse, afterHealth));
+    expect(secondRefused.status).toBe(404);
+    const afterRefusal = second.received.length;
+    await second.write(getHead(`/v1/conversations/${alices}/events?token=t-alice`));
+    expect(parseResponse(await second.until((text) => text.includes('event: ready\n'), afterRefusal)).status).toBe(200);
+  });
+
   it('streams a conversation whose id is percent-encoded, through the route itself', async () => {
     const encoded = alices.replaceAll('-', '%2D');
     await using stream = await openSse(`${api.url}/v1/conversations/${encoded}/events?token=t-alice`);
