@@ -1,17 +1,17 @@
 /**
  * Where a `GET …/events` with `Accept: text/event-stream` is handled (decisions 005, 006).
  *
- *   fresh connection ──► EventStreamServer reads the first head (read-request-head.ts)
- *          │                 │ plain head                    │ unusual, or slower than 1 s
- *          │                 ▼                               │
- *          │            take() ── accepted ──► SocketSink    │
- *          │                 │ refused / not a stream        │
- *          │                 ▼  (look-up carried)            ▼
- *          └──────────► node:http parses the request ──► take() ── accepted ──► ResponseSink
- *   (later requests of         │ refused (look-up carried) / not a stream
- *    a keep-alive socket)      ▼
- *                     Fastify: routes/event-routes.ts ── checkEventsRequest: refusals,
- *                              JSON pages, and app.inject()'s streams (ResponseSink)
+ *   fresh connection ──► EventStreamServer reads its first head (read-request-head.ts)
+ *                            │ plain head                      │ unusual, or slower than 1 s
+ *                            ▼                                 │
+ *                         take() ── accepted ──► SocketSink    │
+ *                            │ refused / not a stream          │
+ *                            ▼ (its look-up carried along)     ▼
+ *   keep-alive socket's ──► node:http parses the request ──► take() ── accepted ──► ResponseSink
+ *   later request                                              │ refused (look-up carried) / not a stream
+ *                                                              ▼
+ *                  Fastify: routes/event-routes.ts runs checkEventsRequest and answers
+ *                           refusals, JSON pages, and app.inject()'s streams (ResponseSink)
  *
  * `take()` is the one place that decides: the route table (`event-stream-routes.ts`) and
  * the route's checks (`check-events-request.ts`) say whether a request is a stream to
