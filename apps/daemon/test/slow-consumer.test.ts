@@ -31,7 +31,7 @@ const TIGHT_HEAP = ['--max-old-space-size=96', '--max-semi-space-size=1'];
  * heap up to its limits, SQLite pages, the feed's ring of 4096 recent events). A
  * per-connection queue that keeps what a reader has not taken holds the stream's 20 MB
  * for each of the 8 readers, less the few MB the kernel buffers per socket. Measured with
- * the drain wait removed from stream-events.ts: +270 MB without the heap limits, and with
+ * the drain wait removed from event-stream/event-streams.ts: +270 MB without the heap limits, and with
  * them the daemon dies of heap exhaustion — either way this test fails.
  */
 const MAX_RSS_GROWTH_BYTES = 160 * 1024 * 1024;

@@ -1,12 +1,12 @@
 import type { EventLog, TurnCoordination } from '@once/log';
 import type { TurnRunner } from '@once/producer';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
 import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
 import { DEFAULT_ACCOUNT } from './http/request-account.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
-import { createSseConnections, type SseConnections } from './sse/sse-connections.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
 const FINISH_STREAMS_MS = 2_000;

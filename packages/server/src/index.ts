@@ -1,4 +1,5 @@
 export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
+export type { SseConnections } from './event-stream/sse-connections.ts';
 export type { EventFeed, FeedEntry } from './feed/event-feed.ts';
 export type { DaemonMetrics } from './http/daemon-metrics.ts';
 export { DEFAULT_ACCOUNT } from './http/request-account.ts';
@@ -8,4 +9,3 @@ export {
   createConversationService,
   type SendResult,
 } from './service/conversation-service.ts';
-export type { SseConnections } from './sse/sse-connections.ts';

@@ -1,13 +1,13 @@
 import { watchEventSource } from '@once/testing';
 import { EventSource } from 'eventsource';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HEAD_TIMEOUT_MS } from '../src/http/event-stream-server.ts';
+import { HEAD_TIMEOUT_MS } from '../src/event-stream/event-stream-server.ts';
 import { DEFAULT_ACCOUNT } from '../src/index.ts';
 import { type ApiFixture, startApi } from './support/api-fixture.ts';
 import { connectRaw, getHead } from './support/raw-connection.ts';
 import { parseFrames } from './support/sse-reader.ts';
 
-// Real clients on the raw-socket path (http/event-stream-server.ts).
+// Real clients on the raw-socket path (event-stream/event-stream-server.ts).
 let api: ApiFixture;
 beforeEach(async () => {
   api = await startApi();

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HEAD_TIMEOUT_MS } from '../src/http/event-stream-server.ts';
+import { HEAD_TIMEOUT_MS } from '../src/event-stream/event-stream-server.ts';
 import { type ApiFixture, startApi } from './support/api-fixture.ts';
 import { connectRaw, getHead, hasWholeResponse, parseResponse, type RawConnection } from './support/raw-connection.ts';
 import { parseFrames, type SseFrame } from './support/sse-reader.ts';
 
-// A fresh connection's event stream is served on the raw socket (http/event-stream-server.ts);
+// A fresh connection's event stream is served on the raw socket (event-stream/event-stream-server.ts);
 // anything unusual goes to node:http. Every test counts which path served it through the
 // once_sse_streams_opened_total metric.
 let api: ApiFixture;

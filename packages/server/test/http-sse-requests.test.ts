@@ -3,10 +3,10 @@ import { type ApiFixture, type ApiRequest, startApi } from './support/api-fixtur
 import { connectRaw, getHead, hasWholeResponse, parseResponse } from './support/raw-connection.ts';
 import { openSse } from './support/sse-reader.ts';
 
-// Event-stream requests are served below Fastify's routing: on the raw socket of a fresh
-// connection (http/event-stream-server.ts), or through node:http on a socket that already
-// carried a request (http/event-stream-handler.ts). These tests hold both paths to the
-// route's contract: the same refusals, the same streams.
+// Event-stream requests are taken below Fastify's routing (event-stream/event-stream-entry.ts):
+// served on the raw socket of a fresh connection, or through node:http on a socket that
+// already carried a request. These tests hold both paths to the route's contract: the
+// same refusals, the same streams.
 describe('event-stream requests', () => {
   let api: ApiFixture;
   let alices: string;
@@ -63,6 +63,31 @@ describe('event-stream requests', () => {
       });
     }
     expect(await api.streamsOpened()).toEqual(opened);
+  });
+
+  it('checks the next request of a connection whose first stream was refused afresh, as its own account', async () => {
+    await using raw = await connectRaw(api.url);
+    // Refused on the raw path, answered by Fastify on a connection that stays open.
+    await raw.write(getHead(`/v1/conversations/${bobs}/events?token=t-alice`));
+    const refused = parseResponse(await raw.until(hasWholeResponse));
+    expect([refused.status, JSON.parse(refused.body).error.code]).toEqual([404, 'conversation_not_found']);
+    const from = raw.received.length;
+    const opened = await api.streamsOpened();
+    await raw.write(getHead(`/v1/conversations/${bobs}/events?token=t-bob`));
+    const stream = parseResponse(await raw.until((text) => text.includes('event: ready\n'), from));
+    expect(stream.status).toBe(200);
+    expect(await api.streamsOpened()).toEqual({ ...opened, http: opened.http + 1 });
+    // And a refusal on node:http's path leaves the connection to its next request too.
+    await using second = await connectRaw(api.url);
+    await second.write(`GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    await second.until(hasWholeResponse);
+    const afterHealth = second.received.length;
+    await second.write(getHead(`/v1/conversations/${alices}/events?token=t-bob`));
+    const secondRefused = parseResponse(await second.until(hasWholeResponse, afterHealth));
+    expect(secondRefused.status).toBe(404);
+    const afterRefusal = second.received.length;
+    await second.write(getHead(`/v1/conversations/${alices}/events?token=t-alice`));
+    expect(parseResponse(await second.until((text) => text.includes('event: ready\n'), afterRefusal)).status).toBe(200);
   });
 
   it('streams a conversation whose id is percent-encoded, through the route itself', async () => {

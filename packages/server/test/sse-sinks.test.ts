@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ResponseSink } from '../src/sse/response-sink.ts';
-import { SocketSink } from '../src/sse/socket-sink.ts';
-import type { SseSink } from '../src/sse/sse-sink.ts';
+import { ResponseSink } from '../src/event-stream/response-sink.ts';
+import { SocketSink } from '../src/event-stream/socket-sink.ts';
+import type { SseSink } from '../src/event-stream/sse-sink.ts';
 import { connectRaw, getHead, parseResponse, type RawConnection } from './support/raw-connection.ts';
 
 // One suite for the interface every event stream writes through, run against both sinks

@@ -1,6 +1,6 @@
 import { type EventLog, type StoredEntry, type StreamKey, streamId } from '@once/log';
 import type { Offset } from '@once/protocol';
-import { eventFrame } from '../sse/sse-frames.ts';
+import { eventFrame } from '../event-stream/sse-frames.ts';
 
 /** A committed event with its SSE frame, built once and shared by every subscriber. */
 export interface FeedEntry {

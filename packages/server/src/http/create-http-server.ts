@@ -1,13 +1,12 @@
 import { OnceError } from '@once/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createEventStreamEntry } from '../event-stream/event-stream-entry.ts';
+import { createEventStreams } from '../event-stream/event-streams.ts';
+import { createSseConnections, type SseConnections } from '../event-stream/sse-connections.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
 import type { ConversationService } from '../service/conversation-service.ts';
-import { createSseConnections, type SseConnections } from '../sse/sse-connections.ts';
-import { createEventStreams } from '../sse/stream-events.ts';
 import type { DaemonMetrics } from './daemon-metrics.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
-import { createEventStreamGate, type EventStreamGate } from './event-stream-gate.ts';
-import { serveEventStreamsFirst } from './event-stream-handler.ts';
 import { createAccountResolver } from './request-account.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
@@ -39,11 +38,28 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const sse =
     options.connections ??
     createSseConnections(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
-  let eventStreamGate: EventStreamGate | undefined;
+  const accountOf = createAccountResolver(options.authTokens);
+  let closing = false;
+  // Built before Fastify, whose serverFactory the entry provides; they log through
+  // Fastify's logger (`app`) once requests come.
+  const streams = createEventStreams({
+    feed: options.feed,
+    connections: sse,
+    onSent: (count) => options.metrics.eventsSent.inc(count),
+    onOpened: (transport) => options.metrics.streamsOpened.inc({ transport }),
+    onError: (error) => app.log.error({ err: error }, 'an event stream failed'),
+  });
+  const eventStreamEntry = createEventStreamEntry({
+    accountOf,
+    conversations: options.service.accounts,
+    streams,
+    isClosing: () => closing,
+    logOpened: (fields, message) => app.log.info(fields, message),
+  });
   const app = Fastify({
-    // Event streams are served before Fastify's routing, on the raw socket of a fresh
-    // connection; see event-stream-server.ts and docs/decisions/006.
-    serverFactory: serveEventStreamsFirst(() => eventStreamGate),
+    // Event streams are taken before Fastify's routing, on the raw socket of a fresh
+    // connection when they can be; see event-stream/event-stream-entry.ts and docs/decisions/006.
+    serverFactory: eventStreamEntry.serverFactory,
     bodyLimit: maxBodyBytes,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Open SSE streams would otherwise keep close() waiting forever.
@@ -77,35 +93,21 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     done(new OnceError('invalid_request', 'Send the body as JSON with Content-Type: application/json.'), undefined);
   });
-  let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   app.addHook('onClose', async () => sse.endAll());
   installErrorHandler(app, maxBodyBytes);
 
-  const streams = createEventStreams({
-    feed: options.feed,
-    connections: sse,
-    onSent: (count) => options.metrics.eventsSent.inc(count),
-    onOpened: (transport) => options.metrics.streamsOpened.inc({ transport }),
-    onError: (error) => app.log.error({ err: error }, 'an event stream failed'),
-  });
   const context = {
     app,
     service: options.service,
     feed: options.feed,
-    accountOf: createAccountResolver(options.authTokens),
+    accountOf,
     sse,
     streams,
+    eventStreamEntry,
   };
-  eventStreamGate = createEventStreamGate({
-    service: options.service,
-    accountOf: context.accountOf,
-    streams,
-    isClosing: () => closing,
-    log: app.log,
-  });
   registerConversationRoutes(context);
   registerMessageRoutes(context);
   registerEventRoutes(context);

@@ -1,6 +1,6 @@
 import type { EventLog } from '@once/log';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { SseConnections } from '../sse/sse-connections.ts';
+import type { SseConnections } from '../event-stream/sse-connections.ts';
 
 /** The daemon's Prometheus metrics, in a registry of its own (several daemons may share a process in tests). */
 export interface DaemonMetrics {

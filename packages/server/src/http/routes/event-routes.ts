@@ -1,46 +1,38 @@
 import type { StreamKey } from '@once/log';
 import { OnceError } from '@once/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { ResponseSink } from '../../sse/response-sink.ts';
-import { readEventsRequest, wantsEventStream } from '../events-request.ts';
-import { parseInput } from '../parse-input.ts';
+import type { EventsRoute } from '../../event-stream/event-stream-routes.ts';
+import { EVENT_STREAM_ROUTES } from '../../event-stream/event-stream-routes.ts';
+import { wantsEventStream } from '../../event-stream/read-events-request.ts';
+import { ResponseSink } from '../../event-stream/response-sink.ts';
 import type { RouteContext } from './route-context.ts';
-
-const idParams = z.object({ id: z.string().min(1).max(100) });
 
 /**
  * `GET …/events`: with `Accept: text/event-stream` a live SSE stream resuming after the
  * cursor (`?after=` wins over `Last-Event-ID`); otherwise one JSON page. On a listening
- * server, valid event-stream requests are served before Fastify, on the raw socket
- * (`event-stream-server.ts`) or through node:http (`event-stream-handler.ts`); these
- * routes answer the rest, every refusal, and `app.inject()`.
+ * server, event-stream requests are taken before Fastify (`event-stream/event-stream-entry.ts`);
+ * these routes answer the rest, every refusal, and `app.inject()`.
  */
 export function registerEventRoutes(context: RouteContext): void {
-  const { app, service, accountOf } = context;
+  const { app } = context;
 
-  app.get('/v1/conversations/:id/events', async (request, reply) => {
-    const account = accountOf(request, { allowQueryToken: true });
-    const { id } = parseInput(idParams, request.params, 'path');
-    const conversation = await service.accounts.get(account, id);
-    return serveEvents(context, request, reply, { stream: 'conversation', conversationId: conversation.id });
-  });
+  app.get<{ Params: { id: string } }>(EVENT_STREAM_ROUTES.conversation, (request, reply) =>
+    serveEvents(context, request, reply, { kind: 'conversation', id: request.params.id }),
+  );
 
-  app.get('/v1/account/events', async (request, reply) => {
-    const account = accountOf(request, { allowQueryToken: true });
-    return serveEvents(context, request, reply, { stream: 'account', accountId: account });
-  });
+  app.get(EVENT_STREAM_ROUTES.account, (request, reply) => serveEvents(context, request, reply, { kind: 'account' }));
 }
 
 async function serveEvents(
-  { feed, streams }: RouteContext,
+  { feed, streams, eventStreamEntry }: RouteContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  stream: StreamKey,
+  route: EventsRoute,
 ) {
-  const { query, cursor } = readEventsRequest(request.query, request.headers);
+  const { headers } = request;
+  const { stream, query, cursor } = await eventStreamEntry.check(request.raw, { route, headers, query: request.query });
 
-  if (wantsEventStream(request.headers)) {
+  if (wantsEventStream(headers)) {
     reply.hijack();
     streams.open(new ResponseSink(reply.raw), stream, cursor);
     return reply;

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { EventStreamEntry } from '../../event-stream/event-stream-entry.ts';
+import type { EventStreams } from '../../event-stream/event-streams.ts';
+import type { SseConnections } from '../../event-stream/sse-connections.ts';
 import type { EventFeed } from '../../feed/event-feed.ts';
 import type { ConversationService } from '../../service/conversation-service.ts';
-import type { SseConnections } from '../../sse/sse-connections.ts';
-import type { EventStreams } from '../../sse/stream-events.ts';
 import type { AccountResolver } from '../request-account.ts';
 
 /** What every group of routes is given. */
@@ -14,4 +15,6 @@ export interface RouteContext {
   readonly sse: SseConnections;
   /** Opens SSE streams. */
   readonly streams: EventStreams;
+  /** Where event-stream requests are taken below Fastify; its `check` is the events routes' checks. */
+  readonly eventStreamEntry: EventStreamEntry;
 }

@@ -1,37 +1,49 @@
 import { type RequestListener, Server, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
-import { SocketSink } from '../sse/socket-sink.ts';
-import type { AcceptedEventStream, EventStreamGate } from './event-stream-gate.ts';
-import { readRequestHead } from './read-request-head.ts';
+import { type RequestHead, readRequestHead } from './read-request-head.ts';
+import { SocketSink } from './socket-sink.ts';
 
 /** How long a new connection may take to send its first head before node:http reads it instead, in ms. */
 export const HEAD_TIMEOUT_MS = 1_000;
 
+/**
+ * Told of each fresh connection's first head that the strict reader accepted; it must
+ * answer with the server's {@link EventStreamServer.serve} or {@link EventStreamServer.handOff}.
+ */
+export type FirstHeadListener = (socket: Socket, head: RequestHead) => void;
+
 const NOTHING = Buffer.alloc(0);
 
 /**
- * A node:http server that reads the first request head of each new connection itself.
- * An event-stream request the gate lets through is served on the raw socket
- * (`SocketSink`): node:http's parser, request and response objects are never made for
- * that connection, which is most of what an idle stream costs (decision 006). Anything
- * else — another request, a refusal, a head the strict reader calls unusual, a head
- * slower than {@link HEAD_TIMEOUT_MS} — goes back to node:http with the bytes read so
- * far, as if it had just connected, so Fastify answers exactly as it would have.
+ * A node:http server that reads the first request head of each new connection itself
+ * (decision 006). It only moves bytes: a head the strict reader accepts goes to the
+ * {@link FirstHeadListener} (`event-stream-entry.ts`), which serves it raw or hands it
+ * back; anything else — a head the reader calls unusual, one slower than
+ * {@link HEAD_TIMEOUT_MS} — goes to node:http with the bytes read so far, as if it had
+ * just connected, so Fastify answers exactly as it would have.
  *
- *   connected ──head──► checking ──accepted──► served raw (until the socket closes)
+ *   connected ──head──► listener ──serve──► served raw (until the socket closes)
  *       │                  │
- *       └─ unusual/slow ───┴── refused ──► node:http's connection listener
+ *       └─ unusual/slow ───┴── handOff ──► node:http's connection listener
  *
  * A connection keeps no closure of its own once served: the socket listeners are shared
  * (`this` is the socket), and the head read so far waits in a map while it is checked.
  */
 export class EventStreamServer extends Server {
+  /**
+   * Serves a connection whose head was accepted on its raw socket: node:http's parser,
+   * request and response are never made for it. Undefined when the client left meanwhile.
+   */
+  readonly serve: (socket: Socket) => SocketSink | undefined;
+  /** Gives a connection to node:http with the bytes read so far, as if it had just connected. */
+  readonly handOff: (socket: Socket) => void;
+
   /** Connections whose first head is being read or checked, with the bytes read so far. */
   private readonly pending = new Map<Socket, Buffer>();
   /** Connections served raw: node:http does not know them, so closing the server ends them here. */
   private readonly served = new Set<Socket>();
 
-  constructor(options: ServerOptions, gate: () => EventStreamGate | undefined, requestListener: RequestListener) {
+  constructor(options: ServerOptions, onFirstHead: FirstHeadListener, requestListener: RequestListener) {
     super(options, requestListener);
     const { pending, served } = this;
     const [nodeConnection] = this.listeners('connection') as ((socket: Socket) => void)[];
@@ -64,22 +76,16 @@ export class EventStreamServer extends Server {
       const head = readRequestHead(bytes, from);
       if (head === 'incomplete') return;
       stopReading(this);
-      let checked: ReturnType<EventStreamGate['check']>;
-      try {
-        checked =
-          head === 'unusual' ? undefined : gate()?.check({ method: 'GET', url: head.url, headers: head.headers });
-      } catch {
-        // Whatever went wrong, node:http and Fastify answer it as they would have.
-        checked = undefined;
-      }
-      if (checked === undefined) {
+      if (head === 'unusual') {
         handOff(this);
         return;
       }
-      checked.then(
-        (accepted) => (accepted === undefined ? handOff(this) : serve(this, accepted)),
-        () => handOff(this),
-      );
+      try {
+        onFirstHead(this, head);
+      } catch {
+        // Whatever went wrong, node:http and Fastify answer it as they would have.
+        handOff(this);
+      }
     }
     const stopReading = (socket: Socket) => {
       socket.setTimeout(0);
@@ -96,14 +102,14 @@ export class EventStreamServer extends Server {
       if (bytes.length > 0) socket.unshift(bytes);
       nodeConnection.call(this, socket);
     };
-    const serve = (socket: Socket, accepted: AcceptedEventStream) => {
-      const current = gate();
-      if (!pending.delete(socket) || socket.destroyed || current === undefined) return;
+    this.handOff = handOff;
+    this.serve = (socket) => {
+      if (!pending.delete(socket) || socket.destroyed) return undefined;
       served.add(socket);
       // Whatever the client sends from now on is dropped; its FIN ends the stream.
       socket.allowHalfOpen = false;
       socket.resume();
-      current.open(new SocketSink(socket), accepted);
+      return new SocketSink(socket);
     };
 
     this.on('connection', (socket: Socket) => {

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 /**
  * Where one event stream's bytes go: a node:http response (`response-sink.ts`), or a raw
  * socket that never met node:http's parser (`socket-sink.ts`). The stream's state
- * machine (`stream-events.ts`) writes only through this, so both paths behave the same.
+ * machine (`event-streams.ts`) writes only through this, so both paths behave the same.
  */
 export interface SseSink {
   /** How the bytes reach the client: `socket` (raw, close-delimited) or `http` (a node:http response). */

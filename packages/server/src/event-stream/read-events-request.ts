@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Offset, parseCursor } from '@once/protocol';
 import { z } from 'zod';
-import { parseInput } from './parse-input.ts';
+import { parseInput } from '../http/parse-input.ts';
 
 /**
- * The input of `GET …/events`, read the same way by the Fastify route and by the event
- * stream handler in front of it, so both accept and refuse exactly the same requests.
+ * The query and cursor of `GET …/events`, read by `checkEventsRequest` for every path.
  */
 
 /** The query of an events request. */
@@ -21,9 +20,12 @@ export const eventsQuery = z.object({
   token: z.string().optional(),
 });
 
+/** An events request's validated query. */
+export type EventsQuery = z.infer<typeof eventsQuery>;
+
 /** An events request's validated query and its cursor. */
 export interface EventsRequest {
-  readonly query: z.infer<typeof eventsQuery>;
+  readonly query: EventsQuery;
   /** The offset of the last event the client has; `'tail'` for only new events. */
   readonly cursor: Offset | 'tail';
 }

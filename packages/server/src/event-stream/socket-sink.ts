@@ -14,7 +14,7 @@ const HEAD =
 
 /**
  * An event stream written straight to a socket that carried nothing but its request
- * (`http/event-stream-server.ts`): no HTTP parser, request or response objects live
+ * (`event-stream-server.ts`): no HTTP parser, request or response objects live
  * beside it. The body is delimited by the connection's close.
  */
 export class SocketSink implements SseSink {
