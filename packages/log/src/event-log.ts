@@ -72,8 +72,9 @@ export type CommitListener = (notice: CommitNotice) => void;
 /**
  * The durable, append-only log every event of Once goes through. Offsets are per stream,
  * start at 1 and have no gaps; an event is visible to readers only once it is durably
- * committed. Implementations: SQLite (this package), PostgreSQL (later); both pass the
- * conformance suite in `@once/testing`.
+ * committed. Implementations: `@once/sqlite` (the embedded default) and `@once/postgres`
+ * (several daemons on one database); both run `describeEventLogConformance` from
+ * `@once/testing`.
  */
 export interface EventLog {
   /**

@@ -26,7 +26,7 @@ export const DEFAULT_LEASE_MS = 5_000;
  * Opens the coordination of daemons sharing one PostgreSQL schema: a lease per
  * conversation (who runs its turns), a send lock (one send at a time per conversation
  * across daemons), and cancels and approval decisions delivered by NOTIFY. It has its own small connection pool, so a log busy
- * committing never delays a lease renewal. See docs/decisions/007-turn-leases.md.
+ * committing never delays a lease renewal. See docs/decisions/007-turn-leases-across-daemons.md.
  */
 export async function openPostgresTurnCoordination(
   options: PostgresTurnCoordinationOptions,
