@@ -1,5 +1,5 @@
 // Measures candidate SQLite layouts for the event log side by side, so the schema in
-// packages/server/src/log/sqlite-schema.ts is chosen by numbers, not taste. Recorded in
+// packages/sqlite/src/sqlite-schema.ts is chosen by numbers, not taste. Recorded in
 // docs/decisions/001-sqlite-event-log-schema.md. Run: npx node bench/compare-event-log-schemas.ts
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
