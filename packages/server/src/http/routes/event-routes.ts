@@ -1,4 +1,3 @@
-import type { StreamKey } from '@once/log';
 import { OnceError } from '@once/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventsRoute } from '../../event-stream/event-stream-routes.ts';
