@@ -28,8 +28,16 @@ export function describeEventStreamCases(daemon: () => SuiteDaemon): void {
 
       await client.sendMessage(id, 'And once more');
       const received = [...replay.events];
+      const others: string[] = [];
+      while (received.at(-1)?.type !== 'turn_end' || received.length === replay.events.length) {
+        const message = await stream.next();
+        if (message === undefined) throw new Error(`The stream ended after offset ${received.at(-1)?.offset}.`);
+        if (message.event === undefined) others.push(message.type);
+        else received.push(message.event);
+      }
       const served = await readUntilTurnEnds(stream, received, () => client.getSnapshot(id), 2);
       expectExactTranscript(id, received, served);
+      expect(others, 'ready is sent once per connection').toEqual([]);
     });
 
     it('resumes after Last-Event-ID or ?after= with exactly the events after it, from any offset', async () => {
