@@ -7,6 +7,7 @@ import { offsetsOf } from './fold-events.ts';
 import type { SuiteDaemon } from './http-protocol-fixture.ts';
 import { readConversation } from './read-conversation.ts';
 import { readUntilTurnEnds } from './read-until-turn-ends.ts';
+import { replayOnConnection } from './replay-on-connection.ts';
 
 /** SSE: replay and `ready`, resume with `Last-Event-ID` or `?after=`, `?live=tail`, `reset`, heartbeats. */
 export function describeEventStreamCases(daemon: () => SuiteDaemon): void {
@@ -78,6 +79,14 @@ export function describeEventStreamCases(daemon: () => SuiteDaemon): void {
       });
       const served = await readUntilTurnEnds(resumed, received, () => client.getSnapshot(id));
       expectExactTranscript(id, received, served);
+    });
+
+    it('streams the same whether it is its connection’s first request or follows another on a kept-alive one', async () => {
+      const { client, id, events, snapshot } = await answeredConversation();
+      const fresh = await replayOnConnection(client.eventsUrl(id));
+      const reused = await replayOnConnection(client.eventsUrl(id), `${client.url}/v1/health`);
+      expect(fresh).toEqual({ reusedConnection: false, events, readyOffset: snapshot.offset });
+      expect(reused).toEqual({ reusedConnection: true, events, readyOffset: snapshot.offset });
     });
 
     it('with ?live=tail sends only events committed after it connected', async () => {
