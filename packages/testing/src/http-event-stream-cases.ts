@@ -89,7 +89,7 @@ export function describeEventStreamCases(daemon: () => SuiteDaemon): void {
       expect(reused).toEqual({ reusedConnection: true, events, readyOffset: snapshot.offset });
     });
 
-    it('with ?live=tail sends only events committed after it connected', async () => {
+    it('with ?live=tail sends only events committed after it connected, until a reconnect sends Last-Event-ID', async () => {
       const { client, id, snapshot } = await answeredConversation();
       await using stream = await openEventStream(client.eventsUrl(id, '?live=tail'));
       const caughtUp = await readUntil(stream, 'ready');
@@ -99,6 +99,12 @@ export function describeEventStreamCases(daemon: () => SuiteDaemon): void {
       const received: IncomingEvent[] = [];
       const served = await readUntilTurnEnds(stream, received, () => client.getSnapshot(id));
       expect(offsetsOf(received)).toEqual(range(served.offset - snapshot.offset).map((n) => n + snapshot.offset));
+
+      // An EventSource on a ?live=tail URL reconnects to the same URL with Last-Event-ID: it must get what it missed.
+      await using reconnected = await openEventStream(client.eventsUrl(id, '?live=tail'), {
+        lastEventId: String(snapshot.offset),
+      });
+      expect(await readUntil(reconnected, 'ready')).toEqual({ events: received, offset: served.offset });
     });
 
     it('answers a cursor beyond the head with reset carrying the head, then closes the stream', async () => {

@@ -37,7 +37,7 @@ export function describePageCases(daemon: () => SuiteDaemon): void {
       expect(foldEvents(id, events)).toEqual(served);
     });
 
-    it('answers a cursor at the head with an empty page that is up to date', async () => {
+    it('marks a page that ends exactly at the head up to date, and answers the head with an empty page', async () => {
       const client = daemon().client();
       const empty = await client.createConversation();
       expect((await client.request('GET', `/v1/conversations/${empty}/events`)).body).toEqual({
@@ -48,6 +48,9 @@ export function describePageCases(daemon: () => SuiteDaemon): void {
       const id = await client.createConversation();
       await client.sendMessage(id, 'Hello');
       const { snapshot } = await readConversation(client, id);
+      const last = await client.request('GET', `/v1/conversations/${id}/events?after=${snapshot.offset - 3}&limit=3`);
+      expect(offsetsOf(last.body.events)).toEqual([1, 2, 3].map((n) => snapshot.offset - 3 + n));
+      expect(last.body).toMatchObject({ nextOffset: snapshot.offset, upToDate: true });
       const atHead = await client.request('GET', `/v1/conversations/${id}/events?after=${snapshot.offset}`);
       expect(atHead.status).toBe(200);
       expect(atHead.body).toEqual({ events: [], nextOffset: snapshot.offset, upToDate: true });
