@@ -23,8 +23,11 @@ export interface OpenedEventLog {
   readonly store: EventLogStore;
 }
 
-/** The store a daemon's log is in, for its ready line (never the URL: it may hold a password). */
-export type EventLogStore = 'sqlite' | 'postgresql';
+/**
+ * The store a daemon's log is in, for its ready line and `GET /v1/health` (never the URL:
+ * it may hold a password).
+ */
+export type EventLogStore = 'sqlite' | 'postgres';
 
 /**
  * Opens the daemon's event log: SQLite in the data directory by default, PostgreSQL when
@@ -44,7 +47,7 @@ export async function openEventLog(settings: EventLogSettings): Promise<OpenedEv
     const log = await openPostgresEventLog({ url: settings.databaseUrl, maxDelayMs: settings.commitDelayMs });
     try {
       const coordination = await openPostgresTurnCoordination({ url: settings.databaseUrl, leaseMs: settings.leaseMs });
-      return { log, coordination, store: 'postgresql' };
+      return { log, coordination, store: 'postgres' };
     } catch (error) {
       await log.close();
       throw error;

@@ -47,6 +47,7 @@ export async function serve(
   });
   const server = createOnceServer({
     log,
+    logKind: store,
     coordination,
     runTurn: runner,
     onError: (error) => logger.error({ err: error }, 'a turn failed'),

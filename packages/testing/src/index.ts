@@ -1,5 +1,12 @@
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
 export {
+  createDaemonClient,
+  type DaemonClient,
+  type DaemonRequest,
+  type DaemonResponse,
+  type SnapshotResponse,
+} from './daemon-client.ts';
+export {
   type DaemonExit,
   type DaemonProcess,
   freePort,
@@ -23,8 +30,22 @@ export {
   range,
   readAll,
 } from './event-log-conformance.ts';
+export {
+  type EventStream,
+  type OpenEventStreamOptions,
+  openEventStream,
+  readUntil,
+  type StreamCatchUp,
+  type StreamMessage,
+} from './event-stream-client.ts';
+export { expectExactTranscript } from './expect-exact-transcript.ts';
+export { foldEvents, offsetsOf } from './fold-events.ts';
+export { describeHttpProtocolConformance } from './http-protocol-conformance.ts';
+export type { CreateHttpProtocolFixture, HttpProtocolFixture } from './http-protocol-fixture.ts';
 export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';
+export { type ConversationTranscript, readConversation } from './read-conversation.ts';
+export { readUntilTurnEnds } from './read-until-turn-ends.ts';
 export { createTemporaryLogFixture } from './temporary-log-fixture.ts';
 export {
   type EventSourceWatch,
