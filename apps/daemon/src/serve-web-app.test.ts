@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 async function serverWith(distDir: string) {
-  const server = createOnceServer({ log: openSqliteEventLog({ path: ':memory:' }) });
+  const server = createOnceServer({ log: openSqliteEventLog({ path: ':memory:' }), logKind: 'sqlite' });
   cleanups.push(() => server.stop());
   await serveWebApp(server.app, distDir);
   return server.app;

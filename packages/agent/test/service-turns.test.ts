@@ -23,6 +23,7 @@ async function startDaemon(provider: ModelProvider, tools: Tool[]) {
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
   const server = createOnceServer({
     log,
+    logKind: 'sqlite',
     runTurn: async (turn) => {
       await runTurn({ ...turn, provider, tools, retry: { sleep: async () => {} } });
     },

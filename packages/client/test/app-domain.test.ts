@@ -27,7 +27,7 @@ const poll = defineAppDomain({
 async function startServer() {
   const directory = await mkdtemp(join(tmpdir(), 'once-app-domain-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const server = createOnceServer({ log });
+  const server = createOnceServer({ log, logKind: 'sqlite' });
   await server.recover();
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -25,8 +25,11 @@ export interface OnceServerOptions {
   readonly heartbeatMs?: number;
   /** How long a tool call waits for approval, in ms. Default 300000. */
   readonly approvalTimeoutMs?: number;
-  /** The log's kind, for health. Default "sqlite". */
-  readonly logKind?: string;
+  /**
+   * What `/v1/health` names as the log: `"sqlite"`, `"postgres"`, or your own log's name.
+   * Required, because only whoever opened the log knows which one it is.
+   */
+  readonly logKind: string;
   /** A pino logger for requests and errors; default none. */
   readonly logger?: FastifyServerOptions['loggerInstance'];
   /** Errors nobody else can report (a turn runner that threw). */
@@ -78,7 +81,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     metrics,
     connections,
     isReady: () => ready,
-    logKind: options.logKind ?? 'sqlite',
+    logKind: options.logKind,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.authTokens === undefined ? {} : { authTokens: options.authTokens }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),

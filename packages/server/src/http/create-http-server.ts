@@ -27,7 +27,8 @@ export interface HttpServerOptions {
   readonly heartbeatMs?: number;
   /** False until recovery has finished. Default: always ready. */
   readonly isReady?: () => boolean;
-  readonly logKind?: string;
+  /** What `/v1/health` names as the log (`OnceServerOptions.logKind`). */
+  readonly logKind: string;
   /** Fastify's logger option: a pino instance or `false`. Default false. */
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
 }
@@ -114,7 +115,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   registerHealthRoutes(context, {
     registry: options.metrics.registry,
     isReady: options.isReady ?? (() => true),
-    logKind: options.logKind ?? 'sqlite',
+    logKind: options.logKind,
   });
   return app;
 }

@@ -62,7 +62,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const directory = await mkdtemp(join(tmpdir(), 'once-http-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
   const runner = createFakeTurnRunner();
-  const server = createOnceServer({ log, runTurn: runner.run, ...options });
+  const server = createOnceServer({ log, logKind: 'sqlite', runTurn: runner.run, ...options });
   const { service } = server;
   await server.recover();
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
