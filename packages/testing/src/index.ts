@@ -25,6 +25,7 @@ export {
 } from './event-log-conformance.ts';
 export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';
+export { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
 export {
   type EventSourceWatch,
   type ListenableEventSource,
