@@ -1,6 +1,9 @@
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
+
+const PARENT_OF_AN_IDLE_CHILD = join(import.meta.dirname, '..', 'test', 'fixtures', 'parent-of-an-idle-child.ts');
 
 /** A child that runs until it is killed. */
 const startIdleChild = () =>
@@ -16,6 +19,8 @@ function exists(pid: number): boolean {
   }
 }
 
+afterEach(stopLeftoverProcesses);
+
 describe('stopLeftoverProcesses', () => {
   it('kills every child a test left running, a frozen (SIGSTOP) one too, and returns once they have exited', async () => {
     const running = startIdleChild();
@@ -30,5 +35,25 @@ describe('stopLeftoverProcesses', () => {
     expect(frozen.signalCode).toBe('SIGKILL');
     expect(finished.exitCode).toBe(0);
     expect([running.pid, frozen.pid].filter((pid) => pid !== undefined && exists(pid))).toEqual([]);
+  }, 30_000);
+});
+
+describe('spawnProcess', () => {
+  it('kills the children of a process ended with SIGTERM, as Vitest ends its workers, which still dies of it', async () => {
+    const parent = spawnProcess(process.execPath, [PARENT_OF_AN_IDLE_CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(parent.stdout.setEncoding('utf8'), 'data')) as [string];
+    const childPid = Number.parseInt(line, 10);
+    // Not this worker's child: should the parent fail to kill it, this test does.
+    onTestFinished(() => {
+      if (exists(childPid)) process.kill(childPid, 'SIGKILL');
+    });
+    expect(exists(childPid)).toBe(true);
+
+    parent.kill('SIGTERM');
+    const [, signal] = await once(parent, 'exit');
+
+    expect(signal).toBe('SIGTERM');
+    // Orphaned, the killed child is reaped by init a moment later.
+    await vi.waitFor(() => expect(exists(childPid)).toBe(false), { timeout: 10_000, interval: 20 });
   }, 30_000);
 });

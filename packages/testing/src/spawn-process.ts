@@ -5,13 +5,21 @@ import { once } from 'node:events';
 const running = new Set<ChildProcess>();
 
 // The last resort for a child started after the last `afterEach` (the body of a test that
-// timed out runs on in the background): it dies with this worker.
-process.once('exit', () => {
+// timed out runs on in the background): it dies with this worker. Vitest ends its workers
+// with SIGTERM, which skips `exit` listeners, so the signal is caught, then sent again to
+// end the worker as it would have ended.
+process.once('exit', killEveryChild);
+process.once('SIGTERM', () => {
+  killEveryChild();
+  process.kill(process.pid, 'SIGTERM');
+});
+
+function killEveryChild(): void {
   for (const child of running) {
     child.kill('SIGCONT');
     child.kill('SIGKILL');
   }
-});
+}
 
 /**
  * `spawn` from `node:child_process`, with the same arguments and types, for tests: the child
