@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Offset } from '@once/protocol';
@@ -11,8 +10,10 @@ import {
   newMessageId,
   range,
   readAll,
+  spawnProcess,
+  stopLeftoverProcesses,
 } from '@once/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteFixture } from './sqlite-fixture.ts';
 
 describeEventLogConformance('SQLite', () => createSqliteFixture());
@@ -24,6 +25,9 @@ describeEventLogConformance('SQLite, synchronous=FULL, no delay, small batches',
 describeEventLogConformance('SQLite, tiny tail, indexed after nearly every commit', () =>
   createSqliteFixture({ tailLimit: 2, idleIndexDelayMs: 0 }),
 );
+
+// The kill tests' appending child appends until it is killed: never leave one running.
+afterEach(stopLeftoverProcesses);
 
 describe('SQLite event log', () => {
   it('rejects every append of a failed transaction and stores none of them', async () => {
@@ -169,7 +173,7 @@ describe('SQLite event log', () => {
     } finally {
       await fixture.cleanup();
     }
-  });
+  }, 30_000);
 
   it('keeps every committed append exactly once after a kill while the tail is being indexed', async () => {
     const fixture = await createSqliteFixture();
@@ -209,7 +213,7 @@ describe('SQLite event log', () => {
     } finally {
       await fixture.cleanup();
     }
-  });
+  }, 30_000);
 });
 
 /**
@@ -259,7 +263,7 @@ async function runAndKill(
   options: Omit<SqliteEventLogOptions, 'path'> = {},
 ): Promise<AppendReport[]> {
   const script = join(import.meta.dirname, 'fixtures', 'append-until-killed.ts');
-  const child = spawn(process.execPath, [script, path, JSON.stringify(options)], {
+  const child = spawnProcess(process.execPath, [script, path, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
