@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import { spawnProcess, startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTranscriptPrinter } from '../src/cli/print-transcript.ts';
 import { createConversation, getSnapshot, sendMessage } from './daemon-api.ts';
@@ -9,14 +9,14 @@ import { createConversation, getSnapshot, sendMessage } from './daemon-api.ts';
 const ONCE_BIN = join(import.meta.dirname, '..', 'bin', 'once.js');
 const DEMO = ['--demo-delay-ms', '3', '--demo-tokens', '60'];
 
-/** Runs `once <args>`, collecting its output. */
+/** Runs `once <args>`, collecting its output; `stopLeftoverProcesses` kills it if the test does not. */
 function once(args: readonly string[]): {
   child: ChildProcess;
   out: () => string;
   err: () => string;
   exit: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, [ONCE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnProcess(process.execPath, [ONCE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -42,6 +42,7 @@ function printedAtOnce(messages: readonly MessageSnapshot[]): string {
   return text;
 }
 
+afterEach(stopLeftoverProcesses);
 afterEach(stopLeftoverDaemons);
 
 describe('the once command as a client', () => {
@@ -58,7 +59,7 @@ describe('the once command as a client', () => {
     expect(run.out()).toBe(printedAtOnce(snapshot.messages));
     expect(run.out()).toContain('> Use a tool, please');
     expect(run.out()).toMatch(/\[clock /);
-  });
+  }, 30_000);
 
   it('once tail follows a conversation across a kill -9 and restart, printing each answer once', async () => {
     await using daemon = await startDaemon({ flags: DEMO });
@@ -86,12 +87,12 @@ describe('the once command as a client', () => {
     }
     expect(await tail.exit).toBe(0);
     expect(occurrences(tail.out(), '> Second question')).toBe(1);
-  });
+  }, 60_000);
 
   it('once tail of an unknown conversation stops with the reason the daemon gave', async () => {
     await using daemon = await startDaemon({ flags: DEMO });
     const tail = once(['tail', '--url', daemon.url, '01a20b65-0000-7000-8000-000000000000']);
     expect(await tail.exit).toBe(1);
     expect(tail.err()).toMatch(/once: .*conversation/i);
-  });
+  }, 30_000);
 });

@@ -15,5 +15,7 @@ describe('once --help', () => {
       expect(result.stdout).toContain('ONCE_DATABASE_URL');
       expect(result.stderr).toBe('');
     },
+    // Above spawnSync’s own 10 s limit, so a hung command fails on its exit status, not on a bare timeout.
+    20_000,
   );
 });

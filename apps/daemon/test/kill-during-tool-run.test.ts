@@ -65,5 +65,5 @@ describe('a daemon killed with SIGKILL during a tool run, with messages queued b
       { turnId: third.turnId, reason: 'complete' },
     ]);
     expect(served.messages.filter((message: MessageSnapshot) => message.role === 'user')).toHaveLength(3);
-  });
+  }, 30_000);
 });

@@ -43,6 +43,6 @@ describe.skipIf(systemMajor === undefined || systemMajor >= REQUIRED_NODE_MAJOR)
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^Once needs Node\.js 24 or newer/);
       expect(lines[0]).toBe(requiredNodeMessage(systemVersion ?? ''));
-    });
+    }, 20_000);
   },
 );

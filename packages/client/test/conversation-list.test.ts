@@ -50,11 +50,11 @@ describe('client.conversations(): the live conversation list', () => {
       expect(list.store.getSnapshot().conversations.map((entry) => entry.id)).toEqual([second, first]);
 
       const third = await createConversation(daemon.url);
-      await vi.waitFor(() => expect(list.store.getSnapshot().conversations[0]?.id).toBe(third));
+      await vi.waitFor(() => expect(list.store.getSnapshot().conversations[0]?.id).toBe(third), { timeout: 10_000 });
       await rename(daemon.url, first, 'Renamed elsewhere');
-      await vi.waitFor(() => expect(titles(list)[0]).toBe('Renamed elsewhere'));
+      await vi.waitFor(() => expect(titles(list)[0]).toBe('Renamed elsewhere'), { timeout: 10_000 });
       await remove(daemon.url, second);
-      await vi.waitFor(() => expect(list.store.getSnapshot().conversations).toHaveLength(2));
+      await vi.waitFor(() => expect(list.store.getSnapshot().conversations).toHaveLength(2), { timeout: 10_000 });
 
       await expectListToEqualServed(list, daemon.url);
     } finally {
@@ -72,7 +72,7 @@ describe('client.conversations(): the live conversation list', () => {
     try {
       await vi.waitFor(() => expect(list.connection.getSnapshot().status).toBe('live'), { timeout: 10_000 });
       await rename(daemon.url, kept, 'Before the crash');
-      await vi.waitFor(() => expect(titles(list)).toContain('Before the crash'));
+      await vi.waitFor(() => expect(titles(list)).toContain('Before the crash'), { timeout: 10_000 });
 
       await daemon.kill('SIGKILL');
       await vi.waitFor(() => expect(list.connection.getSnapshot().status).not.toBe('live'), { timeout: 10_000 });
@@ -99,12 +99,12 @@ describe('client.conversations(): the live conversation list', () => {
     const list = client.conversations();
     try {
       const created = await list.create('Drafts');
-      await vi.waitFor(() => expect(titles(list)).toEqual(['Drafts']));
+      await vi.waitFor(() => expect(titles(list)).toEqual(['Drafts']), { timeout: 10_000 });
       const renamed = await list.rename(created.id, 'Plans');
       expect(renamed).toMatchObject({ id: created.id, title: 'Plans' });
-      await vi.waitFor(() => expect(titles(list)).toEqual(['Plans']));
+      await vi.waitFor(() => expect(titles(list)).toEqual(['Plans']), { timeout: 10_000 });
       await list.remove(created.id);
-      await vi.waitFor(() => expect(list.store.getSnapshot().conversations).toEqual([]));
+      await vi.waitFor(() => expect(list.store.getSnapshot().conversations).toEqual([]), { timeout: 10_000 });
       await expect(list.remove(created.id)).rejects.toMatchObject({ code: 'conversation_not_found' });
       await expectListToEqualServed(list, daemon.url);
     } finally {

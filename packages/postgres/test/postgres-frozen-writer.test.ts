@@ -1,20 +1,30 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPostgresTestSchema, deltaDrafts, newConversationStream, newMessageId } from '@once/testing';
+import {
+  createPostgresTestSchema,
+  deltaDrafts,
+  newConversationStream,
+  newMessageId,
+  spawnProcess,
+  stopLeftoverProcesses,
+} from '@once/testing';
 import postgres from 'postgres';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresEventLog } from '../src/index.ts';
 
 const TIMEOUT_MS = 300;
+
+// The writer may be frozen (SIGSTOP) when the test ends: woken and killed here, however it
+// ended, or it would hold its transaction, and Vitest's output pipe, for good.
+afterEach(stopLeftoverProcesses);
 
 describe('a writer frozen in the middle of a transaction', () => {
   it('does not keep other daemons from appending to its conversation: PostgreSQL ends its transaction', async () => {
     await using database = await createPostgresTestSchema();
     const stream = newConversationStream();
     const script = join(import.meta.dirname, 'fixtures', 'append-forever.ts');
-    const child = spawn(process.execPath, [script, database.url, stream.conversationId, String(TIMEOUT_MS)], {
+    const child = spawnProcess(process.execPath, [script, database.url, stream.conversationId, String(TIMEOUT_MS)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = once(child, 'exit');

@@ -1,12 +1,23 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { EventDraft, EventLog, StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import { deltaDraft, deltaDrafts, newConversationStream, newMessageId, range, readAll } from '@once/testing';
-import { describe, expect, it } from 'vitest';
+import {
+  deltaDraft,
+  deltaDrafts,
+  newConversationStream,
+  newMessageId,
+  range,
+  readAll,
+  spawnProcess,
+  stopLeftoverProcesses,
+} from '@once/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteEventLogOptions } from '../src/index.ts';
 import { createSqliteFixture } from './sqlite-fixture.ts';
+
+// The kill tests' appending child appends until it is killed: never leave one running.
+afterEach(stopLeftoverProcesses);
 
 describe('SQLite event log', () => {
   it('rejects every append of a failed transaction and stores none of them', async () => {
@@ -152,7 +163,7 @@ describe('SQLite event log', () => {
     } finally {
       await fixture.cleanup();
     }
-  });
+  }, 30_000);
 
   it('keeps every committed append exactly once after a kill while the tail is being indexed', async () => {
     const fixture = await createSqliteFixture();
@@ -192,7 +203,7 @@ describe('SQLite event log', () => {
     } finally {
       await fixture.cleanup();
     }
-  });
+  }, 30_000);
 });
 
 /**
@@ -242,7 +253,7 @@ async function runAndKill(
   options: Omit<SqliteEventLogOptions, 'path'> = {},
 ): Promise<AppendReport[]> {
   const script = join(import.meta.dirname, 'fixtures', 'append-until-killed.ts');
-  const child = spawn(process.execPath, [script, path, JSON.stringify(options)], {
+  const child = spawnProcess(process.execPath, [script, path, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { spawnProcess, stopProcess } from './spawn-process.ts';
 
 // The daemon's entry point: this package only runs it as a process, it imports nothing of apps.
 const ONCE_BIN = join(import.meta.dirname, '..', '..', '..', 'apps', 'daemon', 'bin', 'once.js');
@@ -50,21 +51,13 @@ export interface DaemonProcess extends AsyncDisposable {
 /** Every daemon still alive and every data dir not yet deleted, for {@link stopLeftoverDaemons}. */
 const alive = new Set<ChildProcess>();
 const dataDirs = new Set<string>();
-process.once('exit', () => {
-  for (const child of alive) child.kill('SIGKILL');
-});
 
 /**
  * Kills every daemon this worker started that still runs and deletes their data dirs. For
  * `afterEach`: a test that times out never reaches its `await using` disposal.
  */
 export async function stopLeftoverDaemons(): Promise<void> {
-  await Promise.all(
-    [...alive].map(async (child) => {
-      child.kill('SIGKILL');
-      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-    }),
-  );
+  await Promise.all([...alive].map(stopProcess));
   await Promise.all([...dataDirs].map((dataDir) => rm(dataDir, { recursive: true, force: true })));
   dataDirs.clear();
 }
@@ -136,7 +129,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
 
 /** Spawns `node …args --port … --data-dir …` (args ends with the command and its flags) and waits for it to be ready. */
 async function launch(dataDir: string, port: number, args: readonly string[], lines: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [...args, '--port', String(port), '--data-dir', dataDir], {
+  const child = spawnProcess(process.execPath, [...args, '--port', String(port), '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: withoutOnceSettings(process.env),
   });
