@@ -1,7 +1,7 @@
-import type { ConversationId, ConversationSnapshot } from '@once/protocol';
+import type { ConversationId } from '@once/protocol';
+import type { SnapshotResponse } from '@once/testing';
 
-/** What `GET /v1/conversations/:id` returns: the snapshot and the conversation's metadata. */
-export type SnapshotResponse = ConversationSnapshot & { readonly conversation: { readonly id: string } };
+export type { SnapshotResponse };
 
 /** `POST /v1/conversations`; returns the new conversation's id. */
 export async function createConversation(baseUrl: string): Promise<ConversationId> {

@@ -1,9 +1,8 @@
 import { type IncomingEvent, parseIncomingEvent } from '@once/protocol';
-import { freePort, startDaemon, stopLeftoverDaemons, watchEventSource } from '@once/testing';
+import { expectExactTranscript, freePort, startDaemon, stopLeftoverDaemons, watchEventSource } from '@once/testing';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
 
 const SLOW_DEMO = ['--demo-delay-ms', '5', '--demo-tokens', '300'];
 

@@ -1,11 +1,14 @@
 import type { IncomingEvent } from '@once/protocol';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  expectExactTranscript,
+  foldEvents,
+  openEventStream,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
-import { foldEvents } from './fold-events.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 

@@ -1,10 +1,15 @@
 import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  foldEvents,
+  offsetsOf,
+  openEventStream,
+  range,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 // The clock tool takes a minute, so the kill lands while it runs.
 const FLAGS = ['--demo-delay-ms', '1', '--demo-tokens', '30', '--demo-tool-delay-ms', '60000'];
@@ -38,7 +43,7 @@ describe('a daemon killed with SIGKILL during a tool run, with messages queued b
     // The interrupted turn and the two queued ones all end.
     const served = await readUntilTurnEnds(after, received, () => getSnapshot(daemon.url, conversationId), 3);
 
-    expect(offsetsOf(received)).toEqual(oneTo(received.length));
+    expect(offsetsOf(received)).toEqual(range(received.length));
     const folded = foldEvents(conversationId, received);
     expect(folded.messages).toEqual(served.messages);
 

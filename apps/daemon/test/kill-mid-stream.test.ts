@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  expectExactTranscript,
+  foldEvents,
+  openEventStream,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
-import { foldEvents } from './fold-events.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 // 200 tokens 5 ms apart: the assistant message streams for about a second, over 200 events.
 const SLOW_DEMO = ['--demo-delay-ms', '5', '--demo-tokens', '200'];

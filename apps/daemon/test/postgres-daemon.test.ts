@@ -1,14 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingEvent } from '@once/protocol';
-import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  createPostgresTestSchema,
+  expectExactTranscript,
+  offsetsOf,
+  openEventStream,
+  range,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
-import { offsetsOf, oneTo } from './fold-events.ts';
 import { postgresDaemonFlags, storedEvents } from './postgres-daemons.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
@@ -28,7 +33,7 @@ describe('the daemon with --database-url postgres://…', () => {
       ['assistant', 'complete'],
     ]);
     // The events are in PostgreSQL, and nothing went to a SQLite file.
-    expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(oneTo(served.offset));
+    expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(range(served.offset));
     expect(existsSync(join(daemon.dataDir, 'once.db'))).toBe(false);
   }, 30_000);
 
@@ -59,7 +64,7 @@ describe('the daemon with --database-url postgres://…', () => {
       ['user', 'complete'],
       ['assistant', 'interrupted'],
     ]);
-    expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(oneTo(served.offset));
+    expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(range(served.offset));
   }, 30_000);
 });
 

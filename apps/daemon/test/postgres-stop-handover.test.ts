@@ -1,11 +1,15 @@
 import type { IncomingEvent } from '@once/protocol';
-import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  createPostgresTestSchema,
+  expectExactTranscript,
+  openEventStream,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
 import { postgresDaemonFlags, TEST_LEASE_MS } from './postgres-daemons.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
-import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  createPostgresTestSchema,
+  expectExactTranscript,
+  foldEvents,
+  offsetsOf,
+  openEventStream,
+  range,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, type SnapshotResponse, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
 import { postgresDaemonFlags, storedEvents, TEST_LEASE_MS } from './postgres-daemons.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
@@ -60,7 +66,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
     expect((await getSnapshot(starting.url, conversationId)).activeTurn).toBeDefined();
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(running.url, conversationId));
 
-    expect(offsetsOf(received)).toEqual(oneTo(served.offset));
+    expect(offsetsOf(received)).toEqual(range(served.offset));
     expect(statuses(served)).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],
@@ -169,7 +175,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
     await waitForSnapshot(first.url, conversationId, settled, 20_000);
 
     const events = await storedEvents(database.url, conversationId);
-    expect(offsetsOf(events)).toEqual(oneTo(events.length));
+    expect(offsetsOf(events)).toEqual(range(events.length));
     // turn_start and turn_end strictly alternate, each end closing the turn just started.
     let open: string | undefined;
     for (const event of events) {

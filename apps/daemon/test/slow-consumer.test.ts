@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingEvent } from '@once/protocol';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  expectExactTranscript,
+  openEventStream,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { expectExactTranscript } from './expect-exact-transcript.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 // 12 answers of 5000 tokens with no pause: about 60,000 events, 20 MB of SSE frames, which
 // the demo writes in about 3 s (≈ 7 MB/s).

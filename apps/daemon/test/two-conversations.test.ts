@@ -1,10 +1,15 @@
 import type { IncomingEvent } from '@once/protocol';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import {
+  foldEvents,
+  offsetsOf,
+  openEventStream,
+  range,
+  readUntilTurnEnds,
+  startDaemon,
+  stopLeftoverDaemons,
+} from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, eventsUrl, getSnapshot, sendMessage } from './daemon-api.ts';
-import { foldEvents, offsetsOf, oneTo } from './fold-events.ts';
-import { readUntilTurnEnds } from './read-until-turn-ends.ts';
-import { openEventStream } from './sse-client.ts';
 
 afterEach(stopLeftoverDaemons);
 
@@ -34,7 +39,7 @@ describe('two conversations streaming at once', () => {
       expect(new Set(received.map((event) => 'conversationId' in event && event.conversationId))).toEqual(
         new Set([conversationId]),
       );
-      expect(offsetsOf(received)).toEqual(oneTo(served.offset));
+      expect(offsetsOf(received)).toEqual(range(served.offset));
       const { conversation, ...snapshot } = served;
       expect(conversation.id).toBe(conversationId);
       expect(foldEvents(conversationId, received)).toEqual(snapshot);
