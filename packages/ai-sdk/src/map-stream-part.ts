@@ -56,7 +56,9 @@ export function createStreamPartMapper(): StreamPartMapper {
         return [{ type: 'tool_call_start', toolUseId: part.toolCallId, toolName: part.toolName }, end];
       }
       case 'finish':
-        return [{ type: 'finish', stopReason: toStopReason(part.finishReason, calls), usage: toUsage(part.totalUsage) }];
+        return [
+          { type: 'finish', stopReason: toStopReason(part.finishReason, calls), usage: toUsage(part.totalUsage) },
+        ];
       default:
         return [];
     }

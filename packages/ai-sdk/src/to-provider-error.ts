@@ -1,6 +1,6 @@
 import { ProviderError, type ProviderErrorCode } from '@once/agent';
 import {
-  AISDKError,
+  type AISDKError,
   APICallError,
   InvalidArgumentError,
   InvalidMessageRoleError,
@@ -46,7 +46,8 @@ export function toProviderError(error: unknown): ProviderError {
   if (hasRetryInformation(error)) {
     const status = error.statusCode;
     const retryAfterMs = APICallError.isInstance(error) ? retryAfterOf(error.responseHeaders) : undefined;
-    const code = status === undefined ? (APICallError.isInstance(error) ? 'network' : 'provider_error') : codeOf(status);
+    const code =
+      status === undefined ? (APICallError.isInstance(error) ? 'network' : 'provider_error') : codeOf(status);
     return new ProviderError(code, error.message, {
       retryable: error.isRetryable,
       cause: error,

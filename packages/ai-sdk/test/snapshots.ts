@@ -11,7 +11,11 @@ import {
 const conversationId = newId() as ConversationId;
 
 /** A block without its index: {@link messageOf} numbers them in order. */
-export type BlockDraft = BlockSnapshot extends infer Block ? (Block extends BlockSnapshot ? Omit<Block, 'index'> : never) : never;
+export type BlockDraft = BlockSnapshot extends infer Block
+  ? Block extends BlockSnapshot
+    ? Omit<Block, 'index'>
+    : never
+  : never;
 
 /** A message of the test conversation with these blocks, numbered in order. */
 export function messageOf(
