@@ -11,7 +11,7 @@ import { APICallError } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAiSdkProvider } from '../src/create-ai-sdk-provider.ts';
-import { finish, respond, textParts, toolCallParts } from './mock-model.ts';
+import { finish, respond, type StreamPart, textParts, toolCallParts } from './mock-model.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -53,7 +53,12 @@ async function startDaemon(provider: ModelProvider) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
-  return { send, settled };
+  const cancel = async () => {
+    const response = await fetch(`${url}/v1/conversations/${id}/cancel`, { method: 'POST' });
+    expect(response.status).toBe(200);
+  };
+  const snapshotNow = async () => (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
+  return { send, cancel, snapshotNow, settled };
 }
 
 describe('a turn on an AI SDK model', () => {
@@ -144,5 +149,35 @@ describe('a turn on an AI SDK model', () => {
 
     expect(model.doStreamCalls).toHaveLength(2);
     expect(snapshot.messages[1]).toMatchObject({ status: 'complete', blocks: [{ type: 'text', text: 'Hello!' }] });
+  });
+
+  it('a cancel while the model streams ends the message cancelled, keeping what was streamed', async () => {
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        // Still streaming when the user presses stop: this stream never ends by itself.
+        stream: new ReadableStream<StreamPart>({
+          start(stream) {
+            for (const part of textParts('t1', 'Once upon a time').slice(0, 2)) stream.enqueue(part);
+          },
+        }),
+      }),
+    });
+    const daemon = await startDaemon(createAiSdkProvider({ model }));
+    await daemon.send('Tell me a long story.');
+    while (
+      !(await daemon.snapshotNow()).messages.some(
+        (message) => message.blocks.length > 0 && message.role === 'assistant',
+      )
+    )
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    await daemon.cancel();
+    const snapshot = await daemon.settled();
+
+    expect(snapshot.messages[1]).toMatchObject({
+      status: 'cancelled',
+      blocks: [{ type: 'text', text: 'Once upon a time' }],
+    });
+    expect(snapshot.messages[1]?.error).toBeUndefined();
+    expect(model.doStreamCalls[0]?.abortSignal?.aborted).toBe(true);
   });
 });
