@@ -1,6 +1,6 @@
 // Keeps the package graph pointing one way:
 //
-//   protocol ← core ← producer ← agent
+//   protocol ← core ← producer ← agent ← ai-sdk
 //   protocol ← log ← sqlite, postgres
 //   protocol, core, log, producer ← server
 //   protocol, core ← client ← react
@@ -18,6 +18,7 @@ const allowed = {
   postgres: ['protocol', 'log'],
   server: ['protocol', 'core', 'log', 'producer'],
   agent: ['protocol', 'core', 'producer'],
+  'ai-sdk': ['protocol', 'agent'],
   client: ['protocol', 'core'],
   react: ['protocol', 'core', 'client'],
   testing: ['protocol', 'core', 'log'],
