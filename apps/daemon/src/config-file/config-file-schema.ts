@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** An error message for a value that is no object at all; other issues keep zod's own. */
+const notAnObject = (message: string) => ({
+  error: (issue: { code: string }) => (issue.code === 'invalid_type' ? message : undefined),
+});
+
 const aFunction = z.custom<(...parameters: never[]) => unknown>((value) => typeof value === 'function', {
   message: 'must be a function',
 });
@@ -10,18 +15,18 @@ const aFunction = z.custom<(...parameters: never[]) => unknown>((value) => typeo
 const toolSchema = z.looseObject(
   {
     name: z.string().regex(TOOL_NAME, 'must be 1–64 letters, digits, _ or -'),
-    description: z.string().min(1, 'must say what the tool does'),
+    description: z.string({ error: 'must say what the tool does' }).min(1, 'must say what the tool does'),
     inputSchema: z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema object' }),
     needsApproval: z.boolean().optional(),
     run: aFunction,
   },
-  { error: 'must be a tool made with defineTool' },
+  notAnObject('must be a tool made with defineTool'),
 );
 
 /** Any `ModelProvider`: a name and a `stream` method. */
 const providerSchema = z.looseObject(
   { name: z.string().min(1, 'must name the provider'), stream: aFunction },
-  { error: 'must be a ModelProvider ({ name, stream })' },
+  notAnObject('must be a ModelProvider ({ name, stream })'),
 );
 
 /**
@@ -37,5 +42,5 @@ export const configFileSchema = z.strictObject(
     runTurn: aFunction.optional(),
     system: z.string().trim().min(1, 'must not be empty').optional(),
   },
-  { error: 'must be an object made with defineConfig({ … })' },
+  notAnObject('must be an object made with defineConfig({ … })'),
 );
