@@ -10,7 +10,10 @@ export interface DaemonConfig {
   readonly host: string;
   /** Where the SQLite log lives. `--data-dir` / `ONCE_DATA_DIR`, default ./.once */
   readonly dataDir: string;
-  /** Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. */
+  /**
+   * Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. A
+   * config file's `provider` or `runTurn` takes its place.
+   */
   readonly provider: 'demo' | 'anthropic' | 'openai';
   /**
    * A postgres:// URL switches the log to PostgreSQL; its `?schema=NAME` query parameter

@@ -36,7 +36,10 @@ export async function loadConfigFile(file: string): Promise<OnceConfig> {
 /** What the shape cannot say: which keys go together, and that tool names are unique. */
 function check(config: OnceConfig, fail: (problem: string) => never): OnceConfig {
   if (config.runTurn !== undefined) {
-    const others = (['provider', 'tools', 'builtInTools', 'system'] as const).filter((key) => key in config);
+    // The types forbid these beside runTurn; a plain-JavaScript config may still set them.
+    const others = (['provider', 'tools', 'builtInTools', 'system'] as const).filter(
+      (key) => config[key] !== undefined,
+    );
     if (others.length > 0) {
       fail(`sets runTurn and ${others.join(', ')}; runTurn runs the whole turn, so give runTurn alone.`);
     }
@@ -60,7 +63,8 @@ function describeLoadError(error: unknown, path: string): string {
   const line = lineOf(error, path);
   const at = line === undefined ? '' : ` at line ${line}`;
   if (error instanceof SyntaxError) return `has a syntax error${at}: ${message}.`;
-  if (code === 'ERR_MODULE_NOT_FOUND') return `could not be loaded: ${message}.`;
+  // Node's own loader errors (a missing import, a directory, an unknown extension) all carry ERR_ codes.
+  if (code?.startsWith('ERR_')) return `could not be loaded: ${message}.`;
   return `threw while loading${at}: ${message}.`;
 }
 
