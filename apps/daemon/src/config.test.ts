@@ -43,6 +43,14 @@ describe('readConfig', () => {
     });
   });
 
+  it('reads the config file from ONCE_CONFIG, and --config wins over it', () => {
+    expect(readConfig([], {}).configFile).toBeUndefined();
+    expect(readConfig([], { ONCE_CONFIG: 'team.config.ts' }).configFile).toBe('team.config.ts');
+    expect(readConfig(['--config', 'mine.config.ts'], { ONCE_CONFIG: 'team.config.ts' }).configFile).toBe(
+      'mine.config.ts',
+    );
+  });
+
   it('parses auth tokens into token → account', () => {
     const config = readConfig(['--auth-tokens', 't1=alice,t2=bob'], {});
     expect([...(config.authTokens ?? [])]).toEqual([

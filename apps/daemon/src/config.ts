@@ -10,7 +10,10 @@ export interface DaemonConfig {
   readonly host: string;
   /** Where the SQLite log lives. `--data-dir` / `ONCE_DATA_DIR`, default ./.once */
   readonly dataDir: string;
-  /** Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. */
+  /**
+   * Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. A
+   * config file's `provider` or `runTurn` takes its place.
+   */
   readonly provider: 'demo' | 'anthropic' | 'openai';
   /**
    * A postgres:// URL switches the log to PostgreSQL; its `?schema=NAME` query parameter
@@ -56,6 +59,12 @@ export interface DaemonConfig {
    * 15000; clients treat twice this long without a byte as a dead connection.
    */
   readonly heartbeatMs: number;
+  /**
+   * A config file (`once.config.ts`) whose default export, made with `defineConfig`, adds
+   * tools, a model provider, a system prompt, or a whole turn runner. `--config` /
+   * `ONCE_CONFIG`; unset: the built-in tools and `--provider`.
+   */
+  readonly configFile?: string;
   /** pino log level. `--log-level` / `ONCE_LOG_LEVEL`, default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -85,6 +94,7 @@ const SETTINGS = {
   'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
   model: { env: 'ONCE_MODEL', schema: z.string().min(1).max(200), fallback: undefined },
   'base-url': { env: 'ONCE_BASE_URL', schema: z.url({ message: 'must be an http(s) URL' }), fallback: undefined },
+  config: { env: 'ONCE_CONFIG', schema: z.string().min(1), fallback: undefined },
   'heartbeat-ms': {
     env: 'ONCE_HEARTBEAT_MS',
     schema: z.coerce.number().int().min(10).max(60_000),
@@ -152,6 +162,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
       ? readUrl(baseUrlVariable, env[baseUrlVariable])
       : undefined);
   const authTokens = read('auth-tokens');
+  const configFile = read('config');
   return {
     port: read('port') ?? 7420,
     host: read('host') ?? '127.0.0.1',
@@ -170,6 +181,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     coalesceMs: read('coalesce-ms') ?? 0,
     commitDelayMs: read('commit-delay-ms') ?? 0,
     maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
+    ...(configFile === undefined ? {} : { configFile }),
     logLevel: read('log-level') ?? 'info',
   };
 }

@@ -10,7 +10,8 @@ const USAGE = `Usage: once [serve] [flags]
        once tail [--url URL] [--token TOKEN] <conversation id>
 
 once serve (the default) runs the Once daemon: the HTTP API, live event streams, the
-web app and the demo model.
+web app and the demo model. --config once.config.ts adds your tools, provider and system
+prompt (its default export: defineConfig({ … }) from @once/daemon).
 
 Flags of serve (each also an environment variable; flags win):
 ${describeSettings()}

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { builtInTools, runTurn } from '@once/agent';
-import type { TurnRunner } from '@once/producer';
 import { createOnceServer } from '@once/server';
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
-import { createProvider } from './create-provider.ts';
+import { loadConfigFile } from './config-file/load-config-file.ts';
+import { createTurnRunner } from './create-turn-runner.ts';
 import { openEventLog } from './open-event-log.ts';
 import { serveWebApp } from './serve-web-app.ts';
 
@@ -16,12 +15,19 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-/** Starts the daemon: opens the log, closes what a crash left open, and listens. */
+/**
+ * Starts the daemon: loads the config file (if any), opens the log, closes what a crash
+ * left open, and listens.
+ */
 export async function serve(
   config: DaemonConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<RunningDaemon> {
-  const provider = createProvider(config, env);
+  const turns = createTurnRunner(
+    config,
+    env,
+    config.configFile === undefined ? undefined : await loadConfigFile(config.configFile),
+  );
   const logger = pino({
     level: config.logLevel,
     redact: ['req.headers.authorization'],
@@ -35,10 +41,6 @@ export async function serve(
   });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const tools = builtInTools({ clockDelayMs: config.demoToolDelayMs });
-  const runner: TurnRunner = async (turn) => {
-    await runTurn({ ...turn, provider, tools, writer: { coalesceMs: config.coalesceMs } });
-  };
   const { log, coordination, store } = await openEventLog({
     dataDir,
     commitDelayMs: config.commitDelayMs,
@@ -49,7 +51,7 @@ export async function serve(
     log,
     logKind: store,
     coordination,
-    runTurn: runner,
+    runTurn: turns.runTurn,
     onError: (error) => logger.error({ err: error }, 'a turn failed'),
     maxBodyBytes: config.maxBodyBytes,
     approvalTimeoutMs: config.approvalTimeoutMs,
@@ -64,7 +66,16 @@ export async function serve(
   await serveWebApp(server.app);
   const url = await server.listen({ port: config.port, host: config.host });
   logger.info(
-    { url, provider: provider.name, model: config.model, dataDir, store, owner: coordination.leases.owner },
+    {
+      url,
+      provider: turns.provider,
+      model: config.model,
+      tools: turns.tools,
+      ...(config.configFile === undefined ? {} : { configFile: resolve(config.configFile) }),
+      dataDir,
+      store,
+      owner: coordination.leases.owner,
+    },
     `Once is ready at ${url}`,
   );
 

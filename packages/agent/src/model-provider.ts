@@ -15,6 +15,11 @@ export interface ModelRequest {
   /** The assistant message of this turn as written so far (blocks of earlier steps). */
   readonly current: MessageSnapshot;
   readonly tools: readonly ToolDefinition[];
+  /**
+   * The system prompt: instructions the model reads before the conversation (who it is,
+   * how to answer). Default: none.
+   */
+  readonly system?: string;
   readonly signal: AbortSignal;
 }
 

@@ -26,6 +26,8 @@ export interface RunTurnOptions {
   readonly history: readonly MessageSnapshot[];
   readonly provider: ModelProvider;
   readonly tools: readonly Tool[];
+  /** The system prompt every model call of the turn gets (`ModelRequest.system`). Default: none. */
+  readonly system?: string;
   readonly append: AppendDrafts;
   /** Aborted to cancel the turn; a `shutting_down` reason ends it `interrupted` instead. */
   readonly signal: AbortSignal;
@@ -92,7 +94,12 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
     for (let step = 0; step < (options.maxSteps ?? 8); step += 1) {
       const result = await callModel({
         provider: options.provider,
-        request: { history: options.history, tools: options.tools, signal },
+        request: {
+          history: options.history,
+          tools: options.tools,
+          ...(options.system === undefined ? {} : { system: options.system }),
+          signal,
+        },
         writer,
         retry,
         onPhase: (phase, text) => emit({ type: 'activity', data: text === undefined ? { phase } : { phase, text } }),

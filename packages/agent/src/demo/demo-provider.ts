@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MessageSnapshot } from '@once/protocol';
+import type { MessageSnapshot, ToolResultBlock } from '@once/protocol';
 import type { ModelPart, ModelProvider, ModelRequest } from '../model-provider.ts';
 import { demoAnswer, words } from './demo-answer.ts';
+import { demoToolCall } from './demo-tool-call.ts';
 
 /** Options of the demo model. */
 export interface DemoProviderOptions {
@@ -15,7 +16,9 @@ export interface DemoProviderOptions {
  * A model that needs no key and no network: deterministic for a prompt, streamed token
  * by token, answering in markdown. A prompt containing the word "tool" gets a
  * multi-step turn: text, a `clock` tool call, and — once the tool result is in the
- * message — more text.
+ * message — more text; a prompt naming another offered tool calls that one (see
+ * {@link demoToolCall}). A system prompt is quoted at the start of the answer
+ * ("As instructed: …"), so it can be seen to arrive.
  */
 export function createDemoProvider(options: DemoProviderOptions = {}): ModelProvider {
   const delayMs = options.delayMs ?? 15;
@@ -24,24 +27,24 @@ export function createDemoProvider(options: DemoProviderOptions = {}): ModelProv
     name: 'demo',
     async *stream(request: ModelRequest): AsyncIterable<ModelPart> {
       const prompt = lastUserText(request.history);
-      const wantsTool = /\btool\b/i.test(prompt) && request.tools.some((tool) => tool.name === 'clock');
       const toolResult = request.current.blocks.findLast((block) => block.type === 'tool_result');
+      const call = toolResult === undefined ? demoToolCall(prompt, request.tools) : undefined;
       const pause = () => (delayMs > 0 ? sleep(delayMs, undefined, { signal: request.signal }) : Promise.resolve());
       let emitted = 0;
 
-      if (wantsTool && toolResult === undefined) {
-        for (const token of words('Let me check the clock first. ')) {
+      if (call !== undefined) {
+        for (const token of words(call.preface)) {
           await pause();
           emitted += 1;
           yield { type: 'text', text: token };
         }
         const toolUseId = `demo-call-${request.current.blocks.length}`;
-        yield { type: 'tool_call_start', toolUseId, toolName: 'clock' };
-        for (const fragment of ['{"timeZone"', ':"UTC"}']) {
+        yield { type: 'tool_call_start', toolUseId, toolName: call.toolName };
+        for (const fragment of halves(JSON.stringify(call.input))) {
           await pause();
           yield { type: 'tool_call_delta', toolUseId, partialJson: fragment };
         }
-        yield { type: 'tool_call_end', toolUseId, input: { timeZone: 'UTC' } };
+        yield { type: 'tool_call_end', toolUseId, input: call.input };
         yield {
           type: 'finish',
           stopReason: 'tool_use',
@@ -50,7 +53,11 @@ export function createDemoProvider(options: DemoProviderOptions = {}): ModelProv
         return;
       }
 
-      const preface = toolResult === undefined ? [] : words(`The clock says ${toolResult.text}. `);
+      const instructions = request.system === undefined ? [] : words(`As instructed: ${request.system.trim()}\n\n`);
+      const preface = [
+        ...instructions,
+        ...(toolResult === undefined ? [] : words(resultSentence(request.current, toolResult))),
+      ];
       for (const token of [...preface, ...demoAnswer(prompt, Math.max(1, tokens - preface.length))]) {
         await pause();
         emitted += 1;
@@ -68,4 +75,19 @@ export function createDemoProvider(options: DemoProviderOptions = {}): ModelProv
 function lastUserText(history: readonly MessageSnapshot[]): string {
   const user = history.findLast((message) => message.role === 'user');
   return (user?.blocks ?? []).map((block) => ('text' in block ? block.text : '')).join('');
+}
+
+/** What the tool said, for the answer after it: the clock's time, or any tool's output or result. */
+function resultSentence(current: MessageSnapshot, result: ToolResultBlock): string {
+  const call = current.blocks.find((block) => block.type === 'tool_use' && block.toolUseId === result.toolUseId);
+  const toolName = call?.type === 'tool_use' ? call.toolName : 'the tool';
+  if (toolName === 'clock') return `The clock says ${result.text}. `;
+  const said = result.text !== '' ? result.text : JSON.stringify(result.result ?? null);
+  return `${toolName} ${result.isError ? 'failed' : 'answered'}: ${said}. `;
+}
+
+/** A JSON text in two fragments, cut after the first key, as a model streams tool input. */
+function halves(json: string): string[] {
+  const cut = json.indexOf(':');
+  return cut <= 0 ? [json] : [json.slice(0, cut), json.slice(cut)];
 }

@@ -42,7 +42,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         const stream = await client.chat.completions.create(
           {
             model: options.model,
-            messages: toChatMessages(request.history, request.current),
+            // `system` rather than `developer`: every compatible server knows it.
+            messages: [
+              ...(request.system === undefined ? [] : [{ role: 'system' as const, content: request.system }]),
+              ...toChatMessages(request.history, request.current),
+            ],
             // The API rejects an empty list: no tools means no `tools` field.
             ...(tools.length === 0 ? {} : { tools }),
             stream: true,
