@@ -48,9 +48,7 @@ describe('a writer woken after PostgreSQL ended its frozen transaction', () => {
         process.kill(pid, 'SIGCONT');
         const afterWake = await Promise.race([
           output.untilStored().then((lines): AfterWake => ({ lines })),
-          exited.then(
-            ([code, signal]): AfterWake => ({ lines: output.lines(), exit: `${code ?? signal}: ${stderr}` }),
-          ),
+          exited.then(([code, signal]): AfterWake => ({ lines: output.lines(), exit: `${code ?? signal}: ${stderr}` })),
         ]);
         expect(afterWake.exit, `the writer after wake-up ${round + 1}`).toBeUndefined();
         // The append the writer was frozen in stored nothing, and it heard so.
