@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPostgresTestSchema, newConversationStream } from '@once/testing';
 import postgres from 'postgres';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 
 /** The writer's idle-in-transaction timeout: PostgreSQL ends its frozen session after this. */
 const TIMEOUT_MS = 300;
@@ -36,15 +36,22 @@ describe('a writer woken after PostgreSQL ended its frozen transaction', () => {
     const output = reportedLines(child);
     const observer = postgres(database.url.replace(/\?.*$/, ''), { max: 1, onnotice: () => {} });
     const schema = new URL(database.url).searchParams.get('schema') as string;
+    // A writer whose append never settles shows as a timeout; say where it stopped.
+    let stage = 'waiting for the writer to open its log';
+    onTestFailed(() => {
+      console.error(`The test stopped ${stage}; the writer printed since: ${output.lines().join(' | ') || 'nothing'}`);
+    });
     try {
       await output.next();
       for (let round = 0; round < ROUNDS; round += 1) {
+        stage = `freezing the writer inside a transaction (round ${round + 1})`;
         const session = await freezeInsideTransaction(pid, observer, schema);
         // PostgreSQL ends the frozen session after TIMEOUT_MS; wake the writer once it is gone.
         while ((await observer`SELECT 1 FROM pg_stat_activity WHERE pid = ${session}`).length > 0) {
           await sleep(50);
         }
         output.clear();
+        stage = `waiting for the writer's appends after wake-up ${round + 1}`;
         process.kill(pid, 'SIGCONT');
         const afterWake = await Promise.race([
           output.untilStored().then((lines): AfterWake => ({ lines })),
