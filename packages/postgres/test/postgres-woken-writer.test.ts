@@ -58,14 +58,14 @@ describe('a writer woken after PostgreSQL ended its frozen transaction', () => {
           exited.then(([code, signal]): AfterWake => ({ lines: output.lines(), exit: `${code ?? signal}: ${stderr}` })),
         ]);
         expect(afterWake.exit, `the writer after wake-up ${round + 1}`).toBeUndefined();
-        // The append the writer was frozen in stored nothing, and it heard so.
+        // The append the writer was frozen in rejects: its caller hears of it, and can retry.
         expect(afterWake.lines[0]).toMatch(/^failed /);
         expect(afterWake.lines.at(-1)).toMatch(/^stored \d+$/);
       }
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
-        // A stopped process only dies of SIGKILL once it runs again.
+        // Also wake it, so that no process of this test is ever left stopped.
         child.kill('SIGCONT');
         await exited;
       }
