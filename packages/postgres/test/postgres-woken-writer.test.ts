@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPostgresTestSchema, newConversationStream } from '@once/testing';
 import postgres from 'postgres';
-import { describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 
 /** The writer's idle-in-transaction timeout: PostgreSQL ends its frozen session after this. */
 const TIMEOUT_MS = 300;
@@ -21,7 +21,7 @@ interface AfterWake {
 
 describe('a writer woken after PostgreSQL ended its frozen transaction', () => {
   it('stays alive: the append it was in fails with an error it can catch, and its next appends are stored', async () => {
-    await using database = await createPostgresTestSchema();
+    const database = await createPostgresTestSchema();
     const stream = newConversationStream();
     const script = join(import.meta.dirname, 'fixtures', 'append-and-report.ts');
     const child = spawn(process.execPath, [script, database.url, stream.conversationId, String(TIMEOUT_MS)], {
@@ -35,34 +35,9 @@ describe('a writer woken after PostgreSQL ended its frozen transaction', () => {
     });
     const output = reportedLines(child);
     const observer = postgres(database.url.replace(/\?.*$/, ''), { max: 1, onnotice: () => {} });
-    const schema = new URL(database.url).searchParams.get('schema') as string;
-    // A writer whose append never settles shows as a timeout; say where it stopped.
-    let stage = 'waiting for the writer to open its log';
-    onTestFailed(() => {
-      console.error(`The test stopped ${stage}; the writer printed since: ${output.lines().join(' | ') || 'nothing'}`);
-    });
-    try {
-      await output.next();
-      for (let round = 0; round < ROUNDS; round += 1) {
-        stage = `freezing the writer inside a transaction (round ${round + 1})`;
-        const session = await freezeInsideTransaction(pid, observer, schema);
-        // PostgreSQL ends the frozen session after TIMEOUT_MS; wake the writer once it is gone.
-        while ((await observer`SELECT 1 FROM pg_stat_activity WHERE pid = ${session}`).length > 0) {
-          await sleep(50);
-        }
-        output.clear();
-        stage = `waiting for the writer's appends after wake-up ${round + 1}`;
-        process.kill(pid, 'SIGCONT');
-        const afterWake = await Promise.race([
-          output.untilStored().then((lines): AfterWake => ({ lines })),
-          exited.then(([code, signal]): AfterWake => ({ lines: output.lines(), exit: `${code ?? signal}: ${stderr}` })),
-        ]);
-        expect(afterWake.exit, `the writer after wake-up ${round + 1}`).toBeUndefined();
-        // The append the writer was frozen in rejects: its caller hears of it, and can retry.
-        expect(afterWake.lines[0]).toMatch(/^failed /);
-        expect(afterWake.lines.at(-1)).toMatch(/^stored \d+$/);
-      }
-    } finally {
+    // Not a `finally` (nor `await using`): a test that times out never reaches it, and its
+    // writer would outlive it.
+    onTestFinished(async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
         // Also wake it, so that no process of this test is ever left stopped.
@@ -70,6 +45,33 @@ describe('a writer woken after PostgreSQL ended its frozen transaction', () => {
         await exited;
       }
       await observer.end();
+      await database.drop();
+    });
+    const schema = new URL(database.url).searchParams.get('schema') as string;
+    // A writer whose append never settles shows as a timeout; say where it stopped.
+    let stage = 'waiting for the writer to open its log';
+    onTestFailed(() => {
+      console.error(`The test stopped ${stage}; the writer printed since: ${output.lines().join(' | ') || 'nothing'}`);
+    });
+    await output.next();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      stage = `freezing the writer inside a transaction (round ${round + 1})`;
+      const session = await freezeInsideTransaction(pid, observer, schema);
+      // PostgreSQL ends the frozen session after TIMEOUT_MS; wake the writer once it is gone.
+      while ((await observer`SELECT 1 FROM pg_stat_activity WHERE pid = ${session}`).length > 0) {
+        await sleep(50);
+      }
+      output.clear();
+      stage = `waiting for the writer's appends after wake-up ${round + 1}`;
+      process.kill(pid, 'SIGCONT');
+      const afterWake = await Promise.race([
+        output.untilStored().then((lines): AfterWake => ({ lines })),
+        exited.then(([code, signal]): AfterWake => ({ lines: output.lines(), exit: `${code ?? signal}: ${stderr}` })),
+      ]);
+      expect(afterWake.exit, `the writer after wake-up ${round + 1}`).toBeUndefined();
+      // The append the writer was frozen in rejects: its caller hears of it, and can retry.
+      expect(afterWake.lines[0]).toMatch(/^failed /);
+      expect(afterWake.lines.at(-1)).toMatch(/^stored \d+$/);
     }
   }, 180_000);
 });
