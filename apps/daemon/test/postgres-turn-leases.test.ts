@@ -97,10 +97,10 @@ describe('several daemons running turns on one PostgreSQL database', () => {
     }
 
     expect((await doomed.kill('SIGKILL')).signal).toBe('SIGKILL');
-    const killedAt = Date.now();
+    // The lease lapses after TEST_LEASE_MS and the survivor sweeps every half lease, so the
+    // turn ends within about 1.5 leases; how soon is not asserted here (no timing in tests),
+    // only that the survivor ends it, once, without a gap.
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(survivor.url, conversationId));
-    // The lease lapses after TEST_LEASE_MS; the survivor sweeps every half lease.
-    expect(Date.now() - killedAt).toBeLessThan(TEST_LEASE_MS + 3_000);
 
     expectExactTranscript(conversationId, received, served);
     expect(statuses(served)).toEqual([

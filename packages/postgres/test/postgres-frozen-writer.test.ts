@@ -53,10 +53,8 @@ describe('a writer frozen in the middle of a transaction', () => {
       expect(frozenInside).toBe(true);
 
       // The frozen transaction holds the stream's row; PostgreSQL ends it after TIMEOUT_MS.
-      const started = performance.now();
       const [entry] = await log.append(stream, deltaDrafts(stream, newMessageId(), 1, 1));
       expect(entry?.offset).toBeGreaterThan(0);
-      expect(performance.now() - started).toBeLessThan(5_000);
       expect(await inTransaction()).toBe(0);
     } finally {
       child.kill('SIGKILL');
