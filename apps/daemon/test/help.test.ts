@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -18,4 +19,24 @@ describe('once --help', () => {
     // Above spawnSync’s own 10 s limit, so a hung command fails on its exit status, not on a bare timeout.
     20_000,
   );
+});
+
+const README = join(import.meta.dirname, '..', '..', '..', 'README.md');
+
+/** `--flag ENV` pairs of the README's Settings table: its first two columns. */
+function readmeSettings(): Map<string, string> {
+  const text = readFileSync(README, 'utf8');
+  const table = text.slice(text.indexOf('### Settings'), text.indexOf('### Models, tools and approvals'));
+  const rows = [...table.matchAll(/^\| `(--[a-z-]+)` +\| `([A-Z_]+)`/gm)];
+  return new Map(rows.map(([, flag, variable]) => [flag as string, variable as string]));
+}
+
+describe('once serve --help', () => {
+  it('lists the same flags and environment variables as the README’s Settings table', () => {
+    const help = spawnSync(process.execPath, [ONCE_BIN, 'serve', '--help'], { encoding: 'utf8', timeout: 30_000 });
+    const listed = [...help.stdout.matchAll(/^ {2}(--[a-z-]+) +([A-Z_]+) +default:/gm)];
+    expect(help.status).toBe(0);
+    expect(new Map(listed.map(([, flag, variable]) => [flag, variable]))).toEqual(readmeSettings());
+    expect(listed.map(([, flag]) => flag)).toContain('--config');
+  });
 });
