@@ -19,7 +19,7 @@ export type SqliteSynchronous = 'normal' | 'full';
 export const SCHEMA_VERSION = 3;
 
 /**
- * Layout 3 (docs/decisions/001-sqlite-event-log-schema.md, last revision): every event
+ * Layout 3 (docs/decisions/001-sqlite-event-log-schema.md): every event
  * is written once, to `log`, at the end of one tree keyed by a global position, whatever
  * the number of streams a transaction touches. `runs` is the index that finds a
  * stream's events: a row per stream per indexing round, listing the positions of its
