@@ -21,3 +21,8 @@ export {
   type StepStartEventData,
   type UIPartEvent,
 } from './ui-message/ui-part-events.ts';
+export {
+  createUIStreamTurnRunner,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  type UIStreamTurnRunnerOptions,
+} from './ui-stream/create-ui-stream-turn-runner.ts';
