@@ -1,17 +1,18 @@
 // Once in front of a real AI SDK chat route (examples/ai-sdk-route on the AI SDK's own mock
 // model), in the real conversation service over a SQLite file.
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConversationSnapshot, MessageSnapshot } from '@once/protocol';
 import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
 import { openSqliteEventLog } from '@once/sqlite';
+import { type ChatRouteServer, startChatRoute, writeChunks } from '@once/testing';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatRoute } from '../../../examples/ai-sdk-route/chat-route.ts';
 import { weatherTool } from '../../../examples/ai-sdk-route/weather-tool.ts';
 import { createUIStreamTurnRunner, type UIStreamTurnRunnerOptions } from '../src/index.ts';
-import { type ChatRouteServer, startChatRoute, writeChunks } from './chat-route-server.ts';
 import { finish, respond, textParts, toolCallParts } from './mock-model.ts';
 
 const cleanups: (() => PromiseLike<void>)[] = [];
@@ -178,6 +179,7 @@ describe('Once in front of an AI SDK chat route', () => {
   });
 
   it('a route that dies mid-stream ends the message error, keeping the text before it', async () => {
+    let dying: ServerResponse | undefined;
     const upstream = await route((_request, response) => {
       writeChunks(
         response,
@@ -185,11 +187,18 @@ describe('Once in front of an AI SDK chat route', () => {
         { type: 'text-start', id: '0' },
         { type: 'text-delta', id: '0', delta: 'Once upon' },
       );
-      setTimeout(() => response.socket?.destroy(), 50);
+      dying = response;
     });
     const once = await startOnce({ url: upstream.url });
 
-    const answer = await once.ask('A story?');
+    const asked = once.ask('A story?');
+    // Once Once has written what came, the route's socket is destroyed.
+    await once.waitFor((snapshot) => {
+      const block = snapshot.messages[1]?.blocks[0];
+      return block?.type === 'text' && block.text === 'Once upon';
+    });
+    dying?.socket?.destroy();
+    const answer = await asked;
 
     expect(answer).toMatchObject({ status: 'error', blocks: [{ type: 'text', text: 'Once upon' }] });
     expect(answer.error?.message).toMatch(new RegExp(`^The upstream ${upstream.url} broke off its stream: `));

@@ -1,5 +1,6 @@
 // A chat route on a real node:http server for tests: records each request, then answers
-// with `handle` (the example's AI SDK route, or a route that misbehaves on purpose).
+// with `handle` (an AI SDK route such as examples/ai-sdk-route, or one that misbehaves on
+// purpose), so Once can be put in front of it with --provider ui-stream.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
