@@ -26,3 +26,4 @@ export {
   DEFAULT_UPSTREAM_TIMEOUT_MS,
   type UIStreamTurnRunnerOptions,
 } from './ui-stream/create-ui-stream-turn-runner.ts';
+export { parseUIMessageChunks } from './ui-stream/parse-ui-message-chunks.ts';

@@ -7,10 +7,11 @@ import {
   type TurnRunner,
 } from '@once/producer';
 import type { ConversationEventDraft, FinalMessageStatus, JsonObject, MessageError } from '@once/protocol';
-import { DefaultChatTransport, type UIMessageChunk } from 'ai';
+import { HttpChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import { createUIChunkWriter } from '../ui-message/create-ui-chunk-writer.ts';
 import { toUIMessages } from '../ui-message/to-ui-messages.ts';
 import { describeUpstreamFailure, UpstreamFailure } from './describe-upstream-failure.ts';
+import { parseUIMessageChunks } from './parse-ui-message-chunks.ts';
 
 /** Default of {@link UIStreamTurnRunnerOptions.timeoutMs}: two minutes. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 120_000;
@@ -35,7 +36,7 @@ export interface UIStreamTurnRunnerOptions {
 
 /**
  * A turn runner that hands each turn to an AI SDK chat route, unchanged: it POSTs the
- * conversation as `DefaultChatTransport` does (`{ id: conversationId, messages:
+ * conversation as `DefaultChatTransport` does (through the AI SDK's own `HttpChatTransport`) (`{ id: conversationId, messages:
  * UIMessage[], trigger: 'submit-message' }`, JSON) and writes the UI message stream it
  * answers durably as ONE assistant message, every step of it (see `createUIChunkWriter`).
  * The route runs the model and the tools; Once keeps what it streams.
@@ -129,8 +130,18 @@ function outcome(
 }
 
 /**
- * One chat request through the AI SDK's own `DefaultChatTransport`, aborted by the
- * turn's signal or by `timeoutMs` without a byte from the upstream.
+ * `DefaultChatTransport`'s request (the AI SDK's own `HttpChatTransport`) with a faster
+ * reader of the same wire format (see {@link parseUIMessageChunks}).
+ */
+class UIStreamTransport extends HttpChatTransport<UIMessage> {
+  protected override processResponseStream(stream: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
+    return parseUIMessageChunks(stream);
+  }
+}
+
+/**
+ * One chat request, as `DefaultChatTransport` sends it, aborted by the turn's signal or
+ * by `timeoutMs` without a byte from the upstream.
  */
 function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: AbortSignal) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
@@ -172,7 +183,7 @@ function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: Abort
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 
-  const transport = new DefaultChatTransport({
+  const transport = new UIStreamTransport({
     api: options.url,
     ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
     fetch: watchedFetch,
