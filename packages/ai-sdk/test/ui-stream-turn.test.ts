@@ -178,6 +178,27 @@ describe('Once in front of an AI SDK chat route', () => {
     expect(answer.error?.message).toContain('"delta":42');
   });
 
+  it('chunks out of order end the message error, naming the chunk', async () => {
+    const upstream = await route((_request, response) => {
+      writeChunks(
+        response,
+        { type: 'start' },
+        { type: 'text-start', id: '0' },
+        { type: 'text-delta', id: '0', delta: 'Hi' },
+      );
+      writeChunks(response, { type: 'text-delta', id: '1', delta: ' there' });
+      response.end();
+    });
+    const once = await startOnce({ url: upstream.url });
+
+    const answer = await once.ask('Hi');
+
+    expect(answer).toMatchObject({ status: 'error', blocks: [{ type: 'text', text: 'Hi' }] });
+    expect(answer.error?.message).toBe(
+      `The upstream ${upstream.url} sent chunks out of order: text-delta for "1" came before its start.`,
+    );
+  });
+
   it('a route that dies mid-stream ends the message error, keeping the text before it', async () => {
     let dying: ServerResponse | undefined;
     const upstream = await route((_request, response) => {

@@ -44,7 +44,8 @@ export interface UIStreamTurnRunnerOptions {
  * A cancel aborts the request (the message ends `cancelled`, what came is kept); a stop
  * of the daemon ends it `interrupted`. An upstream that cannot be reached, stays quiet
  * for `timeoutMs`, answers non-2xx, sends something that is no UI message chunk, breaks
- * off, or sends an `error` chunk ends the message `error` with a sentence naming it.
+ * off, sends chunks out of order (a delta before its start) or an `error` chunk ends the
+ * message `error` with a sentence naming it.
  */
 export function createUIStreamTurnRunner(options: UIStreamTurnRunnerOptions): TurnRunner {
   return (turn) => runUIStreamTurn(turn, options);
@@ -79,7 +80,13 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
     const stream = await request.send(conversationId, toUIMessages(turn.history));
     const reader = stream.getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      chunks.write(next.value);
+      try {
+        chunks.write(next.value);
+      } catch (error) {
+        await reader.cancel();
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new UpstreamFailure('provider_error', `The upstream ${options.url} sent chunks out of order: ${reason}`);
+      }
       const entered = PHASES[next.value.type];
       if (entered !== undefined) enter(entered);
     }
