@@ -225,6 +225,28 @@ describe('Once in front of an AI SDK chat route', () => {
     expect(answer.error?.message).toMatch(new RegExp(`^The upstream ${upstream.url} broke off its stream: `));
   });
 
+  it('a route that breaks off after its finish chunk has answered: the message is complete', async () => {
+    const upstream = await route((_request, response) => {
+      writeChunks(
+        response,
+        { type: 'start' },
+        { type: 'text-start', id: '0' },
+        { type: 'text-delta', id: '0', delta: 'Done.' },
+      );
+      writeChunks(response, { type: 'text-end', id: '0' }, { type: 'finish', finishReason: 'stop' });
+      response.socket?.end(() => response.socket?.destroy());
+    });
+    const once = await startOnce({ url: upstream.url });
+
+    const answer = await once.ask('Hi');
+
+    expect(answer).toMatchObject({
+      status: 'complete',
+      stopReason: 'end_turn',
+      blocks: [{ type: 'text', text: 'Done.' }],
+    });
+  });
+
   it('a route that goes quiet ends the message error after the timeout', async () => {
     const upstream = await route((_request, response) => {
       writeChunks(

@@ -115,7 +115,10 @@ const PHASES: Partial<Record<UIMessageChunk['type'], string>> = {
   'tool-input-available': 'tool_running',
 };
 
-/** How the message ends: the user or the daemon stopping it, a failure, or what the stream said. */
+/**
+ * How the message ends: the user or the daemon stopping it; else what the stream said
+ * (`finish`, `abort`, `error`), even when the connection failed after it; else the failure.
+ */
 function outcome(
   signal: AbortSignal,
   failure: MessageError | undefined,
@@ -123,7 +126,7 @@ function outcome(
   url: string,
 ): { status: FinalMessageStatus; details: CompletionDetails } {
   if (signal.aborted) return { status: signal.reason === SHUTTING_DOWN ? 'interrupted' : 'cancelled', details: {} };
-  if (failure !== undefined) return { status: 'error', details: { error: failure } };
+  if (ending === undefined && failure !== undefined) return { status: 'error', details: { error: failure } };
   if (ending === undefined) {
     const message = `The upstream ${url} ended its stream without a finish chunk.`;
     return { status: 'error', details: { error: { code: 'provider_error', message } } };
