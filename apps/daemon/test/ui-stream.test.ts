@@ -133,6 +133,33 @@ describe('once serve --provider ui-stream', () => {
   );
 
   it(
+    'a daemon stopped with SIGTERM mid-turn aborts the upstream request and ends the message interrupted',
+    async () => {
+      const upstream = await route((_request, response) => {
+        writeChunks(response, { type: 'start' }, { type: 'text-start', id: '0' });
+        writeChunks(response, { type: 'text-delta', id: '0', delta: 'Once upon a time' });
+      });
+      await using daemon = await startDaemon({ flags: ['--provider', 'ui-stream', '--upstream-url', upstream.url] });
+      const client = createDaemonClient(daemon.url);
+      const conversationId = await client.createConversation();
+      await client.sendMessage(conversationId, 'A long story, please.');
+      await waitFor(client, conversationId, (messages) => messages[1]?.blocks[0]?.type === 'text');
+
+      const exit = await daemon.kill('SIGTERM');
+      expect(exit.code).toBe(0);
+      await upstream.closed();
+      await daemon.restart();
+      const messages = (await createDaemonClient(daemon.url).getSnapshot(conversationId)).messages;
+
+      expect(messages[1]).toMatchObject({
+        status: 'interrupted',
+        blocks: [{ type: 'text', text: 'Once upon a time' }],
+      });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
     'an upstream that answers 500, sends a malformed chunk or dies mid-stream ends the message error, keeping what came',
     async () => {
       let dying: ServerResponse | undefined;
