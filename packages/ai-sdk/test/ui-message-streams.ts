@@ -51,41 +51,67 @@ const ending = fc.oneof(
   fc.record({ type: fc.constant('error' as const), errorText: fc.string({ minLength: 1, maxLength: 20 }) }),
 );
 
-/** A whole UI message stream: start, steps of parts, an ending. */
+/**
+ * A whole UI message stream: start, steps of parts, an ending. With `interleaved`, the
+ * chunks of a step's parts are merged in an order `picks` chooses (each part's own chunks
+ * stay in order, as in a merged stream), and text and reasoning ids are unique.
+ */
 export const uiMessageStream = fc
   .record({
     steps: fc.array(fc.array(fc.oneof(textLike, toolCall, dataPart), { maxLength: 5 }), { maxLength: 3 }),
+    interleaved: fc.boolean(),
+    picks: fc.array(fc.nat({ max: 7 }), { maxLength: 40 }),
     ending,
   })
-  .map(({ steps, ending }): UIMessageChunk[] => {
+  .map(({ steps, interleaved, picks, ending }): UIMessageChunk[] => {
     let calls = 0;
     const chunks: UIMessageChunk[] = [{ type: 'start', messageId: 'upstream-message' }];
-    for (const step of steps) {
+    steps.forEach((step, stepIndex) => {
       chunks.push({ type: 'start-step' });
-      for (const part of step) {
+      const parts = step.map((part, partIndex): UIMessageChunk[] => {
         if (part.kind === 'text' || part.kind === 'reasoning') {
-          const { id } = part;
-          chunks.push({ type: `${part.kind}-start`, id });
-          for (const delta of part.deltas) chunks.push({ type: `${part.kind}-delta`, id, delta });
-          chunks.push({ type: `${part.kind}-end`, id });
-        } else if (part.kind === 'data') {
-          chunks.push({
-            type: `data-${part.name}`,
-            data: part.data,
-            ...(part.id === undefined ? {} : { id: part.id }),
-            ...(part.transient ? { transient: true } : {}),
-          });
-        } else if (part.kind === 'tool') {
-          calls += 1;
-          chunks.push(...toolChunks(`call-${calls}`, part));
+          const id = interleaved ? `${stepIndex}.${partIndex}` : part.id;
+          return [
+            { type: `${part.kind}-start`, id },
+            ...part.deltas.map((delta): UIMessageChunk => ({ type: `${part.kind}-delta`, id, delta })),
+            { type: `${part.kind}-end`, id },
+          ];
         }
-      }
-      chunks.push({ type: 'finish-step' });
-    }
+        if (part.kind === 'data') {
+          return [
+            {
+              type: `data-${part.name}`,
+              data: part.data,
+              ...(part.id === undefined ? {} : { id: part.id }),
+              ...(part.transient ? { transient: true } : {}),
+            },
+          ];
+        }
+        if (part.kind === 'tool') {
+          calls += 1;
+          return toolChunks(`call-${calls}`, part);
+        }
+        return [];
+      });
+      chunks.push(...(interleaved ? merge(parts, picks) : parts.flat()), { type: 'finish-step' });
+    });
     chunks.push(ending as UIMessageChunk);
     // As it crosses the wire.
     return JSON.parse(JSON.stringify(chunks)) as UIMessageChunk[];
   });
+
+/** One list of every list's items, each list's in order, taking from the list `picks` names next. */
+function merge<T>(lists: readonly T[][], picks: readonly number[]): T[] {
+  const queues = lists.map((list) => [...list]).filter((list) => list.length > 0);
+  const merged: T[] = [];
+  for (let turn = 0; queues.length > 0; turn += 1) {
+    const index = (picks[turn % Math.max(picks.length, 1)] ?? 0) % queues.length;
+    const queue = queues[index] as T[];
+    merged.push(queue.shift() as T);
+    if (queue.length === 0) queues.splice(index, 1);
+  }
+  return merged;
+}
 
 function toolChunks(toolCallId: string, call: ToolCall): UIMessageChunk[] {
   const { toolName, input, outcome } = call;
