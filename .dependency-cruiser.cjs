@@ -18,7 +18,7 @@ const allowed = {
   postgres: ['protocol', 'log'],
   server: ['protocol', 'core', 'log', 'producer'],
   agent: ['protocol', 'core', 'producer'],
-  'ai-sdk': ['protocol', 'agent'],
+  'ai-sdk': ['protocol', 'producer', 'agent'],
   client: ['protocol', 'core'],
   react: ['protocol', 'core', 'client'],
   testing: ['protocol', 'core', 'log'],

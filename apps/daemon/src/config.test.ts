@@ -51,6 +51,69 @@ describe('readConfig', () => {
     );
   });
 
+  it('reads the upstream of --provider ui-stream: its URL, headers (repeated flags, or lines of ONCE_UPSTREAM_HEADERS) and timeout', () => {
+    const url = 'http://127.0.0.1:3000/api/chat';
+    expect(
+      readConfig(
+        [
+          '--provider',
+          'ui-stream',
+          '--upstream-url',
+          url,
+          '--upstream-header',
+          'Authorization: Bearer k',
+          '--upstream-header',
+          'X-Team:  a, b',
+        ],
+        { ONCE_UPSTREAM_HEADERS: 'X-Ignored: yes' },
+      ),
+    ).toMatchObject({
+      provider: 'ui-stream',
+      upstreamUrl: url,
+      upstreamHeaders: { authorization: 'Bearer k', 'x-team': 'a, b' },
+      upstreamTimeoutMs: 120_000,
+    });
+    expect(
+      readConfig([], {
+        ONCE_PROVIDER: 'ui-stream',
+        ONCE_UPSTREAM_URL: url,
+        ONCE_UPSTREAM_HEADERS: 'Authorization: Bearer k\nAccept-Language: en, fr\n',
+        ONCE_UPSTREAM_TIMEOUT_MS: '5000',
+      }),
+    ).toMatchObject({
+      upstreamHeaders: { authorization: 'Bearer k', 'accept-language': 'en, fr' },
+      upstreamTimeoutMs: 5000,
+    });
+    expect(readConfig([], {}).upstreamHeaders).toEqual({});
+  });
+
+  it.each([
+    [['--provider', 'ui-stream'], {}, '--provider ui-stream needs --upstream-url'],
+    [
+      ['--provider', 'ui-stream', '--upstream-url', 'localhost:3000'],
+      {},
+      '--upstream-url="localhost:3000" is not valid: must be an http(s) URL',
+    ],
+    [
+      [],
+      { ONCE_PROVIDER: 'ui-stream', ONCE_UPSTREAM_URL: 'ftp://x/chat' },
+      'ONCE_UPSTREAM_URL="ftp://x/chat" is not valid',
+    ],
+    [['--upstream-url', 'http://127.0.0.1:3000/api/chat'], {}, '--upstream-url is read only with --provider ui-stream'],
+    [
+      ['--provider', 'ui-stream', '--upstream-url', 'http://x/chat', '--upstream-header', 'Bearer k'],
+      {},
+      '--upstream-header takes headers as "Name: value"; "Bearer k" is not one.',
+    ],
+    [
+      ['--provider', 'ui-stream', '--upstream-url', 'http://x/chat', '--upstream-timeout-ms', '10'],
+      {},
+      '--upstream-timeout-ms="10" is not valid',
+    ],
+  ])('refuses the upstream settings %j %j in one sentence', (args, env, words) => {
+    expect(() => readConfig(args as string[], env)).toThrow(words);
+  });
+
   it('parses auth tokens into token → account', () => {
     const config = readConfig(['--auth-tokens', 't1=alice,t2=bob'], {});
     expect([...(config.authTokens ?? [])]).toEqual([

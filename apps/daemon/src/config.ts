@@ -11,10 +11,27 @@ export interface DaemonConfig {
   /** Where the SQLite log lives. `--data-dir` / `ONCE_DATA_DIR`, default ./.once */
   readonly dataDir: string;
   /**
-   * Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai. A
-   * config file's `provider` or `runTurn` takes its place.
+   * Model provider. `--provider` / `ONCE_PROVIDER`: demo (default), anthropic, openai, or
+   * ui-stream (each turn goes to the AI SDK chat route at `upstreamUrl`). A config file's
+   * `provider` or `runTurn` takes its place.
    */
-  readonly provider: 'demo' | 'anthropic' | 'openai';
+  readonly provider: 'demo' | 'anthropic' | 'openai' | 'ui-stream';
+  /**
+   * With `--provider ui-stream`: the AI SDK chat route each turn is POSTed to, an http(s)
+   * URL. `--upstream-url` / `ONCE_UPSTREAM_URL`; required by ui-stream, refused otherwise.
+   */
+  readonly upstreamUrl?: string;
+  /**
+   * Headers sent with every upstream request, by name. `--upstream-header 'Name: value'`,
+   * repeatable; `ONCE_UPSTREAM_HEADERS` holds one `Name: value` a line (a header's value
+   * may hold commas, so lines part them). Default: none.
+   */
+  readonly upstreamHeaders: Readonly<Record<string, string>>;
+  /**
+   * Longest wait for the upstream's next byte (its response headers included), in ms, before
+   * the message ends `error`. `--upstream-timeout-ms` / `ONCE_UPSTREAM_TIMEOUT_MS`, default 120000.
+   */
+  readonly upstreamTimeoutMs: number;
   /**
    * A postgres:// URL switches the log to PostgreSQL; its `?schema=NAME` query parameter
    * names the PostgreSQL schema of the log's tables (default `once`). `--database-url` /
@@ -74,7 +91,18 @@ const SETTINGS = {
   port: { env: 'ONCE_PORT', schema: z.coerce.number().int().min(0).max(65535), fallback: 7420 },
   host: { env: 'ONCE_HOST', schema: z.string().min(1), fallback: '127.0.0.1' },
   'data-dir': { env: 'ONCE_DATA_DIR', schema: z.string().min(1), fallback: './.once' },
-  provider: { env: 'ONCE_PROVIDER', schema: z.enum(['demo', 'anthropic', 'openai']), fallback: 'demo' },
+  provider: { env: 'ONCE_PROVIDER', schema: z.enum(['demo', 'anthropic', 'openai', 'ui-stream']), fallback: 'demo' },
+  'upstream-url': {
+    env: 'ONCE_UPSTREAM_URL',
+    schema: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
+    fallback: undefined,
+  },
+  'upstream-header': { env: 'ONCE_UPSTREAM_HEADERS', schema: z.string().min(1), fallback: undefined },
+  'upstream-timeout-ms': {
+    env: 'ONCE_UPSTREAM_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).max(3_600_000),
+    fallback: 120_000,
+  },
   'database-url': {
     env: 'ONCE_DATABASE_URL',
     schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -130,7 +158,9 @@ export function describeSettings(): string {
 export function readConfig(args: readonly string[], env: Readonly<Record<string, string | undefined>>): DaemonConfig {
   const { values } = parseArgs({
     args: [...args],
-    options: Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, { type: 'string' as const }])),
+    options: Object.fromEntries(
+      Object.keys(SETTINGS).map((name) => [name, { type: 'string' as const, multiple: name === REPEATABLE }]),
+    ),
     strict: true,
     allowPositionals: false,
   });
@@ -163,11 +193,30 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
       : undefined);
   const authTokens = read('auth-tokens');
   const configFile = read('config');
+  const upstreamUrl = read('upstream-url');
+  if (provider === 'ui-stream' && upstreamUrl === undefined) {
+    throw new OnceError(
+      'invalid_request',
+      '--provider ui-stream needs --upstream-url (or ONCE_UPSTREAM_URL): the URL of the AI SDK chat route to send turns to.',
+    );
+  }
+  if (provider !== 'ui-stream' && upstreamUrl !== undefined) {
+    throw new OnceError(
+      'invalid_request',
+      `--upstream-url is read only with --provider ui-stream, and the provider is ${provider}; add --provider ui-stream, or drop the upstream URL.`,
+    );
+  }
+  const headerFlags = values[REPEATABLE];
   return {
     port: read('port') ?? 7420,
     host: read('host') ?? '127.0.0.1',
     dataDir: read('data-dir') ?? './.once',
     provider,
+    ...(upstreamUrl === undefined ? {} : { upstreamUrl }),
+    upstreamHeaders: Array.isArray(headerFlags)
+      ? parseHeaders(headerFlags, '--upstream-header')
+      : parseHeaders((env.ONCE_UPSTREAM_HEADERS ?? '').split(/\r?\n/), 'ONCE_UPSTREAM_HEADERS'),
+    upstreamTimeoutMs: read('upstream-timeout-ms') ?? 120_000,
     ...(model === undefined ? {} : { model }),
     ...(baseUrl === undefined ? {} : { baseUrl }),
     approvalTimeoutMs: read('approval-timeout-ms') ?? 300_000,
@@ -194,6 +243,29 @@ function readUrl(variable: string, value: string): string {
     );
   }
   return value;
+}
+
+/** The one setting that may be given more than once. */
+const REPEATABLE = 'upstream-header';
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `Name: value` lines into headers; blank lines are skipped, anything else is one sentence. */
+function parseHeaders(lines: readonly string[], source: string): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    const name = line.slice(0, Math.max(colon, 0)).trim();
+    if (colon < 0 || !HEADER_NAME.test(name)) {
+      throw new OnceError(
+        'invalid_request',
+        `${source} takes headers as "Name: value"; ${JSON.stringify(line.slice(0, 40))} is not one.`,
+      );
+    }
+    headers[name.toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return headers;
 }
 
 function parseAuthTokens(text: string): ReadonlyMap<string, string> {

@@ -12,6 +12,12 @@ export const DEFAULT_MODELS = { anthropic: 'claude-sonnet-4-5', openai: 'gpt-4.1
  */
 export function createProvider(config: DaemonConfig, env: Readonly<Record<string, string | undefined>>): ModelProvider {
   switch (config.provider) {
+    case 'ui-stream':
+      // The chat route runs the model; createTurnRunner sends turns there and asks for no provider.
+      throw new OnceError(
+        'invalid_request',
+        '--provider ui-stream runs turns on the AI SDK chat route at --upstream-url, not on a model provider; a config file that sets provider replaces it.',
+      );
     case 'demo':
       return createDemoProvider({ delayMs: config.demoDelayMs, tokens: config.demoTokens });
     case 'anthropic': {

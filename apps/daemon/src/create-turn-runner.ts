@@ -1,4 +1,5 @@
 import { builtInTools, runTurn } from '@once/agent';
+import { createUIStreamTurnRunner } from '@once/ai-sdk';
 import type { TurnRunner } from '@once/producer';
 import type { DaemonConfig } from './config.ts';
 import type { OnceConfig } from './config-file/define-config.ts';
@@ -14,7 +15,9 @@ export interface DaemonTurns {
 }
 
 /**
- * The turn runner of the settings and the config file: the config's own `runTurn`; or
+ * The turn runner of the settings and the config file: the config's own `runTurn`; with
+ * `--provider ui-stream` (and no provider in the config), the AI SDK chat route at
+ * `--upstream-url`, which runs its own model and tools; or
  * Once's `runTurn` with the config's provider (else the one `--provider` names), the
  * built-in tools (unless `builtInTools: false`) followed by the config's tools, and the
  * config's system prompt.
@@ -25,6 +28,15 @@ export function createTurnRunner(
   file: OnceConfig = {},
 ): DaemonTurns {
   if (file.runTurn !== undefined) return { runTurn: file.runTurn, provider: 'runTurn', tools: [] };
+  if (config.provider === 'ui-stream' && file.provider === undefined && config.upstreamUrl !== undefined) {
+    const runUpstream = createUIStreamTurnRunner({
+      url: config.upstreamUrl,
+      headers: config.upstreamHeaders,
+      timeoutMs: config.upstreamTimeoutMs,
+      writer: { coalesceMs: config.coalesceMs },
+    });
+    return { runTurn: runUpstream, provider: 'ui-stream', tools: [] };
+  }
   const provider = file.provider ?? createProvider(config, env);
   const tools = [
     ...(file.builtInTools === false ? [] : builtInTools({ clockDelayMs: config.demoToolDelayMs })),

@@ -69,6 +69,8 @@ export async function serve(
     {
       url,
       provider: turns.provider,
+      // Header values may hold keys: only the URL is logged.
+      ...(turns.provider === 'ui-stream' ? { upstreamUrl: config.upstreamUrl } : {}),
       model: config.model,
       tools: turns.tools,
       ...(config.configFile === undefined ? {} : { configFile: resolve(config.configFile) }),

@@ -1,3 +1,4 @@
+export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
 export {
   createDaemonClient,

@@ -1,0 +1,131 @@
+import type { BlockSnapshot, JsonValue, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
+import type { UIDataTypes, UIMessage, UIMessagePart, UITools } from 'ai';
+import { isDataPartEvent, isStepStartEvent, type UIPartEvent } from './ui-part-events.ts';
+
+type Part = UIMessagePart<UIDataTypes, UITools>;
+
+/** The tool_result a denied call gets (`tool-output-denied`), so it reads back as `output-denied`. */
+export const DENIED_RESULT = { denied: true, error: 'The tool call was denied.' } as const;
+
+/**
+ * Once messages as AI SDK `UIMessage`s, for `useChat` and for an AI SDK chat route.
+ *
+ * - Ids are Once's; a user message sent with a `clientMessageId` has that id, so the
+ *   client's own id survives a reload.
+ * - Text blocks are `text` parts and thinking blocks `reasoning` parts (`done` when
+ *   closed, `streaming` while open). A tool_use block and the tool_result that answers
+ *   it are one `tool-<name>` part at the tool_use's place: `input-streaming`,
+ *   `input-available`, `output-available`, `output-error` (its `errorText`) or
+ *   `output-denied`. Surfaces have no part and are left out.
+ * - Step boundaries and data parts come from `events`, the conversation's app-defined
+ *   events in log order (see `ui-part-events.ts`); a data part sent again under the same
+ *   id keeps its first place and its last data, transient ones are left out. Without
+ *   `events` (a turn runner has only the messages) there are no data parts, and each
+ *   assistant message gets a `step-start` at its start and one where a step follows tool
+ *   results, the way Once's own tool loop takes steps.
+ */
+export function toUIMessages(messages: readonly MessageSnapshot[], events?: readonly UIPartEvent[]): UIMessage[] {
+  return messages.map((message) => ({
+    id: message.role === 'user' ? (message.clientMessageId ?? message.id) : message.id,
+    role: message.role,
+    parts: message.role === 'user' ? userParts(message.blocks) : assistantParts(message, events),
+  }));
+}
+
+function userParts(blocks: readonly BlockSnapshot[]): Part[] {
+  return blocks.flatMap((block): Part[] => (block.type === 'text' ? [{ type: 'text', text: block.text }] : []));
+}
+
+function assistantParts(message: MessageSnapshot, events: readonly UIPartEvent[] | undefined): Part[] {
+  const placed = placedParts(message.id, events ?? []);
+  const inferSteps = events === undefined;
+  const results = new Map<string, ToolResultBlock>();
+  for (const block of message.blocks) if (block.type === 'tool_result') results.set(block.toolUseId, block);
+  const parts: Part[] = [];
+  const takePlaced = (position: number) => {
+    for (const part of placed.get(position) ?? []) parts.push(part);
+  };
+  let afterResult = true;
+  for (const block of message.blocks) {
+    takePlaced(block.index);
+    if (block.type === 'tool_result') {
+      afterResult = true;
+      continue;
+    }
+    if (block.type === 'surface') continue;
+    if (inferSteps && afterResult) parts.push({ type: 'step-start' });
+    afterResult = false;
+    if (block.type === 'text') parts.push({ type: 'text', text: block.text, state: stateOf(block) });
+    else if (block.type === 'thinking') parts.push({ type: 'reasoning', text: block.text, state: stateOf(block) });
+    else parts.push(toolPart(block, results.get(block.toolUseId)));
+  }
+  takePlaced(message.blocks.length);
+  return parts;
+}
+
+function stateOf(block: BlockSnapshot): 'done' | 'streaming' {
+  return block.status === 'closed' ? 'done' : 'streaming';
+}
+
+/** Step starts and data parts by the block they come before, in event order. */
+function placedParts(messageId: string, events: readonly UIPartEvent[]): Map<number, Part[]> {
+  const placed = new Map<number, Part[]>();
+  const dataParts = new Map<string, { data: unknown }>();
+  const place = (position: number, part: Part) => {
+    const list = placed.get(position) ?? [];
+    list.push(part);
+    placed.set(position, list);
+  };
+  for (const event of events) {
+    if (isStepStartEvent(event)) {
+      if (event.data.messageId === messageId) place(event.data.beforeBlock, { type: 'step-start' });
+    } else if (isDataPartEvent(event)) {
+      const { data } = event;
+      if (data.messageId !== messageId || data.transient === true) continue;
+      const type = `data-${data.name}` as const;
+      const key = data.id === undefined ? undefined : JSON.stringify([type, data.id]);
+      const earlier = key === undefined ? undefined : dataParts.get(key);
+      if (earlier !== undefined) {
+        earlier.data = data.data;
+        continue;
+      }
+      const part = { type, ...(data.id === undefined ? {} : { id: data.id }), data: data.data };
+      if (key !== undefined) dataParts.set(key, part);
+      place(data.beforeBlock, part);
+    }
+  }
+  return placed;
+}
+
+function toolPart(call: ToolUseBlock, result: ToolResultBlock | undefined): Part {
+  const base = { type: `tool-${call.toolName}` as const, toolCallId: call.toolUseId };
+  if (call.status === 'open') return { ...base, state: 'input-streaming', input: partialInput(call.partialJson) };
+  const input = call.input ?? partialInput(call.partialJson) ?? {};
+  if (result === undefined || result.status === 'open') return { ...base, state: 'input-available', input };
+  if (result.isError !== true) return { ...base, state: 'output-available', input, output: result.result };
+  // The AI SDK types a denial as an answered approval; a denial upstream has no approval to show.
+  if (isDenied(result.result)) return { ...base, state: 'output-denied', input } as Part;
+  return { ...base, state: 'output-error', input, errorText: errorTextOf(result) };
+}
+
+function isDenied(result: JsonValue | undefined): boolean {
+  return typeof result === 'object' && result !== null && !Array.isArray(result) && result.denied === true;
+}
+
+function errorTextOf(result: ToolResultBlock): string {
+  if (typeof result.result === 'string') return result.result;
+  if (result.text !== '') return result.text;
+  const error =
+    typeof result.result === 'object' && result.result !== null
+      ? (result.result as { error?: unknown }).error
+      : undefined;
+  return typeof error === 'string' ? error : JSON.stringify(result.result ?? null);
+}
+
+function partialInput(partialJson: string): JsonValue | undefined {
+  try {
+    return JSON.parse(partialJson) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,225 @@
+import {
+  type CompletionDetails,
+  createMessageWriter,
+  type MessageWriterOptions,
+  SHUTTING_DOWN,
+  type TurnContext,
+  type TurnRunner,
+} from '@once/producer';
+import type { ConversationEventDraft, FinalMessageStatus, JsonObject, MessageError } from '@once/protocol';
+import { HttpChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
+import { createUIChunkWriter } from '../ui-message/create-ui-chunk-writer.ts';
+import { toUIMessages } from '../ui-message/to-ui-messages.ts';
+import { describeUpstreamFailure, UpstreamFailure } from './describe-upstream-failure.ts';
+import { parseUIMessageChunks } from './parse-ui-message-chunks.ts';
+
+/** Default of {@link UIStreamTurnRunnerOptions.timeoutMs}: two minutes. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 120_000;
+
+/** Options of {@link createUIStreamTurnRunner}. */
+export interface UIStreamTurnRunnerOptions {
+  /** The chat route: any AI SDK route that answers a chat request with a UI message stream. */
+  readonly url: string;
+  /** Headers sent with every request, e.g. `{ authorization: 'Bearer …' }`. Default: none. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Longest wait for the upstream's next byte, in ms, its response headers included; a
+   * quiet upstream ends the message `error`. Default {@link DEFAULT_UPSTREAM_TIMEOUT_MS}.
+   */
+  readonly timeoutMs?: number;
+  /** The fetch the request goes through. Default: the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch;
+  readonly writer?: Omit<MessageWriterOptions, 'append'>;
+  /** Clock for turn events. Default: `() => new Date()`. */
+  readonly now?: () => Date;
+}
+
+/**
+ * A turn runner that hands each turn to an AI SDK chat route, unchanged: it POSTs the
+ * conversation as `DefaultChatTransport` does (through the AI SDK's own `HttpChatTransport`) (`{ id: conversationId, messages:
+ * UIMessage[], trigger: 'submit-message' }`, JSON) and writes the UI message stream it
+ * answers durably as ONE assistant message, every step of it (see `createUIChunkWriter`).
+ * The route runs the model and the tools; Once keeps what it streams.
+ *
+ * A cancel aborts the request (the message ends `cancelled`, what came is kept); a stop
+ * of the daemon ends it `interrupted`. An upstream that cannot be reached, stays quiet
+ * for `timeoutMs`, answers non-2xx, sends something that is no UI message chunk, breaks
+ * off, sends chunks out of order (a delta before its start) or an `error` chunk ends the
+ * message `error` with a sentence naming it.
+ */
+export function createUIStreamTurnRunner(options: UIStreamTurnRunnerOptions): TurnRunner {
+  return (turn) => runUIStreamTurn(turn, options);
+}
+
+async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOptions): Promise<void> {
+  const { conversationId, turnId, signal } = turn;
+  const now = options.now ?? (() => new Date());
+  const written: Promise<unknown>[] = [];
+  const emit = (type: string, data: JsonObject) => {
+    const draft = { stream: 'conversation', conversationId, type, ts: now().toISOString(), data };
+    const appended = turn.append([draft as ConversationEventDraft]);
+    appended.catch(() => undefined);
+    written.push(appended);
+  };
+  let phase = 'thinking';
+  const enter = (next: string) => {
+    if (next !== phase) emit('activity', { phase: next });
+    phase = next;
+  };
+
+  emit('turn_start', { turnId, userMessageId: turn.userMessageId });
+  emit('activity', { phase });
+  const writer = createMessageWriter(
+    { conversationId, role: 'assistant', turnId },
+    { ...options.writer, append: turn.append },
+  );
+  const chunks = createUIChunkWriter({ writer, emit });
+  const request = createUpstreamRequest(options, signal);
+  let failure: MessageError | undefined;
+  try {
+    const stream = await request.send(conversationId, toUIMessages(turn.history));
+    const reader = stream.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      try {
+        chunks.write(next.value);
+      } catch (error) {
+        await reader.cancel();
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new UpstreamFailure('provider_error', `The upstream ${options.url} sent chunks out of order: ${reason}`);
+      }
+      const entered = PHASES[next.value.type];
+      if (entered !== undefined) enter(entered);
+    }
+  } catch (caught) {
+    if (!signal.aborted) {
+      // A timeout aborts the request; what the fetch throws then says less than the timeout's reason.
+      const cause = request.timedOut ?? caught;
+      failure = describeUpstreamFailure(cause, { url: options.url, responded: request.responded });
+    }
+  } finally {
+    request.stop();
+  }
+  chunks.settle();
+
+  const { status, details } = outcome(signal, failure, chunks.ending, options.url);
+  await writer.complete(status, details);
+  emit('activity', { phase: 'idle' });
+  emit('turn_end', { turnId, reason: status });
+  await Promise.all(written);
+}
+
+/** The activity phase a chunk starts. */
+const PHASES: Partial<Record<UIMessageChunk['type'], string>> = {
+  'text-start': 'streaming',
+  'reasoning-start': 'thinking',
+  'tool-input-available': 'tool_running',
+};
+
+/**
+ * How the message ends: the user or the daemon stopping it; else what the stream said
+ * (`finish`, `abort`, `error`), even when the connection failed after it; else the failure.
+ */
+function outcome(
+  signal: AbortSignal,
+  failure: MessageError | undefined,
+  ending: ReturnType<typeof createUIChunkWriter>['ending'],
+  url: string,
+): { status: FinalMessageStatus; details: CompletionDetails } {
+  if (signal.aborted) return { status: signal.reason === SHUTTING_DOWN ? 'interrupted' : 'cancelled', details: {} };
+  if (ending === undefined && failure !== undefined) return { status: 'error', details: { error: failure } };
+  if (ending === undefined) {
+    const message = `The upstream ${url} ended its stream without a finish chunk.`;
+    return { status: 'error', details: { error: { code: 'provider_error', message } } };
+  }
+  if (ending.status === 'error') {
+    const message = `The upstream ${url} sent an error: ${ending.error.message}`;
+    return { status: 'error', details: { error: { ...ending.error, message } } };
+  }
+  if (ending.status === 'cancelled') return { status: 'cancelled', details: {} };
+  return { status: 'complete', details: ending.stopReason === undefined ? {} : { stopReason: ending.stopReason } };
+}
+
+/**
+ * `DefaultChatTransport`'s request (the AI SDK's own `HttpChatTransport`) with a faster
+ * reader of the same wire format (see {@link parseUIMessageChunks}).
+ */
+class UIStreamTransport extends HttpChatTransport<UIMessage> {
+  protected override processResponseStream(stream: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
+    return parseUIMessageChunks(stream);
+  }
+}
+
+/**
+ * One chat request, as `DefaultChatTransport` sends it, aborted by the turn's signal or
+ * by `timeoutMs` without a byte from the upstream.
+ */
+function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: AbortSignal) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const idle = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const touch = () => {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(() => {
+      idle.abort(new UpstreamFailure('timeout', `The upstream ${options.url} sent nothing for ${timeoutMs} ms.`));
+    }, timeoutMs);
+  };
+  const state = { responded: false };
+  const baseFetch = options.fetch ?? globalThis.fetch;
+
+  /** Checks the answer is an event stream and restarts the idle timer on every byte of it. */
+  const watchedFetch: typeof globalThis.fetch = async (input, init) => {
+    const response = await baseFetch(input, init);
+    touch();
+    if (!response.ok || response.body === null) return response;
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.includes('text/event-stream')) {
+      await response.body.cancel();
+      throw new UpstreamFailure(
+        'provider_error',
+        `The upstream ${options.url} answered with ${type === '' ? 'no content-type' : type}, not a UI message stream (text/event-stream).`,
+      );
+    }
+    state.responded = true;
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(bytes, controller) {
+          touch();
+          controller.enqueue(bytes);
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+
+  const transport = new UIStreamTransport({
+    api: options.url,
+    ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
+    fetch: watchedFetch,
+  });
+
+  return {
+    get responded() {
+      return state.responded;
+    },
+    /** The timeout's failure, once the upstream stayed quiet too long. */
+    get timedOut(): unknown {
+      return idle.signal.aborted ? idle.signal.reason : undefined;
+    },
+    send(chatId: string, messages: ReturnType<typeof toUIMessages>) {
+      touch();
+      return transport.sendMessages({
+        trigger: 'submit-message',
+        chatId,
+        messageId: undefined,
+        messages,
+        abortSignal: AbortSignal.any([signal, idle.signal]),
+      });
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
