@@ -54,6 +54,9 @@ export function describePageCases(daemon: () => SuiteDaemon): void {
       const atHead = await client.request('GET', `/v1/conversations/${id}/events?after=${snapshot.offset}`);
       expect(atHead.status).toBe(200);
       expect(atHead.body).toEqual({ events: [], nextOffset: snapshot.offset, upToDate: true });
+      // ?live=tail on a page reads from the head: where a client wanting only new events starts.
+      const tail = await client.request('GET', `/v1/conversations/${id}/events?live=tail`);
+      expect(tail.body).toEqual({ events: [], nextOffset: snapshot.offset, upToDate: true });
     });
 
     it('takes a limit from 1 to 1000 and refuses others with 400 invalid_request naming the bound', async () => {
