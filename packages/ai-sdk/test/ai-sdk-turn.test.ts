@@ -1,65 +1,20 @@
 // The AI SDK provider inside the real conversation service and HTTP API, over a real
 // SQLite file: Once runs the tool loop, the AI SDK's mock model answers one step a call.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createCalculatorTool, type ModelProvider, runTurn } from '@once/agent';
-import type { ConversationSnapshot } from '@once/protocol';
-import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
-import { openSqliteEventLog } from '@once/sqlite';
 import { APICallError } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAiSdkProvider } from '../src/create-ai-sdk-provider.ts';
 import { finish, respond, type StreamPart, textParts, toolCallParts } from './mock-model.ts';
+import { startOnceServer, stopOnceServers } from './once-server.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+afterEach(stopOnceServers);
 
-/** A daemon on a temporary SQLite log whose turns run `provider` with the calculator. */
-async function startDaemon(provider: ModelProvider) {
-  const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-'));
-  const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const server = createOnceServer({
-    log,
-    logKind: 'sqlite',
-    runTurn: async (turn) => {
-      await runTurn({ ...turn, provider, tools: [createCalculatorTool()], retry: { sleep: async () => {} } });
-    },
+/** Once on a temporary SQLite log whose turns run `provider` with the calculator. */
+const startDaemon = (provider: ModelProvider) =>
+  startOnceServer(async (turn) => {
+    await runTurn({ ...turn, provider, tools: [createCalculatorTool()], retry: { sleep: async () => {} } });
   });
-  await server.recover();
-  const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  cleanups.push(async () => {
-    await server.stop();
-    await rm(directory, { recursive: true, force: true });
-  });
-  const { id } = (await server.service.create(DEFAULT_ACCOUNT)) as { id: string };
-  const send = async (content: string) => {
-    const response = await fetch(`${url}/v1/conversations/${id}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ content }),
-    });
-    expect(response.status).toBe(202);
-  };
-  /** The snapshot once the turn has ended and its answer is complete. */
-  const settled = async (): Promise<ConversationSnapshot> => {
-    for (;;) {
-      const { snapshot } = await server.service.snapshot(DEFAULT_ACCOUNT, id);
-      const answer = snapshot.messages.find((message) => message.role === 'assistant');
-      if (answer !== undefined && answer.status !== 'streaming' && snapshot.activeTurn === undefined) return snapshot;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  const cancel = async () => {
-    const response = await fetch(`${url}/v1/conversations/${id}/cancel`, { method: 'POST' });
-    expect(response.status).toBe(200);
-  };
-  const snapshotNow = async () => (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
-  return { send, cancel, snapshotNow, settled };
-}
 
 describe('a turn on an AI SDK model', () => {
   it('calls a tool, feeds its result back to the model, and stores the whole turn as one assistant message', async () => {
@@ -74,8 +29,8 @@ describe('a turn on an AI SDK model', () => {
       ],
     });
     const daemon = await startDaemon(createAiSdkProvider({ model }));
-    await daemon.send('What is 6 times 7?');
-    const snapshot = await daemon.settled();
+    await daemon.ask('What is 6 times 7?');
+    const snapshot = await daemon.snapshotNow();
 
     const [question, answer] = snapshot.messages;
     expect(question?.role).toBe('user');
@@ -144,8 +99,8 @@ describe('a turn on an AI SDK model', () => {
       },
     });
     const daemon = await startDaemon(createAiSdkProvider({ model }));
-    await daemon.send('Hi');
-    const snapshot = await daemon.settled();
+    await daemon.ask('Hi');
+    const snapshot = await daemon.snapshotNow();
 
     expect(model.doStreamCalls).toHaveLength(2);
     expect(snapshot.messages[1]).toMatchObject({ status: 'complete', blocks: [{ type: 'text', text: 'Hello!' }] });
@@ -163,15 +118,13 @@ describe('a turn on an AI SDK model', () => {
       }),
     });
     const daemon = await startDaemon(createAiSdkProvider({ model }));
-    await daemon.send('Tell me a long story.');
-    while (
-      !(await daemon.snapshotNow()).messages.some(
-        (message) => message.blocks.length > 0 && message.role === 'assistant',
-      )
-    )
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    const asked = daemon.ask('Tell me a long story.');
+    await daemon.waitFor((snapshot) =>
+      snapshot.messages.some((message) => message.blocks.length > 0 && message.role === 'assistant'),
+    );
     await daemon.cancel();
-    const snapshot = await daemon.settled();
+    await asked;
+    const snapshot = await daemon.snapshotNow();
 
     expect(snapshot.messages[1]).toMatchObject({
       status: 'cancelled',

@@ -1,12 +1,6 @@
 // Once in front of a real AI SDK chat route (examples/ai-sdk-route on the AI SDK's own mock
 // model), in the real conversation service over a SQLite file.
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { ConversationSnapshot, MessageSnapshot } from '@once/protocol';
-import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
-import { openSqliteEventLog } from '@once/sqlite';
 import { type ChatRouteServer, startChatRoute, writeChunks } from '@once/testing';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,11 +8,13 @@ import { createChatRoute } from '../../../examples/ai-sdk-route/chat-route.ts';
 import { weatherTool } from '../../../examples/ai-sdk-route/weather-tool.ts';
 import { createUIStreamTurnRunner, type UIStreamTurnRunnerOptions } from '../src/index.ts';
 import { finish, respond, textParts, toolCallParts } from './mock-model.ts';
+import { startOnceServer, stopOnceServers } from './once-server.ts';
 
 const cleanups: (() => PromiseLike<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+afterEach(stopOnceServers);
 
 async function route(handle: Parameters<typeof startChatRoute>[0]): Promise<ChatRouteServer> {
   const server = await startChatRoute(handle);
@@ -26,46 +22,8 @@ async function route(handle: Parameters<typeof startChatRoute>[0]): Promise<Chat
   return server;
 }
 
-/** A Once server whose turns go to the chat route at `url`; sends messages and waits for answers. */
-async function startOnce(options: UIStreamTurnRunnerOptions) {
-  const directory = await mkdtemp(join(tmpdir(), 'once-ui-stream-'));
-  const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const server = createOnceServer({ log, logKind: 'sqlite', runTurn: createUIStreamTurnRunner(options) });
-  await server.recover();
-  const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  cleanups.push(async () => {
-    await server.stop();
-    await rm(directory, { recursive: true, force: true });
-  });
-  const { id } = (await server.service.create(DEFAULT_ACCOUNT)) as { id: string };
-  const snapshotNow = async (): Promise<ConversationSnapshot> =>
-    (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
-  /** Sends `content` and returns the assistant message that answers it, once the turn has ended. */
-  const ask = async (content: string, clientMessageId?: string): Promise<MessageSnapshot> => {
-    const before = (await snapshotNow()).messages.length;
-    const response = await fetch(`${url}/v1/conversations/${id}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(clientMessageId === undefined ? { content } : { content, clientMessageId }),
-    });
-    expect(response.status).toBe(202);
-    for (;;) {
-      const snapshot = await snapshotNow();
-      const answer = snapshot.messages[before + 1];
-      if (answer !== undefined && answer.status !== 'streaming' && snapshot.activeTurn === undefined) return answer;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  const waitFor = async (check: (snapshot: ConversationSnapshot) => boolean) => {
-    while (!check(await snapshotNow())) await new Promise((resolve) => setTimeout(resolve, 5));
-  };
-  const cancel = () => fetch(`${url}/v1/conversations/${id}/cancel`, { method: 'POST' });
-  const events = async () => {
-    const response = await fetch(`${url}/v1/conversations/${id}/events?limit=1000`);
-    return ((await response.json()) as { events: { type: string; data: Record<string, unknown> }[] }).events;
-  };
-  return { conversationId: id, ask, cancel, waitFor, events };
-}
+/** Once on a temporary SQLite log whose turns go to the chat route at `options.url`. */
+const startOnce = (options: UIStreamTurnRunnerOptions) => startOnceServer(createUIStreamTurnRunner(options));
 
 describe('Once in front of an AI SDK chat route', () => {
   it('writes a multi-step turn (text, a tool the route runs, more text) as one assistant message', async () => {
