@@ -51,6 +51,23 @@ const answered = (client: DaemonClient, conversationId: string) =>
     (messages) => messages[1] as MessageSnapshot,
   );
 
+/**
+ * A daemon in front of a route that streams the start of an answer, then nothing: a turn
+ * still running when the test stops or kills the daemon.
+ */
+async function startStalledTurn() {
+  const upstream = await route((_request, response) => {
+    writeChunks(response, { type: 'start' }, { type: 'text-start', id: '0' });
+    writeChunks(response, { type: 'text-delta', id: '0', delta: 'Once upon a time' });
+  });
+  const daemon = await startDaemon({ flags: ['--provider', 'ui-stream', '--upstream-url', upstream.url] });
+  const client = createDaemonClient(daemon.url);
+  const conversationId = await client.createConversation();
+  await client.sendMessage(conversationId, 'A long story, please.');
+  await waitFor(client, conversationId, (messages) => messages[1]?.blocks[0]?.type === 'text');
+  return { daemon, upstream, conversationId, [Symbol.asyncDispose]: () => daemon[Symbol.asyncDispose]() };
+}
+
 describe('once serve --provider ui-stream', () => {
   it(
     'writes a multi-step turn of an AI SDK route as one assistant message: text, the tool call and its output, more text',
@@ -103,16 +120,8 @@ describe('once serve --provider ui-stream', () => {
   it(
     'a daemon killed with SIGKILL mid-turn ends the message interrupted when it starts again, keeping its text',
     async () => {
-      // Streams the start of an answer, then nothing: the daemon dies while it waits.
-      const upstream = await route((_request, response) => {
-        writeChunks(response, { type: 'start' }, { type: 'text-start', id: '0' });
-        writeChunks(response, { type: 'text-delta', id: '0', delta: 'Once upon a time' });
-      });
-      await using daemon = await startDaemon({ flags: ['--provider', 'ui-stream', '--upstream-url', upstream.url] });
-      const client = createDaemonClient(daemon.url);
-      const conversationId = await client.createConversation();
-      await client.sendMessage(conversationId, 'A long story, please.');
-      await waitFor(client, conversationId, (messages) => messages[1]?.blocks[0]?.type === 'text');
+      await using turn = await startStalledTurn();
+      const { daemon, conversationId } = turn;
 
       const exit = await daemon.kill('SIGKILL');
       expect(exit.signal).toBe('SIGKILL');
@@ -135,15 +144,8 @@ describe('once serve --provider ui-stream', () => {
   it(
     'a daemon stopped with SIGTERM mid-turn aborts the upstream request and ends the message interrupted',
     async () => {
-      const upstream = await route((_request, response) => {
-        writeChunks(response, { type: 'start' }, { type: 'text-start', id: '0' });
-        writeChunks(response, { type: 'text-delta', id: '0', delta: 'Once upon a time' });
-      });
-      await using daemon = await startDaemon({ flags: ['--provider', 'ui-stream', '--upstream-url', upstream.url] });
-      const client = createDaemonClient(daemon.url);
-      const conversationId = await client.createConversation();
-      await client.sendMessage(conversationId, 'A long story, please.');
-      await waitFor(client, conversationId, (messages) => messages[1]?.blocks[0]?.type === 'text');
+      await using turn = await startStalledTurn();
+      const { daemon, upstream, conversationId } = turn;
 
       const exit = await daemon.kill('SIGTERM');
       expect(exit.code).toBe(0);
