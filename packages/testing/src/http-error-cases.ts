@@ -135,6 +135,14 @@ const REFUSED: readonly RefusedRequest[] = [
     words: [/clientMessageId/, /string/],
   },
   {
+    name: 'a message of only whitespace',
+    method: 'POST',
+    path: messages,
+    request: { body: { content: ' \n\t ' } },
+    code: 'invalid_request',
+    words: [/content/, /empty/],
+  },
+  {
     name: 'a message without content',
     method: 'POST',
     path: messages,

@@ -8,8 +8,9 @@ const approvalParams = z.object({ id: z.string().min(1).max(100), toolUseId: z.s
 const sendBody = z.strictObject({
   content: z
     .string({ error: (issue) => (issue.input === undefined ? 'content is required' : 'content must be a string') })
-    .min(1, 'content must not be empty')
-    .max(100_000, 'content must be at most 100,000 characters'),
+    .max(100_000, 'content must be at most 100,000 characters')
+    // A message of only whitespace would start a turn the model has nothing to answer in.
+    .refine((content) => content.trim() !== '', 'content must not be empty or only whitespace'),
   clientMessageId: clientMessageIdSchema.optional(),
 });
 const decisionBody = z.strictObject({ decision: approvalDecisionSchema });
