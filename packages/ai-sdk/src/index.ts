@@ -1,3 +1,5 @@
+export { type AiSdkRoutesOptions, createAiSdkRoutes } from './chat-endpoints/ai-sdk-routes.ts';
+export type { ChunkProjector } from './chat-endpoints/chat-stream.ts';
 export {
   type AiSdkProviderOptions,
   type CreateAiSdkProviderOptions,
