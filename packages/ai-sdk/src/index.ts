@@ -1,5 +1,5 @@
-export { type AiSdkRoutesOptions, createAiSdkRoutes } from './chat-endpoints/ai-sdk-routes.ts';
-export type { ChunkProjector } from './chat-endpoints/chat-stream.ts';
+export { createUIChunkProjector, endingChunkOf, type UIChunkProjector } from './chat/index.ts';
+export { aiSdkRoutes } from './chat-endpoints/ai-sdk-routes.ts';
 export {
   type AiSdkProviderOptions,
   type CreateAiSdkProviderOptions,

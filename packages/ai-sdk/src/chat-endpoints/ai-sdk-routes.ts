@@ -2,15 +2,9 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ConversationState } from '@once/core';
 import { type ConversationId, OnceError } from '@once/protocol';
 import type { OnceRoutesContext, RegisterRoutes } from '@once/server';
-import { ChatStream, type ChunkProjector } from './chat-stream.ts';
+import { ChatStream } from './chat-stream.ts';
 import { parseChatRequest } from './parse-chat-request.ts';
 import { resolveChat } from './resolve-chat.ts';
-
-/** Options of {@link createAiSdkRoutes}. */
-export interface AiSdkRoutesOptions {
-  /** The projector of one assistant message's snapshots into UI message chunks. */
-  readonly project: (messageId: string) => ChunkProjector;
-}
 
 /**
  * The AI SDK endpoints, for apps that keep the stock `DefaultChatTransport` and point
@@ -26,46 +20,43 @@ export interface AiSdkRoutesOptions {
  * A client that disconnects (or calls `stop()`) leaves the turn running: it is durable,
  * and `resumeStream()` picks it up. Cancelling is `POST /v1/conversations/:id/cancel`.
  */
-export function createAiSdkRoutes(options: AiSdkRoutesOptions): RegisterRoutes {
-  return (context) => {
-    const { app, service, accountOf } = context;
+export const aiSdkRoutes: RegisterRoutes = (context) => {
+  const { app, service, accountOf } = context;
 
-    app.post('/v1/ai-sdk/chat', async (request, reply) => {
-      const account = accountOf(request);
-      const chat = parseChatRequest(request.body);
-      refuseWhileClosing(context);
-      const conversationId = await resolveChat(service.accounts, account, chat.chatId, { create: true });
-      const sent = await service.send(account, conversationId, {
-        content: chat.text,
-        clientMessageId: chat.clientMessageId,
-      });
-      const stream = open(context, options, conversationId, reply);
-      await catchUp(stream);
-      reply.hijack();
-      void stream.follow(sent.turnId);
-      return reply;
+  app.post('/v1/ai-sdk/chat', async (request, reply) => {
+    const account = accountOf(request);
+    const chat = parseChatRequest(request.body);
+    refuseWhileClosing(context);
+    const conversationId = await resolveChat(service.accounts, account, chat.chatId, { create: true });
+    const sent = await service.send(account, conversationId, {
+      content: chat.text,
+      clientMessageId: chat.clientMessageId,
     });
+    const stream = open(context, conversationId, reply);
+    await catchUp(stream);
+    reply.hijack();
+    void stream.follow(sent.turnId);
+    return reply;
+  });
 
-    app.get<{ Params: { id: string } }>('/v1/ai-sdk/chat/:id/stream', async (request, reply) => {
-      const account = accountOf(request);
-      refuseWhileClosing(context);
-      const conversationId = await resolveChat(service.accounts, account, request.params.id, { create: false });
-      const stream = open(context, options, conversationId, reply);
-      const { activeTurn } = await catchUp(stream);
-      if (activeTurn === undefined) {
-        stream.abandon();
-        return reply.status(204).send();
-      }
-      reply.hijack();
-      void stream.follow(activeTurn.turnId);
-      return reply;
-    });
-  };
-}
+  app.get<{ Params: { id: string } }>('/v1/ai-sdk/chat/:id/stream', async (request, reply) => {
+    const account = accountOf(request);
+    refuseWhileClosing(context);
+    const conversationId = await resolveChat(service.accounts, account, request.params.id, { create: false });
+    const stream = open(context, conversationId, reply);
+    const { activeTurn } = await catchUp(stream);
+    if (activeTurn === undefined) {
+      stream.abandon();
+      return reply.status(204).send();
+    }
+    reply.hijack();
+    void stream.follow(activeTurn.turnId);
+    return reply;
+  });
+};
 
 function open(
   { feed, connections, app }: OnceRoutesContext,
-  options: AiSdkRoutesOptions,
   conversationId: ConversationId,
   reply: { readonly raw: ServerResponse; getHeaders(): Record<string, OutgoingHttpHeaders[string] | number> },
 ): ChatStream {
@@ -75,7 +66,6 @@ function open(
     conversationId,
     response: reply.raw,
     headers: reply.getHeaders(),
-    project: options.project,
     onError: (error) => app.log.error({ err: error }, 'an AI SDK stream failed'),
   });
 }

@@ -1,18 +1,11 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { type ConversationState, createConversationState, reduce } from '@once/core';
-import type { ConversationId, IncomingEvent, MessageSnapshot, Offset } from '@once/protocol';
+import type { ConversationId, IncomingEvent, Offset } from '@once/protocol';
 import type { EventFeed, OpenStream, SseConnections } from '@once/server';
-import { UI_MESSAGE_STREAM_HEADERS, type UIMessageChunk } from 'ai';
+import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
+import { createUIChunkProjector, type UIChunkProjector } from '../chat/index.ts';
 import { isDataPartEvent, isStepStartEvent, type UIPartEvent } from '../ui-message/ui-part-events.ts';
 import { chunkFrame, DONE_FRAME, KEEP_ALIVE_FRAME } from './ui-message-stream-frames.ts';
-
-/** Turns one message's successive snapshots into the chunks a UI message stream sends. */
-export interface ChunkProjector {
-  /** The first call: `start` and everything so far; later calls: only what is new. */
-  next(message: MessageSnapshot, partEvents?: readonly UIPartEvent[]): UIMessageChunk[];
-  /** True once a snapshot was not an extension of what was returned. */
-  readonly diverged: boolean;
-}
 
 /** Options of {@link ChatStream}. */
 export interface ChatStreamOptions {
@@ -22,8 +15,6 @@ export interface ChatStreamOptions {
   readonly response: ServerResponse;
   /** Headers already set on the reply (CORS, by hooks), sent with the stream's own. */
   readonly headers: Record<string, OutgoingHttpHeaders[string] | number>;
-  /** The projector of one assistant message, by its id. */
-  readonly project: (messageId: string) => ChunkProjector;
   /** Told when reading the log failed; the stream ends with an `error` chunk. */
   readonly onError: (error: unknown) => void;
 }
@@ -54,7 +45,7 @@ export class ChatStream implements OpenStream {
   private readonly ended = new Set<string>();
   /** The conversation's step starts and data parts, every message's, in log order. */
   private readonly partEvents: UIPartEvent[] = [];
-  private projector: ChunkProjector | undefined;
+  private projector: UIChunkProjector | undefined;
   /** Set by a clean stop: deliver up to this offset, then end. */
   private finishAt: number | undefined;
   private onFinished: (() => void) | undefined;
@@ -196,7 +187,7 @@ export class ChatStream implements OpenStream {
     // Nothing before the first block: by then a route's step start (written before the
     // block) is in the log, so the projector is given the same kind of events every call.
     if (message === undefined || (message.blocks.length === 0 && message.status === 'streaming')) return true;
-    this.projector ??= this.options.project(message.id);
+    this.projector ??= createUIChunkProjector(message.id);
     // Step boundaries and data parts are in the log when an AI SDK route answered (the
     // ui-stream provider); Once's own tool loop writes none, and its steps are inferred,
     // as `toUIMessages(messages)` does.
