@@ -143,13 +143,42 @@ describe('POST /v1/ai-sdk/chat', () => {
     expect(await fold(chunks)).toEqual(toUIMessages(snapshot.messages)[3]);
   });
 
-  it('names the conversation by a UUIDv7 chat id, created with that id', async () => {
+  it('takes the id of one of the account’s conversations as that conversation', async () => {
     const { server, url } = await startDaemon();
-    const chatId = newId();
-    await readChunks(await post(url, chatBody(chatId, 'Hi')));
+    const created = await server.service.create(DEFAULT_ACCOUNT);
+    await readChunks(await post(url, chatBody(created.id, 'Hi')));
     const conversation = await onlyConversation(server);
-    expect(conversation.id).toBe(chatId);
+    expect(conversation.id).toBe(created.id);
     expect(conversation.chatId).toBeUndefined();
+    expect((await snapshotOf(server, created.id)).messages).toHaveLength(2);
+  });
+
+  it('never lets a chat id claim another account’s conversation: it becomes a chat of its own', async () => {
+    const { server, url } = await startDaemon();
+    const other = await server.service.create('someone-else');
+    await server.service.send('someone-else', other.id, { content: 'mine' });
+    const before = await server.service.snapshot('someone-else', other.id);
+    await readChunks(await post(url, chatBody(other.id, 'let me in')));
+    const conversation = await onlyConversation(server);
+    expect(conversation.id).not.toBe(other.id);
+    expect(conversation.chatId).toBe(other.id);
+    expect((await snapshotOf(server, conversation.id)).messages[0]?.blocks).toEqual([
+      expect.objectContaining({ text: 'let me in' }),
+    ]);
+    const after = await server.service.snapshot('someone-else', other.id);
+    expect(after.snapshot.messages.map((message) => message.id)).toEqual(
+      before.snapshot.messages.map((message) => message.id),
+    );
+  });
+
+  it('refuses the id of a conversation the account deleted', async () => {
+    const { server, url } = await startDaemon();
+    const created = await server.service.create(DEFAULT_ACCOUNT);
+    await server.service.delete(DEFAULT_ACCOUNT, created.id);
+    const before = await server.service.accounts.list(DEFAULT_ACCOUNT);
+    const response = await post(url, chatBody(created.id, 'Back again'));
+    expect(response.status).toBe(404);
+    expect((await server.service.accounts.list(DEFAULT_ACCOUNT)).offset).toBe(before.offset);
   });
 
   it('refuses the chat of a deleted conversation', async () => {
@@ -182,16 +211,9 @@ describe('POST /v1/ai-sdk/chat', () => {
       400,
       'invalid_request',
     ],
-    ['another account’s UUIDv7 in use', undefined, 404, 'conversation_not_found'],
   ])('refuses %s with %i %s and writes nothing', async (_name, body, status, code) => {
     const { server, url } = await startDaemon();
-    let request = body;
-    if (request === undefined) {
-      // A conversation stream with events that is not in this account's list.
-      const other = await server.service.create('someone-else');
-      await server.service.send('someone-else', other.id, { content: 'mine' });
-      request = chatBody(other.id, 'let me in');
-    }
+    const request = body;
     const before = await server.service.accounts.list(DEFAULT_ACCOUNT);
     const response = await post(url, request);
     expect(response.status).toBe(status);

@@ -4,13 +4,16 @@ import type { AccountDirectory } from '@once/server';
 /**
  * The conversation an AI SDK chat id names in the account:
  *
- * - a UUIDv7 is the conversation's own id (an app that created it through Once, or picks
- *   UUIDv7 chat ids), created with that id when new;
- * - anything else (useChat's default ids are 16 letters and digits) is the conversation's
- *   `chatId` alias, created with a new id when new.
+ * - the id of one of the account's conversations names that conversation (an app that
+ *   creates conversations through Once and passes their ids to `useChat({ id })`);
+ * - any other id (useChat's default ids are 16 letters and digits; a UUID the account has
+ *   no conversation with is one too) is the `chatId` alias of a conversation created with
+ *   a fresh id when new. A chat id never claims a conversation id the account does not
+ *   already own: conversation streams are global, so that would let one account read
+ *   another's conversation whose id it learned.
  *
  * With `create: false` an unknown chat is `conversation_not_found`.
- * @throws OnceError `invalid_request` for an id no conversation can have; `conversation_not_found`.
+ * @throws OnceError `invalid_request` for an id no chat can have; `conversation_not_found`.
  */
 export async function resolveChat(
   accounts: AccountDirectory,
@@ -20,10 +23,9 @@ export async function resolveChat(
 ): Promise<ConversationId> {
   const own = conversationIdSchema.safeParse(chatId);
   if (own.success) {
-    const conversation = options.create
-      ? await accounts.ensure(accountId, own.data)
-      : await accounts.get(accountId, own.data);
-    return conversation.id;
+    const { conversations } = await accounts.list(accountId);
+    const conversation = conversations.find((entry) => entry.id === own.data);
+    if (conversation !== undefined) return conversation.id;
   }
   const alias = chatIdSchema.safeParse(chatId);
   if (!alias.success) {

@@ -22,14 +22,8 @@ export interface AccountDirectory {
   /** Renames, or with no title only moves the conversation to the top (new activity). */
   update(accountId: string, conversationId: string, change: { title?: string }): Promise<Conversation>;
   delete(accountId: string, conversationId: string): Promise<void>;
-  /**
-   * The account's conversation with this id, created with it when new; the same one for
-   * every call, so a retried request creates nothing more.
-   * @throws OnceError `conversation_not_found` when the account deleted it, or when its
-   * stream holds events of a conversation that is not the account's.
-   */
-  ensure(accountId: string, conversationId: ConversationId): Promise<Conversation>;
-  /** The account's conversation created for an AI SDK chat id (`Conversation.chatId`), if any. @throws as {@link ensure} when it was deleted */
+  /** The account's conversation created for an AI SDK chat id (`Conversation.chatId`), if any.
+   * @throws OnceError `conversation_not_found` when that conversation was deleted, or the chat id is the id of one the account deleted */
   findChat(accountId: string, chatId: string): Promise<Conversation | undefined>;
   /**
    * The account's conversation for an AI SDK chat id, created (with a new id, the chat id
@@ -123,6 +117,8 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
 
   /** The conversation the chat id names, once the list is caught up. */
   const chatOf = (accountId: string, state: ConversationListState, chatId: string) => {
+    // The id of a conversation the account deleted is no new chat either.
+    if (wasDeleted(accountId, chatId)) throw deletedError(chatId.slice(0, 64));
     const id = chats.get(accountId)?.get(chatId);
     if (id === undefined) return undefined;
     if (wasDeleted(accountId, id)) throw deletedError(`chat ${chatId.slice(0, 64)}`);
@@ -134,19 +130,6 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
     get: find,
     create: (accountId, title) =>
       lock.run(accountId, () => createWith(accountId, { id: newId() as ConversationId, title })),
-    ensure: (accountId, conversationId) =>
-      lock.run(accountId, async () => {
-        const state = await catchUp(accountId);
-        const known = state.conversations.find((entry) => entry.id === conversationId);
-        if (known !== undefined) return known;
-        if (wasDeleted(accountId, conversationId)) throw deletedError(conversationId);
-        // Conversation streams are global: an id whose stream has events belongs to another
-        // account (or to no list any more). Said as "not found", so as not to tell which.
-        if ((await log.head({ stream: 'conversation', conversationId })) > 0) {
-          throw new OnceError('conversation_not_found', `There is no conversation ${conversationId} in this account.`);
-        }
-        return createWith(accountId, { id: conversationId, title: '' });
-      }),
     findChat: async (accountId, chatId) => chatOf(accountId, await catchUp(accountId), chatId),
     ensureChat: (accountId, chatId) =>
       lock.run(accountId, async () => {
