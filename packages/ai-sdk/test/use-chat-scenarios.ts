@@ -36,6 +36,14 @@ export interface UseChatScenariosOptions {
   readonly loadMessages?: (fixture: ChatFixture) => Promise<UIMessage[]>;
   /** Extra daemon flags (an endpoint's settings). The demo model's pace is set here. */
   readonly daemonFlags?: readonly string[];
+  /**
+   * How a dropped stream comes back. `itself` (default): the transport reconnects with its
+   * cursor and the Chat never sees the drop. `resume`: the Chat ends in `error` and the app
+   * calls `resumeStream()` at once (its `onError`, or useChat on `visibilitychange`), which
+   * without a cursor can only rebuild a turn that is still running; a turn that ended
+   * meanwhile (a daemon killed and restarted ends it `interrupted`) shows whole after a reload.
+   */
+  readonly recovery?: 'itself' | 'resume';
 }
 
 // About 150 words 15 ms apart: each answer streams for two seconds or more.
@@ -50,6 +58,7 @@ export function describeUseChatScenarios(options: UseChatScenariosOptions): void
   });
   afterEach(stopLeftoverDaemons);
 
+  const recovery = options.recovery ?? 'itself';
   const loadMessages =
     options.loadMessages ??
     ((fixture: ChatFixture) => loadUIMessages({ baseUrl: fixture.baseUrl, conversationId: fixture.conversationId }));
@@ -108,6 +117,21 @@ export function describeUseChatScenarios(options: UseChatScenariosOptions): void
     return expected;
   };
 
+  /** The text parts of a message, joined as {@link NodeChat.lastAnswerText} joins them. */
+  const textOf = (message: UIMessage | undefined) =>
+    message?.parts.map((part) => (part.type === 'text' ? part.text : '')).join('') ?? '';
+
+  /** Calls `resumeStream()` until the daemon answers it (the proxy refuses connections for a moment after a cut). */
+  const resumeUntilAccepted = async (chat: NodeChat) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await chat.resumeStream();
+      if (chat.status !== 'error') return;
+      if (Date.now() > deadline) throw new Error(`resumeStream() kept failing: ${String(chat.error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
   /** Waits until the chat's `count`th message is an answer that has shown `characters` characters. */
   const midStream = (chat: NodeChat, count = 2, characters = 60) =>
     chat.until(
@@ -127,6 +151,7 @@ export function describeUseChatScenarios(options: UseChatScenariosOptions): void
         proxy?.cut({ refuseMs: 500 });
         expect(proxy?.cuts).toBe(1);
         await sent;
+        if (recovery === 'resume') await resumeUntilAccepted(tab);
         await settle(tab, api, fixture.conversationId);
 
         const expected = await expectSameAsDaemon(tab, api, fixture.conversationId);
@@ -170,11 +195,24 @@ export function describeUseChatScenarios(options: UseChatScenariosOptions): void
         const before = tab.lastAnswerText();
         await daemon.restart();
         await sent;
+        const snapshot = await api.getSnapshot(fixture.conversationId);
+        expect(snapshot.messages.at(-1)?.status).toBe('interrupted');
+        const daemonsAnswer = toUIMessages(snapshot.messages).at(-1);
+        if (recovery === 'resume') {
+          // The turn is over: the resume finds nothing to rebuild, and the tab keeps what it
+          // had, a prefix of the daemon's message, nothing twice. A reload shows it whole.
+          await tab.resumeStream();
+          await tab.until(() => tab.status === 'ready', 'the resumed chat to settle');
+          expect(tab.messages.at(-1)?.id).toBe(daemonsAnswer?.id);
+          expect(textOf(daemonsAnswer).startsWith(tab.lastAnswerText())).toBe(true);
+          const reloaded = chat(await loadMessages(fixture));
+          await reloaded.resumeStream();
+          await expectSameAsDaemon(reloaded, api, fixture.conversationId);
+          return;
+        }
         await settle(tab, api, fixture.conversationId);
 
         await expectSameAsDaemon(tab, api, fixture.conversationId);
-        const snapshot = await api.getSnapshot(fixture.conversationId);
-        expect(snapshot.messages.at(-1)?.status).toBe('interrupted');
         expect(tab.lastAnswerText().startsWith(before)).toBe(true);
         expect(tab.finishReasons.at(-1)).toBe('interrupted');
       },
