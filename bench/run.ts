@@ -2,7 +2,7 @@
 // other, each in a fresh Node process so one cannot warm up or slow down the next, and
 // writes docs/BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from './bench-report.ts';
@@ -30,17 +30,13 @@ for (const file of files) {
 }
 
 const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3));
-const lines = [
-  '# Benchmarks',
-  '',
-  'Written by `npm run bench` (bench/run.ts); do not edit by hand. Every figure stands beside',
-  'the physical limit measured in the same run where one applies, as a ratio.',
-  '',
-  `Last run: ${new Date().toISOString()} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · ${Math.round(totalmem() / 2 ** 30)} GiB`,
-  '',
-];
-for (const section of sections) {
-  lines.push(`## ${section.title}`, '', section.method, '');
+const machine = `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · ${Math.round(totalmem() / 2 ** 30)} GiB`;
+
+/** One section as markdown, from its `## ` heading to its last note. */
+function sectionText(section: BenchSection, runAt?: string): string {
+  const lines = [`## ${section.title}`, ''];
+  if (runAt !== undefined) lines.push(`Run on its own: ${runAt} · ${machine}`, '');
+  lines.push(section.method, '');
   lines.push('| what | figure | physical limit (same run) | ratio | goal |', '| --- | --- | --- | --- | --- |');
   for (const row of section.rows) {
     const limit = row.limit ? `${row.limit.what}: ${format(row.limit.value)} ${row.unit}` : '—';
@@ -50,11 +46,36 @@ for (const section of sections) {
   lines.push('');
   for (const note of section.notes ?? []) lines.push(`- ${note}`);
   if (section.notes?.length) lines.push('');
+  return lines.join('\n');
 }
-if (only.length > 0) {
-  console.log(lines.join('\n'));
-  console.error('bench: ran a subset, so docs/BENCHMARKS.md was left as it was.');
-} else {
-  writeFileSync(join(benchDir, '..', 'docs', 'BENCHMARKS.md'), lines.join('\n'));
+
+const report = join(benchDir, '..', 'docs', 'BENCHMARKS.md');
+if (only.length === 0) {
+  const head = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Every figure stands beside',
+    'the physical limit measured in the same run where one applies, as a ratio.',
+    '',
+    `Last run: ${new Date().toISOString()} · ${machine}`,
+    '',
+  ].join('\n');
+  writeFileSync(report, [head, ...sections.map((section) => sectionText(section))].join('\n'));
   console.error('bench: wrote docs/BENCHMARKS.md');
+} else {
+  // A subset run replaces its own sections (by title) and keeps the others as the last
+  // full run wrote them; each replaced section says when it ran.
+  const runAt = new Date().toISOString();
+  const existing = existsSync(report) ? readFileSync(report, 'utf8') : '# Benchmarks\n';
+  const [head = '', ...rest] = existing.split(/\n(?=## )/);
+  const kept = rest.map((text) => ({ title: text.slice(3, text.indexOf('\n')), text }));
+  for (const section of sections) {
+    const text = sectionText(section, runAt);
+    const index = kept.findIndex((entry) => entry.title === section.title);
+    if (index === -1) kept.push({ title: section.title, text });
+    else kept[index] = { title: section.title, text };
+    console.log(text);
+  }
+  writeFileSync(report, [head, ...kept.map((entry) => entry.text)].join('\n'));
+  console.error(`bench: updated ${sections.length} section(s) of docs/BENCHMARKS.md`);
 }
