@@ -20,6 +20,9 @@ const UNKNOWN_ID = '019a5b1e-2f00-7c3a-9b1d-4e5f60718293';
 const conversation = (id: string) => `/v1/conversations/${id}`;
 const messages = (id: string) => `/v1/conversations/${id}/messages`;
 const raw = (rawBody: string): DaemonRequest => ({ rawBody, headers: { 'content-type': 'application/json' } });
+const aiSdkChat = '/v1/ai-sdk/chat';
+/** A user message as the AI SDK's DefaultChatTransport sends it. */
+const userMessage = (text: string) => ({ id: 'user-1', role: 'user', parts: [{ type: 'text', text }] });
 const unknownConversation = {
   code: 'conversation_not_found',
   words: [/no conversation/, new RegExp(UNKNOWN_ID)],
@@ -181,6 +184,55 @@ const REFUSED: readonly RefusedRequest[] = [
     request: { body: { title: 't'.repeat(MAX_BODY_BYTES) } },
     code: 'payload_too_large',
     words: [new RegExp(`larger than ${MAX_BODY_BYTES} bytes`)],
+  },
+  {
+    name: 'an AI SDK chat request that is not JSON',
+    method: 'POST',
+    path: () => aiSdkChat,
+    request: raw('{"id": "chat-1", "messages": ['),
+    code: 'invalid_json',
+    words: [/not valid JSON/],
+  },
+  {
+    name: 'an AI SDK chat request without messages',
+    method: 'POST',
+    path: () => aiSdkChat,
+    request: { body: { id: 'chat-1', messages: [] } },
+    code: 'invalid_request',
+    words: [/messages/],
+  },
+  {
+    name: 'an AI SDK chat request whose last message is not the user’s',
+    method: 'POST',
+    path: () => aiSdkChat,
+    request: {
+      body: { id: 'chat-1', messages: [{ id: 'a-1', role: 'assistant', parts: [{ type: 'text', text: 'Hi' }] }] },
+    },
+    code: 'invalid_request',
+    words: [/user/],
+  },
+  {
+    name: 'an AI SDK chat request of only whitespace, to an existing conversation',
+    method: 'POST',
+    path: () => aiSdkChat,
+    request: { body: { id: 'chat-1', messages: [userMessage('  \n ')] } },
+    code: 'invalid_request',
+    words: [/text/],
+  },
+  {
+    name: 'an AI SDK regenerate, which Once does not do',
+    method: 'POST',
+    path: () => aiSdkChat,
+    request: { body: { id: 'chat-1', trigger: 'regenerate-message', messages: [userMessage('Again')] } },
+    code: 'invalid_request',
+    words: [/regenerat/],
+  },
+  {
+    name: 'an AI SDK resume of an unknown chat',
+    method: 'GET',
+    path: () => `${aiSdkChat}/no-such-chat/stream`,
+    code: 'conversation_not_found',
+    words: [/no-such-chat/],
   },
   {
     name: 'an unknown route',
