@@ -64,7 +64,8 @@ export function ChatView({ settings, conversation }: ChatViewProps): ReactNode {
       <header>
         <h1>useChat on Once</h1>
         <p className="status">
-          {describeStatus(status, reconnecting.attempt)} · {settings.transport === 'default' ? 'DefaultChatTransport' : 'OnceChatTransport'}
+          {describeStatus(status, reconnecting.attempt)} ·{' '}
+          {settings.transport === 'default' ? 'DefaultChatTransport' : 'OnceChatTransport'}
         </p>
       </header>
       <ol className="messages">

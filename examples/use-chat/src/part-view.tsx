@@ -27,10 +27,12 @@ export function PartView({ part }: { readonly part: Part }): ReactNode {
   }
   if (part.type === 'step-start') return <hr className="part step" data-part-type="step-start" />;
   if (isToolUIPart(part)) {
-    const output = part.state === 'output-available' ? part.output : part.state === 'output-error' ? part.errorText : undefined;
+    const output =
+      part.state === 'output-available' ? part.output : part.state === 'output-error' ? part.errorText : undefined;
     return (
       <div className="part tool" data-part-type={part.type} data-tool-call-id={part.toolCallId} data-state={part.state}>
-        <span className="tool-name">{getToolOrDynamicToolName(part)}</span> <span className="tool-state">{part.state}</span>
+        <span className="tool-name">{getToolOrDynamicToolName(part)}</span>{' '}
+        <span className="tool-state">{part.state}</span>
         <pre className="tool-input">{JSON.stringify(part.input ?? null)}</pre>
         {output === undefined ? null : <pre className="part-text tool-output">{JSON.stringify(output)}</pre>}
       </div>
