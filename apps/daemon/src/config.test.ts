@@ -122,6 +122,27 @@ describe('readConfig', () => {
     ]);
   });
 
+  it('reads the CORS origins, comma-separated, from the flag or ONCE_CORS_ORIGINS; unset: none', () => {
+    expect(readConfig([], {}).corsOrigins).toBeUndefined();
+    expect(readConfig(['--cors-origins', 'http://localhost:3000, https://App.example.com/'], {}).corsOrigins).toEqual([
+      'http://localhost:3000',
+      'https://app.example.com',
+    ]);
+    expect(
+      readConfig(['--cors-origins', 'https://b.example'], { ONCE_CORS_ORIGINS: 'https://a.example' }).corsOrigins,
+    ).toEqual(['https://b.example']);
+    expect(readConfig(['--auth-tokens', 't=alice'], { ONCE_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  it.each([
+    [['--cors-origins', 'example.com'], {}, '--cors-origins is not valid: The CORS origin "example.com" has no scheme'],
+    [[], { ONCE_CORS_ORIGINS: 'https://a.example/app' }, 'ONCE_CORS_ORIGINS is not valid: The CORS origin'],
+    [['--cors-origins', ' , '], {}, '--cors-origins is not valid: The list of CORS origins is empty'],
+    [['--cors-origins', '*'], {}, '--cors-origins=* lets every web page call this daemon, so it needs --auth-tokens'],
+  ])('refuses the CORS origins %j %j in one sentence', (args, env, words) => {
+    expect(() => readConfig(args as string[], env)).toThrow(words);
+  });
+
   it.each([
     [['--port', 'abc'], {}, '--port="abc" is not valid'],
     [[], { ONCE_PORT: '70000' }, 'ONCE_PORT="70000" is not valid'],

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { describeZodError, OnceError } from '@once/protocol';
+import { describeZodError, isOnceError, OnceError } from '@once/protocol';
+import { parseCorsOrigins } from '@once/server';
 import { z } from 'zod';
 
 /** Every setting of the daemon: each is a flag and an environment variable. */
@@ -55,6 +56,12 @@ export interface DaemonConfig {
    * `--auth-tokens` / `ONCE_AUTH_TOKENS`. Unset: no auth, one account named `default`.
    */
   readonly authTokens?: ReadonlyMap<string, string>;
+  /**
+   * Origins whose pages may call every endpoint and open every event stream from a
+   * browser, `scheme://host[:port]` each, comma-separated (`*`: any origin, only with
+   * `authTokens`). `--cors-origins` / `ONCE_CORS_ORIGINS`. Unset: none, no CORS headers.
+   */
+  readonly corsOrigins?: readonly string[];
   /** Deltas of one block within this many ms become one event. `--coalesce-ms` / `ONCE_COALESCE_MS`, default 0. */
   readonly coalesceMs: number;
   /** Longest wait before a group commit, in ms. `--commit-delay-ms` / `ONCE_COMMIT_DELAY_MS`, default 0 (the end of the event-loop turn). */
@@ -117,6 +124,7 @@ const SETTINGS = {
     fallback: 0,
   },
   'auth-tokens': { env: 'ONCE_AUTH_TOKENS', schema: z.string().min(1), fallback: undefined },
+  'cors-origins': { env: 'ONCE_CORS_ORIGINS', schema: z.string().min(1), fallback: undefined },
   'coalesce-ms': { env: 'ONCE_COALESCE_MS', schema: z.coerce.number().int().min(0).max(1000), fallback: 0 },
   'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 0 },
   'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
@@ -192,6 +200,11 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
       ? readUrl(baseUrlVariable, env[baseUrlVariable])
       : undefined);
   const authTokens = read('auth-tokens');
+  const corsOrigins = readCorsOrigins(
+    read('cors-origins'),
+    typeof values['cors-origins'] === 'string' ? '--cors-origins' : 'ONCE_CORS_ORIGINS',
+    authTokens !== undefined,
+  );
   const configFile = read('config');
   const upstreamUrl = read('upstream-url');
   if (provider === 'ui-stream' && upstreamUrl === undefined) {
@@ -227,6 +240,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     demoTokens: read('demo-tokens') ?? 120,
     demoToolDelayMs: read('demo-tool-delay-ms') ?? 0,
     ...(authTokens === undefined ? {} : { authTokens: parseAuthTokens(authTokens) }),
+    ...(corsOrigins === undefined ? {} : { corsOrigins }),
     coalesceMs: read('coalesce-ms') ?? 0,
     commitDelayMs: read('commit-delay-ms') ?? 0,
     maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
@@ -266,6 +280,30 @@ function parseHeaders(lines: readonly string[], source: string): Readonly<Record
     headers[name.toLowerCase()] = line.slice(colon + 1).trim();
   }
   return headers;
+}
+
+/** A comma-separated list of origins, checked by the server's own rules and named by its source. */
+function readCorsOrigins(text: string | undefined, source: string, hasAuth: boolean): readonly string[] | undefined {
+  if (text === undefined) return undefined;
+  let origins: readonly string[];
+  try {
+    origins = parseCorsOrigins(
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    );
+  } catch (error) {
+    if (!isOnceError(error)) throw error;
+    throw new OnceError('invalid_request', `${source} is not valid: ${error.message}`);
+  }
+  if (origins.includes('*') && !hasAuth) {
+    throw new OnceError(
+      'invalid_request',
+      `${source}=* lets every web page call this daemon, so it needs --auth-tokens (ONCE_AUTH_TOKENS): without them any site its user visits could read and send their conversations. List the exact origins of your app instead, or add tokens.`,
+    );
+  }
+  return origins;
 }
 
 function parseAuthTokens(text: string): ReadonlyMap<string, string> {

@@ -58,6 +58,7 @@ export async function serve(
     heartbeatMs: config.heartbeatMs,
     logger,
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
+    ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
   });
   const recovered = await server.recover();
   if (recovered.interrupted > 0 || recovered.requeued > 0) {

@@ -39,6 +39,16 @@ export interface OnceServerOptions {
    * `stop()`. Default: this daemon alone (SQLite).
    */
   readonly coordination?: TurnCoordination;
+  /**
+   * Origins (`scheme://host[:port]`, exact, e.g. `https://app.example.com`) whose pages may
+   * call every endpoint and open every event stream from a browser: preflights are
+   * granted, with the `authorization`, `content-type`, `accept` and `last-event-id` request
+   * headers. Any other origin gets no CORS grant. `["*"]` grants every origin, and needs
+   * `authTokens` (a page must then hold a token; Once uses no cookies, so no credentials
+   * mode is involved). Default none: no CORS headers at all, as for a same-origin app.
+   * @throws OnceError `invalid_request` from `createOnceServer` for a value that is no origin.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** The daemon's parts, wired together. */
@@ -85,6 +95,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.authTokens === undefined ? {} : { authTokens: options.authTokens }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
   });
   const accounts = options.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(options.authTokens.values())];
   let stopping: Promise<void> | undefined;

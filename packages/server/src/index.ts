@@ -2,6 +2,8 @@ export { createOnceServer, type OnceServer, type OnceServerOptions } from './cre
 export type { SseConnections } from './event-stream/sse-connections.ts';
 export type { EventFeed, FeedEntry } from './feed/event-feed.ts';
 export type { DaemonMetrics } from './http/daemon-metrics.ts';
+export { parseCorsOrigins } from './http/parse-cors-origins.ts';
+export { rawReplyHeaders } from './http/raw-reply-headers.ts';
 export { DEFAULT_ACCOUNT } from './http/request-account.ts';
 export {
   type ConversationService,

@@ -23,6 +23,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyServerFactory } from 'fastify';
+import type { CorsPolicy } from '../http/cors-policy.ts';
 import type { AccountResolver } from '../http/request-account.ts';
 import { CarriedLookUp } from './carried-look-up.ts';
 import {
@@ -45,6 +46,11 @@ export interface EventStreamEntryOptions {
   readonly streams: EventStreams;
   /** True once the server is closing: new requests then go to Fastify, which refuses them. */
   readonly isClosing: () => boolean;
+  /**
+   * The CORS origins: a stream's head then carries the headers for its request's
+   * `Origin`, as Fastify's routes do through @fastify/cors. Default none: no such headers.
+   */
+  readonly cors?: CorsPolicy;
   /** Logs each stream served below Fastify (Fastify logs its own requests), its `?token=` redacted. */
   readonly logOpened?: (fields: object, message: string) => void;
 }
@@ -65,7 +71,7 @@ export interface EventStreamEntry {
 
 /** Creates the entry for one server. */
 export function createEventStreamEntry(options: EventStreamEntryOptions): EventStreamEntry {
-  const { accountOf, conversations, streams, isClosing, logOpened } = options;
+  const { accountOf, conversations, streams, isClosing, cors, logOpened } = options;
   // Look-ups of refused requests on their way to Fastify: by the socket handed to
   // node:http, then by the request handed to Fastify. Taken by the next path, so none
   // outlives its request.
@@ -120,7 +126,7 @@ export function createEventStreamEntry(options: EventStreamEntryOptions): EventS
           const taken = take(
             request,
             lookUp,
-            () => server.serve(socket),
+            () => server.serve(socket, cors?.responseHeaders(head.headers.origin).lines),
             () => {
               carried.set(socket, lookUp);
               server.handOff(socket);
@@ -134,7 +140,7 @@ export function createEventStreamEntry(options: EventStreamEntryOptions): EventS
           const taken = take(
             { method: request.method, url, headers: request.headers },
             lookUp,
-            () => new ResponseSink(response),
+            () => new ResponseSink(response, cors?.responseHeaders(request.headers.origin).record),
             () => {
               carried.set(request, lookUp);
               fastify(request, response);

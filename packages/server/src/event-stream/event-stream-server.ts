@@ -32,9 +32,10 @@ const NOTHING = Buffer.alloc(0);
 export class EventStreamServer extends Server {
   /**
    * Serves a connection whose head was accepted on its raw socket: node:http's parser,
-   * request and response are never made for it. Undefined when the client left meanwhile.
+   * request and response are never made for it. `headerLines` are added to its head (see
+   * {@link SocketSink}). Undefined when the client left meanwhile.
    */
-  readonly serve: (socket: Socket) => SocketSink | undefined;
+  readonly serve: (socket: Socket, headerLines?: string) => SocketSink | undefined;
   /** Gives a connection to node:http with the bytes read so far, as if it had just connected. */
   readonly handOff: (socket: Socket) => void;
 
@@ -103,13 +104,13 @@ export class EventStreamServer extends Server {
       nodeConnection.call(this, socket);
     };
     this.handOff = handOff;
-    this.serve = (socket) => {
+    this.serve = (socket, headerLines) => {
       if (!pending.delete(socket) || socket.destroyed) return undefined;
       served.add(socket);
       // Whatever the client sends from now on is dropped; its FIN ends the stream.
       socket.allowHalfOpen = false;
       socket.resume();
-      return new SocketSink(socket);
+      return new SocketSink(socket, headerLines);
     };
 
     this.on('connection', (socket: Socket) => {

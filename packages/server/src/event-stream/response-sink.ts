@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { SseSink } from './sse-sink.ts';
 
 // One flat array for every stream: no headers object per connection.
@@ -12,6 +12,10 @@ const SSE_HEADERS = [
   'x-accel-buffering',
   'no',
 ];
+// The same, for a head with more headers.
+const SSE_RECORD: Readonly<Record<string, string>> = Object.fromEntries(
+  SSE_HEADERS.flatMap((name, index) => (index % 2 === 0 ? [[name, SSE_HEADERS[index + 1] as string]] : [])),
+);
 
 /**
  * An event stream on a node:http response: the path of a request that reached node:http
@@ -20,9 +24,12 @@ const SSE_HEADERS = [
  */
 export class ResponseSink implements SseSink {
   readonly emitter: ServerResponse;
+  /** More headers for the head (the CORS headers); undefined for none, the common case. */
+  private readonly headers: OutgoingHttpHeaders | undefined;
 
-  constructor(response: ServerResponse) {
+  constructor(response: ServerResponse, headers?: OutgoingHttpHeaders) {
     this.emitter = response;
+    this.headers = headers === undefined || Object.keys(headers).length === 0 ? undefined : headers;
   }
 
   get transport(): 'http' {
@@ -38,7 +45,7 @@ export class ResponseSink implements SseSink {
   }
 
   open(): void {
-    this.emitter.writeHead(200, SSE_HEADERS);
+    this.writeHead();
     flattenResponseHead(this.emitter);
   }
 
@@ -49,9 +56,14 @@ export class ResponseSink implements SseSink {
   end(chunk?: string): void {
     // Even a stream ended before it started answers as an event stream, so that an
     // EventSource reconnects instead of giving up on a wrong content type.
-    if (!this.emitter.headersSent) this.emitter.writeHead(200, SSE_HEADERS);
+    if (!this.emitter.headersSent) this.writeHead();
     if (chunk === undefined) this.emitter.end();
     else this.emitter.end(chunk);
+  }
+
+  private writeHead(): void {
+    if (this.headers === undefined) this.emitter.writeHead(200, SSE_HEADERS);
+    else this.emitter.writeHead(200, { ...this.headers, ...SSE_RECORD });
   }
 }
 

@@ -9,8 +9,7 @@ const HEAD =
   'content-type: text/event-stream; charset=utf-8\r\n' +
   'cache-control: no-cache, no-transform\r\n' +
   'connection: close\r\n' +
-  'x-accel-buffering: no\r\n' +
-  'Date: ';
+  'x-accel-buffering: no\r\n';
 
 /**
  * An event stream written straight to a socket that carried nothing but its request
@@ -19,10 +18,13 @@ const HEAD =
  */
 export class SocketSink implements SseSink {
   readonly emitter: Socket;
+  /** More header lines, each ending in CRLF (the CORS headers); shared, not built per stream. */
+  private readonly headerLines: string;
   private headSent = false;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, headerLines = '') {
     this.emitter = socket;
+    this.headerLines = headerLines;
   }
 
   get transport(): 'socket' {
@@ -39,7 +41,7 @@ export class SocketSink implements SseSink {
 
   open(): void {
     this.headSent = true;
-    this.emitter.write(`${HEAD}${new Date().toUTCString()}\r\n\r\n`);
+    this.emitter.write(`${HEAD}${this.headerLines}Date: ${new Date().toUTCString()}\r\n\r\n`);
   }
 
   write(chunk: string): boolean {

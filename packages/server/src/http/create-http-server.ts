@@ -5,8 +5,11 @@ import { createEventStreams } from '../event-stream/event-streams.ts';
 import { createSseConnections, type SseConnections } from '../event-stream/sse-connections.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
 import type { ConversationService } from '../service/conversation-service.ts';
+import { type CorsPolicy, createCorsPolicy } from './cors-policy.ts';
 import type { DaemonMetrics } from './daemon-metrics.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
+import { installCors } from './install-cors.ts';
+import { parseCorsOrigins } from './parse-cors-origins.ts';
 import { createAccountResolver } from './request-account.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
@@ -31,6 +34,8 @@ export interface HttpServerOptions {
   readonly logKind: string;
   /** Fastify's logger option: a pino instance or `false`. Default false. */
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
+  /** Origins whose pages may call the API from a browser; see `OnceServerOptions.corsOrigins`. Default none. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** The daemon's HTTP API (see docs/PROTOCOL.md) on Fastify. Call `listen` on the result. */
@@ -40,6 +45,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     options.connections ??
     createSseConnections(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
   const accountOf = createAccountResolver(options.authTokens);
+  const cors = readCorsPolicy(options);
   let closing = false;
   // Built before Fastify, whose serverFactory the entry provides; they log through
   // Fastify's logger (`app`) once requests come.
@@ -55,6 +61,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     conversations: options.service.accounts,
     streams,
     isClosing: () => closing,
+    ...(cors === undefined ? {} : { cors }),
     logOpened: (fields, message) => app.log.info(fields, message),
   });
   const app = Fastify({
@@ -65,7 +72,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Open SSE streams would otherwise keep close() waiting forever.
     forceCloseConnections: true,
-    frameworkErrors: sendFrameworkError,
+    // Refused before routing, so before @fastify/cors's hook: the grant is added here.
+    frameworkErrors:
+      cors === undefined
+        ? sendFrameworkError
+        : (error, request, reply) => {
+            void reply.headers(cors.responseHeaders(request.headers.origin).record);
+            sendFrameworkError(error, request, reply);
+          },
   }) as unknown as FastifyInstance;
 
   app.removeContentTypeParser('application/json');
@@ -98,7 +112,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     closing = true;
   });
   app.addHook('onClose', async () => sse.endAll());
-  installErrorHandler(app, maxBodyBytes);
+  installErrorHandler(app, maxBodyBytes, cors !== undefined);
+  // Without origins nothing is registered: same-origin responses stay exactly as they were.
+  if (cors !== undefined) installCors(app, cors);
 
   const context = {
     app,
@@ -118,4 +134,21 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     logKind: options.logKind,
   });
   return app;
+}
+
+/**
+ * The policy for `corsOrigins`, checked; none without origins.
+ * @throws OnceError `invalid_request` for an origin that is not one, or `*` on a daemon
+ * without auth, which would let any page anyone visits drive it.
+ */
+function readCorsPolicy(options: HttpServerOptions): CorsPolicy | undefined {
+  if (options.corsOrigins === undefined || options.corsOrigins.length === 0) return undefined;
+  const origins = parseCorsOrigins(options.corsOrigins);
+  if (origins.includes('*') && (options.authTokens === undefined || options.authTokens.size === 0)) {
+    throw new OnceError(
+      'invalid_request',
+      'The CORS origin "*" lets every web page call the daemon, so it needs auth tokens (--auth-tokens): without them any site a user visits could read and send their conversations. List exact origins instead, or add tokens.',
+    );
+  }
+  return createCorsPolicy(origins);
 }

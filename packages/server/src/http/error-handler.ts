@@ -5,14 +5,25 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
  * Every error leaves as `{ error: { code, message } }` with its status: our own errors as
  * they are, Fastify's (body too large, wrong content type, unknown route) translated to
  * a sentence a person can act on, anything unexpected as a logged 500 that leaks nothing.
+ * With `crossOrigin` (CORS origins configured), a preflight `@fastify/cors` did not grant
+ * reaches the not-found handler, which says why.
  */
-export function installErrorHandler(app: FastifyInstance, maxBodyBytes: number): void {
+export function installErrorHandler(app: FastifyInstance, maxBodyBytes: number, crossOrigin = false): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = translate(error, maxBodyBytes);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(known.status).send(known.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
+    const { origin } = request.headers;
+    if (crossOrigin && request.method === 'OPTIONS' && origin !== undefined) {
+      const refused = new OnceError(
+        'invalid_request',
+        `The origin ${origin} may not call this daemon from a browser: it is not one of its CORS origins (--cors-origins).`,
+      );
+      void reply.status(refused.status).send(refused.toBody());
+      return;
+    }
     const error = new OnceError(
       'not_found',
       `There is no ${request.method} ${request.url.split('?')[0]} endpoint; see docs/PROTOCOL.md.`,

@@ -56,7 +56,9 @@ export interface ApiFixture extends AsyncDisposable {
 }
 
 /** Options of {@link startApi}: anything {@link createHttpServer} takes besides its parts. */
-export type ApiOptions = Partial<Pick<HttpServerOptions, 'authTokens' | 'maxBodyBytes' | 'heartbeatMs'>>;
+export type ApiOptions = Partial<
+  Pick<HttpServerOptions, 'authTokens' | 'maxBodyBytes' | 'heartbeatMs' | 'corsOrigins'>
+>;
 
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const directory = await mkdtemp(join(tmpdir(), 'once-http-'));

@@ -4,6 +4,7 @@ import type { EventsRoute } from '../../event-stream/event-stream-routes.ts';
 import { EVENT_STREAM_ROUTES } from '../../event-stream/event-stream-routes.ts';
 import { wantsEventStream } from '../../event-stream/read-events-request.ts';
 import { ResponseSink } from '../../event-stream/response-sink.ts';
+import { rawReplyHeaders } from '../raw-reply-headers.ts';
 import type { RouteContext } from './route-context.ts';
 
 /**
@@ -33,7 +34,8 @@ async function serveEvents(
 
   if (wantsEventStream(headers)) {
     reply.hijack();
-    streams.open(new ResponseSink(reply.raw), stream, cursor);
+    // The head is written on reply.raw: it carries what hooks set on the reply (CORS).
+    streams.open(new ResponseSink(reply.raw, rawReplyHeaders(reply)), stream, cursor);
     return reply;
   }
 
