@@ -1,6 +1,7 @@
 // Keeps the package graph pointing one way:
 //
 //   protocol ← core ← producer ← agent ← ai-sdk
+//   protocol, core ← client ← ai-sdk (its browser half, src/chat)
 //   protocol ← log ← sqlite, postgres
 //   protocol, core, log, producer ← server
 //   protocol, core ← client ← react
@@ -18,7 +19,7 @@ const allowed = {
   postgres: ['protocol', 'log'],
   server: ['protocol', 'core', 'log', 'producer'],
   agent: ['protocol', 'core', 'producer'],
-  'ai-sdk': ['protocol', 'producer', 'agent'],
+  'ai-sdk': ['protocol', 'core', 'client', 'producer', 'agent'],
   client: ['protocol', 'core'],
   react: ['protocol', 'core', 'client'],
   testing: ['protocol', 'core', 'log'],
@@ -53,6 +54,23 @@ module.exports = {
       severity: 'error',
       comment: `${portable.join(', ')} run in browsers and edge runtimes too: no Node built-ins.`,
       from: { path: `^packages/(${portable.join('|')})/src`, pathNot: '\\.test\\.tsx?$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'ai-sdk-chat-is-portable',
+      severity: 'error',
+      comment:
+        '@once/ai-sdk/chat (useChat on Once) runs in browsers: nothing of @once/agent, @once/producer or @once/server, and of its own package only the chat and ui-message folders.',
+      from: { path: '^packages/ai-sdk/src/chat/', pathNot: '\\.test\\.tsx?$' },
+      to: {
+        path: '^((packages/|@once/)(agent|producer|server)(/|$)|packages/ai-sdk/src/(?!(chat|ui-message)/))',
+      },
+    },
+    {
+      name: 'ai-sdk-chat-uses-no-node-builtins',
+      severity: 'error',
+      comment: '@once/ai-sdk/chat runs in browsers: no Node built-ins.',
+      from: { path: '^packages/ai-sdk/src/chat/', pathNot: '\\.test\\.tsx?$' },
       to: { dependencyTypes: ['core'] },
     },
     {

@@ -1,3 +1,4 @@
+export { createUIChunkProjector, endingChunkOf, type UIChunkProjector } from './chat/index.ts';
 export {
   type AiSdkProviderOptions,
   type CreateAiSdkProviderOptions,

@@ -1,5 +1,6 @@
 export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
+export { type CuttableProxy, startCuttableProxy } from './cuttable-proxy.ts';
 export {
   createDaemonClient,
   type DaemonClient,

@@ -1,5 +1,6 @@
-import type { BlockSnapshot, JsonValue, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
+import type { BlockSnapshot, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
 import type { UIDataTypes, UIMessage, UIMessagePart, UITools } from 'ai';
+import { closedInputOf, partialInput, toolOutcomeOf } from './tool-outcome.ts';
 import { isDataPartEvent, isStepStartEvent, type UIPartEvent } from './ui-part-events.ts';
 
 type Part = UIMessagePart<UIDataTypes, UITools>;
@@ -100,32 +101,11 @@ function placedParts(messageId: string, events: readonly UIPartEvent[]): Map<num
 function toolPart(call: ToolUseBlock, result: ToolResultBlock | undefined): Part {
   const base = { type: `tool-${call.toolName}` as const, toolCallId: call.toolUseId };
   if (call.status === 'open') return { ...base, state: 'input-streaming', input: partialInput(call.partialJson) };
-  const input = call.input ?? partialInput(call.partialJson) ?? {};
+  const input = closedInputOf(call);
   if (result === undefined || result.status === 'open') return { ...base, state: 'input-available', input };
-  if (result.isError !== true) return { ...base, state: 'output-available', input, output: result.result };
+  const outcome = toolOutcomeOf(result);
+  if (outcome.kind === 'output') return { ...base, state: 'output-available', input, output: outcome.output };
   // The AI SDK types a denial as an answered approval; a denial upstream has no approval to show.
-  if (isDenied(result.result)) return { ...base, state: 'output-denied', input } as Part;
-  return { ...base, state: 'output-error', input, errorText: errorTextOf(result) };
-}
-
-function isDenied(result: JsonValue | undefined): boolean {
-  return typeof result === 'object' && result !== null && !Array.isArray(result) && result.denied === true;
-}
-
-function errorTextOf(result: ToolResultBlock): string {
-  if (typeof result.result === 'string') return result.result;
-  if (result.text !== '') return result.text;
-  const error =
-    typeof result.result === 'object' && result.result !== null
-      ? (result.result as { error?: unknown }).error
-      : undefined;
-  return typeof error === 'string' ? error : JSON.stringify(result.result ?? null);
-}
-
-function partialInput(partialJson: string): JsonValue | undefined {
-  try {
-    return JSON.parse(partialJson) as JsonValue;
-  } catch {
-    return undefined;
-  }
+  if (outcome.kind === 'denied') return { ...base, state: 'output-denied', input } as Part;
+  return { ...base, state: 'output-error', input, errorText: outcome.errorText };
 }

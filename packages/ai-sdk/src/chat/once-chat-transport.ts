@@ -1,0 +1,188 @@
+import {
+  type ClientOptions,
+  type ConversationClient,
+  createClient,
+  createHttpTransport,
+  type OnceClient,
+  type Transport,
+} from '@once/client';
+import type { ConversationState } from '@once/core';
+import type { ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
+import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
+import type { UIPartEvent } from '../ui-message/ui-part-events.ts';
+import { conversationIdOf } from './conversation-id-of.ts';
+import { type AssistantMessageStream, streamAssistantMessage } from './stream-assistant-message.ts';
+import { uiPartDomain } from './ui-part-domain.ts';
+
+/** Options of {@link OnceChatTransport}. */
+export interface OnceChatTransportOptions {
+  /** The daemon's address, e.g. `http://127.0.0.1:7420`. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>`. Default: none. */
+  readonly token?: string;
+  /**
+   * The Once conversation to talk in. Default: the chat's id (`useChat({ id })`), which
+   * must then be a Once conversation id.
+   */
+  readonly conversationId?: string;
+  /** The `fetch` to use. Default: `globalThis.fetch`. */
+  readonly fetch?: typeof fetch;
+  /**
+   * For a conversation an AI SDK chat route answers through Once: read step boundaries
+   * and the data parts with these names (`weather` for `data-weather`) from the
+   * conversation's app events; `[]` reads step boundaries only. Costs a replay of the
+   * conversation's stream from its first event when the transport connects. Default:
+   * none; steps are inferred from the blocks, as Once's own tool loop takes them.
+   */
+  readonly dataPartNames?: readonly string[];
+  /** Reconnect and retry settings of the Once client under the transport. Default: the client's. */
+  readonly client?: Pick<ClientOptions, 'backoff' | 'heartbeatMs' | 'sendAttempts' | 'network' | 'timers'>;
+}
+
+/** One conversation the transport follows: its client, and how to read its part events. */
+interface FollowedConversation {
+  readonly conversation: ConversationClient;
+  readonly partEvents: () => readonly UIPartEvent[] | undefined;
+}
+
+/**
+ * The AI SDK's `useChat` on Once: a `ChatTransport` whose streams come from Once's client
+ * (snapshot bootstrap, SSE resumed with `Last-Event-ID`, the idempotent reducer, gap
+ * recovery), so no drop, duplicate or gap ever reaches the hook.
+ *
+ * - `sendMessages` sends the last user message's text with the UI message's id as its
+ *   `clientMessageId` (a retried send creates nothing twice) and streams the assistant
+ *   message that answers it, until it ends. The hook's `stop()` cancels the turn.
+ *   Regenerating is refused: Once has no regenerate yet.
+ * - `reconnectToStream` returns `null` when the conversation runs no turn, else a replay
+ *   of the running turn's assistant message (`resumeStreamIsReplay`): `start` with its
+ *   id, its content so far, then live.
+ * - A stream whose message the client had to resync to a state that does not extend
+ *   what was shown ends with a `MessageRebuildError` (a network-classified `TypeError`);
+ *   the next `reconnectToStream` replays that message whole, even if its turn ended.
+ *
+ * One transport keeps one Once connection per conversation, opened at its first use and
+ * kept between turns; two tabs are two transports. `close()` ends them all.
+ */
+export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> implements ChatTransport<UI_MESSAGE> {
+  /** A resume stream starts the message over: the hook resets it at the first `start`. */
+  readonly resumeStreamIsReplay = true;
+  readonly #options: OnceChatTransportOptions;
+  readonly #http: Transport;
+  readonly #client: OnceClient;
+  readonly #followed = new Map<ConversationId, FollowedConversation>();
+  /** Per conversation, a message a stream could not extend, to be replayed whole on the next resume. */
+  readonly #rebuilds = new Map<ConversationId, string>();
+  readonly #streams = new Set<AssistantMessageStream>();
+  #resumes = 0;
+
+  constructor(options: OnceChatTransportOptions) {
+    this.#options = options;
+    this.#http = createHttpTransport({
+      baseUrl: options.baseUrl,
+      ...(options.token === undefined ? {} : { token: options.token }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+    this.#client = createClient({ transport: this.#http, ...options.client });
+  }
+
+  async sendMessages(options: Parameters<ChatTransport<UI_MESSAGE>['sendMessages']>[0]) {
+    if (options.trigger === 'regenerate-message') {
+      throw new Error('Once cannot regenerate an answer yet: send the question again as a new message.');
+    }
+    const conversationId = conversationIdOf(options.chatId, this.#options.conversationId);
+    const last = options.messages.at(-1);
+    if (last?.role !== 'user') throw new Error('sendMessages needs the last message to be the user message to send.');
+    const text = last.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+    if (text === '') throw new Error('Once sends text: the user message has no text part.');
+    const followed = this.#follow(conversationId);
+    const { turnId } = await followed.conversation.send(text, { clientMessageId: last.id });
+    let seenRunning = false;
+    const select = (state: ConversationState) => {
+      const message = answerOf(state, turnId);
+      if (message !== undefined) return message;
+      if (state.activeTurn?.turnId === turnId) seenRunning = true;
+      return seenRunning && state.activeTurn?.turnId !== turnId ? 'gone' : 'wait';
+    };
+    return this.#stream(conversationId, followed, select, {
+      goneText: 'The turn ended without an answer.',
+      signal: options.abortSignal,
+      onAbort: () => void followed.conversation.cancel().catch(() => {}),
+    });
+  }
+
+  async reconnectToStream(options: Parameters<ChatTransport<UI_MESSAGE>['reconnectToStream']>[0]) {
+    const conversationId = conversationIdOf(options.chatId, this.#options.conversationId);
+    const resume = ++this.#resumes;
+    const followed = this.#follow(conversationId);
+    const rebuild = this.#rebuilds.get(conversationId);
+    const snapshot = await this.#http.snapshot(conversationId, options.abortSignal);
+    const caughtUp = (state: ConversationState) => state.offset >= snapshot.offset;
+    let select: (state: ConversationState) => MessageSnapshot | 'wait' | 'gone';
+    if (rebuild !== undefined) {
+      this.#rebuilds.delete(conversationId);
+      select = (state) =>
+        state.messages.find((message) => message.id === rebuild) ?? (caughtUp(state) ? 'gone' : 'wait');
+    } else if (snapshot.activeTurn !== undefined) {
+      const { turnId } = snapshot.activeTurn;
+      // The store may still be behind the snapshot; once it caught up, a turn no longer running ended.
+      select = (state) =>
+        answerOf(state, turnId) ?? (caughtUp(state) && state.activeTurn?.turnId !== turnId ? 'gone' : 'wait');
+    } else {
+      return null;
+    }
+    return this.#stream(conversationId, followed, select, {
+      signal: options.abortSignal,
+      // The hook aborts a resume for its stop() and when a newer resume replaces it; only
+      // the first cancels the turn, and a replacing resume calls this transport at once.
+      onAbort: () =>
+        setTimeout(() => {
+          if (this.#resumes === resume) void followed.conversation.cancel().catch(() => {});
+        }, 0),
+    });
+  }
+
+  /** Closes every connection; streams still open end as aborted. */
+  close(): void {
+    for (const stream of this.#streams) stream.end(new DOMException('The transport was closed.', 'AbortError'));
+    this.#client.close();
+    this.#followed.clear();
+  }
+
+  #follow(conversationId: ConversationId): FollowedConversation {
+    const known = this.#followed.get(conversationId);
+    if (known !== undefined) return known;
+    const names = this.#options.dataPartNames;
+    const domain = names === undefined ? undefined : uiPartDomain(names);
+    const conversation = this.#client.conversation(
+      conversationId,
+      domain === undefined ? {} : { appDomains: [domain] },
+    );
+    const dispatcher = domain === undefined ? undefined : conversation.appDomain(domain);
+    const followed = { conversation, partEvents: () => dispatcher?.current().state };
+    this.#followed.set(conversationId, followed);
+    return followed;
+  }
+
+  #stream(
+    conversationId: ConversationId,
+    followed: FollowedConversation,
+    select: (state: ConversationState) => MessageSnapshot | 'wait' | 'gone',
+    extra: { goneText?: string; signal: AbortSignal | undefined; onAbort: () => void },
+  ): ReadableStream<UIMessageChunk> {
+    const running = streamAssistantMessage({
+      ...followed,
+      select,
+      ...extra,
+      onDiverged: (messageId) => this.#rebuilds.set(conversationId, messageId),
+    });
+    this.#streams.add(running);
+    void running.ended.then(() => this.#streams.delete(running));
+    return running.stream;
+  }
+}
+
+/** The assistant message that answers turn `turnId`: the first one it opened. */
+function answerOf(state: ConversationState, turnId: TurnId): MessageSnapshot | undefined {
+  return state.messages.find((message) => message.role === 'assistant' && message.turnId === turnId);
+}
