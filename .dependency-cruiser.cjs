@@ -3,7 +3,7 @@
 //   protocol ← core ← producer ← agent ← ai-sdk
 //   protocol, core ← client ← ai-sdk (its browser half, src/chat)
 //   protocol ← log ← sqlite, postgres
-//   protocol, core, log, producer ← server
+//   protocol, core, log, producer ← server ← ai-sdk (its endpoints are a route set of the server)
 //   protocol, core ← client ← react
 //
 // and apps on top. Each package's sources may import only the packages listed for it
@@ -19,7 +19,7 @@ const allowed = {
   postgres: ['protocol', 'log'],
   server: ['protocol', 'core', 'log', 'producer'],
   agent: ['protocol', 'core', 'producer'],
-  'ai-sdk': ['protocol', 'core', 'client', 'producer', 'agent'],
+  'ai-sdk': ['protocol', 'core', 'client', 'producer', 'agent', 'server'],
   client: ['protocol', 'core'],
   react: ['protocol', 'core', 'client'],
   testing: ['protocol', 'core', 'log'],

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { aiSdkRoutes } from '@once/ai-sdk';
 import { createOnceServer } from '@once/server';
 import pino from 'pino';
 import type { DaemonConfig } from './config.ts';
@@ -57,6 +58,8 @@ export async function serve(
     approvalTimeoutMs: config.approvalTimeoutMs,
     heartbeatMs: config.heartbeatMs,
     logger,
+    // Apps on the AI SDK's stock DefaultChatTransport only point its `api` at the daemon.
+    routes: [aiSdkRoutes],
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
   });

@@ -1,4 +1,5 @@
 export { createUIChunkProjector, endingChunkOf, type UIChunkProjector } from './chat/index.ts';
+export { aiSdkRoutes } from './chat-endpoints/ai-sdk-routes.ts';
 export {
   type AiSdkProviderOptions,
   type CreateAiSdkProviderOptions,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationIdSchema } from './ids.ts';
+import { chatIdSchema, conversationIdSchema } from './ids.ts';
 
 /** A conversation's metadata, as listed and as carried by account-stream events. */
 export const conversationSchema = z.object({
@@ -7,5 +7,7 @@ export const conversationSchema = z.object({
   title: z.string().max(200),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /** The AI SDK chat id it was created for, when that is not its own id (see `chatIdSchema`). */
+  chatId: chatIdSchema.optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;

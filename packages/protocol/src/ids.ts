@@ -31,6 +31,17 @@ export const clientMessageIdSchema = z
   .brand<'ClientMessageId'>();
 export type ClientMessageId = z.infer<typeof clientMessageIdSchema>;
 
+/**
+ * Id an AI SDK chat (`useChat({ id })`) names its conversation by when it is not the
+ * conversation's own UUIDv7: kept on the conversation as an alias, unique in its account.
+ * 1–100 printable characters, the longest id a URL path part may carry.
+ */
+export const chatIdSchema = z
+  .string()
+  .min(1, 'the chat id must not be empty')
+  .max(100, 'the chat id must be at most 100 characters')
+  .regex(/^[\x21-\x7e]+$/, 'the chat id must be printable ASCII without spaces');
+
 /** Options of {@link createIdGenerator}. */
 export interface IdGeneratorOptions {
   /**

@@ -37,6 +37,7 @@ export { type AnyEventEnvelope, anyEventEnvelopeSchema } from './event-envelope.
 export {
   type ClientMessageId,
   type ConversationId,
+  chatIdSchema,
   clientMessageIdSchema,
   conversationIdSchema,
   createIdGenerator,

@@ -6,6 +6,7 @@ import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
 import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
 import { DEFAULT_ACCOUNT } from './http/request-account.ts';
+import type { RegisterRoutes } from './http/routes/once-routes-context.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
@@ -49,6 +50,11 @@ export interface OnceServerOptions {
    * @throws OnceError `invalid_request` from `createOnceServer` for a value that is no origin.
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * More endpoints, registered beside the daemon's own with the same auth, limits and
+   * errors: e.g. `aiSdkRoutes` of `@once/ai-sdk`. Default none.
+   */
+  readonly routes?: readonly RegisterRoutes[];
 }
 
 /** The daemon's parts, wired together. */
@@ -96,6 +102,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.authTokens === undefined ? {} : { authTokens: options.authTokens }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
   });
   const accounts = options.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(options.authTokens.values())];
   let stopping: Promise<void> | undefined;

@@ -1,10 +1,12 @@
 export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
-export type { SseConnections } from './event-stream/sse-connections.ts';
+export type { OpenStream, SseConnections, StreamEmitter } from './event-stream/sse-connections.ts';
 export type { EventFeed, FeedEntry } from './feed/event-feed.ts';
 export type { DaemonMetrics } from './http/daemon-metrics.ts';
 export { parseCorsOrigins } from './http/parse-cors-origins.ts';
 export { rawReplyHeaders } from './http/raw-reply-headers.ts';
-export { DEFAULT_ACCOUNT } from './http/request-account.ts';
+export { type AccountResolver, DEFAULT_ACCOUNT } from './http/request-account.ts';
+export type { OnceRoutesContext, RegisterRoutes } from './http/routes/once-routes-context.ts';
+export type { AccountDirectory } from './service/account-directory.ts';
 export {
   type ConversationService,
   type ConversationServiceOptions,

@@ -24,9 +24,9 @@ export interface OpenStream {
  */
 export interface SseConnections {
   /** Registers a stream until its sink closes; then calls its `closed()`. */
-  add(sink: SseSink, stream: OpenStream): void;
+  add(sink: StreamEmitter, stream: OpenStream): void;
   /** Calls the stream's `drained()` once its sink's socket has room again. */
-  waitForDrain(sink: SseSink): void;
+  waitForDrain(sink: StreamEmitter): void;
   /** Open streams, counting those whose body is ending. */
   readonly size: number;
   /**
@@ -38,6 +38,12 @@ export interface SseConnections {
   /** Ends every open stream; clients reconnect with their Last-Event-ID. */
   endAll(): void;
 }
+
+/**
+ * What the registry keys a stream on: its sink's emitter (an {@link SseSink}, or a
+ * `{ emitter: response }` for streams written elsewhere, such as the AI SDK endpoints).
+ */
+export type StreamEmitter = Pick<SseSink, 'emitter'>;
 
 /** Options of {@link createSseConnections}. */
 export interface SseConnectionsOptions {

@@ -15,6 +15,7 @@ import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
+import type { RegisterRoutes } from './routes/once-routes-context.ts';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -36,6 +37,8 @@ export interface HttpServerOptions {
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Origins whose pages may call the API from a browser; see `OnceServerOptions.corsOrigins`. Default none. */
   readonly corsOrigins?: readonly string[];
+  /** Route sets to register beside the daemon's own (`OnceServerOptions.routes`). Default none. */
+  readonly routes?: readonly RegisterRoutes[];
 }
 
 /** The daemon's HTTP API (see docs/PROTOCOL.md) on Fastify. Call `listen` on the result. */
@@ -133,6 +136,16 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     isReady: options.isReady ?? (() => true),
     logKind: options.logKind,
   });
+  for (const register of options.routes ?? []) {
+    register({
+      app,
+      service: options.service,
+      feed: options.feed,
+      accountOf,
+      connections: sse,
+      isClosing: () => closing,
+    });
+  }
   return app;
 }
 

@@ -22,6 +22,21 @@ export interface AccountDirectory {
   /** Renames, or with no title only moves the conversation to the top (new activity). */
   update(accountId: string, conversationId: string, change: { title?: string }): Promise<Conversation>;
   delete(accountId: string, conversationId: string): Promise<void>;
+  /**
+   * The account's conversation with this id, created with it when new; the same one for
+   * every call, so a retried request creates nothing more.
+   * @throws OnceError `conversation_not_found` when the account deleted it, or when its
+   * stream holds events of a conversation that is not the account's.
+   */
+  ensure(accountId: string, conversationId: ConversationId): Promise<Conversation>;
+  /** The account's conversation created for an AI SDK chat id (`Conversation.chatId`), if any. @throws as {@link ensure} when it was deleted */
+  findChat(accountId: string, chatId: string): Promise<Conversation | undefined>;
+  /**
+   * The account's conversation for an AI SDK chat id, created (with a new id, the chat id
+   * as its alias) when new. When daemons sharing a log create one for the same chat at
+   * once, the first in the account stream wins everywhere and the others are deleted.
+   */
+  ensureChat(accountId: string, chatId: string): Promise<Conversation>;
 }
 
 /** Options of {@link createAccountDirectory}. */
@@ -34,6 +49,29 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
   const newId = options.newId ?? defaultNewId;
   const now = options.now ?? (() => new Date());
   const lists = new Map<string, ConversationListState>();
+  // What the list forgets, per account: deleted ids (never to be reused) and the first
+  // conversation created for each chat id. Filled from the same events, first one wins,
+  // so folding an event twice changes nothing.
+  const deleted = new Map<string, Set<string>>();
+  const chats = new Map<string, Map<string, ConversationId>>();
+  const remember = (accountId: string, event: IncomingEvent) => {
+    if (event.type === 'conversation_deleted') {
+      const id = (event.data as { conversationId: string }).conversationId;
+      const set = deleted.get(accountId) ?? new Set();
+      set.add(id);
+      deleted.set(accountId, set);
+    } else if (event.type === 'conversation_created') {
+      const { conversation } = event.data as { conversation: Conversation };
+      if (conversation.chatId === undefined) return;
+      const map = chats.get(accountId) ?? new Map();
+      if (!map.has(conversation.chatId)) map.set(conversation.chatId, conversation.id);
+      chats.set(accountId, map);
+    }
+  };
+  const wasDeleted = (accountId: string, conversationId: string) =>
+    deleted.get(accountId)?.has(conversationId) === true;
+  const deletedError = (what: string) =>
+    new OnceError('conversation_not_found', `The conversation of ${what} was deleted; start a new chat with a new id.`);
   const lock = createKeyedLock();
   const streamOf = (accountId: string): StreamKey => ({ stream: 'account', accountId });
 
@@ -41,7 +79,10 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
     let state = lists.get(accountId) ?? createConversationListState();
     for (;;) {
       const events = await log.read(streamOf(accountId), state.offset, 1000);
-      for (const event of events) state = reduceConversationList(state, event as IncomingEvent);
+      for (const event of events) {
+        state = reduceConversationList(state, event as IncomingEvent);
+        remember(accountId, event as IncomingEvent);
+      }
       if (events.length < 1000) break;
     }
     const known = lists.get(accountId);
@@ -66,15 +107,65 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
     await catchUp(accountId);
   };
 
+  /** Writes `conversation_created`; call under the account's lock. */
+  const createWith = async (accountId: string, fields: Pick<Conversation, 'id' | 'title' | 'chatId'>) => {
+    const at = now().toISOString();
+    const conversation: Conversation = {
+      id: fields.id,
+      title: fields.title,
+      createdAt: at,
+      updatedAt: at,
+      ...(fields.chatId === undefined ? {} : { chatId: fields.chatId }),
+    };
+    await write(accountId, { stream: 'account', type: 'conversation_created', ts: at, data: { conversation } });
+    return conversation;
+  };
+
+  /** The conversation the chat id names, once the list is caught up. */
+  const chatOf = (accountId: string, state: ConversationListState, chatId: string) => {
+    const id = chats.get(accountId)?.get(chatId);
+    if (id === undefined) return undefined;
+    if (wasDeleted(accountId, id)) throw deletedError(`chat ${chatId.slice(0, 64)}`);
+    return state.conversations.find((entry) => entry.id === id);
+  };
+
   return {
     list: catchUp,
     get: find,
     create: (accountId, title) =>
+      lock.run(accountId, () => createWith(accountId, { id: newId() as ConversationId, title })),
+    ensure: (accountId, conversationId) =>
       lock.run(accountId, async () => {
-        const at = now().toISOString();
-        const conversation: Conversation = { id: newId() as ConversationId, title, createdAt: at, updatedAt: at };
-        await write(accountId, { stream: 'account', type: 'conversation_created', ts: at, data: { conversation } });
-        return conversation;
+        const state = await catchUp(accountId);
+        const known = state.conversations.find((entry) => entry.id === conversationId);
+        if (known !== undefined) return known;
+        if (wasDeleted(accountId, conversationId)) throw deletedError(conversationId);
+        // Conversation streams are global: an id whose stream has events belongs to another
+        // account (or to no list any more). Said as "not found", so as not to tell which.
+        if ((await log.head({ stream: 'conversation', conversationId })) > 0) {
+          throw new OnceError('conversation_not_found', `There is no conversation ${conversationId} in this account.`);
+        }
+        return createWith(accountId, { id: conversationId, title: '' });
+      }),
+    findChat: async (accountId, chatId) => chatOf(accountId, await catchUp(accountId), chatId),
+    ensureChat: (accountId, chatId) =>
+      lock.run(accountId, async () => {
+        const known = chatOf(accountId, await catchUp(accountId), chatId);
+        if (known !== undefined) return known;
+        const mine = await createWith(accountId, { id: newId() as ConversationId, title: '', chatId });
+        // `write` read the stream up to this append: an earlier conversation for the same
+        // chat, created through another daemon, is known now, and wins.
+        const winner = chatOf(accountId, await catchUp(accountId), chatId) ?? mine;
+        if (winner.id !== mine.id) {
+          const at = now().toISOString();
+          await write(accountId, {
+            stream: 'account',
+            type: 'conversation_deleted',
+            ts: at,
+            data: { conversationId: mine.id },
+          });
+        }
+        return winner;
       }),
     update: (accountId, conversationId, change) =>
       lock.run(accountId, async () => {

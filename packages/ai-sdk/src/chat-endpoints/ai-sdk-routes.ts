@@ -1,0 +1,85 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ConversationState } from '@once/core';
+import { type ConversationId, OnceError } from '@once/protocol';
+import type { OnceRoutesContext, RegisterRoutes } from '@once/server';
+import { ChatStream } from './chat-stream.ts';
+import { parseChatRequest } from './parse-chat-request.ts';
+import { resolveChat } from './resolve-chat.ts';
+
+/**
+ * The AI SDK endpoints, for apps that keep the stock `DefaultChatTransport` and point
+ * its `api` at the daemon (see docs/PROTOCOL.md, "AI SDK endpoints"):
+ *
+ * - `POST /v1/ai-sdk/chat`: sends the last message of the body to the conversation the
+ *   chat id names (created when new) and answers with that turn's UI message stream.
+ *   The message's id is its `clientMessageId`: a retried POST sends nothing twice and
+ *   streams the same turn.
+ * - `GET /v1/ai-sdk/chat/:id/stream`: 204 when no turn runs; otherwise the running
+ *   turn's message rebuilt from its `start`, then live (`resumeStreamIsReplay`).
+ *
+ * A client that disconnects (or calls `stop()`) leaves the turn running: it is durable,
+ * and `resumeStream()` picks it up. Cancelling is `POST /v1/conversations/:id/cancel`.
+ */
+export const aiSdkRoutes: RegisterRoutes = (context) => {
+  const { app, service, accountOf } = context;
+
+  app.post('/v1/ai-sdk/chat', async (request, reply) => {
+    const account = accountOf(request);
+    const chat = parseChatRequest(request.body);
+    refuseWhileClosing(context);
+    const conversationId = await resolveChat(service.accounts, account, chat.chatId, { create: true });
+    const sent = await service.send(account, conversationId, {
+      content: chat.text,
+      clientMessageId: chat.clientMessageId,
+    });
+    const stream = open(context, conversationId, reply);
+    await catchUp(stream);
+    reply.hijack();
+    void stream.follow(sent.turnId);
+    return reply;
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/ai-sdk/chat/:id/stream', async (request, reply) => {
+    const account = accountOf(request);
+    refuseWhileClosing(context);
+    const conversationId = await resolveChat(service.accounts, account, request.params.id, { create: false });
+    const stream = open(context, conversationId, reply);
+    const { activeTurn } = await catchUp(stream);
+    if (activeTurn === undefined) {
+      stream.abandon();
+      return reply.status(204).send();
+    }
+    reply.hijack();
+    void stream.follow(activeTurn.turnId);
+    return reply;
+  });
+};
+
+function open(
+  { feed, connections, app }: OnceRoutesContext,
+  conversationId: ConversationId,
+  reply: { readonly raw: ServerResponse; getHeaders(): Record<string, OutgoingHttpHeaders[string] | number> },
+): ChatStream {
+  return new ChatStream({
+    feed,
+    connections,
+    conversationId,
+    response: reply.raw,
+    headers: reply.getHeaders(),
+    onError: (error) => app.log.error({ err: error }, 'an AI SDK stream failed'),
+  });
+}
+
+/** Folds the conversation so far; a failed read lets go of the feed and answers as an error. */
+async function catchUp(stream: ChatStream): Promise<ConversationState> {
+  try {
+    return await stream.catchUp();
+  } catch (error) {
+    stream.abandon();
+    throw error;
+  }
+}
+
+function refuseWhileClosing({ isClosing }: OnceRoutesContext): void {
+  if (isClosing()) throw new OnceError('unavailable', 'The daemon is stopping; try again in a moment.');
+}
