@@ -47,6 +47,9 @@ export function ChatView({ settings, conversation }: ChatViewProps): ReactNode {
   const trouble = cut ?? (chat.status === 'error' && isConnectionLost(chat.error) ? chat.error : undefined);
   const reconnecting = useReconnect(trouble, catchUp);
 
+  const showNotice = (error: unknown) => setNotice(error instanceof Error ? error.message : String(error));
+
+  /** Stops the request, has the daemon cancel the turn, then shows the answer as it ended. */
   const stop = async () => {
     setNotice(undefined);
     await chat.stop();
@@ -54,7 +57,7 @@ export function ChatView({ settings, conversation }: ChatViewProps): ReactNode {
       await cancelTurn(settings, conversation.id);
       await catchUp();
     } catch (error) {
-      setNotice(error instanceof Error ? error.message : String(error));
+      showNotice(error);
     }
   };
 
@@ -74,8 +77,13 @@ export function ChatView({ settings, conversation }: ChatViewProps): ReactNode {
         ))}
       </ol>
       {trouble === undefined && chat.error !== undefined ? (
+        // The daemon refused or broke off with a reason (an ended stream it could not
+        // extend asks for a reload): say it, and offer both ways on.
         <p className="error" role="alert">
           {chat.error.message}{' '}
+          <button type="button" onClick={() => void catchUp().catch(showNotice)}>
+            Reload the conversation
+          </button>{' '}
           <button type="button" onClick={chat.clearError}>
             Dismiss
           </button>

@@ -4,10 +4,10 @@ import { authorizationHeader, connectionOf } from './daemon-connection.ts';
 import type { Settings } from './read-settings.ts';
 
 /**
- * The transport useChat sends and resumes through. Once's own resumes from the exact
- * event it has; the AI SDK's stock one talks to the daemon's AI SDK endpoint, which
- * replays the running answer from its start (both reset the message they resume, so
- * neither shows a part twice).
+ * The transport useChat sends and resumes through: Once's own (its client reconnects
+ * from the last event it has, below the hook), or the AI SDK's stock one against the
+ * daemon's AI SDK endpoint. A resume through either replays the running answer from its
+ * start, and useChat resets the message it names, so nothing shows twice.
  */
 export function createTransport(settings: Settings): ChatTransport<UIMessage> {
   if (settings.transport === 'default') {

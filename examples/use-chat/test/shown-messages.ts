@@ -71,10 +71,15 @@ function shownPart(part: UIMessage['parts'][number]): ShownPart {
   return { type: part.type };
 }
 
-/** The words of the last assistant message on the page, to wait for an answer to be under way. */
-export async function shownAnswerWords(page: Page): Promise<number> {
+/**
+ * The words of the page's answer number `messageCount` (counting every message), or 0
+ * while the page shows fewer messages or ends with another role: to wait for that answer
+ * to be under way.
+ */
+export async function shownAnswerWords(page: Page, messageCount: number): Promise<number> {
   const messages = await readShownMessages(page);
-  const answer = messages.findLast((message) => message.role === 'assistant');
-  const text = (answer?.parts ?? []).map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join(' ');
+  const answer = messages.at(-1);
+  if (messages.length !== messageCount || answer?.role !== 'assistant') return 0;
+  const text = answer.parts.map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join(' ');
   return text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
 }
