@@ -1,6 +1,7 @@
 // The five ways a chat page loses its stream, run against the example in Chromium with
 // one transport: each ends with the page showing exactly what the daemon holds (every
-// message, every part, once), under ids that never changed.
+// message, every part once: text, steps, the demo model's clock tool call with its
+// output), under ids that never changed.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -73,13 +74,20 @@ export function describeUseChatScenarios(
         openedByTest.push(() => proxy[Symbol.asyncDispose]());
         const { page, conversationId } = await openChatPage(context, pageOptions(proxy.url));
 
-        await sendMessage(page, 'Tell me how a durable log helps a chat');
+        await sendMessage(page, 'Use a tool, then tell me how a durable log helps a chat');
         const answerId = await answerUnderWay(page, client, conversationId);
         proxy.cut({ refuseMs: 2_000 });
         expect(proxy.cuts).toBe(1);
 
         const snapshot = await waitUntilPageMatches(page, client, conversationId);
         expect(snapshot.messages.map((message) => message.status)).toEqual(['complete', 'complete']);
+        expect(expectedMessages(snapshot.messages)[1]?.parts.map((part) => part.type)).toEqual([
+          'step-start',
+          'text',
+          'tool-clock',
+          'step-start',
+          'text',
+        ]);
         await expectSteadyIds(page, answerId, snapshot.messages);
       },
       TEST_TIMEOUT_MS,
@@ -91,12 +99,19 @@ export function describeUseChatScenarios(
         const { context, client, daemon, pageOptions } = await setUp();
         const { page, conversationId } = await openChatPage(context, pageOptions(daemon.url));
 
-        await sendMessage(page, 'Explain resumable streams');
+        await sendMessage(page, 'Use a tool, then explain resumable streams');
         const answerId = await answerUnderWay(page, client, conversationId);
         await page.reload();
 
         const snapshot = await waitUntilPageMatches(page, client, conversationId);
         expect(snapshot.messages.map((message) => message.status)).toEqual(['complete', 'complete']);
+        expect(expectedMessages(snapshot.messages)[1]?.parts.map((part) => part.type)).toEqual([
+          'step-start',
+          'text',
+          'tool-clock',
+          'step-start',
+          'text',
+        ]);
         await expectSteadyIds(page, answerId, snapshot.messages);
       },
       TEST_TIMEOUT_MS,
@@ -132,7 +147,7 @@ export function describeUseChatScenarios(
         await sendMessage(page, 'First question');
         const first = await waitUntilPageMatches(page, client, conversationId);
         expect(first.messages).toHaveLength(2);
-        await sendMessage(page, 'Second question');
+        await sendMessage(page, 'Second question: use a tool');
         const answerId = await answerUnderWay(page, client, conversationId, 4);
         await page.reload();
 
@@ -155,7 +170,7 @@ export function describeUseChatScenarios(
         const { context, client, daemon, pageOptions } = await setUp();
         const { page: first, conversationId } = await openChatPage(context, pageOptions(daemon.url));
 
-        await sendMessage(first, 'Tell me about two tabs');
+        await sendMessage(first, 'Use a tool, then tell me about two tabs');
         const answerId = await answerUnderWay(first, client, conversationId);
         const { page: second } = await openChatPage(context, pageOptions(daemon.url, conversationId));
 
