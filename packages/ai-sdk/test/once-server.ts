@@ -60,5 +60,5 @@ export async function startOnceServer(runTurn: TurnRunner) {
     const response = await fetch(`${url}/v1/conversations/${id}/events?limit=1000`);
     return ((await response.json()) as { events: { type: string; data: Record<string, unknown> }[] }).events;
   };
-  return { conversationId: id, ask, cancel, waitFor, snapshotNow, events };
+  return { url, conversationId: id, ask, cancel, waitFor, snapshotNow, events };
 }

@@ -108,8 +108,12 @@ export function describeUseChatScenarios(options: UseChatScenariosOptions): void
     return expected;
   };
 
-  const midStream = (chat: NodeChat, characters = 60) =>
-    chat.until(() => chat.lastAnswerText().length > characters, `${characters} characters of the answer`);
+  /** Waits until the chat's `count`th message is an answer that has shown `characters` characters. */
+  const midStream = (chat: NodeChat, count = 2, characters = 60) =>
+    chat.until(
+      () => chat.messages.length >= count && chat.lastAnswerText().length > characters,
+      `${characters} characters of answer ${count}`,
+    );
 
   describe(`useChat on Once through ${options.name}`, () => {
     it(
@@ -185,7 +189,7 @@ export function describeUseChatScenarios(options: UseChatScenariosOptions): void
         await first.sendMessage({ text: TOOL_PROMPT });
         await settle(first, api, fixture.conversationId);
         void first.sendMessage({ text: 'And tell me about durable streams.' });
-        await midStream(first);
+        await midStream(first, 4);
 
         const reloaded = chat(await loadMessages(fixture));
         await reloaded.resumeStream();

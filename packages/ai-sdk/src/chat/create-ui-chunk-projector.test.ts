@@ -13,7 +13,7 @@ import { readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
 import { convertArrayToReadableStream } from 'ai/test';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageOf } from '../../test/snapshots.ts';
+import { type BlockDraft, messageOf } from '../../test/snapshots.ts';
 import { contentOf, uiMessageStream } from '../../test/ui-message-streams.ts';
 import { createUIChunkWriter } from '../ui-message/create-ui-chunk-writer.ts';
 import { toUIMessages } from '../ui-message/to-ui-messages.ts';
@@ -125,6 +125,49 @@ describe('createUIChunkProjector', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('shows a native Once turn seen a few times as toUIMessages does: thinking, a denied call, an error, a surface, steps', async () => {
+    const blocks: BlockDraft[] = [
+      { type: 'thinking', status: 'closed', text: 'The user wants files.' },
+      {
+        type: 'tool_use',
+        status: 'closed',
+        toolName: 'rm',
+        toolUseId: 'call-1',
+        partialJson: '{"path":"/"}',
+        input: { path: '/' },
+      },
+      {
+        type: 'tool_result',
+        status: 'closed',
+        toolUseId: 'call-1',
+        text: '',
+        result: { denied: true, error: 'No.' },
+        isError: true,
+      },
+      { type: 'surface', status: 'closed', surfaceId: 'card-1', surfaceType: 'card', data: { title: 'Files' } },
+      { type: 'tool_use', status: 'closed', toolName: 'ls', toolUseId: 'call-2', partialJson: '{}', input: {} },
+      { type: 'tool_result', status: 'closed', toolUseId: 'call-2', text: 'Permission denied', isError: true },
+      { type: 'text', status: 'closed', text: 'I could not list them.' },
+    ];
+    const final = messageOf('assistant', blocks, 'complete');
+    // The same message at three moments: two blocks in, with the call's JSON half streamed, then whole.
+    const early = {
+      ...final,
+      status: 'streaming',
+      blocks: [final.blocks[0], { ...final.blocks[1], status: 'open', partialJson: '{"pa', input: undefined }],
+    } as MessageSnapshot;
+    const middle = { ...final, status: 'streaming', blocks: final.blocks.slice(0, 5) } as MessageSnapshot;
+    const projector = createUIChunkProjector(final.id);
+    const chunks = [early, middle, final].flatMap((message) => projector.next(message));
+
+    const shown = await readByAiSdk(chunks);
+    expect(contentOf(shown)).toEqual(contentOf(toUIMessages([final])[0] as UIMessage));
+    expect(chunks.filter((chunk) => chunk.type === 'tool-input-delta')).toEqual([
+      { type: 'tool-input-delta', toolCallId: 'call-1', inputTextDelta: '{"pa' },
+    ]);
+    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
   });
 
   it('says a message diverged when its text no longer starts with what was streamed, and rebuilds it whole', () => {

@@ -61,8 +61,10 @@ interface FollowedConversation {
  *   what was shown ends with a `MessageRebuildError` (a network-classified `TypeError`);
  *   the next `reconnectToStream` replays that message whole, even if its turn ended.
  *
- * One transport keeps one Once connection per conversation, opened at its first use and
- * kept between turns; two tabs are two transports. `close()` ends them all.
+ * One transport keeps one Once connection per conversation, opened at its first send or
+ * resume and kept between turns; two tabs are two transports. `close()` ends them all.
+ * A stream follows the first assistant message of its turn; a turn that ends without
+ * one ends a send stream with an `error` chunk, provided the store saw the turn run.
  */
 export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> implements ChatTransport<UI_MESSAGE> {
   /** A resume stream starts the message over: the hook resets it at the first `start`. */
@@ -114,7 +116,6 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
   async reconnectToStream(options: Parameters<ChatTransport<UI_MESSAGE>['reconnectToStream']>[0]) {
     const conversationId = conversationIdOf(options.chatId, this.#options.conversationId);
     const resume = ++this.#resumes;
-    const followed = this.#follow(conversationId);
     const rebuild = this.#rebuilds.get(conversationId);
     const snapshot = await this.#http.snapshot(conversationId, options.abortSignal);
     const caughtUp = (state: ConversationState) => state.offset >= snapshot.offset;
@@ -131,6 +132,7 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
     } else {
       return null;
     }
+    const followed = this.#follow(conversationId);
     return this.#stream(conversationId, followed, select, {
       signal: options.abortSignal,
       // The hook aborts a resume for its stop() and when a newer resume replaces it; only
