@@ -1,7 +1,7 @@
-// The five ways a chat page loses its stream, run against the example in Chromium with
-// one transport: each ends with the page showing exactly what the daemon holds (every
-// message, every part once: text, steps, the demo model's clock tool call with its
-// output), under ids that never changed.
+// The five ways a chat page loses its stream, and Stop, run against the example in
+// Chromium with one transport: each ends with the page showing exactly what the daemon
+// holds (every message, every part once: text, steps, the demo model's clock tool call
+// with its output), under ids that never changed.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -35,7 +35,7 @@ const WAIT_MS = 30_000;
 const DOWN_MS = 2_000;
 const TEST_TIMEOUT_MS = 150_000;
 
-/** Registers the five scenarios for `transport` (`?transport=` of the page). */
+/** Registers the scenarios for `transport` (`?transport=` of the page). */
 export function describeUseChatScenarios(
   transport: ChatPageOptions['transport'],
   fixture: UseChatScenarioFixture,
@@ -159,6 +159,23 @@ export function describeUseChatScenarios(
           'complete',
         ]);
         expect(snapshot.messages.slice(0, 2)).toEqual(first.messages);
+        await expectSteadyIds(page, answerId, snapshot.messages);
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'Stop mid-stream: the daemon cancels the turn, and the page shows the answer as it ended',
+      async () => {
+        const { context, client, daemon, pageOptions } = await setUp();
+        const { page, conversationId } = await openChatPage(context, pageOptions(daemon.url));
+
+        await sendMessage(page, 'Write a long answer I will stop');
+        const answerId = await answerUnderWay(page, client, conversationId);
+        await page.getByRole('button', { name: 'Stop' }).click();
+
+        const snapshot = await waitUntilPageMatches(page, client, conversationId);
+        expect(snapshot.messages.map((message) => message.status)).toEqual(['complete', 'cancelled']);
         await expectSteadyIds(page, answerId, snapshot.messages);
       },
       TEST_TIMEOUT_MS,
