@@ -1,11 +1,12 @@
-// Type-checks every package under its own compiler settings (so a package that must not
-// touch Node or the DOM fails to compile if it does), then the tests, benches and scripts.
+// Type-checks every package, app and example that has a tsconfig.json under its own compiler
+// settings (so a package that must not touch Node or the DOM fails to compile if it does),
+// then the tests, benches and scripts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const projects = ['packages', 'apps']
+const projects = ['packages', 'apps', 'examples']
   .flatMap((folder) =>
     existsSync(join(root, folder)) ? readdirSync(join(root, folder)).map((name) => join(folder, name)) : [],
   )
