@@ -104,6 +104,21 @@ describe('OnceChatTransport', () => {
     await expect(transport.sendMessages({ ...options, trigger: 'regenerate-message' })).rejects.toThrow(
       'Once cannot regenerate an answer yet',
     );
+    const conversationId = '019a5b1e-2f00-7c3a-9b1d-4e5f60718293';
+    const sending = (parts: unknown[]) =>
+      transport.sendMessages({
+        ...options,
+        chatId: conversationId,
+        trigger: 'submit-message',
+        messages: [{ id: 'user-1', role: 'user', parts } as UIMessage],
+      });
+    await expect(
+      sending([
+        { type: 'text', text: 'Look' },
+        { type: 'file', url: 'data:,', mediaType: 'image/png' },
+      ]),
+    ).rejects.toThrow('Once does not take files yet');
+    await expect(sending([{ type: 'text', text: '  ' }])).rejects.toThrow('has no text');
     transport.close();
   });
 });

@@ -95,8 +95,12 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
     const conversationId = conversationIdOf(options.chatId, this.#options.conversationId);
     const last = options.messages.at(-1);
     if (last?.role !== 'user') throw new Error('sendMessages needs the last message to be the user message to send.');
-    const text = last.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
-    if (text === '') throw new Error('Once sends text: the user message has no text part.');
+    if (last.parts.some((part) => part.type === 'file')) {
+      throw new Error('Once does not take files yet: send the message without attachments.');
+    }
+    // Joined as the daemon's AI SDK endpoint joins them, so both send the same message.
+    const text = last.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n\n');
+    if (text.trim() === '') throw new Error('Once sends text: the user message has no text to send.');
     const followed = this.#follow(conversationId);
     const { turnId } = await followed.conversation.send(text, { clientMessageId: last.id });
     let seenRunning = false;
