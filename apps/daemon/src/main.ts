@@ -1,4 +1,5 @@
 import { isOnceError } from '@once/protocol';
+import { chatCommand } from './cli/chat-command.ts';
 import { DEFAULT_URL } from './cli/client-flags.ts';
 import { sendCommand } from './cli/send-command.ts';
 import { tailCommand } from './cli/tail-command.ts';
@@ -8,6 +9,7 @@ import { serve } from './serve.ts';
 const USAGE = `Usage: once [serve] [flags]
        once send [--url URL] [--token TOKEN] [--conversation ID] <message>
        once tail [--url URL] [--token TOKEN] <conversation id>
+       once chat [--url URL] [--token TOKEN] [conversation id]
 
 once serve (the default) runs the Once daemon: the HTTP API, live event streams, the
 web app and the demo model. --config once.config.ts adds your tools, provider and system
@@ -19,7 +21,11 @@ ${describeSettings()}
 once send sends a message (to a new conversation unless --conversation names one) and
 prints the answer as it streams; the conversation's id goes to stderr.
 once tail prints a conversation and follows it live until Ctrl-C.
-Both talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
+once chat is an interactive chat (a new conversation unless one is named): each line
+typed is sent and its answer streams; a tool call waiting for approval asks [y/N];
+Ctrl-C stops the running turn, and at the prompt or twice within 2 s quits; Ctrl-D
+quits once the running turn has ended.
+All three talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
 (ONCE_TOKEN) when it requires one.
 
   --help                                   this text
@@ -40,6 +46,16 @@ function stopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/** Hands each SIGINT and SIGTERM to `listener`, in place of the default exit. */
+function onSignal(listener: (signal: NodeJS.Signals) => void): () => void {
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  return () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
+}
+
 async function main(args: readonly string[]): Promise<number> {
   const [first, ...rest] = args;
   // Anywhere among the flags: `npm start -- --help` runs `once serve --help`.
@@ -51,6 +67,7 @@ async function main(args: readonly string[]): Promise<number> {
   const flags = command === first ? rest : args;
   if (command === 'send') return sendCommand(flags, process.env, output);
   if (command === 'tail') return tailCommand(flags, process.env, output, stopSignal());
+  if (command === 'chat') return chatCommand(flags, process.env, { ...output, input: process.stdin, onSignal });
   if (command !== 'serve') {
     process.stderr.write(`once: unknown command "${command}". Run "once --help" for what it can do.\n`);
     return 2;

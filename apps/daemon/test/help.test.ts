@@ -40,3 +40,14 @@ describe('once serve --help', () => {
     expect(listed.map(([, flag]) => flag)).toContain('--config');
   });
 });
+
+describe('once chat --help', () => {
+  it('lists chat with its flags, as the other client commands', () => {
+    const help = spawnSync(process.execPath, [ONCE_BIN, 'chat', '--help'], { encoding: 'utf8', timeout: 30_000 });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('once chat [--url URL] [--token TOKEN] [conversation id]');
+    expect(help.stdout).toMatch(/Ctrl-C stops the running turn/);
+    const main = spawnSync(process.execPath, [ONCE_BIN, '--help'], { encoding: 'utf8', timeout: 30_000 });
+    expect(main.stdout).toBe(help.stdout);
+  });
+});

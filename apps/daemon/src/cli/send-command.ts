@@ -49,7 +49,7 @@ export async function sendCommand(
 }
 
 /** The turn ran and is over: its answer is no longer streaming and no turn of that id runs. */
-function turnEnded(state: ConversationState, turnId: TurnId): boolean {
+export function turnEnded(state: ConversationState, turnId: TurnId): boolean {
   if (state.activeTurn?.turnId === turnId) return false;
   return state.messages.some(
     (message) => message.role === 'assistant' && message.turnId === turnId && message.status !== 'streaming',

@@ -1,0 +1,81 @@
+import { createInterface } from 'node:readline';
+import type { ConversationClient } from '@once/client';
+import { OnceError } from '@once/protocol';
+import { createChatScreen } from './chat-screen.ts';
+import { createChatSession } from './chat-session.ts';
+import { connectClient } from './client-flags.ts';
+import type { CommandOutput } from './send-command.ts';
+
+/** The terminal `once chat` runs in: what the person types, and their Ctrl-C. */
+export interface ChatTerminal extends CommandOutput {
+  readonly input: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  /** Registers the Ctrl-C (SIGINT) and SIGTERM listener; returns the function that removes it. */
+  onSignal(listener: (signal: NodeJS.Signals) => void): () => void;
+}
+
+/**
+ * `once chat [--url URL] [--token T] [conversation id]`: an interactive chat on a
+ * conversation (a new one unless named; its id goes to stderr). Each line typed is sent,
+ * the answer streams once, in order, across reconnects and daemon restarts; a tool call
+ * waiting for approval is asked `[y/N]`; Ctrl-C stops the running turn, and at the prompt
+ * or twice within two seconds quits; Ctrl-D quits once the running turn has ended.
+ * @returns the exit code: 0 when the person quit, 1 when the daemon refused the conversation.
+ */
+export async function chatCommand(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  terminal: ChatTerminal,
+): Promise<number> {
+  const { transport, client, positionals } = connectClient(args, env);
+  const [named, ...extra] = positionals;
+  if (extra.length > 0) {
+    throw new OnceError('invalid_request', 'Name at most one conversation: once chat [conversation id].');
+  }
+  const conversationId = named ?? (await transport.createConversation(undefined)).id;
+  if (named === undefined) terminal.err.write(`conversation ${conversationId}\n`);
+  const conversation = client.conversation(conversationId);
+  const screen = createChatScreen(terminal.out, terminal.err);
+  const session = createChatSession({ conversation, screen, now: Date.now });
+  const stopTelling = tellConnection(conversation, screen.note, session.update);
+  const stopSignals = terminal.onSignal((signal) => (signal === 'SIGINT' ? session.interrupt() : session.quit()));
+  // Not a readline terminal: the terminal's own line editing, echo and Ctrl-C stay on, so
+  // an answer streaming while the person types is never redrawn over.
+  const lines = createInterface({ input: terminal.input, terminal: false });
+  lines.on('line', session.line);
+  lines.on('close', session.endOfInput);
+  const stopRendering = conversation.store.subscribe(session.update);
+  session.update();
+  await Promise.race([session.done, conversation.closed]);
+  stopRendering();
+  stopSignals();
+  lines.off('close', session.endOfInput);
+  lines.close();
+  const { lastError, status } = conversation.connection.getSnapshot();
+  stopTelling();
+  client.close();
+  await conversation.closed;
+  if (status === 'closed' && lastError !== undefined) {
+    screen.note(`once: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Notes each change of the connection (`reconnecting…`, then `live` again) on stderr. */
+function tellConnection(conversation: ConversationClient, note: (text: string) => void, after: () => void): () => void {
+  let wasLive = false;
+  let status = conversation.connection.getSnapshot().status;
+  return conversation.connection.subscribe(() => {
+    const state = conversation.connection.getSnapshot();
+    if (state.status === status) return;
+    status = state.status;
+    if (status === 'live') {
+      // The first time live is the start, not news.
+      if (wasLive) note('(live)');
+      wasLive = true;
+    } else if (status === 'reconnecting' || status === 'offline') {
+      note('(reconnecting…)');
+    }
+    after();
+  });
+}
