@@ -4,12 +4,24 @@ import { type FormEvent, type KeyboardEvent, type ReactNode, useState } from 're
 export interface ComposerProps {
   /** Sends the text; the message shows at once (optimistically), so the box clears right away. */
   readonly send: (content: string) => Promise<void>;
+  /** Stops the running turn; the Stop button shows only while `running`. Absent: no Stop button. */
+  readonly stop?: () => Promise<void>;
+  /** A turn runs now: messages sent meanwhile wait their turn (queued). Default false. */
+  readonly running?: boolean;
+  /** The hint in the empty box. Default "Write a message". */
+  readonly placeholder?: string;
 }
 
-/** A text box that sends on Enter (Shift+Enter for a new line) or with its button. */
-export function Composer({ send }: ComposerProps): ReactNode {
+/**
+ * A text box that sends on Enter (Shift+Enter for a new line) or with its button, and a
+ * Stop button while a turn runs. Sending stays possible while a turn runs: the daemon
+ * queues the message and answers it next.
+ */
+export function Composer({ send, stop, running = false, placeholder = 'Write a message' }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string>();
+
+  const report = (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause));
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -19,26 +31,40 @@ export function Composer({ send }: ComposerProps): ReactNode {
     setError(undefined);
     send(content).catch((cause: unknown) => {
       setDraft(content);
-      setError(cause instanceof Error ? cause.message : String(cause));
+      report(cause);
     });
   };
 
   const sendOnEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && !event.shiftKey) submit(event);
+    // An IME composing a word uses Enter to confirm it, not to send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) submit(event);
   };
 
   return (
-    <form className="composer" onSubmit={submit}>
+    <form className="composer" onSubmit={submit} aria-label="Send a message">
       <textarea
         aria-label="Message"
         value={draft}
-        placeholder="Write a message"
+        placeholder={placeholder}
         onChange={(event) => setDraft(event.target.value)}
         onKeyDown={sendOnEnter}
         rows={2}
       />
-      <button type="submit">Send</button>
-      {error === undefined ? null : <p className="error">{error}</p>}
+      <div className="composer-actions">
+        {running && stop !== undefined ? (
+          <button type="button" className="stop" onClick={() => stop().catch(report)}>
+            Stop
+          </button>
+        ) : null}
+        <button type="submit" className="send" disabled={draft.trim() === ''}>
+          Send
+        </button>
+      </div>
+      {error === undefined ? null : (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -5,18 +5,34 @@ import { BlockView } from './block-view.tsx';
 /** Props of {@link MessageView}. */
 export interface MessageViewProps {
   readonly message: ListedMessage;
+  /** A user message waiting for the running turn to end before it is answered. Default false. */
+  readonly queued?: boolean;
+}
+
+/** What the small line above a message says about where it stands, or nothing when it is done. */
+function statusLabel(message: ListedMessage, queued: boolean): string | undefined {
+  if (queued) return 'queued';
+  if (message.status === 'pending') return 'sending';
+  return undefined;
 }
 
 /**
  * One message and its blocks. Memoized on the message object: the core keeps the identity
  * of every message an event did not touch, so only the streaming message renders again.
+ * `data-message-id` is the server's id, absent while a sent message is not yet confirmed.
  */
-export const MessageView = memo(function MessageView({ message }: MessageViewProps): ReactNode {
+export const MessageView = memo(function MessageView({ message, queued = false }: MessageViewProps): ReactNode {
+  const label = statusLabel(message, queued);
   return (
-    <li className={`message ${message.role}`} data-status={message.status}>
+    <li
+      className={`message ${message.role}`}
+      data-status={message.status}
+      data-queued={queued ? 'true' : undefined}
+      data-message-id={'id' in message ? message.id : undefined}
+    >
       <div className="role">
-        {message.role}
-        {message.status === 'complete' ? null : <span className="message-status"> · {message.status}</span>}
+        {message.role === 'user' ? 'You' : 'Assistant'}
+        {label === undefined ? null : <span className="message-status"> · {label}</span>}
       </div>
       {message.blocks.map((block) => (
         <BlockView key={block.index} block={block} />

@@ -56,13 +56,12 @@ describe.skipIf(missing !== undefined)('web app in Chromium', () => {
     try {
       const page = await context.newPage();
       await page.goto(daemon.url);
-      await page.getByRole('button', { name: 'New conversation' }).click();
+      // The first screen has a place to type: the first message starts the conversation.
+      await page.getByRole('textbox', { name: 'Message' }).fill('Use a tool please');
+      await page.getByRole('textbox', { name: 'Message' }).press('Enter');
       await page.waitForURL(/#.+/);
       const conversationId = new URL(page.url()).hash.slice(1);
       await expect.poll(() => page.getByTestId('connection-status').textContent()).toBe('live');
-
-      await page.getByRole('textbox', { name: 'Message' }).fill('Use a tool please');
-      await page.getByRole('button', { name: 'Send' }).click();
       await page.locator('li.message.assistant[data-status="complete"]').waitFor({ timeout: 30_000 });
 
       const snapshot = await getSnapshot(daemon.url, conversationId);
