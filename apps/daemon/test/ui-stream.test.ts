@@ -194,7 +194,7 @@ describe('once serve --provider ui-stream', () => {
         await client.sendMessage(conversationId, 'die mid-stream');
         // Once the daemon has written what came, the route's socket is destroyed.
         await waitFor(client, conversationId, (messages) =>
-          JSON.stringify(messages[1]?.blocks[0]).includes('"Partly"'),
+          (JSON.stringify(messages[1]?.blocks[0]) ?? '').includes('"Partly"'),
         );
         dying?.socket?.destroy();
         return answered(client, conversationId);
