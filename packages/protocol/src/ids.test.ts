@@ -36,40 +36,51 @@ function cycling(sources: readonly Uint8Array[]): () => Uint8Array {
   return () => Uint8Array.from(sources[index++ % sources.length] ?? new Uint8Array(16));
 }
 
-describe('createIdGenerator', () => {
-  it(`makes ${COUNT} valid UUIDv7 ids in creation order with a frozen clock`, () => {
-    fc.assert(
-      fc.property(timeArbitrary, bytesArbitrary, (time, bytes) => {
-        const ids = make(createIdGenerator({ now: () => time, random: () => Uint8Array.from(bytes) }));
-        expect(firstOutOfOrder(ids)).toBe(-1);
-        expect(invalidIds(ids)).toEqual([]);
-        expect(ids.every((id) => timestampOf(id) === time)).toBe(true);
-      }),
-      RUNS,
-    );
-  });
+// Property runs over 10,000 ids each: a second or two alone, far longer on a busy CI machine.
+const HEAVY_TEST_MS = 60_000;
 
-  it(`makes ${COUNT} valid UUIDv7 ids in creation order while the clock steps backwards`, () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: COUNT * 1_000, max: MAX_MSECS }),
-        fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 1, maxLength: 30 }),
-        fc.array(bytesArbitrary, { minLength: 1, maxLength: 8 }),
-        (start, steps, bytes) => {
-          let time = start;
-          let call = 0;
-          const now = () => {
-            time -= steps[call++ % steps.length] ?? 0;
-            return time;
-          };
-          const ids = make(createIdGenerator({ now, random: cycling(bytes) }));
+describe('createIdGenerator', () => {
+  it(
+    `makes ${COUNT} valid UUIDv7 ids in creation order with a frozen clock`,
+    () => {
+      fc.assert(
+        fc.property(timeArbitrary, bytesArbitrary, (time, bytes) => {
+          const ids = make(createIdGenerator({ now: () => time, random: () => Uint8Array.from(bytes) }));
           expect(firstOutOfOrder(ids)).toBe(-1);
           expect(invalidIds(ids)).toEqual([]);
-        },
-      ),
-      RUNS,
-    );
-  });
+          expect(ids.every((id) => timestampOf(id) === time)).toBe(true);
+        }),
+        RUNS,
+      );
+    },
+    HEAVY_TEST_MS,
+  );
+
+  it(
+    `makes ${COUNT} valid UUIDv7 ids in creation order while the clock steps backwards`,
+    () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: COUNT * 1_000, max: MAX_MSECS }),
+          fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 1, maxLength: 30 }),
+          fc.array(bytesArbitrary, { minLength: 1, maxLength: 8 }),
+          (start, steps, bytes) => {
+            let time = start;
+            let call = 0;
+            const now = () => {
+              time -= steps[call++ % steps.length] ?? 0;
+              return time;
+            };
+            const ids = make(createIdGenerator({ now, random: cycling(bytes) }));
+            expect(firstOutOfOrder(ids)).toBe(-1);
+            expect(invalidIds(ids)).toEqual([]);
+          },
+        ),
+        RUNS,
+      );
+    },
+    HEAVY_TEST_MS,
+  );
 
   it('keeps creation order for any clock: frozen, forwards, backwards, whole or fractional milliseconds', () => {
     const step = fc.oneof(
