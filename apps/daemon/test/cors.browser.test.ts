@@ -2,18 +2,13 @@
 // it creates a conversation, sends a message and reads the event stream with a bearer
 // token and Last-Event-ID, as @once/client does (fetch, not EventSource). A page on an
 // origin not in the list is refused by the browser.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `${CHROMIUM} is missing (apt-get install chromium); the CORS browser test is skipped.`;
-if (missing !== undefined) console.warn(missing);
+const missing = chromiumMissing('the CORS browser test');
 
 const TOKEN = 'cors-token';
 
@@ -123,10 +118,7 @@ describe.skipIf(missing !== undefined)('a browser app on its own origin (--cors-
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

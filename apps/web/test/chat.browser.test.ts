@@ -1,19 +1,14 @@
 // The web app in a real browser against a real daemon: a streamed answer shows each word
 // once, and a reload shows the same text again, once.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, startDaemon, stopLeftoverDaemons } from '@once/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getSnapshot } from '../../daemon/test/daemon-api.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..', '..');
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `${CHROMIUM} is missing (apt-get install chromium); the browser test is skipped.`;
-if (missing !== undefined) console.warn(missing);
+const missing = chromiumMissing('the browser test');
 
 /**
  * The words of a text, without markdown syntax, so rendered and source text compare (a
@@ -38,10 +33,7 @@ describe.skipIf(missing !== undefined)('web app in Chromium', () => {
       encoding: 'utf8',
     });
     if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}${build.stderr}`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

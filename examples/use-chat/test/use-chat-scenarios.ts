@@ -80,14 +80,7 @@ export function describeUseChatScenarios(
         expect(proxy.cuts).toBe(1);
 
         const snapshot = await waitUntilPageMatches(page, client, conversationId);
-        expect(snapshot.messages.map((message) => message.status)).toEqual(['complete', 'complete']);
-        expect(expectedMessages(snapshot.messages)[1]?.parts.map((part) => part.type)).toEqual([
-          'step-start',
-          'text',
-          'tool-clock',
-          'step-start',
-          'text',
-        ]);
+        expectOneToolTurn(snapshot.messages);
         await expectSteadyIds(page, answerId, snapshot.messages);
       },
       TEST_TIMEOUT_MS,
@@ -104,14 +97,7 @@ export function describeUseChatScenarios(
         await page.reload();
 
         const snapshot = await waitUntilPageMatches(page, client, conversationId);
-        expect(snapshot.messages.map((message) => message.status)).toEqual(['complete', 'complete']);
-        expect(expectedMessages(snapshot.messages)[1]?.parts.map((part) => part.type)).toEqual([
-          'step-start',
-          'text',
-          'tool-clock',
-          'step-start',
-          'text',
-        ]);
+        expectOneToolTurn(snapshot.messages);
         await expectSteadyIds(page, answerId, snapshot.messages);
       },
       TEST_TIMEOUT_MS,
@@ -239,4 +225,16 @@ async function expectSteadyIds(
   const seen = await seenMessageIds(page);
   expect(seen.shownTwice).toEqual([]);
   expect(seen.ids.filter((id) => !known.includes(id))).toEqual([]);
+}
+
+/** A question and one answer that called the clock tool once: two steps in one bubble. */
+function expectOneToolTurn(messages: Parameters<typeof expectedMessages>[0]): void {
+  expect(messages.map((message) => message.status)).toEqual(['complete', 'complete']);
+  expect(expectedMessages(messages)[1]?.parts.map((part) => part.type)).toEqual([
+    'step-start',
+    'text',
+    'tool-clock',
+    'step-start',
+    'text',
+  ]);
 }

@@ -1,17 +1,13 @@
 // The example in Chromium against real daemons, on its own origin: the five useChat
 // scenarios with Once's transport and with the AI SDK's stock one.
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '@once/testing';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildExample } from './build-example.ts';
 import { type StaticServer, startStaticServer } from './start-static-server.ts';
 import { describeUseChatScenarios } from './use-chat-scenarios.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `${CHROMIUM} is missing (apt-get install chromium); the useChat browser tests are skipped.`;
-if (missing !== undefined) console.warn(missing);
+const missing = chromiumMissing('the useChat browser tests');
 
 describe.skipIf(missing !== undefined)('examples/use-chat in Chromium', () => {
   let browser: Browser | undefined;
@@ -19,10 +15,7 @@ describe.skipIf(missing !== undefined)('examples/use-chat in Chromium', () => {
 
   beforeAll(async () => {
     app = await startStaticServer(buildExample());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -42,6 +42,7 @@ export {
 } from './event-stream-client.ts';
 export { expectExactTranscript } from './expect-exact-transcript.ts';
 export { foldEvents, offsetsOf } from './fold-events.ts';
+export { CHROMIUM_PATH, chromiumMissing, launchChromium } from './headless-chromium.ts';
 export { describeHttpProtocolConformance } from './http-protocol-conformance.ts';
 export type { CreateHttpProtocolFixture, HttpProtocolFixture } from './http-protocol-fixture.ts';
 export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
