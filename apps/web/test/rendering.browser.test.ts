@@ -173,16 +173,79 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
   );
 
   it(
-    'says "Stopped" under an answer stopped with the Stop button',
+    'renders a half-written answer as it will end (its code block, an unclosed bold already bold), and says "Stopped" once stopped',
     async () => {
-      await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '40', '--demo-tokens', '2000'] });
+      await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
       const page = await newPage();
-      await startConversation(page, daemon.url, 'Tell me a long story');
-      await page.locator('li.message.assistant [data-testid="text-block"]').waitFor({ timeout: 60_000 });
-      await page.getByRole('button', { name: 'Stop' }).click();
+      await startConversation(page, daemon.url, 'Stop halfway please');
+      const streaming = page.locator('li.message.assistant[data-status="streaming"]');
+      const strong = streaming.locator('[data-streamdown="strong"]');
+      await strong.waitFor({ timeout: 60_000 });
+      expect(await strong.textContent()).toBe('the plan so far');
+      expect(await streaming.locator('[data-streamdown="code-block"] pre').textContent()).toContain(
+        'const offset = 42;',
+      );
+      const shown = (await streaming.getByTestId('text-block').textContent()) ?? '';
+      expect(shown).not.toContain('**');
+      expect(shown).not.toContain('```');
 
+      await page.getByRole('button', { name: 'Stop' }).click();
       const answer = await finishedAnswer(page, 'cancelled');
       expect(await answer.getByTestId('message-ending').textContent()).toBe('Stopped');
+      expect(await answer.locator('[data-streamdown="code-block"] pre').textContent()).toContain('const offset = 42;');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'keeps the thinking open while it streams',
+    async () => {
+      await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
+      const page = await newPage();
+      await startConversation(page, daemon.url, 'Please ponder this');
+      const thinking = page.locator('li.message.assistant[data-status="streaming"] [data-testid="thinking-block"]');
+      await thinking.waitFor({ timeout: 60_000 });
+      expect(await thinking.getAttribute('open')).not.toBeNull();
+      expect(await thinking.locator('summary').textContent()).toBe('Thinking…');
+      expect(await thinking.locator('.thinking-text').isVisible()).toBe(true);
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await finishedAnswer(page, 'cancelled');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    "shows a tool call's input as it streams, and a call the answer ended before as not run",
+    async () => {
+      await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
+      const page = await newPage();
+      await startConversation(page, daemon.url, 'Keep drafting');
+      const card = page.locator('[data-testid="tool-card"][data-tool-name="release_notes"]');
+      await card.and(page.locator('[data-state="input-streaming"]')).waitFor({ timeout: 60_000 });
+      expect(await card.locator('.tool-input').textContent()).toBe('{"version": "4');
+
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await finishedAnswer(page, 'cancelled');
+      expect(await card.getAttribute('data-state')).toBe('error');
+      expect(await card.textContent()).toContain('The answer ended before this tool ran.');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'says an answer was interrupted when the daemon was killed before it finished',
+    async () => {
+      await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
+      const page = await newPage();
+      await startConversation(page, daemon.url, 'Stop halfway please');
+      await page.locator('li.message.assistant [data-streamdown="code-block"]').waitFor({ timeout: 60_000 });
+
+      await daemon.kill('SIGKILL');
+      await daemon.restart();
+      const answer = await finishedAnswer(page, 'interrupted');
+      expect(await answer.getByTestId('message-ending').textContent()).toBe(
+        'Interrupted — the daemon stopped before this answer finished',
+      );
     },
     BROWSER_TEST_MS,
   );
