@@ -20,7 +20,11 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   return (
     <section className="chat" aria-label="Conversation">
       <header className="chat-header">
-        <span className={`status status-${connection.status}`} data-testid="connection-status">
+        <span
+          className={`status status-${connection.status}`}
+          data-testid="connection-status"
+          data-status={connection.status}
+        >
           {connection.status}
         </span>
       </header>
