@@ -251,6 +251,19 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
   );
 
   it(
+    'says why an answer failed',
+    async () => {
+      await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
+      const page = await newPage();
+      await startConversation(page, daemon.url, 'Please stumble');
+      const answer = await finishedAnswer(page, 'error');
+      expect(await answer.getByTestId('text-block').textContent()).toBe('Starting the answer');
+      expect(await answer.getByTestId('message-ending').textContent()).toBe('Failed: The model lost its connection.');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
     'reads in the dark theme, and fits a phone-width screen without sideways scrolling',
     async () => {
       await using daemon = await startDaemon({ flags: FAST_DEMO });
