@@ -76,7 +76,10 @@ export function checkConversation(end: ConversationEnd): Violation[] {
     const made = users.filter((message) => message.clientMessageId === send.clientMessageId);
     const allowed = send.outcome === 'accepted' ? [1] : [0, 1];
     if (!allowed.includes(made.length)) {
-      fail(`the ${send.outcome} send ${send.clientMessageId} made ${made.length} user messages`);
+      fail(
+        `the ${send.outcome} send ${send.clientMessageId} made ${made.length} user messages`,
+        made.flatMap((message) => ofMessage(events, message.id)),
+      );
     }
   }
   for (const user of users) {

@@ -4,7 +4,7 @@ import type { TortureReport } from './run-torture.ts';
 export function formatReport(report: TortureReport): string {
   const { faults, network } = report;
   const lines = [
-    `seed ${report.seed}, ${report.durationSeconds} s of faults, ${report.conversations} conversations`,
+    `seed ${report.seed}, ${report.durationSeconds} s of faults, ${report.conversations} conversations, ${report.daemons}`,
     `faults: ${faults.kills} SIGKILL + restart, ${faults.freezes} SIGSTOP/SIGCONT, ${faults.cuts} connection cuts`,
     `network: ${network.splits} chunks split, ${network.delays} pieces delayed, ${network.stalls} stalls`,
     `traffic: ${report.userMessages} user messages sent, ${report.events} events in the log, ` +
@@ -20,5 +20,6 @@ export function formatReport(report: TortureReport): string {
     for (const line of violation.trace) lines.push(`    ${line}`);
   }
   lines.push('fault log:', ...report.faultLog.map((line) => `  ${line}`));
+  if (report.daemonLogs.length > 0) lines.push('daemon log lines naming those conversations:', ...report.daemonLogs);
   return lines.join('\n');
 }

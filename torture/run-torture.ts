@@ -2,17 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConversationClient, createClient } from '@once/client';
 import type { ConversationState } from '@once/core';
 import type { IncomingEvent } from '@once/protocol';
-import {
-  createDaemonClient,
-  type DaemonClient,
-  type DaemonProcess,
-  type SnapshotResponse,
-  startDaemon,
-} from '@once/testing';
+import { createDaemonClient, type DaemonClient, type DaemonProcess, type SnapshotResponse } from '@once/testing';
 import { startChaosProxy } from './chaos-proxy.ts';
 import { checkConversation, type Violation } from './check-conversation.ts';
 import { type FaultCounts, type FaultLog, runFaults } from './fault-schedule.ts';
 import { seededRandom } from './seeded-random.ts';
+import { startTortureDaemons, type TortureLog } from './start-daemons.ts';
 import { runUser } from './torture-user.ts';
 
 /** Options of {@link runTorture}. */
@@ -22,6 +17,8 @@ export interface TortureOptions {
   readonly durationSeconds: number;
   /** Conversations streaming at once. Default 8. */
   readonly conversations?: number;
+  /** One SQLite daemon (default) or three daemons sharing PostgreSQL. */
+  readonly store?: TortureLog;
   /** Progress lines (faults, phases); default: nowhere. */
   readonly log?: (line: string) => void;
 }
@@ -29,6 +26,8 @@ export interface TortureOptions {
 /** What a run did and found. */
 export interface TortureReport {
   readonly seed: number;
+  /** Which daemons ran: "one SQLite daemon", "three daemons sharing PostgreSQL". */
+  readonly daemons: string;
   readonly durationSeconds: number;
   readonly faults: FaultCounts;
   /** What the proxy did to the bytes. */
@@ -40,6 +39,8 @@ export interface TortureReport {
   readonly consumerOverflows: number;
   readonly violations: readonly Violation[];
   readonly faultLog: FaultLog;
+  /** The daemons' log lines that name a conversation with a violation (at most 60), by daemon port. */
+  readonly daemonLogs: readonly string[];
 }
 
 /** Heartbeats every second, so a frozen daemon is noticed within two. */
@@ -48,7 +49,7 @@ const HEARTBEAT_MS = 1000;
 const SETTLE_MS = 90_000;
 
 /**
- * One torture run on one SQLite daemon: simulated users chat in many conversations
+ * One torture run, on one SQLite daemon or three sharing PostgreSQL: simulated users chat in many conversations
  * through a proxy that splits, delays and stalls bytes, while the daemon is killed,
  * frozen and cut off at random. Then the faults stop, everything settles, and every
  * conversation is checked (see {@link checkConversation}). Reproducible from `seed` as far
@@ -57,10 +58,16 @@ const SETTLE_MS = 90_000;
 export async function runTorture(options: TortureOptions): Promise<TortureReport> {
   const log = options.log ?? (() => {});
   const random = seededRandom(options.seed);
-  await using daemon = await startDaemon({
-    flags: ['--demo-delay-ms', '10', '--demo-tokens', '60', '--heartbeat-ms', String(HEARTBEAT_MS)],
-  });
-  await using proxy = await startChaosProxy(() => ({ host: '127.0.0.1', port: daemon.port }), random.fork());
+  await using started = await startTortureDaemons(options.store ?? 'sqlite', HEARTBEAT_MS);
+  const { daemons } = started;
+  const daemon = daemons[0] as DaemonProcess;
+  // Each connection goes to any of the daemons: on PostgreSQL, a client's stream, its sends
+  // and its conversation's turn are often on three different daemons.
+  const pickDaemon = random.fork();
+  await using proxy = await startChaosProxy(
+    () => ({ host: '127.0.0.1', port: pickDaemon.pick(daemons).port }),
+    random.fork(),
+  );
   const api = createDaemonClient(daemon.url);
   const client = createClient({
     baseUrl: proxy.url,
@@ -83,8 +90,8 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
     }),
   );
   const faultLog: FaultLog = [];
-  log(`seed ${options.seed}: ${count} conversations for ${options.durationSeconds} s on one SQLite daemon`);
-  const faults = await runFaults([daemon], proxy, random.fork(), until, faultLog);
+  log(`seed ${options.seed}: ${count} conversations for ${options.durationSeconds} s on ${started.label}`);
+  const faults = await runFaults(daemons, proxy, random.fork(), until, faultLog);
   for (const line of faultLog) log(line);
   proxy.calm();
   await Promise.all(users.map((user) => user.finished));
@@ -96,8 +103,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
   for (const [index, conversation] of conversations.entries()) {
     const record = users[index]?.record;
     if (record === undefined) continue;
-    const snapshot = await settledSnapshot(api, conversation.conversationId, settleBy);
-    const all = await readAllEvents(daemon, conversation.conversationId);
+    const { snapshot, events: all } = await settled(api, daemon, conversation.conversationId, settleBy);
     events += all.length;
     const state = await caughtUp(conversation, snapshot.offset, settleBy);
     violations.push(
@@ -110,8 +116,20 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
     );
   }
   client.close();
+  const broken = [...new Set(violations.map((violation) => violation.conversationId))];
+  const daemonLogs = daemons
+    .flatMap((each) =>
+      each
+        .logs()
+        .split('\n')
+        .filter((line) => broken.some((id) => line.includes(id)))
+        .map((line) => `:${each.port} ${line}`),
+    )
+    .slice(0, 60);
   return {
+    daemonLogs,
     seed: options.seed,
+    daemons: started.label,
     durationSeconds: options.durationSeconds,
     faults,
     network: { ...proxy.counts },
@@ -124,12 +142,34 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
   };
 }
 
-/** The conversation's snapshot once no turn runs in it (or as it is at `by`). */
-async function settledSnapshot(api: DaemonClient, conversationId: string, by: number): Promise<SnapshotResponse> {
+/**
+ * The conversation once it has settled (or as it is at `by`): no turn runs, every user
+ * message has had its turn start, the snapshot is at the log's last event, and nothing
+ * moves for half a second (on PostgreSQL a queued message's turn may start on another
+ * daemon a moment after the last one ended).
+ */
+async function settled(
+  api: DaemonClient,
+  daemon: DaemonProcess,
+  conversationId: string,
+  by: number,
+): Promise<{ snapshot: SnapshotResponse; events: IncomingEvent[] }> {
+  let previous = -1;
   for (;;) {
     const snapshot = await api.getSnapshot(conversationId);
-    if (snapshot.activeTurn === undefined || Date.now() >= by) return snapshot;
-    await sleep(100);
+    const events = await readAllEvents(daemon, conversationId);
+    const answered = new Set(
+      events
+        .filter((event) => event.type === 'turn_start')
+        .map((event) => (event.data as { userMessageId?: string }).userMessageId),
+    );
+    const quiet =
+      snapshot.activeTurn === undefined &&
+      snapshot.offset === events.length &&
+      snapshot.messages.every((message) => message.role !== 'user' || answered.has(message.id));
+    if ((quiet && snapshot.offset === previous) || Date.now() >= by) return { snapshot, events };
+    previous = quiet ? snapshot.offset : -1;
+    await sleep(500);
   }
 }
 

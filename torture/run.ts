@@ -10,11 +10,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '60' },
     seed: { type: 'string' },
     conversations: { type: 'string', default: '8' },
+    store: { type: 'string', default: 'sqlite' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log(`Usage: npm run torture -- [--duration <seconds>] [--seed <n>] [--conversations <n>]
+  console.log(`Usage: npm run torture -- [--duration <seconds>] [--seed <n>] [--conversations <n>] [--store sqlite|postgres]
 
 Chats in many conversations through a proxy that splits, delays and stalls bytes, while the
 daemon is killed (SIGKILL), frozen (SIGSTOP) and cut off at random; then checks that every
@@ -23,7 +24,9 @@ and every user message was answered once. Prints the seed; the same seed replays
 
   --duration       seconds of faults (default 60)
   --seed           the run's seed (default: random, printed)
-  --conversations  conversations streaming at once (default 8)`);
+  --conversations  conversations streaming at once (default 8)
+  --store          sqlite: one daemon (default); postgres: three daemons sharing the local
+                   PostgreSQL (ONCE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)`);
   process.exit(0);
 }
 
@@ -41,11 +44,18 @@ if (!Number.isInteger(seed)) {
   process.exit(2);
 }
 
+if (values.store !== 'sqlite' && values.store !== 'postgres') {
+  console.error(`--store must be sqlite or postgres, not "${values.store}".`);
+  process.exit(2);
+}
+const store = values.store;
+
 try {
   const report = await runTorture({
     seed,
     durationSeconds: positive('duration', values.duration),
     conversations: positive('conversations', values.conversations),
+    store,
     log: (line) => console.error(line),
   });
   console.log(formatReport(report));
