@@ -53,7 +53,9 @@ describe.skipIf(missing !== undefined)('web app in Chromium', () => {
       await page.getByRole('textbox', { name: 'Message' }).press('Enter');
       await page.waitForURL(/#.+/);
       const conversationId = new URL(page.url()).hash.slice(1);
-      await expect.poll(() => page.getByTestId('connection-status').textContent()).toBe('live');
+      await expect
+        .poll(() => page.getByTestId('connection-status').getAttribute('data-status'), { timeout: 30_000 })
+        .toBe('live');
       await page.locator('li.message.assistant[data-status="complete"]').waitFor({ timeout: 30_000 });
 
       const snapshot = await getSnapshot(daemon.url, conversationId);
