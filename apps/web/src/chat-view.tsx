@@ -1,43 +1,70 @@
 import { messageKey } from '@once/core';
-import { useConnectionState, useConversation, useMessages } from '@once/react';
-import type { ReactNode } from 'react';
+import { useConversation, useMessages } from '@once/react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Composer } from './composer.tsx';
+import { EventInspector } from './inspector/event-inspector.tsx';
 import { MessageView } from './message-view.tsx';
 import { queuedMessageKeys } from './queued-message-keys.ts';
+import { ConnectionIndicator } from './shell/connection-indicator.tsx';
 
 /** Props of {@link ChatView}. */
 export interface ChatViewProps {
   readonly conversationId: string;
 }
 
-/** One conversation: connection status, its messages, and the composer (with Stop while a turn runs). */
+/**
+ * One conversation: the connection indicator and the Events toggle, its messages, the
+ * composer (with Stop while a turn runs), and the event inspector beside them when open
+ * (Escape closes it).
+ */
 export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   const { conversation, state } = useConversation(conversationId);
   const messages = useMessages(conversationId);
-  const connection = useConnectionState(conversationId);
   const queued = queuedMessageKeys(state);
+  const [inspecting, setInspecting] = useState(false);
+  const eventsButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!inspecting) return;
+    const closeOnEscape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      setInspecting(false);
+      eventsButton.current?.focus();
+    };
+    document.addEventListener('keydown', closeOnEscape);
+    return () => document.removeEventListener('keydown', closeOnEscape);
+  }, [inspecting]);
 
   return (
-    <section className="chat" aria-label="Conversation">
-      <header className="chat-header">
-        <span
-          className={`status status-${connection.status}`}
-          data-testid="connection-status"
-          data-status={connection.status}
+    <section className="chat shell-chat" aria-label="Conversation">
+      <header className="chat-header shell-chat-header">
+        <ConnectionIndicator conversationId={conversationId} />
+        <button
+          ref={eventsButton}
+          type="button"
+          className="shell-toggle"
+          aria-pressed={inspecting}
+          aria-controls={inspecting ? 'event-inspector' : undefined}
+          onClick={() => setInspecting(!inspecting)}
         >
-          {connection.status}
-        </span>
+          Events
+        </button>
       </header>
-      <ol className="messages" aria-label="Messages">
-        {messages.map((message) => (
-          <MessageView key={messageKey(message)} message={message} queued={queued.has(messageKey(message))} />
-        ))}
-      </ol>
-      <Composer
-        send={(content) => conversation.send(content).then(() => undefined)}
-        stop={() => conversation.cancel()}
-        running={state.activeTurn !== undefined}
-      />
+      <div className="shell-chat-body">
+        <div className="shell-chat-column">
+          <ol className="messages" aria-label="Messages">
+            {messages.map((message) => (
+              <MessageView key={messageKey(message)} message={message} queued={queued.has(messageKey(message))} />
+            ))}
+          </ol>
+          <Composer
+            send={(content) => conversation.send(content).then(() => undefined)}
+            stop={() => conversation.cancel()}
+            running={state.activeTurn !== undefined}
+          />
+        </div>
+        {inspecting ? <EventInspector id="event-inspector" conversationId={conversationId} /> : null}
+      </div>
     </section>
   );
 }

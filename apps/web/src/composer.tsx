@@ -1,4 +1,4 @@
-import { type FormEvent, type KeyboardEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 
 /** Props of {@link Composer}. */
 export interface ComposerProps {
@@ -10,6 +10,8 @@ export interface ComposerProps {
   readonly running?: boolean;
   /** The hint in the empty box. Default "Write a message". */
   readonly placeholder?: string;
+  /** Put the keyboard in the box when it appears. Default true. */
+  readonly focusOnMount?: boolean;
 }
 
 /**
@@ -17,9 +19,20 @@ export interface ComposerProps {
  * Stop button while a turn runs. Sending stays possible while a turn runs: the daemon
  * queues the message and answers it next.
  */
-export function Composer({ send, stop, running = false, placeholder = 'Write a message' }: ComposerProps): ReactNode {
+export function Composer({
+  send,
+  stop,
+  running = false,
+  placeholder = 'Write a message',
+  focusOnMount = true,
+}: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string>();
+  const box = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (focusOnMount) box.current?.focus();
+  }, [focusOnMount]);
 
   const report = (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause));
 
@@ -43,6 +56,7 @@ export function Composer({ send, stop, running = false, placeholder = 'Write a m
   return (
     <form className="composer" onSubmit={submit} aria-label="Send a message">
       <textarea
+        ref={box}
         aria-label="Message"
         value={draft}
         placeholder={placeholder}

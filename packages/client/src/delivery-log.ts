@@ -69,8 +69,16 @@ export function createDeliveryLog(limit = DEFAULT_DELIVERY_LOG_LIMIT): DeliveryR
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`A delivery log keeps at least 1 item; got ${limit}.`);
   const counts = { received: 0, applied: 0, duplicates: 0, refused: 0 };
-  const deliveries = createRing<Delivery>(limit);
-  const resumes = createRing<StreamResume>(limit);
+  // Kept as the event and its outcome side by side: recording allocates nothing; the
+  // `Delivery` objects are made when a watcher reads them, once per delivery.
+  const deliveries = createRing<IncomingEvent, DeliveryOutcome, Delivery>(limit, (event, outcome) => ({
+    event,
+    outcome,
+  }));
+  const resumes = createRing<Offset, boolean, StreamResume>(limit, (afterOffset, snapshot) => ({
+    afterOffset,
+    snapshot,
+  }));
   const listeners = new Set<() => void>();
   let state: DeliveryLogState | undefined;
 
@@ -101,30 +109,48 @@ export function createDeliveryLog(limit = DEFAULT_DELIVERY_LOG_LIMIT): DeliveryR
       if (outcome === 'applied') counts.applied += 1;
       else if (outcome === 'duplicate') counts.duplicates += 1;
       else counts.refused += 1;
-      deliveries.push({ event, outcome });
-      changed();
+      deliveries.push(event, outcome);
+      if (state !== undefined || listeners.size > 0) changed();
     },
     following(afterOffset, snapshot) {
-      resumes.push({ afterOffset, snapshot });
+      resumes.push(afterOffset, snapshot);
       changed();
     },
   };
 }
 
-/** A fixed-size buffer that keeps the last `size` items pushed. */
-function createRing<T>(size: number) {
-  const slots: T[] = [];
+/**
+ * A fixed-size buffer of the last `size` pairs pushed. Each pair's item is made by `make`
+ * when first read, and kept, so a reader sees the same object for a pair every time.
+ */
+function createRing<First, Second, Item>(size: number, make: (first: First, second: Second) => Item) {
+  const firsts: First[] = [];
+  const seconds: Second[] = [];
+  const made: (Item | undefined)[] = [];
   let pushed = 0;
+  const itemAt = (slot: number): Item => {
+    let item = made[slot];
+    if (item === undefined) {
+      item = make(firsts[slot] as First, seconds[slot] as Second);
+      made[slot] = item;
+    }
+    return item;
+  };
   return {
-    push(item: T) {
-      slots[pushed % size] = item;
+    push(first: First, second: Second) {
+      const slot = pushed % size;
+      firsts[slot] = first;
+      seconds[slot] = second;
+      made[slot] = undefined;
       pushed += 1;
     },
     /** The kept items, oldest first. */
-    items(): T[] {
-      if (pushed <= size) return slots.slice();
-      const start = pushed % size;
-      return [...slots.slice(start), ...slots.slice(0, start)];
+    items(): Item[] {
+      const count = Math.min(pushed, size);
+      const start = pushed <= size ? 0 : pushed % size;
+      const items: Item[] = new Array(count);
+      for (let index = 0; index < count; index += 1) items[index] = itemAt((start + index) % size);
+      return items;
     },
     dropped: () => Math.max(0, pushed - size),
   };
