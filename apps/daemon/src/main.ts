@@ -24,7 +24,8 @@ once tail prints a conversation and follows it live until Ctrl-C.
 once chat is an interactive chat (a new conversation unless one is named): each line
 typed is sent and its answer streams; a tool call waiting for approval asks [y/N];
 Ctrl-C stops the running turn, and at the prompt or twice within 2 s quits; Ctrl-D
-quits once the running turn has ended.
+quits once the running turn has ended. Piped input (echo hi | once chat) is sent a
+line per turn, and the command exits when it ends.
 All three talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
 (ONCE_TOKEN) when it requires one.
 

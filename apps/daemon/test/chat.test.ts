@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
 import { startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getSnapshot, type SnapshotResponse } from './daemon-api.ts';
+import { createConversation, getSnapshot, type SnapshotResponse, sendMessage } from './daemon-api.ts';
 import { missingScript, runInTerminal } from './pseudo-terminal.ts';
 
 if (missingScript !== undefined) console.warn(missingScript);
@@ -10,7 +10,7 @@ if (missingScript !== undefined) console.warn(missingScript);
 // Real processes on a machine that may be busy: generous waits, never a timing assertion.
 const PROCESS_TEST_MS = 90_000;
 const WAIT = { timeout: 30_000, interval: 50 };
-const CUSTOM_TOOL = join(import.meta.dirname, '..', '..', '..', 'examples', 'custom-tool', 'once.config.ts');
+const APPROVAL_TOOL = join(import.meta.dirname, 'configs', 'approval-tool.config.ts');
 
 afterEach(stopLeftoverProcesses);
 afterEach(stopLeftoverDaemons);
@@ -61,6 +61,8 @@ describe.skipIf(missingScript !== undefined)('once chat in a terminal', () => {
         expect(occurrences(chat.screen(), `${textOf(second)} [interrupted]\n> `)).toBe(1);
       }, WAIT);
       await vi.waitFor(async () => expect(await chat.errors()).toMatch(/\(reconnecting…\)[\s\S]*\(live\)/), WAIT);
+      // One note for the outage, not one per attempt to come back.
+      expect(occurrences(await chat.errors(), '(reconnecting…)')).toBe(1);
 
       chat.type('Third question\n');
       // 60 characters of the third answer on the screen before the Ctrl-C, as the last check reads them.
@@ -86,28 +88,66 @@ describe.skipIf(missingScript !== undefined)('once chat in a terminal', () => {
   );
 
   it(
-    'asks before a tool that needs approval, runs it on y, and quits on Ctrl-D',
+    'shows a tool call, asks before it runs, runs it on y, shows its error, and quits on Ctrl-D',
     async () => {
-      await using daemon = await startDaemon({ flags: ['--config', CUSTOM_TOOL, '--demo-delay-ms', '0'] });
+      await using daemon = await startDaemon({ flags: ['--config', APPROVAL_TOOL, '--demo-delay-ms', '0'] });
       await using chat = await runInTerminal(['chat', '--url', daemon.url]);
       const conversationId = await namedConversation(chat.errors);
+      const lastAnswer = async () => (await getSnapshot(daemon.url, conversationId)).messages.at(-1);
       await vi.waitFor(() => expect(chat.screen()).toBe('> '), WAIT);
 
-      chat.type('Please read_file {"path": "package.json"}\n');
+      chat.type('Please shout {"text": "hi"}\n');
       await vi.waitFor(
-        () =>
-          expect(chat.screen()).toContain(
-            '[read_file {"path":"package.json"}]\nAllow read_file {"path":"package.json"}? [y/N] ',
-          ),
+        () => expect(chat.screen()).toContain('[shout {"text":"hi"}]\nAllow shout {"text":"hi"}? [y/N] '),
         WAIT,
       );
       chat.type('y\n');
       await vi.waitFor(async () => {
-        const { messages } = await getSnapshot(daemon.url, conversationId);
-        expect(messages.at(-1)?.status).toBe('complete');
-        expect(chat.screen()).toMatch(/\[result \{"path":"package.json"[^\n]*\]\n[\s\S]*\n> $/);
+        expect((await lastAnswer())?.status).toBe('complete');
+        expect(chat.screen()).toMatch(/\[y\/N\] y\n\n\[result "HI"\]\nshout answered: "HI"[^\n]*\n[\s\S]*\n> $/);
+      }, WAIT);
+
+      chat.type('Please shout {"text": ""}\n');
+      await vi.waitFor(() => expect(chat.screen()).toContain('Allow shout {"text":""}? [y/N] '), WAIT);
+      chat.type('yes\n');
+      await vi.waitFor(async () => {
+        expect((await lastAnswer())?.status).toBe('complete');
+        expect(chat.screen()).toMatch(/\[error \{"error":"There is nothing to shout\."\}\]\n[\s\S]*\n> $/);
       }, WAIT);
       chat.type('\x04');
+      expect(await chat.exit).toBe(0);
+      expect(occurrences(chat.screen(), 'Allow shout')).toBe(2);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'with an id prints the conversation so far once, takes a line typed before its prompt, and quits on Ctrl-C at the prompt',
+    async () => {
+      await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '1'] });
+      const conversationId = await createConversation(daemon.url);
+      await sendMessage(daemon.url, conversationId, 'An earlier question');
+      const earlier = async () => (await getSnapshot(daemon.url, conversationId)).messages;
+      await vi.waitFor(async () => expect((await earlier()).at(-1)?.status).toBe('complete'), WAIT);
+      const earlierAnswer = textOf((await earlier()).at(-1));
+
+      await using chat = await runInTerminal(['chat', '--url', daemon.url, conversationId]);
+      // Typed at once, before the history is loaded and the prompt shows.
+      chat.type('Typed early\n');
+      await vi.waitFor(async () => {
+        const messages = await earlier();
+        expect(messages.map((message) => message.status)).toEqual(['complete', 'complete', 'complete', 'complete']);
+        expect(chat.screen()).toMatch(/\n> $/);
+        expect(occurrences(chat.screen(), `${textOf(messages[3])}\n> `)).toBe(1);
+      }, WAIT);
+      const screen = chat.screen();
+      expect(occurrences(screen, '> An earlier question\n')).toBe(1);
+      expect(occurrences(screen, earlierAnswer)).toBe(1);
+      // Its echo, before anything else, and the line as sent, after the history.
+      expect(screen.indexOf('> Typed early\n')).toBeGreaterThan(screen.indexOf(earlierAnswer));
+      expect(await chat.errors()).toBe('');
+
+      chat.type('\x03');
       expect(await chat.exit).toBe(0);
     },
     PROCESS_TEST_MS,

@@ -1,46 +1,60 @@
 import type { BlockSnapshot } from '@once/protocol';
 import type { ReactNode } from 'react';
-import { Streamdown } from 'streamdown';
+import { SurfaceCard } from './blocks/surface-card.tsx';
+import { TextBlockView } from './blocks/text-block-view.tsx';
+import { ThinkingBlockView } from './blocks/thinking-block-view.tsx';
+import { ToolCard } from './blocks/tool-card.tsx';
+import type { ToolResultsByCall } from './blocks/tool-results-by-call.ts';
 
 /** Props of {@link BlockView}. */
 export interface BlockViewProps {
   readonly block: BlockSnapshot;
+  /** The message's conversation; absent for a user message the server has not confirmed yet. */
+  readonly conversationId: string | undefined;
+  /** The message's tool results by call, so a call's card shows its result. */
+  readonly toolResults: ToolResultsByCall;
+  /** The message stopped streaming. */
+  readonly messageEnded: boolean;
 }
 
-/** One block: text as markdown, the rest compactly. */
-export function BlockView({ block }: BlockViewProps): ReactNode {
+/**
+ * One block of a message: text as markdown, thinking folded, a tool call with its result as
+ * one card, a surface as a card. A tool_result whose call is in the message renders nothing
+ * here: the call's card shows it.
+ */
+export function BlockView({ block, conversationId, toolResults, messageEnded }: BlockViewProps): ReactNode {
   switch (block.type) {
     case 'text':
-      return (
-        <div className="block text" data-testid="text-block">
-          <Streamdown isAnimating={block.status === 'open'}>{block.text}</Streamdown>
-        </div>
-      );
+      return <TextBlockView block={block} />;
     case 'thinking':
-      return <div className="block thinking">{block.text}</div>;
+      return <ThinkingBlockView block={block} />;
     case 'tool_use':
+      if (conversationId === undefined) return null;
       return (
-        <div className="block tool">
-          <span className="tool-name">{block.toolName}</span>{' '}
-          <code>{block.input === undefined ? block.partialJson : JSON.stringify(block.input)}</code>
-        </div>
+        <ToolCard
+          conversationId={conversationId}
+          toolUseId={block.toolUseId}
+          call={block}
+          result={toolResults.results.get(block.toolUseId)}
+          messageEnded={messageEnded}
+        />
       );
     case 'tool_result':
+      if (conversationId === undefined || toolResults.calls.has(block.toolUseId)) return null;
       return (
-        <div className={block.isError === true ? 'block tool error' : 'block tool'}>
-          <span className="tool-name">result</span>{' '}
-          <code>{block.result === undefined ? block.text : JSON.stringify(block.result)}</code>
-        </div>
+        <ToolCard
+          conversationId={conversationId}
+          toolUseId={block.toolUseId}
+          call={undefined}
+          result={block}
+          messageEnded={messageEnded}
+        />
       );
     case 'surface':
-      return (
-        <div className="block surface">
-          <span className="tool-name">{block.surfaceType}</span> <code>{JSON.stringify(block.data)}</code>
-        </div>
-      );
+      return <SurfaceCard block={block} />;
     default: {
       const unknown: never = block;
-      return <div className="block">{JSON.stringify(unknown)}</div>;
+      return unknown;
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { ListedMessage } from '@once/core';
 import { memo, type ReactNode } from 'react';
 import { BlockView } from './block-view.tsx';
+import { MessageEnding } from './blocks/message-ending.tsx';
+import { toolResultsByCall } from './blocks/tool-results-by-call.ts';
 
 /** Props of {@link MessageView}. */
 export interface MessageViewProps {
@@ -17,12 +19,17 @@ function statusLabel(message: ListedMessage, queued: boolean): string | undefine
 }
 
 /**
- * One message and its blocks. Memoized on the message object: the core keeps the identity
- * of every message an event did not touch, so only the streaming message renders again.
+ * One message and its blocks, then a line saying how it ended when it was stopped, failed
+ * or interrupted. Memoized on the message object: the core keeps the identity of every
+ * message an event did not touch, so only the streaming message renders again.
  * `data-message-id` is the server's id, absent while a sent message is not yet confirmed.
  */
 export const MessageView = memo(function MessageView({ message, queued = false }: MessageViewProps): ReactNode {
   const label = statusLabel(message, queued);
+  const conversationId = 'conversationId' in message ? message.conversationId : undefined;
+  const toolResults = toolResultsByCall(message.blocks);
+  const messageEnded = message.status !== 'streaming' && message.status !== 'pending';
+  const writing = message.status === 'streaming' && message.blocks.length === 0;
   return (
     <li
       className={`message ${message.role}`}
@@ -34,9 +41,19 @@ export const MessageView = memo(function MessageView({ message, queued = false }
         {message.role === 'user' ? 'You' : 'Assistant'}
         {label === undefined ? null : <span className="message-status"> · {label}</span>}
       </div>
-      {message.blocks.map((block) => (
-        <BlockView key={block.index} block={block} />
-      ))}
+      <div className="message-body">
+        {message.blocks.map((block) => (
+          <BlockView
+            key={block.index}
+            block={block}
+            conversationId={conversationId}
+            toolResults={toolResults}
+            messageEnded={messageEnded}
+          />
+        ))}
+        {writing ? <span className="writing" role="status" aria-label="The assistant is writing" /> : null}
+        <MessageEnding message={message} />
+      </div>
     </li>
   );
 });

@@ -93,7 +93,9 @@ export function connectStream(options: ConnectStreamOptions): StreamConnection {
         plan.needsSnapshot = false;
         watchdog.kick();
       }
-      for await (const item of transport.events(target.stream, target.offset(), signal)) {
+      const afterOffset = target.offset();
+      target.following?.(afterOffset);
+      for await (const item of transport.events(target.stream, afterOffset, signal)) {
         watchdog.kick();
         const end = handle(item, progress);
         if (end !== undefined) return end;

@@ -10,6 +10,7 @@ import type { BackoffOptions } from './backoff.ts';
 import { connectStream } from './connect-stream.ts';
 import type { ConnectionState, ConnectionStateSource } from './connection-state.ts';
 import { conversationTarget } from './conversation-target.ts';
+import { createDeliveryLog, type DeliveryLog } from './delivery-log.ts';
 import type { AppDomain, AppEvent } from './domains/app-domain.ts';
 import { createConnectionDomain } from './domains/connection-domain.ts';
 import { type ConversationEventDomains, createConversationDomains } from './domains/conversation-domains.ts';
@@ -53,6 +54,12 @@ export interface ConversationClient {
   readonly store: MessageStore;
   /** Connection status and last error. */
   readonly connection: ConnectionStateSource;
+  /**
+   * The wire log: how many events were delivered, applied, and ignored as duplicates since
+   * the conversation was opened, the most recent of them (500), and the offset each
+   * (re)connect asked to resume after. For inspectors and diagnostics; cheap when unwatched.
+   */
+  readonly deliveries: DeliveryLog;
   /**
    * Typed, buffered subscriptions per domain (message, turn, approval, usage, connection):
    * `conversation.domains.message.subscribe(item => …, { bufferSize: 64 })`. Each item is
@@ -102,11 +109,13 @@ export function openConversation(
   const store = createMessageStore({ conversationId });
   const appDomains = options.appDomains ?? [];
   const hub = createConversationDomains(store, appDomains);
+  const deliveries = createDeliveryLog();
   const connection = connectStream({
     transport,
     target: conversationTarget(transport, store, {
       start: appDomains.length === 0 ? 'snapshot' : 'replay',
       observer: hub,
+      deliveries,
     }),
     timers,
     random,
@@ -135,6 +144,7 @@ export function openConversation(
     conversationId,
     store,
     connection: connection.state,
+    deliveries,
     domains: { ...hub.domains, connection: connectionDomain.dispatcher },
     appDomain: hub.appDomain,
     closed: connection.done,

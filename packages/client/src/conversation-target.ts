@@ -1,5 +1,6 @@
 import type { MessageStore } from '@once/core';
 import type { IncomingEvent, Offset } from '@once/protocol';
+import type { DeliveryRecorder } from './delivery-log.ts';
 import type { StreamTarget } from './stream-target.ts';
 import type { Transport } from './transport.ts';
 
@@ -14,6 +15,8 @@ export interface ConversationTargetOptions {
   readonly start?: 'snapshot' | 'replay';
   /** Told of every event the store accepted, and of every new start state. */
   readonly observer?: StoreObserver;
+  /** Told of every event delivered for this conversation and of where each attempt starts. */
+  readonly deliveries?: DeliveryRecorder;
 }
 
 /** Follows what a conversation's store accepts. */
@@ -31,7 +34,8 @@ export function conversationTarget(
   options: ConversationTargetOptions = {},
 ): StreamTarget {
   const conversationId = store.getSnapshot().conversationId;
-  const { observer } = options;
+  const { observer, deliveries } = options;
+  let refetched = false;
   return {
     stream: { stream: 'conversation', conversationId },
     offset: (): Offset => store.getSnapshot().offset,
@@ -42,6 +46,11 @@ export function conversationTarget(
           : await transport.snapshot(conversationId, signal),
       );
       observer?.restarted();
+      refetched = true;
+    },
+    following(afterOffset) {
+      deliveries?.following(afterOffset, refetched);
+      refetched = false;
     },
     apply(event) {
       // Another stream's event changes nothing (the reducer ignores it); it must not be
@@ -52,7 +61,9 @@ export function conversationTarget(
       const after = store.getSnapshot();
       const advanced = after.offset > before;
       if (advanced) observer?.accepted(event);
-      if (after.resync === undefined || event.offset <= after.offset) return { advanced };
+      const refused = after.resync !== undefined && event.offset > after.offset;
+      deliveries?.delivered(event, advanced ? 'applied' : refused ? 'refused' : 'duplicate');
+      if (!refused) return { advanced };
       // Refused. The reducer keeps its first refusal, so decide from this event's offset by
       // its rule: the next offset refused means its seq skips (the stream cannot repair
       // that: refetch); a later offset means events are missing (resume after ours).

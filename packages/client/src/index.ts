@@ -31,6 +31,16 @@ export {
 } from './create-client.ts';
 export { createHttpTransport, type HttpTransportOptions } from './create-http-transport.ts';
 export {
+  createDeliveryLog,
+  DEFAULT_DELIVERY_LOG_LIMIT,
+  type Delivery,
+  type DeliveryLog,
+  type DeliveryLogState,
+  type DeliveryOutcome,
+  type DeliveryRecorder,
+  type StreamResume,
+} from './delivery-log.ts';
+export {
   type AppDomain,
   type AppDomainOptions,
   type AppEvent,

@@ -29,4 +29,6 @@ export interface StreamTarget {
   refetch(signal: AbortSignal): Promise<void>;
   /** Folds one event; foreign and duplicate events change nothing and end nothing. */
   apply(event: IncomingEvent): ApplyOutcome;
+  /** Told that an attempt now follows the stream after `afterOffset` (for a wire log). Optional. */
+  following?(afterOffset: Offset): void;
 }

@@ -11,6 +11,7 @@ export { useConnectionState } from './use-connection-state.ts';
 export { type ConversationView, useConversation } from './use-conversation.ts';
 export { useConversationClient } from './use-conversation-client.ts';
 export { type ConversationsView, useConversations } from './use-conversations.ts';
+export { useDeliveries } from './use-deliveries.ts';
 export { useDomainSubscription } from './use-domain-subscription.ts';
 export { useMessage } from './use-message.ts';
 export { useMessages } from './use-messages.ts';

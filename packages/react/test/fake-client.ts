@@ -6,6 +6,7 @@ import {
   type ConversationClient,
   createConnectionDomain,
   createConversationDomains,
+  createDeliveryLog,
   type OnceClient,
 } from '@once/client';
 import { createMessageStore } from '@once/core';
@@ -54,6 +55,7 @@ function fakeConversation(conversationId: ConversationId): FakeConversation {
     conversationId,
     store,
     connection: source,
+    deliveries: createDeliveryLog(),
     domains: {
       ...hub.domains,
       connection: createConnectionDomain(source, () => store.getSnapshot().offset).dispatcher,

@@ -13,7 +13,12 @@ import { act, memo, type ReactNode, useCallback, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { CONVERSATION_ID, createScriptedTransport, emptySnapshot } from '../../client/test/scripted-transport.ts';
+import {
+  activityAt,
+  CONVERSATION_ID,
+  createScriptedTransport,
+  emptySnapshot,
+} from '../../client/test/scripted-transport.ts';
 import { eventBuilder } from '../../core/test/event-builder.ts';
 import {
   OnceProvider,
@@ -21,6 +26,7 @@ import {
   useConversation,
   useConversationClient,
   useConversations,
+  useDeliveries,
   useDomainSubscription,
   useMessage,
   useMessages,
@@ -143,6 +149,16 @@ function Tally({ conversationId }: { readonly conversationId: string }) {
   );
   useDomainSubscription(domain, consumer);
   return <p>{JSON.stringify(tally ?? null)}</p>;
+}
+
+function Deliveries({ conversationId }: { conversationId: string }) {
+  const log = useDeliveries(conversationId);
+  const resumes = log.resumes.map((resume) => resume.afterOffset).join(',');
+  return (
+    <p data-testid="deliveries">
+      received {log.received}, applied {log.applied}, duplicates {log.duplicates}, resumed after {resumes}
+    </p>
+  );
 }
 
 describe('React bindings', () => {
@@ -289,5 +305,19 @@ describe('React bindings', () => {
     render(client, null);
     await act(async () => {});
     expect(conversation?.isClosed()).toBe(true);
+  });
+
+  it('useDeliveries shows what the wire delivered: counts, duplicates, and where each connection resumed', async () => {
+    const transport = createScriptedTransport(emptySnapshot(4));
+    const client = createClient({ transport });
+    render(client, <Deliveries conversationId={CONVERSATION_ID} />);
+    await vi.waitFor(() => expect(transport.streams).toHaveLength(1));
+    await act(async () => transport.streams[0]?.push(activityAt(5), activityAt(6), activityAt(6)));
+    await vi.waitFor(() => expect(textOf('deliveries')).toBe('received 3, applied 2, duplicates 1, resumed after 4'));
+    await act(async () => transport.streams[0]?.fail(new TypeError('fetch failed')));
+    await vi.waitFor(() => expect(transport.streams).toHaveLength(2));
+    await vi.waitFor(() => expect(textOf('deliveries')).toBe('received 3, applied 2, duplicates 1, resumed after 4,6'));
+    act(() => root.render(null));
+    client.close();
   });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, type ApiRequest, startApi } from './support/api-fixture.ts';
 
@@ -351,5 +352,58 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(await api.accountHead()).toBe(accountBefore);
     expect(await api.conversationHead(conversationId)).toBe(conversationBefore);
     expect((await api.request('GET', '/v1/health')).status).toBe(200);
+  });
+
+  // Found by the HTTP fuzz test: node:http sends a DELETE's body with no Content-Length, so
+  // the body reads as the start of a second request, which node's parser refuses.
+  it.each([
+    // The body follows once the first answer is back, as it did from node:http.
+    ['a body with no length, read as a second request', ['DELETE /v1/health HTTP/1.1\r\nHost: x\r\n\r\n', '{}']],
+    ['a request line that is not HTTP', ['HELLO THERE\r\n\r\n']],
+    ['a header line with no colon', ['GET /v1/health HTTP/1.1\r\nHost x\r\n\r\n']],
+  ])("%s → 400 invalid_request in the daemon's error format, then the connection closes", async (_name, writes) => {
+    const accountBefore = await api.accountHead();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+      let received = '';
+      const next = [...writes];
+      socket.on('data', (chunk) => {
+        received += chunk.toString();
+        if (next.length > 0) socket.write(next.shift() as string);
+      });
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+      // Not half-closed: the daemon is the one to close, after its answer.
+      socket.write(next.shift() as string);
+    });
+    // The last response on the connection (the first case gets a 404 for its DELETE first).
+    const starts = [...answer.matchAll(/HTTP\/1\.1 \d{3} /g)].map((match) => match.index);
+    const last = answer.slice(starts.at(-1));
+    expect(last).toMatch(/^HTTP\/1\.1 400 /);
+    expect(last).toMatch(/content-type: application\/json/i);
+    const body = JSON.parse(last.slice(last.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.message).toMatch(/not valid HTTP/);
+    expect(await api.accountHead()).toBe(accountBefore);
+    expect((await api.request('GET', '/v1/health')).status).toBe(200);
+  });
+
+  it('answers a valid request before refusing the bytes after it on the same connection', async () => {
+    const doomed = await api.createConversation();
+    const bytes = `DELETE /v1/conversations/${doomed} HTTP/1.1\r\nHost: x\r\n\r\n{}`;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString();
+      });
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+      socket.write(bytes);
+    });
+    // The DELETE happened, and its client is told so, then why the rest was refused.
+    const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
+    expect(statuses).toEqual(['204', '400']);
+    expect((await api.request('GET', `/v1/conversations/${doomed}`)).status).toBe(404);
   });
 });

@@ -109,4 +109,19 @@ describe('event-stream requests', () => {
     await stream.close();
     await vi.waitFor(async () => expect(await open()).toBe(0));
   });
+
+  // Found by the HTTP fuzz test: a HEAD asking for a stream got no answer at all.
+  it('answers HEAD with a stream Accept at once, with the page head and no stream', async () => {
+    const opened = await api.streamsOpened();
+    for (const path of [`/v1/conversations/${alices}/events`, '/v1/account/events']) {
+      const response = await fetch(`${api.url}${path}`, {
+        method: 'HEAD',
+        headers: { accept: 'text/event-stream', authorization: 'Bearer t-alice' },
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    }
+    expect(await api.streamsOpened()).toEqual(opened);
+  });
 });

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { ConversationClient } from '@once/client';
 import { OnceError } from '@once/protocol';
+import { createConnectionNotes } from './chat-connection-notes.ts';
 import { createChatScreen } from './chat-screen.ts';
 import { createChatSession } from './chat-session.ts';
 import { connectClient } from './client-flags.ts';
@@ -35,16 +36,27 @@ export async function chatCommand(
   if (named === undefined) terminal.err.write(`conversation ${conversationId}\n`);
   const conversation = client.conversation(conversationId);
   const screen = createChatScreen(terminal.out, terminal.err);
-  const session = createChatSession({ conversation, screen, now: Date.now });
-  const stopTelling = tellConnection(conversation, screen.note, session.update);
+  const session = createChatSession({
+    conversation,
+    screen,
+    now: Date.now,
+    interactive: terminal.input.isTTY === true,
+  });
+  const stopTelling = tellConnection(conversation, (text) => {
+    screen.note(text);
+    // The note went below the prompt: show it again.
+    session.update();
+  });
   const stopSignals = terminal.onSignal((signal) => (signal === 'SIGINT' ? session.interrupt() : session.quit()));
-  // Not a readline terminal: the terminal's own line editing, echo and Ctrl-C stay on, so
-  // an answer streaming while the person types is never redrawn over.
+  // Read from the start, so no line typed or piped early is lost: the session holds them
+  // until the history is printed. Not a readline terminal: the terminal's own line
+  // editing, echo and Ctrl-C stay on, so an answer streaming while the person types is
+  // never redrawn over.
   const lines = createInterface({ input: terminal.input, terminal: false });
   lines.on('line', session.line);
   lines.on('close', session.endOfInput);
   const stopRendering = conversation.store.subscribe(session.update);
-  session.update();
+  void firstLive(conversation).then((live) => live && session.start());
   await Promise.race([session.done, conversation.closed]);
   stopRendering();
   stopSignals();
@@ -61,21 +73,25 @@ export async function chatCommand(
   return 0;
 }
 
-/** Notes each change of the connection (`reconnecting…`, then `live` again) on stderr. */
-function tellConnection(conversation: ConversationClient, note: (text: string) => void, after: () => void): () => void {
-  let wasLive = false;
-  let status = conversation.connection.getSnapshot().status;
+/** Settles true once the conversation's history is loaded and its stream live; false if it closed first. */
+function firstLive(conversation: ConversationClient): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const { status } = conversation.connection.getSnapshot();
+      if (status !== 'live' && status !== 'closed') return;
+      stop();
+      resolve(status === 'live');
+    };
+    const stop = conversation.connection.subscribe(check);
+    check();
+  });
+}
+
+/** Notes the connection's changes that matter (see {@link createConnectionNotes}) on stderr. */
+function tellConnection(conversation: ConversationClient, note: (text: string) => void): () => void {
+  const noteFor = createConnectionNotes();
   return conversation.connection.subscribe(() => {
-    const state = conversation.connection.getSnapshot();
-    if (state.status === status) return;
-    status = state.status;
-    if (status === 'live') {
-      // The first time live is the start, not news.
-      if (wasLive) note('(live)');
-      wasLive = true;
-    } else if (status === 'reconnecting' || status === 'offline') {
-      note('(reconnecting…)');
-    }
-    after();
+    const text = noteFor(conversation.connection.getSnapshot());
+    if (text !== undefined) note(text);
   });
 }

@@ -5,6 +5,7 @@ import { createEventStreams } from '../event-stream/event-streams.ts';
 import { createSseConnections, type SseConnections } from '../event-stream/sse-connections.ts';
 import type { EventFeed } from '../feed/event-feed.ts';
 import type { ConversationService } from '../service/conversation-service.ts';
+import { answerClientError } from './answer-client-error.ts';
 import { type CorsPolicy, createCorsPolicy } from './cors-policy.ts';
 import type { DaemonMetrics } from './daemon-metrics.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
@@ -75,6 +76,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Open SSE streams would otherwise keep close() waiting forever.
     forceCloseConnections: true,
+    // Bytes that are not HTTP get the daemon's error format too.
+    clientErrorHandler: answerClientError,
     // Refused before routing, so before @fastify/cors's hook: the grant is added here.
     frameworkErrors:
       cors === undefined

@@ -9,7 +9,7 @@ import type { RouteContext } from './route-context.ts';
 
 /**
  * `GET …/events`: with `Accept: text/event-stream` a live SSE stream resuming after the
- * cursor (`?after=` wins over `Last-Event-ID`); otherwise one JSON page. On a listening
+ * cursor (`?after=` wins over `Last-Event-ID`); otherwise, and for `HEAD`, one JSON page. On a listening
  * server, event-stream requests are taken before Fastify (`event-stream/event-stream-entry.ts`);
  * these routes answer the rest, every refusal, and `app.inject()`.
  */
@@ -32,7 +32,8 @@ async function serveEvents(
   const { headers } = request;
   const { stream, query, cursor } = await eventStreamEntry.check(request.raw, { route, headers, query: request.query });
 
-  if (wantsEventStream(headers)) {
+  // HEAD (which Fastify routes here) gets the page's head: a stream has no end to wait for.
+  if (request.method !== 'HEAD' && wantsEventStream(headers)) {
     reply.hijack();
     // The head is written on reply.raw: it carries what hooks set on the reply (CORS).
     streams.open(new ResponseSink(reply.raw, rawReplyHeaders(reply)), stream, cursor);

@@ -1,0 +1,56 @@
+import type { Socket } from 'node:net';
+import { OnceError } from '@once/protocol';
+
+/** What node's HTTP parser says went wrong, in words a person sending the request can act on. */
+function describe(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 'The request is not valid HTTP/1.1 for this daemon: its headers are too large.';
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return 'The request is not valid HTTP/1.1: its Content-Length or Transfer-Encoding is wrong.';
+    default:
+      return (
+        'The request is not valid HTTP/1.1 (a body needs a Content-Length or chunked Transfer-Encoding, ' +
+        'and every header line a name and a colon); check the client that sent it.'
+      );
+  }
+}
+
+/** A response node:http is still making on a socket, if any. */
+type PendingResponse = NodeJS.EventEmitter & { writableFinished?: boolean };
+
+/**
+ * Fastify's `clientErrorHandler`: bytes node's HTTP parser refuses (a malformed request
+ * line or header, a body sent without a length that then reads as a second request) are
+ * answered in the daemon's error format, not Fastify's own, and the connection is closed,
+ * since nothing after a parse error can be trusted to be a request. Unlike node's own
+ * handler, a response still being made for an earlier, valid request on the socket is let
+ * finish first: that request may have written (a DELETE whose body had no length), and its
+ * client must learn that it did. A socket already gone is only destroyed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(new OnceError('invalid_request', describe(error)).toBody());
+  const refuse = () =>
+    socket.end(
+      'HTTP/1.1 400 Bad Request\r\n' +
+        'content-type: application/json; charset=utf-8\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n` +
+        'connection: close\r\n\r\n' +
+        body,
+    );
+  const pending = (socket as { _httpMessage?: PendingResponse | null })._httpMessage;
+  if (pending === undefined || pending === null || pending.writableFinished === true) {
+    refuse();
+    return;
+  }
+  pending.once('finish', refuse);
+  pending.once('close', () => {
+    if (pending.writableFinished !== true) socket.destroy();
+  });
+}

@@ -1,0 +1,156 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ConversationClient, createClient } from '@once/client';
+import type { ConversationState } from '@once/core';
+import type { IncomingEvent } from '@once/protocol';
+import {
+  createDaemonClient,
+  type DaemonClient,
+  type DaemonProcess,
+  type SnapshotResponse,
+  startDaemon,
+} from '@once/testing';
+import { startChaosProxy } from './chaos-proxy.ts';
+import { checkConversation, type Violation } from './check-conversation.ts';
+import { type FaultCounts, type FaultLog, runFaults } from './fault-schedule.ts';
+import { seededRandom } from './seeded-random.ts';
+import { runUser } from './torture-user.ts';
+
+/** Options of {@link runTorture}. */
+export interface TortureOptions {
+  readonly seed: number;
+  /** How long faults are injected, in seconds; then the run settles and is checked. */
+  readonly durationSeconds: number;
+  /** Conversations streaming at once. Default 8. */
+  readonly conversations?: number;
+  /** Progress lines (faults, phases); default: nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+/** What a run did and found. */
+export interface TortureReport {
+  readonly seed: number;
+  readonly durationSeconds: number;
+  readonly faults: FaultCounts;
+  /** What the proxy did to the bytes. */
+  readonly network: { splits: number; delays: number; stalls: number; cuts: number };
+  readonly conversations: number;
+  readonly userMessages: number;
+  readonly events: number;
+  /** Times a stalling consumer fell behind its buffer and was handed the whole state. */
+  readonly consumerOverflows: number;
+  readonly violations: readonly Violation[];
+  readonly faultLog: FaultLog;
+}
+
+/** Heartbeats every second, so a frozen daemon is noticed within two. */
+const HEARTBEAT_MS = 1000;
+/** How long the run may take to settle once faults stop, before it counts as stuck. */
+const SETTLE_MS = 90_000;
+
+/**
+ * One torture run on one SQLite daemon: simulated users chat in many conversations
+ * through a proxy that splits, delays and stalls bytes, while the daemon is killed,
+ * frozen and cut off at random. Then the faults stop, everything settles, and every
+ * conversation is checked (see {@link checkConversation}). Reproducible from `seed` as far
+ * as timing allows: the same faults in the same order at the same moments.
+ */
+export async function runTorture(options: TortureOptions): Promise<TortureReport> {
+  const log = options.log ?? (() => {});
+  const random = seededRandom(options.seed);
+  await using daemon = await startDaemon({
+    flags: ['--demo-delay-ms', '10', '--demo-tokens', '60', '--heartbeat-ms', String(HEARTBEAT_MS)],
+  });
+  await using proxy = await startChaosProxy(() => ({ host: '127.0.0.1', port: daemon.port }), random.fork());
+  const api = createDaemonClient(daemon.url);
+  const client = createClient({
+    baseUrl: proxy.url,
+    heartbeatMs: HEARTBEAT_MS,
+    backoff: { initialMs: 50, maxMs: 1000 },
+    sendAttempts: 30,
+    random: random.fork().next,
+  });
+
+  const count = options.conversations ?? 8;
+  const ids = await Promise.all(Array.from({ length: count }, () => api.createConversation()));
+  const until = Date.now() + options.durationSeconds * 1000;
+  const conversations = ids.map((id) => client.conversation(id));
+  const users = conversations.map((conversation, index) =>
+    runUser({
+      conversation,
+      random: random.fork(),
+      done: () => Date.now() >= until,
+      stallingConsumer: index % 2 === 0,
+    }),
+  );
+  const faultLog: FaultLog = [];
+  log(`seed ${options.seed}: ${count} conversations for ${options.durationSeconds} s on one SQLite daemon`);
+  const faults = await runFaults([daemon], proxy, random.fork(), until, faultLog);
+  for (const line of faultLog) log(line);
+  proxy.calm();
+  await Promise.all(users.map((user) => user.finished));
+  log('faults stopped; settling');
+
+  const violations: Violation[] = [];
+  let events = 0;
+  const settleBy = Date.now() + SETTLE_MS;
+  for (const [index, conversation] of conversations.entries()) {
+    const record = users[index]?.record;
+    if (record === undefined) continue;
+    const snapshot = await settledSnapshot(api, conversation.conversationId, settleBy);
+    const all = await readAllEvents(daemon, conversation.conversationId);
+    events += all.length;
+    const state = await caughtUp(conversation, snapshot.offset, settleBy);
+    violations.push(
+      ...checkConversation({
+        record,
+        events: all,
+        snapshot,
+        client: { offset: state.offset, messages: state.messages, pending: state.pending.length },
+      }),
+    );
+  }
+  client.close();
+  return {
+    seed: options.seed,
+    durationSeconds: options.durationSeconds,
+    faults,
+    network: { ...proxy.counts },
+    conversations: count,
+    userMessages: users.reduce((sum, user) => sum + user.record.sends.length, 0),
+    events,
+    consumerOverflows: users.reduce((sum, user) => sum + user.record.overflows, 0),
+    violations,
+    faultLog,
+  };
+}
+
+/** The conversation's snapshot once no turn runs in it (or as it is at `by`). */
+async function settledSnapshot(api: DaemonClient, conversationId: string, by: number): Promise<SnapshotResponse> {
+  for (;;) {
+    const snapshot = await api.getSnapshot(conversationId);
+    if (snapshot.activeTurn === undefined || Date.now() >= by) return snapshot;
+    await sleep(100);
+  }
+}
+
+/** Every event of a conversation, read as JSON pages from offset 0. */
+async function readAllEvents(daemon: DaemonProcess, conversationId: string): Promise<IncomingEvent[]> {
+  const events: IncomingEvent[] = [];
+  for (;;) {
+    const response = await fetch(
+      `${daemon.url}/v1/conversations/${conversationId}/events?after=${events.length}&limit=1000`,
+    );
+    const page = (await response.json()) as { events: IncomingEvent[]; upToDate: boolean };
+    events.push(...page.events);
+    if (page.upToDate || page.events.length === 0) return events;
+  }
+}
+
+/** The client's state once its store reached `offset` with nothing left pending (or as it is at `by`). */
+async function caughtUp(conversation: ConversationClient, offset: number, by: number): Promise<ConversationState> {
+  for (;;) {
+    const state = conversation.store.getSnapshot();
+    if ((state.offset >= offset && state.pending.length === 0) || Date.now() >= by) return state;
+    await sleep(50);
+  }
+}

@@ -1,0 +1,55 @@
+// `npm run torture -- --duration <seconds> [--seed N] [--conversations N]`: one torture run
+// (see run-torture.ts), its report on stdout, exit code 1 when any promise was broken.
+import { parseArgs } from 'node:util';
+import { stopLeftoverDaemons } from '@once/testing';
+import { formatReport } from './format-report.ts';
+import { runTorture } from './run-torture.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    seed: { type: 'string' },
+    conversations: { type: 'string', default: '8' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(`Usage: npm run torture -- [--duration <seconds>] [--seed <n>] [--conversations <n>]
+
+Chats in many conversations through a proxy that splits, delays and stalls bytes, while the
+daemon is killed (SIGKILL), frozen (SIGSTOP) and cut off at random; then checks that every
+client holds exactly the daemon's snapshot, offsets are gapless, no message completes twice
+and every user message was answered once. Prints the seed; the same seed replays the same faults.
+
+  --duration       seconds of faults (default 60)
+  --seed           the run's seed (default: random, printed)
+  --conversations  conversations streaming at once (default 8)`);
+  process.exit(0);
+}
+
+const positive = (name: string, text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    console.error(`--${name} must be a whole number above 0, not "${text}".`);
+    process.exit(2);
+  }
+  return value;
+};
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+if (!Number.isInteger(seed)) {
+  console.error(`--seed must be a whole number, not "${values.seed}".`);
+  process.exit(2);
+}
+
+try {
+  const report = await runTorture({
+    seed,
+    durationSeconds: positive('duration', values.duration),
+    conversations: positive('conversations', values.conversations),
+    log: (line) => console.error(line),
+  });
+  console.log(formatReport(report));
+  process.exitCode = report.violations.length === 0 ? 0 : 1;
+} finally {
+  await stopLeftoverDaemons();
+}
