@@ -1,7 +1,6 @@
 // What every browser test of the web app shares: the page built when stale, one Chromium
 // per test file, a real daemon per test, pages whose contexts close after each test, and
 // ways to read what the page shows next to what the daemon holds.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
 import {
@@ -15,6 +14,7 @@ import {
 } from '@once/testing';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { buildWebAppIfStale } from './browser-helpers.ts';
 import { installMessageWatch } from './message-watch.ts';
 
 /** The repository's root folder. */
@@ -63,11 +63,7 @@ export function useBrowser(): BrowserFixture {
   const contexts = new Set<BrowserContext>();
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-web-if-stale.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}${build.stderr}`);
+    buildWebAppIfStale();
     browser = await launchChromium();
   }, 180_000);
 
