@@ -7,8 +7,10 @@ import type { Page } from 'playwright-core';
  * The messages list (the element holding the `li.message` bubbles) as indented lines:
  * `<tag data-…="…">` for each element, its text nodes on their own lines, whitespace
  * folded. Left out as volatile: `id`, `class`, `style`, every `aria-*` that points at a
- * generated id, event handlers, and the text of `<time>` (relative times move on). An
- * empty string when the page shows no message.
+ * generated id, event handlers, the text of `<time>` (relative times move on), and the
+ * highlighter's token spans inside `<pre>` (its code text stays): Shiki splits a line
+ * streamed in pieces differently from the same line highlighted whole. An empty string
+ * when the page shows no message.
  */
 export async function normalisedMessagesDom(page: Page): Promise<string> {
   return page.evaluate(NORMALISED_MESSAGES_DOM);
@@ -43,6 +45,10 @@ const NORMALISED_MESSAGES_DOM = `
       .sort();
     lines.push(indent + '<' + [tag, ...attributes].join(' ') + '>');
     if (tag === 'time') return;
+    if (tag === 'pre') {
+      lines.push(indent + '  ' + JSON.stringify(node.textContent));
+      return;
+    }
     for (const child of node.childNodes) walk(child, depth + 1);
   };
   walk(list, 0);
