@@ -10,7 +10,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 
 // Real processes on a machine that may be busy: generous waits, never a timing assertion.
-const PROCESS_TEST_MS = 90_000;
+const PROCESS_TEST_MS = 180_000;
 const ONCE_BIN = join(import.meta.dirname, '..', 'bin', 'once.js');
 const APPROVAL_TOOL = join(import.meta.dirname, 'configs', 'approval-tool.config.ts');
 const TOKEN = 'chat-secret';

@@ -8,8 +8,8 @@ import { missingScript, runInTerminal } from './pseudo-terminal.ts';
 if (missingScript !== undefined) console.warn(missingScript);
 
 // Real processes on a machine that may be busy: generous waits, never a timing assertion.
-const PROCESS_TEST_MS = 90_000;
-const WAIT = { timeout: 30_000, interval: 50 };
+const PROCESS_TEST_MS = 180_000;
+const WAIT = { timeout: 60_000, interval: 50 };
 const APPROVAL_TOOL = join(import.meta.dirname, 'configs', 'approval-tool.config.ts');
 
 afterEach(stopLeftoverProcesses);

@@ -81,7 +81,7 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
       const page = await newPage();
       const input = {
         surfaceType: 'deploy',
-        data: { service: 'api', status: 'starting' },
+        data: { service: 'api', status: 'starting', steps: ['build', 'ship'] },
         updates: [{ status: 'live' }],
       };
       const conversationId = await startConversation(page, daemon.url, `Please show_surface ${JSON.stringify(input)}`);
@@ -105,7 +105,7 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
       const surface = answer.getByTestId('surface-card');
       expect(await surface.count()).toBe(1);
       expect(await surface.getAttribute('aria-label')).toBe('deploy surface');
-      expect(await surface.locator('dd').allInnerTexts()).toEqual(['api', 'live']);
+      expect(await surface.locator('dd').allTextContents()).toEqual(['api', 'live', 'build, ship']);
     },
     BROWSER_TEST_MS,
   );
@@ -246,6 +246,19 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
       expect(await answer.getByTestId('message-ending').textContent()).toBe(
         'Interrupted — the daemon stopped before this answer finished',
       );
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'says why an answer failed',
+    async () => {
+      await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
+      const page = await newPage();
+      await startConversation(page, daemon.url, 'Please stumble');
+      const answer = await finishedAnswer(page, 'error');
+      expect(await answer.getByTestId('text-block').textContent()).toBe('Starting the answer');
+      expect(await answer.getByTestId('message-ending').textContent()).toBe('Failed: The model lost its connection.');
     },
     BROWSER_TEST_MS,
   );

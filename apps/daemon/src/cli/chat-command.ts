@@ -20,6 +20,8 @@ export interface ChatTerminal extends CommandOutput {
  * the answer streams once, in order, across reconnects and daemon restarts; a tool call
  * waiting for approval is asked `[y/N]`; Ctrl-C stops the running turn, and at the prompt
  * or twice within two seconds quits; Ctrl-D quits once the running turn has ended.
+ * Piped input (stdin not a terminal) is sent a line per turn, and the command returns
+ * once it has ended and the last turn is over.
  * @returns the exit code: 0 when the person quit, 1 when the daemon refused the conversation.
  */
 export async function chatCommand(

@@ -1,4 +1,4 @@
-import type { SurfaceBlock } from '@once/protocol';
+import type { JsonValue, SurfaceBlock } from '@once/protocol';
 import type { ReactNode } from 'react';
 import { jsonText } from './json-text.ts';
 
@@ -37,11 +37,7 @@ export function SurfaceCard({ block }: SurfaceCardProps): ReactNode {
             <div key={name} className="surface-field">
               <dt>{name}</dt>
               <dd>
-                {typeof value === 'object' && value !== null ? (
-                  <pre className="card-code">{jsonText(value)}</pre>
-                ) : (
-                  String(value)
-                )}
+                <SurfaceValue value={value} />
               </dd>
             </div>
           ))}
@@ -49,4 +45,13 @@ export function SurfaceCard({ block }: SurfaceCardProps): ReactNode {
       )}
     </section>
   );
+}
+
+/** One field's value: a scalar as text, a list of scalars as one line, anything else as indented JSON. */
+function SurfaceValue({ value }: { readonly value: JsonValue }): ReactNode {
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object' || item === null)) {
+    return value.map(String).join(', ');
+  }
+  return <pre className="card-code">{jsonText(value)}</pre>;
 }

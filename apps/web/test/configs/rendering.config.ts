@@ -3,7 +3,8 @@
 // first for a prompt with the word "think"; and three answers that stop partway and wait
 // until the turn is cancelled (or the daemon killed), so a test sees a half-written answer
 // for as long as it looks: "halfway" (a code block, then a bold phrase not yet closed),
-// "ponder" (thinking) and "drafting" (a tool call's input).
+// "ponder" (thinking) and "drafting" (a tool call's input); and "stumble", an answer that
+// fails after its first words.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDemoProvider, defineConfig, defineTool, type ModelPart, type ModelProvider } from '@once/daemon';
 import { z } from 'zod';
@@ -31,6 +32,10 @@ const renderingDemo: ModelProvider = {
         .findLast((message) => message.role === 'user')
         ?.blocks.map((block) => ('text' in block ? block.text : ''))
         .join('') ?? '';
+    if (/\bstumble\b/.test(prompt)) {
+      yield { type: 'text', text: 'Starting the answer' };
+      throw new Error('The model lost its connection.');
+    }
     const stall = Object.entries(STALLS).find(([word]) => new RegExp(`\\b${word}\\b`).test(prompt))?.[1];
     if (stall !== undefined) {
       yield* stall;
