@@ -1,7 +1,6 @@
 // What every browser test of the web app shares: the page built when stale, one Chromium
 // per test file, a real daemon per test, pages whose contexts close after each test, and
 // ways to read what the page shows next to what the daemon holds.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
 import {
@@ -15,6 +14,7 @@ import {
 } from '@once/testing';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { buildWebAppIfStale } from './browser-helpers.ts';
 import { installMessageWatch } from './message-watch.ts';
 
 /** The repository's root folder. */
@@ -63,11 +63,7 @@ export function useBrowser(): BrowserFixture {
   const contexts = new Set<BrowserContext>();
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-web-if-stale.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}${build.stderr}`);
+    buildWebAppIfStale();
     browser = await launchChromium();
   }, 180_000);
 
@@ -130,14 +126,26 @@ export async function shownMessages(page: Page): Promise<ShownMessage[]> {
   return items.map(({ text, ...item }) => ({ id: undefined, status: undefined, ...item, words: wordsOf(text) }));
 }
 
-/** Reads the message bubbles in the page. A string, as the tests compile without the DOM's types. */
+/**
+ * Reads the message bubbles in the page. A string, as the tests compile without the DOM's
+ * types. A block's text is its text nodes joined by spaces, not its `innerText`, which
+ * Chromium leaves out for some code blocks of a long list (those far off screen).
+ */
 const SHOWN_MESSAGES = `
-[...document.querySelectorAll('li.message')].map((item) => ({
+(() => {
+const textOf = (element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode.textContent);
+  return texts.join(' ');
+};
+return [...document.querySelectorAll('li.message')].map((item) => ({
   role: item.classList.contains('user') ? 'user' : 'assistant',
   id: item.getAttribute('data-message-id') ?? undefined,
   status: item.getAttribute('data-status') ?? undefined,
-  text: [...item.querySelectorAll('[data-testid="text-block"]')].map((block) => block.innerText).join('\\n'),
-}))
+  text: [...item.querySelectorAll('[data-testid="text-block"]')].map(textOf).join('\\n'),
+}));
+})()
 `;
 
 /** The messages of a daemon snapshot as the page should show them. */
@@ -155,23 +163,23 @@ export function snapshotOf(daemon: DaemonProcess, conversationId: string): Promi
   return createDaemonClient(daemon.url).getSnapshot(conversationId);
 }
 
+/** Waits until the daemon has answered everything (`messages` messages, no turn running); returns its snapshot. */
+export async function answered(daemon: DaemonProcess, conversationId: string, messages: number) {
+  let snapshot: SnapshotResponse | undefined;
+  await eventually(async () => {
+    snapshot = await snapshotOf(daemon, conversationId);
+    const done = snapshot.messages.every((message) => message.status !== 'streaming');
+    return snapshot.activeTurn === undefined && done ? snapshot.messages.length : -1;
+  }).toBe(messages);
+  return snapshot as SnapshotResponse;
+}
+
 /**
- * Waits until the daemon has answered everything (`messages` messages, no turn running,
- * none streaming) and the page shows exactly what its snapshot holds; returns that snapshot.
+ * Waits until the daemon has answered everything (see {@link answered}) and the page shows
+ * exactly what its snapshot holds; returns that snapshot.
  */
 export async function settled(page: Page, daemon: DaemonProcess, conversationId: string, messages: number) {
-  let snapshot: SnapshotResponse | undefined;
-  await expect
-    .poll(
-      async () => {
-        snapshot = await snapshotOf(daemon, conversationId);
-        const done = snapshot.messages.every((message) => message.status !== 'streaming');
-        return snapshot.activeTurn === undefined && done ? snapshot.messages.length : -1;
-      },
-      { timeout: TURN_TIMEOUT_MS, interval: 200 },
-    )
-    .toBe(messages);
-  const expected = expectedMessages(snapshot as SnapshotResponse);
-  await eventually(() => shownMessages(page)).toEqual(expected);
-  return snapshot as SnapshotResponse;
+  const snapshot = await answered(daemon, conversationId, messages);
+  await eventually(() => shownMessages(page)).toEqual(expectedMessages(snapshot));
+  return snapshot;
 }
