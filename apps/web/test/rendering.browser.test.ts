@@ -264,7 +264,7 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
   );
 
   it(
-    'reads in the dark theme, and fits a phone-width screen without sideways scrolling',
+    'reads in the dark theme, and fits a phone-width screen without sideways scrolling, the conversations in a drawer',
     async () => {
       await using daemon = await startDaemon({ flags: FAST_DEMO });
       const page = await newPage({ colorScheme: 'dark', viewport: { width: 390, height: 800 } });
@@ -284,10 +284,11 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
         screen: document.documentElement.clientWidth,
       }));
       expect(widths.page).toBeLessThanOrEqual(widths.screen);
-      // The sidebar folds into a strip above the conversation.
-      const sidebar = await page.locator('.sidebar').boundingBox();
-      const chat = await page.locator('.chat').boundingBox();
-      expect((sidebar?.y ?? 0) + (sidebar?.height ?? 0)).toBeLessThanOrEqual(chat?.y ?? 0);
+      // The conversation list is a drawer behind a "Conversations" button, over the chat.
+      const list = page.getByRole('navigation', { name: 'Conversations' });
+      await expect.poll(() => list.isVisible()).toBe(false);
+      await page.getByRole('button', { name: 'Conversations' }).click();
+      await expect.poll(() => list.isVisible(), { timeout: 10_000 }).toBe(true);
     },
     BROWSER_TEST_MS,
   );
