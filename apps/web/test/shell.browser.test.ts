@@ -204,7 +204,14 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
   it('at phone width (here in the dark theme), opens the conversations in a drawer from the "Conversations" button', async () => {
     await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '0'] });
     const conversationId = await createDaemonClient(daemon.url).createConversation('On the phone');
-    const page = await (await newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' })).newPage();
+    const page = await (
+      await newContext({
+        viewport: { width: 390, height: 844 },
+        colorScheme: 'dark',
+        // No slide-in: the screenshot shows the drawer where it ends up.
+        reducedMotion: 'reduce',
+      })
+    ).newPage();
     await page.goto(daemon.url);
     const link = page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: 'On the phone' });
     const toggle = page.getByRole('button', { name: 'Conversations', exact: true });
