@@ -220,7 +220,18 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
     await toggle.click();
     await link.waitFor({ state: 'visible' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    // The keyboard moves into the drawer, and Escape closes it.
+    await expect
+      .poll(
+        () => page.getByRole('button', { name: 'New conversation' }).evaluate((element) => element.matches(':focus')),
+        POLL,
+      )
+      .toBe(true);
     await page.screenshot({ path: join(screenshots, 'phone-drawer.png') });
+    await page.keyboard.press('Escape');
+    await link.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
     await link.click();
     await expect.poll(() => new URL(page.url()).hash.slice(1), POLL).toBe(conversationId);
     await link.waitFor({ state: 'hidden' });
