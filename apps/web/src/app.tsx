@@ -1,5 +1,5 @@
 import { useConversations } from '@once/react';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { ChatView } from './chat-view.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { NewChat } from './new-chat.tsx';
@@ -15,6 +15,7 @@ export function App(): ReactNode {
   const [selected, setSelected] = useState(() => location.hash.slice(1));
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [error, setError] = useState<string>();
+  const newButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     const follow = () => setSelected(location.hash.slice(1));
@@ -24,6 +25,8 @@ export function App(): ReactNode {
 
   useEffect(() => {
     if (!drawerOpen) return;
+    // The drawer takes the keyboard when it opens (on a wide screen the list is always there).
+    newButton.current?.focus();
     const closeOnEscape = (event: KeyboardEvent) => {
       if (event.key === 'Escape') setDrawerOpen(false);
     };
@@ -55,7 +58,7 @@ export function App(): ReactNode {
         </button>
       </div>
       <div className="shell-sidebar" id="shell-sidebar">
-        <button type="button" className="shell-new" onClick={() => open('')}>
+        <button ref={newButton} type="button" className="shell-new" onClick={() => open('')}>
           New conversation
         </button>
         <ConversationList

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { newId } from '@once/protocol';
 import {
   chromiumMissing,
   createDaemonClient,
@@ -73,7 +74,8 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
   });
 
   it('shows reconnecting then live across a kill -9 and restart, and the inspector counts what the daemon sent', async () => {
-    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '25', '--demo-tokens', '400'] });
+    // 3,000 tokens 20 ms apart: the answer streams for a minute, so the kill lands mid-answer even on a busy machine.
+    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '20', '--demo-tokens', '3000'] });
     const api = createDaemonClient(daemon.url);
     const conversationId = await api.createConversation('Exactly once');
     const page = await (await newContext()).newPage();
@@ -113,7 +115,7 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
     expect(start).toBe(0);
     expect(reconnects.length).toBeGreaterThan(0);
     expect(new Set(reconnects)).toEqual(new Set([held]));
-    expect(await resumes.last().textContent()).toBe(`Resumed after offset ${held}`);
+    expect(await resumes.last().textContent()).toBe(`offset ${held}`);
     // The restarted daemon ended the cut turn; the page shows the message interrupted.
     const lastStatus = async () => (await api.getSnapshot(conversationId)).messages.at(-1)?.status;
     await expect.poll(lastStatus, POLL).toBe('interrupted');
@@ -146,6 +148,16 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
     await expect.poll(() => connectionStatus(page), POLL).toBe('offline');
     await context.setOffline(false);
     await expect.poll(() => connectionStatus(page), POLL).toBe('live');
+  }, 120_000);
+
+  it("says Disconnected, with the daemon's reason, when the conversation does not exist", async () => {
+    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '0'] });
+    const page = await (await newContext()).newPage();
+    await page.goto(`${daemon.url}/#${newId()}`);
+    await expect.poll(() => connectionStatus(page), POLL).toBe('closed');
+    const indicator = page.getByTestId('connection-status');
+    expect(await indicator.textContent()).toMatch(/^Disconnected: There is no conversation \S+ in this account\.$/);
+    expect(await indicator.getAttribute('role')).toBe('status');
   }, 120_000);
 
   it('renames (Enter saves, Escape cancels) and deletes from the sidebar, and a second tab follows', async () => {
@@ -189,10 +201,17 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
     expect((await api.request('GET', `/v1/conversations/${older}`)).status).toBe(404);
   }, 120_000);
 
-  it('at phone width, opens the conversations in a drawer from the "Conversations" button', async () => {
+  it('at phone width (here in the dark theme), opens the conversations in a drawer from the "Conversations" button', async () => {
     await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '0'] });
     const conversationId = await createDaemonClient(daemon.url).createConversation('On the phone');
-    const page = await (await newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const page = await (
+      await newContext({
+        viewport: { width: 390, height: 844 },
+        colorScheme: 'dark',
+        // No slide-in: the screenshot shows the drawer where it ends up.
+        reducedMotion: 'reduce',
+      })
+    ).newPage();
     await page.goto(daemon.url);
     const link = page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: 'On the phone' });
     const toggle = page.getByRole('button', { name: 'Conversations', exact: true });
@@ -201,7 +220,18 @@ describe.skipIf(missing !== undefined)('web app shell in Chromium', () => {
     await toggle.click();
     await link.waitFor({ state: 'visible' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    // The keyboard moves into the drawer, and Escape closes it.
+    await expect
+      .poll(
+        () => page.getByRole('button', { name: 'New conversation' }).evaluate((element) => element.matches(':focus')),
+        POLL,
+      )
+      .toBe(true);
     await page.screenshot({ path: join(screenshots, 'phone-drawer.png') });
+    await page.keyboard.press('Escape');
+    await link.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
     await link.click();
     await expect.poll(() => new URL(page.url()).hash.slice(1), POLL).toBe(conversationId);
     await link.waitFor({ state: 'hidden' });

@@ -50,14 +50,14 @@ export function EventInspector({ conversationId, id }: EventInspectorProps): Rea
           </div>
         )}
       </dl>
-      <h3 id="inspector-resumes-title">Connections</h3>
+      <h3 id="inspector-resumes-title">Connection attempts, each asking for the events after</h3>
       <ol className="inspector-resumes" data-testid="inspector-resumes" aria-labelledby="inspector-resumes-title">
         {log.earlierResumes === 0 ? null : <li className="inspector-note">{log.earlierResumes} earlier not shown</li>}
         {log.resumes.map((resume, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: counted from the first attempt, the position is the attempt's identity
           <li key={log.earlierResumes + index} data-offset={resume.afterOffset}>
-            {index + log.earlierResumes === 0 ? 'Connected' : 'Resumed'} after offset {resume.afterOffset}
-            {resume.snapshot ? ' (fresh snapshot)' : ''}
+            offset {resume.afterOffset}
+            {resume.snapshot ? ' (after a fresh snapshot)' : ''}
           </li>
         ))}
       </ol>
