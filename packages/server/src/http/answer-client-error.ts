@@ -36,9 +36,11 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
     return;
   }
   const body = JSON.stringify(new OnceError('invalid_request', describe(error)).toBody());
+  // Headers too large keep node's own status, which clients and proxies know.
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
   const refuse = () =>
     socket.end(
-      'HTTP/1.1 400 Bad Request\r\n' +
+      `HTTP/1.1 ${status}\r\n` +
         'content-type: application/json; charset=utf-8\r\n' +
         `content-length: ${Buffer.byteLength(body)}\r\n` +
         'connection: close\r\n\r\n' +
