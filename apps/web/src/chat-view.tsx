@@ -30,7 +30,12 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
       </header>
       <ol className="messages" aria-label="Messages">
         {messages.map((message) => (
-          <MessageView key={messageKey(message)} message={message} queued={queued.has(messageKey(message))} />
+          <MessageView
+            key={messageKey(message)}
+            message={message}
+            queued={queued.has(messageKey(message))}
+            appEvents={state.appEvents}
+          />
         ))}
       </ol>
       <Composer
