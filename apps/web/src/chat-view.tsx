@@ -54,7 +54,12 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
         <div className="shell-chat-column">
           <ol className="messages" aria-label="Messages">
             {messages.map((message) => (
-              <MessageView key={messageKey(message)} message={message} queued={queued.has(messageKey(message))} />
+              <MessageView
+                key={messageKey(message)}
+                message={message}
+                queued={queued.has(messageKey(message))}
+                appEvents={state.appEvents}
+              />
             ))}
           </ol>
           <Composer

@@ -1,4 +1,5 @@
 import type {
+  AppEventRecord,
   ClientMessageId,
   ConversationId,
   ConversationSnapshot,
@@ -61,6 +62,12 @@ export interface ConversationState {
   readonly activity: Activity;
   /** Tool calls waiting for a decision, oldest first. */
   readonly pendingApprovals: readonly PendingApproval[];
+  /**
+   * The conversation's app events (types the protocol does not define), in offset order.
+   * All are kept, none dropped: they are rare, and the log holds them anyway, so the
+   * state grows with them as it grows with messages.
+   */
+  readonly appEvents: readonly AppEventRecord[];
   /** Present when an event was refused because one before it is missing. */
   readonly resync?: ResyncNeeded;
 }
@@ -69,5 +76,13 @@ const IDLE: Activity = { phase: 'idle' };
 
 /** The state of a conversation before its first event. */
 export function createConversationState(conversationId: ConversationId): ConversationState {
-  return { conversationId, offset: 0 as Offset, messages: [], pending: [], activity: IDLE, pendingApprovals: [] };
+  return {
+    conversationId,
+    offset: 0 as Offset,
+    messages: [],
+    pending: [],
+    activity: IDLE,
+    pendingApprovals: [],
+    appEvents: [],
+  };
 }

@@ -165,19 +165,53 @@ describe('reduce: what it refuses and what it ignores', () => {
     expect(next.offset).toBe(state.offset + 1);
   });
 
-  it('an event of an unknown type counts for the offset and changes nothing else', () => {
-    const { b, state } = partialAnswer();
+  it('an event of an unknown type is kept as an app event after the last message, and the messages keep their identity', () => {
+    const { b, id, state } = partialAnswer();
     const next = reduce(state, b.unknown('hologram_open'));
-    expect(next).toEqual({ ...state, offset: state.offset + 1 });
+    const offset = state.offset + 1;
+    expect(next).toEqual({
+      ...state,
+      offset,
+      appEvents: [{ offset, type: 'hologram_open', data: { future: true }, afterMessageId: id }],
+    });
     expect(next.messages).toBe(state.messages);
   });
 
-  it('an event of an unknown type that was never marked as such (read back raw from storage) still only counts for the offset', () => {
+  it('an event of an unknown type that was never marked as such (read back raw from storage) is kept the same way', () => {
     const { b, state } = partialAnswer();
     const { unknownType: _mark, ...unmarked } = b.unknown('poll_vote') as { unknownType?: true };
     const next = reduce(state, unmarked as never);
-    expect(next).toEqual({ ...state, offset: state.offset + 1 });
+    expect(next.appEvents).toMatchObject([{ offset: state.offset + 1, type: 'poll_vote' }]);
     expect(next.messages).toBe(state.messages);
+  });
+
+  it('an app event whose data names a message and a block position is placed there (decision 010)', () => {
+    const { b, id, state } = partialAnswer();
+    const data = { messageId: id, beforeBlock: 1, name: 'weather', id: 'w1', data: { temperature: 21 } };
+    const next = reduceAll(state, [b.unknown('data_weather', data), b.unknown('step_start', { messageId: id })]);
+    expect(next.appEvents).toEqual([
+      { offset: state.offset + 1, type: 'data_weather', data, messageId: id, beforeBlock: 1 },
+      { offset: state.offset + 2, type: 'step_start', data: { messageId: id }, messageId: id },
+    ]);
+  });
+
+  it('an app event before any message, or naming no valid message id, is kept without a place', () => {
+    const b = eventBuilder();
+    const next = reduceAll(createConversationState(b.conversationId), [
+      b.unknown('progress'),
+      b.unknown('data_note', { messageId: 'not-an-id', beforeBlock: 0 }),
+    ]);
+    expect(next.appEvents).toEqual([
+      { offset: 1, type: 'progress', data: { future: true } },
+      { offset: 2, type: 'data_note', data: { messageId: 'not-an-id', beforeBlock: 0 } },
+    ]);
+  });
+
+  it('a known event leaves the app events as they were (same array)', () => {
+    const { b, id, state } = partialAnswer();
+    const withEvent = reduce(state, b.unknown('hologram_open'));
+    const next = reduce(withEvent, b.delta(id, 0, { text: 'ld' }));
+    expect(next.appEvents).toBe(withEvent.appEvents);
   });
 
   it('an event of another conversation returns the very same state', () => {

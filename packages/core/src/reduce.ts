@@ -1,6 +1,7 @@
 import { type IncomingEvent, isKnownEvent } from '@once/protocol';
 import type { ConversationState } from './conversation-state.ts';
-import { advance, needResync } from './cursor-steps.ts';
+import { needResync } from './cursor-steps.ts';
+import { recordAppEvent } from './record-app-event.ts';
 import { reduceMessageEvent } from './reduce-message-event.ts';
 import { reduceTurnEvent } from './reduce-turn-event.ts';
 
@@ -10,7 +11,7 @@ import { reduceTurnEvent } from './reduce-turn-event.ts';
  *   other stream or conversation ─────────────► unchanged (same object)
  *   offset ≤ state.offset (already applied) ──► unchanged (same object)
  *   offset > state.offset + 1 (one missing) ──► refused, `resync` says from where
- *   offset = state.offset + 1 ──┬─ unknown type ──────► offset advances, nothing else
+ *   offset = state.offset + 1 ──┬─ unknown type ──────► kept in appEvents, offset advances
  *                               ├─ seq ≤ watermark ───► offset advances, nothing else
  *                               ├─ seq skips one ─────► refused, `resync` set
  *                               └─ otherwise ─────────► applied, offset advances
@@ -28,7 +29,7 @@ export function reduce(state: ConversationState, event: IncomingEvent): Conversa
       detail: `Event ${event.offset} arrived after event ${state.offset}; events in between are missing.`,
     });
   }
-  if (!isKnownEvent(event)) return advance(state, event.offset);
+  if (!isKnownEvent(event)) return recordAppEvent(state, event);
   switch (event.type) {
     case 'message_open':
     case 'block_open':
@@ -46,9 +47,9 @@ export function reduce(state: ConversationState, event: IncomingEvent): Conversa
     default: {
       // Every known type has its case (a new one fails to compile here). An event of a type
       // this version does not know but that nobody marked `unknownType` (read back raw from
-      // storage, say) is still only counted, as the diagram says.
+      // storage, say) is still an app event, as the diagram says.
       const unknown: never = event;
-      return advance(state, (unknown as IncomingEvent).offset);
+      return recordAppEvent(state, unknown as IncomingEvent);
     }
   }
 }

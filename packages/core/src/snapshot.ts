@@ -3,7 +3,8 @@ import type { ConversationState } from './conversation-state.ts';
 
 /**
  * The server's view of a state: what the history endpoint returns. Optimistic messages
- * and a pending resync are local to one client and are left out.
+ * and a pending resync are local to one client and are left out; `appEvents` is absent
+ * when there are none.
  */
 export function snapshot(state: ConversationState): ConversationSnapshot {
   return {
@@ -13,6 +14,7 @@ export function snapshot(state: ConversationState): ConversationSnapshot {
     ...(state.activeTurn === undefined ? {} : { activeTurn: state.activeTurn }),
     activity: state.activity,
     pendingApprovals: [...state.pendingApprovals],
+    ...(state.appEvents.length === 0 ? {} : { appEvents: [...state.appEvents] }),
   };
 }
 
@@ -26,6 +28,7 @@ export function fromSnapshot(source: ConversationSnapshot): ConversationState {
     ...(source.activeTurn === undefined ? {} : { activeTurn: source.activeTurn }),
     activity: source.activity,
     pendingApprovals: source.pendingApprovals,
+    appEvents: source.appEvents ?? [],
   };
 }
 

@@ -1,13 +1,15 @@
 // Generates realistic conversation streams for property tests: several turns, multi-step
-// assistant messages with every block type, approvals, unknown future event types, and
-// user messages queued while the assistant streams. The final snapshot each
-// message_complete carries is built here by an independent model, not by the reducer.
+// assistant messages with every block type, approvals, unknown future event types, app
+// events (data parts placed in a message), and user messages queued while the assistant
+// streams. The final snapshot each message_complete carries is built here by an
+// independent model, not by the reducer.
 import {
   type BlockSnapshot,
   type ClientMessageId,
   type ConversationEvent,
   type ConversationId,
   createIdGenerator,
+  EVENT_TYPES,
   type FinalMessageStatus,
   type IncomingEvent,
   type JsonObject,
@@ -39,6 +41,8 @@ export interface TurnSpec {
   readonly queuedAt: number;
   /** Put an event of a type from a newer protocol version into the turn. */
   readonly withUnknownEvent: boolean;
+  /** Put a data part (an app event placed in the assistant message, decision 010) into the turn. */
+  readonly withDataPart: boolean;
 }
 
 const text = fc.string({ minLength: 1, maxLength: 6 });
@@ -74,6 +78,7 @@ export const turnSpecArbitrary: fc.Arbitrary<TurnSpec> = fc.record({
   queuedDuringPrevious: fc.boolean(),
   queuedAt: fc.double({ min: 0, max: 1, noNaN: true }),
   withUnknownEvent: fc.boolean(),
+  withDataPart: fc.boolean(),
 });
 
 export const conversationArbitrary = fc.array(turnSpecArbitrary, { minLength: 1, maxLength: 4 });
@@ -108,6 +113,11 @@ export function buildConversation(
       { type: 'turn_end', data: { turnId, reason: turnEndReason(turn.status) } },
     ];
     if (turn.withUnknownEvent) assistant.splice(1, 0, { type: 'future_thing', data: { anything: [1, 2] } });
+    if (turn.withDataPart) {
+      const part = { messageId: assistantId, beforeBlock: 0, name: 'progress', id: 'p', data: { turn: turnIndex } };
+      // After the assistant message opened, before the usage and turn_end events.
+      assistant.splice(assistant.length - 3, 0, { type: 'data_progress', data: part });
+    }
     const previous = turnEvents[turnIndex - 1];
     if (turn.queuedDuringPrevious && previous !== undefined) {
       previous.splice(Math.round(turn.queuedAt * previous.length), 0, ...user);
@@ -119,7 +129,7 @@ export function buildConversation(
 
   return turnEvents.flat().map((draft, index) => {
     const event = { offset: (index + 1) as Offset, stream: 'conversation', conversationId, ts: ts(), ...draft };
-    return (draft.type === 'future_thing' ? { ...event, unknownType: true } : event) as IncomingEvent;
+    return (EVENT_TYPES.has(draft.type) ? event : { ...event, unknownType: true }) as IncomingEvent;
   });
 }
 

@@ -36,7 +36,8 @@ export interface EventBuilder {
     data: Extract<ConversationEvent, { type: T }>['data'],
   ): ConversationEvent;
   /** An event as a newer protocol version might send it. */
-  unknown(type: string): ConversationEvent;
+  /** An event of a type the protocol does not define (an app event); `data` defaults to `{ future: true }`. */
+  unknown(type: string, data?: unknown): ConversationEvent;
 }
 
 export function eventBuilder(salt = 1): EventBuilder {
@@ -72,6 +73,6 @@ export function eventBuilder(salt = 1): EventBuilder {
     complete: (messageId, status, message, extra = {}) =>
       as({ ...scoped(messageId, -1), type: 'message_complete', data: { status, ...extra, message } }),
     other: (type, data) => as({ ...envelope(), type, data }),
-    unknown: (type) => as({ ...envelope(), type, data: { future: true }, unknownType: true }),
+    unknown: (type, data = { future: true }) => as({ ...envelope(), type, data, unknownType: true }),
   };
 }

@@ -1,4 +1,4 @@
-import { type ConversationId, type IncomingEvent, parseIncomingEvent } from '@once/protocol';
+import { type ConversationId, EVENT_TYPES, type IncomingEvent, parseIncomingEvent } from '@once/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -137,6 +137,23 @@ describe('reduce (properties over generated conversations)', () => {
           state = next;
         }
         expect(state).toEqual(foldAll(events));
+      }),
+      RUNS,
+    );
+  });
+
+  it('the fold keeps every app event (type the protocol does not define), in offset order, with its data', () => {
+    fc.assert(
+      fc.property(streamArbitrary, (events) => {
+        const appEvents = events.filter((event) => !EVENT_TYPES.has(event.type));
+        const kept = foldAll(events).appEvents;
+        expect(kept.map(({ offset, type, data }) => ({ offset, type, data }))).toEqual(
+          appEvents.map(({ offset, type, data }) => ({ offset, type, data })),
+        );
+        for (const record of kept) {
+          if (record.type === 'data_progress') expect(record).toMatchObject({ beforeBlock: 0 });
+          expect(record.messageId ?? record.afterMessageId).toBeDefined();
+        }
       }),
       RUNS,
     );

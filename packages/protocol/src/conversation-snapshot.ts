@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appEventRecordSchema } from './app-event-record.ts';
 import { conversationIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
 import { offsetSchema } from './offset.ts';
 import { jsonValueSchema, messageSnapshotSchema } from './snapshots.ts';
@@ -27,5 +28,10 @@ export const conversationSnapshotSchema = z.object({
   activity: z.object({ phase: activityPhaseSchema, text: z.string().optional() }),
   /** Tool calls waiting for a decision, oldest first. */
   pendingApprovals: z.array(pendingApprovalSchema),
+  /**
+   * The conversation's app events (types the protocol does not define), in offset order;
+   * absent when it has none. Added after v1: older servers never send it.
+   */
+  appEvents: z.array(appEventRecordSchema).optional(),
 });
 export type ConversationSnapshot = z.infer<typeof conversationSnapshotSchema>;

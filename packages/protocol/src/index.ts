@@ -9,6 +9,7 @@ export {
   conversationDeletedEventSchema,
   conversationUpdatedEventSchema,
 } from './account-events.ts';
+export { type AppEventRecord, appEventRecordSchema } from './app-event-record.ts';
 export { type Conversation, conversationSchema } from './conversation.ts';
 export {
   type ConversationSnapshot,

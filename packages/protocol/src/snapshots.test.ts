@@ -65,7 +65,7 @@ describe('conversationSnapshotSchema', () => {
     expect(conversationSnapshotSchema.parse(JSON.parse(JSON.stringify(parsed)))).toEqual(exampleConversationSnapshot);
   });
 
-  it('accepts the snapshot of an empty conversation at offset 0', () => {
+  it('accepts the snapshot of an empty conversation at offset 0, without app events (as older servers send it)', () => {
     const empty = {
       conversationId: exampleIds.conversation,
       offset: 0,
@@ -84,6 +84,9 @@ describe('conversationSnapshotSchema', () => {
     ['pendingApprovals.0.toolName', ''],
     ['activeTurn.userMessageId', 'nope'],
     ['messages.0.role', 'system'],
+    ['appEvents.0.beforeBlock', -1],
+    ['appEvents.1.type', 'Build-Progress'],
+    ['appEvents.1.afterMessageId', 'nope'],
   ])('refuses %s = %j', (path, value) => {
     expect(
       problemsOf(conversationSnapshotSchema.safeParse(withField(exampleConversationSnapshot, path, value))),

@@ -69,6 +69,16 @@ export const exampleConversationSnapshot: z.input<typeof conversationSnapshotSch
   activeTurn: { turnId: exampleIds.turn, userMessageId: exampleIds.userMessage },
   activity: { phase: 'awaiting_approval', text: 'Waiting for approval' },
   pendingApprovals: [{ toolUseId: 'toolu_2', toolName: 'shell', input: { command: 'ls' } }],
+  appEvents: [
+    {
+      offset: 5,
+      type: 'data_weather',
+      data: { messageId: exampleIds.assistantMessage, beforeBlock: 1, name: 'weather', data: { celsius: 21 } },
+      messageId: exampleIds.assistantMessage,
+      beforeBlock: 1,
+    },
+    { offset: 6, type: 'build_progress', data: { percent: 40 }, afterMessageId: exampleIds.assistantMessage },
+  ],
 };
 
 /** One valid event of every type; the mapped type makes a missing type a compile error. */

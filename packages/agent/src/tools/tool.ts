@@ -21,7 +21,8 @@ export interface ToolContext {
    * Writes an app-defined event to the conversation: `{ type, data }` with a type of your
    * own (snake_case, not one of the protocol's), for clients that registered an app
    * domain for it (`defineAppDomain` in `@once/client`). It is durable and ordered with
-   * the message's events like any other event.
+   * the message's events like any other event, kept in the conversation snapshot's
+   * `appEvents`, and shown by the web app as a plain card of its data.
    * @throws TypeError when the type is not snake_case or is one the protocol defines.
    */
   readonly emit: (type: string, data: JsonObject) => void;
