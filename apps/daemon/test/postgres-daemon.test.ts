@@ -66,6 +66,22 @@ describe('the daemon with --database-url postgres://…', () => {
     ]);
     expect(offsetsOf(await storedEvents(database.url, conversationId))).toEqual(range(served.offset));
   }, 30_000);
+
+  // Found by the torture suite: each send held one of the coordination pool's four
+  // connections for its lock while it needed another for the lease, so a fourth send at
+  // once waited until PostgreSQL ended a lock's transaction (5 s idle), answered 500, and
+  // its message could be stored twice when retried.
+  it('answers many sends at once to different conversations, each stored once', async () => {
+    await using database = await createPostgresTestSchema();
+    await using daemon = await startDaemon({ flags: postgresDaemonFlags(database.url, 1, 5) });
+    const ids = await Promise.all(Array.from({ length: 8 }, () => createConversation(daemon.url)));
+    const sends = await Promise.allSettled(ids.map((id, index) => sendMessage(daemon.url, id, `Message ${index}`)));
+    expect(sends.filter((send) => send.status === 'rejected').map((send) => String(send.reason))).toEqual([]);
+    for (const id of ids) {
+      const snapshot = await getSnapshot(daemon.url, id);
+      expect(snapshot.messages.filter((message) => message.role === 'user')).toHaveLength(1);
+    }
+  }, 60_000);
 });
 
 describe('two daemons on one PostgreSQL database', () => {

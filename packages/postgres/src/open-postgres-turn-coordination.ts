@@ -15,8 +15,13 @@ export interface PostgresTurnCoordinationOptions {
   readonly schema?: string;
   /** How long a lease lasts without renewal, in ms; holders renew every third of it. Default 5000. */
   readonly leaseMs?: number;
-  /** Most connections it opens (sends hold one each while they write). Default 4. */
+  /** Most connections for leases and commands. Default 4. */
   readonly maxConnections?: number;
+  /**
+   * Most sends holding their conversation's lock at once, each on a connection of its own
+   * (more wait their turn). Default 8.
+   */
+  readonly maxSendLocks?: number;
 }
 
 /** Default lease length, in ms: a dead daemon's conversations are taken over within about this. */
@@ -36,24 +41,34 @@ export async function openPostgresTurnCoordination(
   const sql = postgres(url, {
     max: options.maxConnections ?? 4,
     onnotice: () => {},
+    connection: { application_name: 'once-coordination' },
+  });
+  // The send locks have a pool of their own: a send holds a lock's connection while it
+  // takes the conversation's lease (through the pool above) and stores its message (the
+  // log's pool). Sharing one pool, a few sends at once took every connection and each
+  // waited for another one, until PostgreSQL ended a lock's transaction.
+  const locks = postgres(url, {
+    max: options.maxSendLocks ?? 8,
+    onnotice: () => {},
     connection: {
-      application_name: 'once-coordination',
+      application_name: 'once-send-lock',
       // A send holds a transaction (and its advisory lock) while the log stores its
       // message; a daemon frozen there must not block sends to that conversation for good.
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
   });
+  const end = (timeout: number) => Promise.all([sql.end({ timeout }), locks.end({ timeout })]).then(() => undefined);
   try {
     await preparePostgresSchema(sql, names);
     return {
       leases: new PostgresConversationLeases(sql, names, options.leaseMs ?? DEFAULT_LEASE_MS),
-      sendLock: createPostgresSendLock(sql, names),
+      sendLock: createPostgresSendLock(locks, names),
       commands: await listenPostgresTurnCommands(sql, names),
       // No UNLISTEN first: it would wait for a connection when the database is gone.
-      close: () => sql.end({ timeout: 5 }),
+      close: () => end(5),
     };
   } catch (error) {
-    await sql.end({ timeout: 1 });
+    await end(1);
     throw error;
   }
 }
