@@ -50,8 +50,9 @@ async function waitForSnapshot(
 describe('several daemons running turns on one PostgreSQL database', () => {
   it('leaves a turn alone when another daemon starts while it streams: it completes, once', async () => {
     await using database = await createPostgresTestSchema();
-    // 600 tokens 5 ms apart: the answer streams for about three seconds.
-    await using running = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
+    // 3,000 tokens 5 ms apart: the answer streams for about fifteen seconds, longer than a
+    // second daemon takes to start on a busy CI machine (three seconds were not).
+    await using running = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 3000) });
     const conversationId = await createConversation(running.url);
     await using stream = await openEventStream(eventsUrl(running.url, conversationId));
     await sendMessage(running.url, conversationId, 'Tell me about durable streams.');
@@ -61,7 +62,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
       if (message?.event !== undefined) received.push(message.event);
     }
 
-    await using starting = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 600) });
+    await using starting = await startDaemon({ flags: postgresDaemonFlags(database.url, 5, 3000) });
     // The second daemon finished its start-up recovery while the turn still ran.
     expect((await getSnapshot(starting.url, conversationId)).activeTurn).toBeDefined();
     const served = await readUntilTurnEnds(stream, received, () => getSnapshot(running.url, conversationId));
@@ -81,7 +82,7 @@ describe('several daemons running turns on one PostgreSQL database', () => {
     const { conversation: _, ...snapshot } = served;
     const { conversation: __, ...fromStarting } = await getSnapshot(starting.url, conversationId);
     expect(fromStarting).toEqual(snapshot);
-  }, 30_000);
+  }, 120_000);
 
   it('ends a SIGKILLed daemon’s turn interrupted from a live daemon, once, within the lease', async () => {
     await using database = await createPostgresTestSchema();
