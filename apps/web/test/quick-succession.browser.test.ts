@@ -7,7 +7,7 @@ import { readMessageWatch } from './message-watch.ts';
 describe.skipIf(browserMissing)('messages sent in quick succession', () => {
   const browser = useBrowser();
 
-  it('answers each once, in order: user, assistant, user, assistant…, each answer the daemon’s text', async () => {
+  it('answers each once, in order, each answer after its question and the daemon’s text', async () => {
     await using daemon = await startDemoDaemon(['--demo-delay-ms', '5', '--demo-tokens', '40']);
     const { page } = await browser.openPage();
     await page.goto(daemon.url);
@@ -17,14 +17,12 @@ describe.skipIf(browserMissing)('messages sent in quick succession', () => {
     for (const prompt of prompts.slice(1)) await send(page, prompt);
 
     const snapshot = await settled(page, daemon, conversationId, prompts.length * 2);
-    expect(snapshot.messages.map((message) => message.role)).toEqual([
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-    ]);
+    // Where a queued question lands among the answers depends on when it arrived (before or
+    // after the running answer opened); what must hold is that each answer follows its own
+    // question, and the page shows the daemon's order (checked below).
+    const roles = snapshot.messages.map((message) => message.role);
+    expect(roles.filter((role) => role === 'user')).toHaveLength(prompts.length);
+    expect(roles.filter((role) => role === 'assistant')).toHaveLength(prompts.length);
     const asked = snapshot.messages.filter((message) => message.role === 'user');
     expect(asked.map((message) => message.blocks.map((block) => ('text' in block ? block.text : '')).join(''))).toEqual(
       prompts,
@@ -35,6 +33,8 @@ describe.skipIf(browserMissing)('messages sent in quick succession', () => {
     answers.forEach((answer, index) => {
       const text = answer.blocks.map((block) => ('text' in block ? block.text : '')).join('');
       expect(text).toContain((prompts[index] as string).split(' ')[0]);
+      const question = snapshot.messages.findIndex((message) => message.id === asked[index]?.id);
+      expect(snapshot.messages.indexOf(answer)).toBeGreaterThan(question);
     });
 
     const watch = await readMessageWatch(page);
