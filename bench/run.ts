@@ -41,9 +41,14 @@ function sectionText(section: BenchSection, runAt?: string): string {
   for (const row of section.rows) {
     const limit = row.limit ? `${row.limit.what}: ${format(row.limit.value)} ${row.unit}` : '—';
     const ratio = row.limit ? (row.value / row.limit.value).toFixed(2) : '—';
-    lines.push(`| ${row.what} | ${format(row.value)} ${row.unit} | ${limit} | ${ratio} | ${row.goal ?? '—'} |`);
+    const spread =
+      row.runs && row.runs.length > 1
+        ? ` (median of ${row.runs.length} runs, ${format(Math.min(...row.runs))}–${format(Math.max(...row.runs))})`
+        : '';
+    lines.push(`| ${row.what} | ${format(row.value)} ${row.unit}${spread} | ${limit} | ${ratio} | ${row.goal ?? '—'} |`);
   }
   lines.push('');
+  for (const image of section.images ?? []) lines.push(`![${image.alt}](${image.path})`, '');
   for (const note of section.notes ?? []) lines.push(`- ${note}`);
   if (section.notes?.length) lines.push('');
   return lines.join('\n');
