@@ -34,7 +34,9 @@ export function medianOf(runs: readonly number[]): number {
   if (runs.length === 0) throw new Error('medianOf needs at least one run');
   const sorted = [...runs].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** A row measured over several runs: the median as its figure, every run kept for the spread. */

@@ -45,7 +45,9 @@ function sectionText(section: BenchSection, runAt?: string): string {
       row.runs && row.runs.length > 1
         ? ` (median of ${row.runs.length} runs, ${format(Math.min(...row.runs))}–${format(Math.max(...row.runs))})`
         : '';
-    lines.push(`| ${row.what} | ${format(row.value)} ${row.unit}${spread} | ${limit} | ${ratio} | ${row.goal ?? '—'} |`);
+    lines.push(
+      `| ${row.what} | ${format(row.value)} ${row.unit}${spread} | ${limit} | ${ratio} | ${row.goal ?? '—'} |`,
+    );
   }
   lines.push('');
   for (const image of section.images ?? []) lines.push(`![${image.alt}](${image.path})`, '');
