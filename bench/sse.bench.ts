@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { residentBytes, startBareServer, startDaemon, stop } from './support/child-process.ts';
 import { bareFanOut, onceFanOut } from './support/fan-out.ts';
-import { connectClients, percentile } from './support/sse-clients.ts';
+import { connectClients, percentile, replayRate } from './support/sse-clients.ts';
 import { writeStoredConversation } from './support/stored-conversation.ts';
 
 // SSE_BENCH_QUICK=1 shrinks every figure, to check the benchmark itself works.
@@ -39,15 +39,6 @@ async function idleMemory(
   } finally {
     await server.close();
   }
-}
-
-async function replayRate(url: string, expected: number): Promise<number> {
-  const group = await connectClients(url, 1, 0);
-  const started = performance.now();
-  await group.waitForCount(expected);
-  const seconds = (performance.now() - started) / 1000;
-  group.close();
-  return expected / seconds;
 }
 
 const progress = (step: string) => console.error(`  sse: ${step}`);

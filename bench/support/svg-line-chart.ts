@@ -27,8 +27,8 @@ export interface LineChart {
 }
 
 const WIDTH = 640;
-const HEIGHT = 360;
-const PLOT = { left: 80, right: 610, top: 50, bottom: 300 };
+const HEIGHT = 380;
+const PLOT = { left: 80, right: 610, top: 64, bottom: 300 };
 // Dark enough to read on the white background GitHub gives SVG images in either theme.
 const COLORS = ['#1f5fbf', '#c2410c', '#15803d', '#7e22ce'];
 
@@ -95,7 +95,7 @@ export function lineChartSvg(chart: LineChart): string {
   parts.push(
     `<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" y2="${PLOT.bottom}" stroke="#333333"/>`,
     `<line x1="${PLOT.left}" y1="${PLOT.top}" x2="${PLOT.left}" y2="${PLOT.bottom}" stroke="#333333"/>`,
-    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 14}" text-anchor="middle" fill="#111111">${escapeXml(chart.xLabel)} (log scale)</text>`,
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 38}" text-anchor="middle" fill="#111111">${escapeXml(chart.xLabel)} (log scale)</text>`,
     `<text transform="translate(18 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#111111">${escapeXml(chart.yLabel)}</text>`,
   );
   chart.series.forEach((series, index) => {
@@ -111,15 +111,16 @@ export function lineChartSvg(chart: LineChart): string {
         `<circle cx="${x}" cy="${at(yAt(point.median))}" r="3.5"><title>${escapeXml(`${shortNumber(point.x)}: ${shortNumber(point.median)} (${shortNumber(point.low)}–${shortNumber(point.high)})`)}</title></circle>`,
       );
     }
-    const legendY = PLOT.top + 6 + index * 18;
+    // The legend sits in one row between the title and the plot, where no line can cross it.
+    const legendX = PLOT.left + index * 240;
     parts.push(
-      `<line x1="${PLOT.left + 12}" y1="${legendY}" x2="${PLOT.left + 36}" y2="${legendY}" stroke-width="2"/>`,
-      `<text x="${PLOT.left + 42}" y="${legendY + 4}" stroke="none" fill="#111111">${escapeXml(series.name)}</text>`,
+      `<line x1="${legendX}" y1="44" x2="${legendX + 24}" y2="44" stroke-width="2"/>`,
+      `<text x="${legendX + 30}" y="48" stroke="none" fill="#111111">${escapeXml(series.name)}</text>`,
       '</g>',
     );
   });
   parts.push(
-    `<text x="${PLOT.right}" y="${HEIGHT - 14}" text-anchor="end" font-size="10" fill="#555555">median, whisker: lowest–highest run</text>`,
+    `<text x="${PLOT.right}" y="${HEIGHT - 10}" text-anchor="end" font-size="10" fill="#555555">dot: median of the runs; whisker: lowest–highest run</text>`,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;

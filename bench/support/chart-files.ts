@@ -1,0 +1,20 @@
+// Writes a scaling curve beside docs/BENCHMARKS.md and names it for a section's `images`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { medianOf } from '../bench-report.ts';
+import { type ChartPoint, type LineChart, lineChartSvg } from './svg-line-chart.ts';
+
+const docs = join(import.meta.dirname, '..', '..', 'docs');
+
+/** A chart point from repeated runs' figures: their median, lowest and highest. */
+export function pointFromRuns(x: number, runs: readonly number[], scale = 1): ChartPoint {
+  const sorted = [...runs].map((value) => value * scale).sort((first, second) => first - second);
+  return { x, median: medianOf(sorted), low: sorted[0] as number, high: sorted.at(-1) as number };
+}
+
+/** Writes the chart to docs/bench/<name>.svg; returns the image entry for the section. */
+export function writeChart(name: string, chart: LineChart): { alt: string; path: string } {
+  mkdirSync(join(docs, 'bench'), { recursive: true });
+  writeFileSync(join(docs, 'bench', `${name}.svg`), lineChartSvg(chart));
+  return { alt: chart.title, path: `bench/${name}.svg` };
+}
