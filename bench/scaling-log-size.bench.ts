@@ -57,7 +57,8 @@ async function startUpAndCatchUp(dataDir: string, conversationId: string, events
     const { url, child } = await startDaemon(dataDir);
     try {
       startUpMs.push(performance.now() - started);
-      if (events > 0) catchUp.push(await replayRate(`${url}/v1/conversations/${conversationId}/events?after=0`, events));
+      if (events > 0)
+        catchUp.push(await replayRate(`${url}/v1/conversations/${conversationId}/events?after=0`, events));
     } finally {
       await stop(child);
     }
@@ -100,7 +101,11 @@ const bench: Bench = async () => {
       log = openSqliteEventLog({ path: join(dataDir, 'once.db') });
       const point: SizePoint = { events, bytes, startUpMs, catchUp, append: [], rawInsert: [], rawRead: [] };
       for (let run = 0; run < RUNS; run += 1) {
-        const appended = await measureAppends(log, { conversations: WRITERS, durationMs: APPEND_MS, eventsPerAppend: 1 });
+        const appended = await measureAppends(log, {
+          conversations: WRITERS,
+          durationMs: APPEND_MS,
+          eventsPerAppend: 1,
+        });
         point.append.push(appended.rate);
         events += Math.round((appended.rate * APPEND_MS) / 1000);
         point.rawInsert.push(raw.insertRate(APPEND_MS));
@@ -121,7 +126,10 @@ const bench: Bench = async () => {
         {
           what: `append, ${WRITERS} writers, 1 event a call, ${size}`,
           unit: 'events/s',
-          limit: { what: 'raw node:sqlite inserts, 100 rows a transaction, same size', value: medianOf(point.rawInsert) },
+          limit: {
+            what: 'raw node:sqlite inserts, 100 rows a transaction, same size',
+            value: medianOf(point.rawInsert),
+          },
         },
         point.append,
       ),
@@ -137,7 +145,10 @@ const bench: Bench = async () => {
         {
           what: `catch-up of one ${count(catchUpEvents)}-event conversation through the daemon (SSE), ${size}`,
           unit: 'events/s',
-          limit: { what: 'raw node:sqlite range read, pages of 1000, unparsed, same size', value: medianOf(point.rawRead) },
+          limit: {
+            what: 'raw node:sqlite range read, pages of 1000, unparsed, same size',
+            value: medianOf(point.rawRead),
+          },
         },
         point.catchUp,
       ),
@@ -154,7 +165,10 @@ const bench: Bench = async () => {
       title: `Append rate (${WRITERS} writers) as the log grows`,
       xLabel,
       yLabel: 'events/s',
-      series: [pick('Once event log', (point) => point.append), pick('raw node:sqlite inserts', (point) => point.rawInsert)],
+      series: [
+        pick('Once event log', (point) => point.append),
+        pick('raw node:sqlite inserts', (point) => point.rawInsert),
+      ],
     }),
     writeChart('scaling-log-start-up', {
       title: 'Daemon start-up as the log grows',

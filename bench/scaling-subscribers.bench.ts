@@ -2,11 +2,12 @@
 // one conversation through the daemon, and the bare node:http SSE server measured the same
 // way in the same run; deliveries/s and the server's memory growth at each point, plotted
 // as SVG curves. Run alone with `npm run bench scaling-subscribers`.
-import { percentile } from './support/sse-clients.ts';
+
 import type { Bench, BenchRow } from './bench-report.ts';
 import { medianOf, rowFromRuns } from './bench-report.ts';
 import { pointFromRuns, writeChart } from './support/chart-files.ts';
 import { bareFanOut, type FanOutFigures, onceFanOut } from './support/fan-out.ts';
+import { percentile } from './support/sse-clients.ts';
 
 // SCALING_BENCH_QUICK=1 shrinks every figure, to check the benchmark itself works.
 const quick = process.env.SCALING_BENCH_QUICK === '1';

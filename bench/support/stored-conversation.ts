@@ -78,7 +78,10 @@ export async function appendStoredConversations(
       const conversationId = ids[next] as ConversationId;
       next += 1;
       for (let message = 0; message < size.messages; message += 1) {
-        await log.append({ stream: 'conversation', conversationId }, completeMessageDrafts(conversationId, size.deltas, ts));
+        await log.append(
+          { stream: 'conversation', conversationId },
+          completeMessageDrafts(conversationId, size.deltas, ts),
+        );
       }
     }
   };

@@ -61,7 +61,8 @@ describe('lineChartSvg', () => {
     const svg = lineChartSvg(chart);
     const elements = parseElements(svg);
     expect(elements[0]?.name).toBe('svg');
-    expect(elements[1]).toMatchObject({ name: 'rect', attributes: { fill: '#ffffff' } });
+    expect(elements[1]?.name).toBe('title');
+    expect(elements[2]).toMatchObject({ name: 'rect', attributes: { fill: '#ffffff' } });
     expect(svg).toContain('Fan-out &lt;&amp; scaling&gt;');
   });
 
