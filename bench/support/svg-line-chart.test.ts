@@ -105,6 +105,20 @@ describe('lineChartSvg', () => {
     for (const label of ['>100</text>', '>1k</text>', '>10k</text>']) expect(svg).toContain(label);
   });
 
+  it('labels a measured x near a power of ten with the power alone, and one far from them with its own', () => {
+    const svg = lineChartSvg({
+      ...chart,
+      series: [
+        {
+          name: 'log',
+          points: [10_001, 100_574, 300_000, 1_000_916].map((x) => ({ x, median: 1, low: 1, high: 1 })),
+        },
+      ],
+    });
+    const labels = [...svg.matchAll(/text-anchor="middle" fill="#333333">([^<]+)</g)].map((match) => match[1]);
+    expect(labels).toEqual(['10k', '100k', '300k', '1M']);
+  });
+
   it('refuses a chart with no points', () => {
     expect(() => lineChartSvg({ ...chart, series: [] })).toThrow();
   });

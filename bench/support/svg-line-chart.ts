@@ -84,10 +84,12 @@ export function lineChartSvg(chart: LineChart): string {
       `<text x="${PLOT.left - 6}" y="${at(yAt(y) + 4)}" text-anchor="end" fill="#333333">${shortNumber(y)}</text>`,
     );
   }
-  // Ticks at every power of ten in range, and at each measured x the powers leave out.
-  const ticks = new Set<number>(xs);
-  for (let power = Math.ceil(minimum); power <= Math.floor(maximum); power += 1) ticks.add(10 ** power);
-  for (const x of [...ticks].sort((first, second) => first - second)) {
+  // Ticks at every power of ten in range, and at each measured x too far from them to
+  // share a label (100,574 sits on the 100k tick; 300 and 3,000 get their own).
+  const ticks: number[] = [];
+  for (let power = Math.ceil(minimum); power <= Math.floor(maximum); power += 1) ticks.push(10 ** power);
+  for (const x of xs) if (ticks.every((tick) => Math.abs(xAt(tick) - xAt(x)) > 30)) ticks.push(x);
+  for (const x of ticks.sort((first, second) => first - second)) {
     parts.push(
       `<line x1="${at(xAt(x))}" y1="${PLOT.bottom}" x2="${at(xAt(x))}" y2="${PLOT.bottom + 5}" stroke="#333333"/>`,
       `<text x="${at(xAt(x))}" y="${PLOT.bottom + 18}" text-anchor="middle" fill="#333333">${shortNumber(x)}</text>`,
