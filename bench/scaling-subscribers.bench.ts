@@ -2,10 +2,11 @@
 // one conversation through the daemon, and the bare node:http SSE server measured the same
 // way in the same run; deliveries/s and the server's memory growth at each point, plotted
 // as SVG curves. Run alone with `npm run bench scaling-subscribers`.
+import { loadavg } from 'node:os';
 
 import type { Bench, BenchRow } from './bench-report.ts';
 import { medianOf, rowFromRuns } from './bench-report.ts';
-import { pointFromRuns, writeChart } from './support/chart-files.ts';
+import { pointFromRuns, runDuration, writeChart } from './support/chart-files.ts';
 import { bareFanOut, type FanOutFigures, onceFanOut } from './support/fan-out.ts';
 import { percentile } from './support/sse-clients.ts';
 
@@ -23,6 +24,8 @@ const count = (value: number) => value.toLocaleString('en-US');
 const progress = (step: string) => console.error(`  scaling-subscribers: ${step}`);
 
 const bench: Bench = async () => {
+  const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   const measured: { subscribers: number; once: FanOutFigures[]; bare: FanOutFigures[] }[] = [];
@@ -91,9 +94,10 @@ const bench: Bench = async () => {
     }),
   ];
 
+  notes.push(runDuration(started, loadBefore));
   return {
     title: 'Scaling with subscribers (SSE fan-out)',
-    method: `At ${SUBSCRIBERS.map(count).join(', ')} subscribers, ${RUNS} runs each: the daemon (child process, \`--demo-delay-ms 0\`, fresh data dir each run) streams one demo turn of ${DELIVERIES === 1_000_000 ? 'about 1,000,000 deliveries (100 … 2,000 tokens)' : 'a few tokens'} to every subscriber of its conversation; then the bare node:http SSE server (bench/support/bare-sse-server.ts) writes as many events, one a write, to as many subscribers. Deliveries/s = subscribers × events ÷ time from the send to the last delivery; RSS growth = the server's resident memory after the last delivery (every subscriber still connected) minus before the first connected. Clients run in the benchmark process; all three share the 2 cores. The whole section takes about 5 minutes on a quiet machine.`,
+    method: `At ${SUBSCRIBERS.map(count).join(', ')} subscribers, ${RUNS} runs each: the daemon (child process, \`--demo-delay-ms 0\`, fresh data dir each run) streams one demo turn of ${DELIVERIES === 1_000_000 ? 'about 1,000,000 deliveries (100 … 2,000 tokens)' : 'a few tokens'} to every subscriber of its conversation; then the bare node:http SSE server (bench/support/bare-sse-server.ts) writes as many events, one a write, to as many subscribers. Deliveries/s = subscribers × events ÷ time from the send to the last delivery; RSS growth = the server's resident memory after the last delivery (every subscriber still connected) minus before the first connected. Clients run in the benchmark process; all three share the 2 cores. How long the run took, and how busy the machine was, is in the notes.`,
     rows,
     notes,
     images,
