@@ -94,7 +94,10 @@ const bench: Bench = async () => {
     }),
   ];
 
-  notes.push(runDuration(started, loadBefore));
+  notes.push(
+    'Why Once delivers more than the bare server here: the bare server writes one event a write to every socket (the limit for that way of writing), while a Once stream pulls from the feed only when its socket has room and then writes what has accumulated in one write. The same is why its memory stays lower: the bare server never waits for a socket to drain, so at many subscribers its RSS holds the write backlog (up to subscribers × events frames queued), while a Once stream holds at most one batch; neither is the memory floor of an idle connection, which the SSE delivery section measures.',
+    runDuration(started, loadBefore),
+  );
   return {
     title: 'Scaling with subscribers (SSE fan-out)',
     method: `At ${SUBSCRIBERS.map(count).join(', ')} subscribers, ${RUNS} runs each: the daemon (child process, \`--demo-delay-ms 0\`, fresh data dir each run) streams one demo turn of ${DELIVERIES === 1_000_000 ? 'about 1,000,000 deliveries (100 … 2,000 tokens)' : 'a few tokens'} to every subscriber of its conversation; then the bare node:http SSE server (bench/support/bare-sse-server.ts) writes as many events, one a write, to as many subscribers. Deliveries/s = subscribers × events ÷ time from the send to the last delivery; RSS growth = the server's resident memory after the last delivery (every subscriber still connected) minus before the first connected. Clients run in the benchmark process; all three share the 2 cores. How long the run took, and how busy the machine was, is in the notes.`,
