@@ -65,7 +65,9 @@ export function lineChartSvg(chart: LineChart): string {
   const xs = points.map((point) => point.x);
   const [minimum, maximum] = [Math.log10(Math.min(...xs)), Math.log10(Math.max(...xs))];
   const span = maximum - minimum || 1;
-  const xAt = (x: number) => PLOT.left + ((Math.log10(x) - minimum) / span) * (PLOT.right - PLOT.left);
+  // The first and last points sit a little inside the axes, so their whiskers stay clear of them.
+  const [inLeft, inRight] = [PLOT.left + 16, PLOT.right - 16];
+  const xAt = (x: number) => inLeft + ((Math.log10(x) - minimum) / span) * (inRight - inLeft);
   const top = Math.max(...points.map((point) => point.high)) || 1;
   const step = niceStep(top);
   const yMax = Math.ceil(top / step) * step;
