@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { residentBytes, startBareServer, startDaemon, stop } from './support/child-process.ts';
-import { connectClients, percentile } from './support/sse-clients.ts';
+import { bareFanOut, onceFanOut } from './support/fan-out.ts';
+import { connectClients, percentile, replayRate } from './support/sse-clients.ts';
 import { writeStoredConversation } from './support/stored-conversation.ts';
 
 // SSE_BENCH_QUICK=1 shrinks every figure, to check the benchmark itself works.
@@ -24,65 +25,6 @@ const json = async (response: Response) => {
   return response.json() as Promise<Record<string, unknown>>;
 };
 
-async function onceFanOut(subscribers: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'once-bench-'));
-  const { url, child } = await startDaemon(dataDir, ['--demo-delay-ms', '0', '--demo-tokens', String(TOKENS)]);
-  try {
-    const { conversation } = (await json(await fetch(`${url}/v1/conversations`, { method: 'POST' }))) as {
-      conversation: { id: string };
-    };
-    const group = await connectClients(`${url}/v1/conversations/${conversation.id}/events`, subscribers, 10);
-    while (group.clients.some((client) => !client.ready)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const started = performance.now();
-    await json(
-      await fetch(`${url}/v1/conversations/${conversation.id}/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ content: 'Tell me about streaming.' }),
-      }),
-    );
-    let head = 0;
-    for (;;) {
-      const snapshot = (await json(await fetch(`${url}/v1/conversations/${conversation.id}`))) as {
-        offset: number;
-        activeTurn?: unknown;
-        messages: { status: string }[];
-      };
-      if (
-        snapshot.activeTurn === undefined &&
-        snapshot.messages.length === 2 &&
-        snapshot.messages[1]?.status !== 'streaming'
-      ) {
-        head = snapshot.offset;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await group.waitForCount(head);
-    const seconds = (performance.now() - started) / 1000;
-    group.close();
-    return { rate: (subscribers * head) / seconds, events: head, latencies: group.latencies };
-  } finally {
-    await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function bareFanOut(subscribers: number, events: number) {
-  const { url, child } = await startBareServer();
-  try {
-    const group = await connectClients(`${url}/events`, subscribers, 10);
-    const started = performance.now();
-    await fetch(`${url}/emit?count=${events}`, { method: 'POST' });
-    await group.waitForCount(events);
-    const seconds = (performance.now() - started) / 1000;
-    group.close();
-    return { rate: (subscribers * events) / seconds, latencies: group.latencies };
-  } finally {
-    await stop(child);
-  }
-}
-
 async function idleMemory(
   start: () => Promise<{ url: string; pid: number; path: string; close: () => Promise<void> }>,
 ) {
@@ -97,15 +39,6 @@ async function idleMemory(
   } finally {
     await server.close();
   }
-}
-
-async function replayRate(url: string, expected: number): Promise<number> {
-  const group = await connectClients(url, 1, 0);
-  const started = performance.now();
-  await group.waitForCount(expected);
-  const seconds = (performance.now() - started) / 1000;
-  group.close();
-  return expected / seconds;
 }
 
 const progress = (step: string) => console.error(`  sse: ${step}`);
@@ -181,7 +114,7 @@ const bench: Bench = async () => {
   const notes: string[] = [];
   for (const subscribers of parts.has('fanout') ? FAN_OUT : []) {
     progress(`Once fan-out to ${subscribers} subscribers`);
-    const once = await onceFanOut(subscribers);
+    const once = await onceFanOut(subscribers, TOKENS);
     progress(`bare fan-out to ${subscribers} subscribers`);
     const bare = await bareFanOut(subscribers, once.events);
     const limit = { what: 'bare node:http, 1 event a write', value: bare.rate };

@@ -19,10 +19,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the Once daemon on a data dir and waits until /v1/health answers 200. */
+/**
+ * Starts the Once daemon on a data dir and waits until /v1/health answers 200, for at
+ * most `readyWithinMs` (default a minute; start-up on a large log takes longer).
+ */
 export async function startDaemon(
   dataDir: string,
   flags: readonly string[] = [],
+  readyWithinMs = 60_000,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
@@ -41,7 +45,8 @@ export async function startDaemon(
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 600; attempt += 1) {
+  const deadline = performance.now() + readyWithinMs;
+  while (performance.now() < deadline) {
     try {
       if ((await fetch(`${url}/v1/health`)).ok) return { url, child };
     } catch {
@@ -50,7 +55,7 @@ export async function startDaemon(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('the daemon did not become ready within a minute');
+  throw new Error(`the daemon did not become ready within ${readyWithinMs / 1000} s`);
 }
 
 /** Starts the bare node:http SSE server and returns its base URL. */

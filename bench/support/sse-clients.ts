@@ -76,3 +76,13 @@ export function percentile(values: readonly number[], fraction: number): number 
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
+
+/** Events/s one client receives while catching up on `expected` stored events from `url` (an event stream). */
+export async function replayRate(url: string, expected: number): Promise<number> {
+  const group = await connectClients(url, 1, 0);
+  const started = performance.now();
+  await group.waitForCount(expected);
+  const seconds = (performance.now() - started) / 1000;
+  group.close();
+  return expected / seconds;
+}
