@@ -33,6 +33,8 @@ export interface Backend extends AsyncDisposable {
   serverPids(): number[];
   /** The Redis key prefix the backend writes under, if it uses Redis. */
   readonly redisPrefix?: string;
+  /** Once's upstream route (the model's route alone, no resumption), for the latency and CPU floor. */
+  readonly upstream?: { readonly port: number; pid(): number };
 }
 
 const ROUTE_SCRIPT = join(import.meta.dirname, 'route-server.ts');
@@ -143,6 +145,7 @@ export async function startOnceBackend(client: 'once-transport' | 'ai-sdk-endpoi
       await daemon.restart();
     },
     serverPids: () => [daemon.pid, route.child.pid ?? -1],
+    upstream: { port: route.port, pid: () => route.child.pid ?? -1 },
     async [Symbol.asyncDispose]() {
       for (const transport of transports) transport.close?.();
       await daemon[Symbol.asyncDispose]();

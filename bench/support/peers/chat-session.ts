@@ -45,7 +45,11 @@ export function countingFetch(counter: { bytes: number }): typeof globalThis.fet
         },
       }),
     );
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(counted, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
@@ -72,7 +76,11 @@ async function loadHistory(backend: Backend, baseUrl: string, chatId: string, fe
 }
 
 /** Runs one chat: sends the question, applies `faults` at their moments, waits for the end. */
-export async function runChatSession(backend: Backend, spec: AnswerSpec, faults: readonly Fault[]): Promise<SessionResult> {
+export async function runChatSession(
+  backend: Backend,
+  spec: AnswerSpec,
+  faults: readonly Fault[],
+): Promise<SessionResult> {
   await using proxy = await startCuttableProxy(() => ({ host: '127.0.0.1', port: backend.port }));
   const counter = { bytes: 0 };
   const fetch = countingFetch(counter);

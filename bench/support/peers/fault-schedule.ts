@@ -23,8 +23,6 @@ export function faultSchedule(seed: number, chats: number, answerMs: number): Fa
       const atMs = random.int(Math.round(answerMs * 0.15), Math.round(answerMs * 0.85));
       if (moments.every((other) => Math.abs(other - atMs) >= 300)) moments.push(atMs);
     }
-    return moments
-      .sort((a, b) => a - b)
-      .map((atMs) => ({ kind: random.pick(['drop', 'reload'] as const), atMs }));
+    return moments.sort((a, b) => a - b).map((atMs) => ({ kind: random.pick(['drop', 'reload'] as const), atMs }));
   });
 }

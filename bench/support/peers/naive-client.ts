@@ -64,7 +64,11 @@ function append(reading: Reading, delta: string): boolean {
 }
 
 /** Runs one naive client through `faults` (each a drop: a naive client keeps its text). */
-export async function runNaiveClient(backend: Backend, spec: AnswerSpec, faults: readonly Fault[]): Promise<NaiveResult> {
+export async function runNaiveClient(
+  backend: Backend,
+  spec: AnswerSpec,
+  faults: readonly Fault[],
+): Promise<NaiveResult> {
   await using proxy = await startCuttableProxy(() => ({ host: '127.0.0.1', port: backend.port }));
   const chatId = await backend.newChatId();
   const reading: Reading = { text: '', highest: -1, lastEventId: undefined, done: false };
@@ -74,7 +78,10 @@ export async function runNaiveClient(backend: Backend, spec: AnswerSpec, faults:
   const timers = faults.map((fault) => setTimeout(() => proxy.cut(), fault.atMs));
   const assistantIds = new Set<string>();
   const onPeerFrame = (data: string, onFresh: () => void) => {
-    if (data === '[DONE]') return void (reading.done = true);
+    if (data === '[DONE]') {
+      reading.done = true;
+      return;
+    }
     const chunk = JSON.parse(data) as { type: string; delta?: string };
     if (chunk.type === 'text-delta' && append(reading, chunk.delta ?? '')) onFresh();
   };
@@ -82,7 +89,11 @@ export async function runNaiveClient(backend: Backend, spec: AnswerSpec, faults:
     if (id !== undefined) reading.lastEventId = id;
     const event = JSON.parse(data) as { type: string; messageId?: string; data?: { role?: string; text?: string } };
     if (event.type === 'message_open' && event.data?.role === 'assistant') assistantIds.add(event.messageId ?? '');
-    if (event.type === 'block_delta' && assistantIds.has(event.messageId ?? '') && append(reading, event.data?.text ?? ''))
+    if (
+      event.type === 'block_delta' &&
+      assistantIds.has(event.messageId ?? '') &&
+      append(reading, event.data?.text ?? '')
+    )
       onFresh();
     if (event.type === 'turn_end') {
       reading.done = true;
@@ -98,7 +109,11 @@ export async function runNaiveClient(backend: Backend, spec: AnswerSpec, faults:
         body: JSON.stringify({ content: prompt }),
       });
     }
-    for (let connection = 0; !reading.done && Date.now() - started < spec.tokens * spec.delayMs + 20_000; connection += 1) {
+    for (
+      let connection = 0;
+      !reading.done && Date.now() - started < spec.tokens * spec.delayMs + 20_000;
+      connection += 1
+    ) {
       let bytes = 0;
       // Once's event stream stays open after the turn: the client lets go once it saw turn_end.
       const reader = new AbortController();

@@ -94,7 +94,10 @@ async function resume(id: string, response: ServerResponse): Promise<void> {
   if (streams === undefined || !chat?.activeStreamId) return void response.writeHead(204).end();
   const stream = await streams.resumeExistingStream(chat.activeStreamId);
   if (!stream) return void response.writeHead(204).end();
-  return send(new Response(stream.pipeThrough(new TextEncoderStream()), { headers: UI_MESSAGE_STREAM_HEADERS }), response);
+  return send(
+    new Response(stream.pipeThrough(new TextEncoderStream()), { headers: UI_MESSAGE_STREAM_HEADERS }),
+    response,
+  );
 }
 
 const server = createServer((request, response) => {
@@ -108,9 +111,7 @@ const server = createServer((request, response) => {
         ? resume(decodeURIComponent(streamMatch[1]), response)
         : request.method === 'GET' && messagesMatch?.[1] !== undefined
           ? loadChat(decodeURIComponent(messagesMatch[1])).then((chat) =>
-              response
-                .writeHead(200, { 'content-type': 'application/json' })
-                .end(JSON.stringify(chat?.messages ?? [])),
+              response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chat?.messages ?? [])),
             )
           : Promise.resolve(void response.writeHead(404).end());
   // A resume whose producer is gone (the route was killed) fails as the docs' route would: a 500.
