@@ -15,7 +15,7 @@ const SEEDS = [14, 15, 16, 17, 18];
 const FAULT_ANSWER: AnswerSpec = { tokens: 150, delayMs: 20, timed: false };
 const LOADS = [
   { streams: 100, spec: { tokens: 100, delayMs: 20, timed: true } },
-  { streams: 1_000, spec: { tokens: 50, delayMs: 20, timed: true } },
+  { streams: 1_000, spec: { tokens: 20, delayMs: 20, timed: true } },
 ] as const;
 
 interface BackendRuns {

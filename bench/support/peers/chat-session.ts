@@ -100,10 +100,21 @@ export async function runChatSession(
   const resumes: ResumeMeasure[] = [];
   try {
     const started = Date.now();
-    void chat.sendMessage({ text: promptFor(spec) });
+    // The request whose stream the page shows now: a resume's `status` reads `ready` until
+    // its transport answered, so the page is done only once this settled too.
+    let request = { settled: false };
+    const follow = (promise: Promise<unknown>) => {
+      const tracked = { settled: false };
+      void promise.finally(() => {
+        tracked.settled = true;
+      });
+      request = tracked;
+      return promise;
+    };
+    let current = follow(chat.sendMessage({ text: promptFor(spec) }));
     for (const fault of faults) {
       await sleep(Math.max(0, started + fault.atMs - Date.now()));
-      if (chat.status === 'ready') break;
+      if (request.settled && chat.status === 'ready') break;
       const shown = chat.lastAnswerText().length;
       const bytesBefore = counter.bytes;
       const at = performance.now();
@@ -112,11 +123,11 @@ export async function runChatSession(
         // The page goes away: its connections are cut; a new page loads the history and resumes.
         transports.at(-1)?.close?.();
         chat = open(await loadHistory(backend, proxy.url, chatId, fetch));
-        void chat.resumeStream();
+        current = follow(chat.resumeStream());
       } else if (backend.recovery === 'resume') {
         // useChat's stream ends in an error; the app resumes at once (its onError, or useChat's resume on focus).
         await chat.until(() => chat.status === 'error', 'the dropped stream to fail', 10_000).catch(() => {});
-        if (chat.status === 'error') void resumeUntilAccepted(chat, 5_000);
+        if (chat.status === 'error') current = follow(resumeUntilAccepted(chat, 5_000));
       }
       const resumed = await chat
         .until(() => chat.lastAnswerText().length > shown, 'the chat to show new text', 10_000)
@@ -128,8 +139,9 @@ export async function runChatSession(
         bytes: counter.bytes - bytesBefore,
       });
     }
+    await Promise.race([current.catch(() => {}), sleep(answerMs + 20_000)]);
     await chat
-      .until(() => chat.status === 'ready' || chat.status === 'error', 'the answer to end', answerMs + 20_000)
+      .until(() => request.settled && (chat.status === 'ready' || chat.status === 'error'), 'the answer to end', 20_000)
       .catch(() => {});
     return {
       final: checkText(chat.lastAnswerText(), spec.tokens),

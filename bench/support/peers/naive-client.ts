@@ -74,8 +74,13 @@ export async function runNaiveClient(
   const reading: Reading = { text: '', highest: -1, lastEventId: undefined, done: false };
   const resentBytes: number[] = [];
   const peer = backend.redisPrefix !== undefined;
-  const started = Date.now();
-  const timers = faults.map((fault) => setTimeout(() => proxy.cut(), fault.atMs));
+  let started = Date.now();
+  let timers: NodeJS.Timeout[] = [];
+  // The faults' moments count from the answer's start: Once's from the accepted send.
+  const scheduleFaults = () => {
+    started = Date.now();
+    timers = faults.map((fault) => setTimeout(() => proxy.cut(), fault.atMs));
+  };
   const assistantIds = new Set<string>();
   const onPeerFrame = (data: string, onFresh: () => void) => {
     if (data === '[DONE]') {
@@ -109,6 +114,7 @@ export async function runNaiveClient(
         body: JSON.stringify({ content: prompt }),
       });
     }
+    scheduleFaults();
     for (
       let connection = 0;
       !reading.done && Date.now() - started < spec.tokens * spec.delayMs + 20_000;
