@@ -41,11 +41,16 @@ function viewOf(chat: NodeChat, before: string): KillView {
   };
 }
 
-/** Resumes until accepted or `ms` passed, as an app's onError handler retrying would. */
+/**
+ * Resumes until accepted or `ms` passed, as an app's onError handler retrying would. A
+ * resume request may never be answered (resumable-stream's wait for a producer that is
+ * gone can hang), so each is waited for only until the deadline; the page then shows
+ * whatever state that left it in.
+ */
 async function resumeFor(chat: NodeChat, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    await chat.resumeStream().catch(() => {});
+    await Promise.race([chat.resumeStream().catch(() => {}), sleep(Math.max(0, deadline - Date.now()))]);
     if (chat.status !== 'error') return;
     await sleep(200);
   }
