@@ -57,7 +57,7 @@ export function countingFetch(counter: { bytes: number }): typeof globalThis.fet
 async function resumeUntilAccepted(chat: NodeChat, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    // A resume request may never be answered (see kill-scenario.ts): waited for until the deadline only.
+    // Waited for until the deadline only, as in kill-scenario.ts.
     await Promise.race([chat.resumeStream(), sleep(Math.max(0, deadline - Date.now()))]);
     if (chat.status !== 'error' || Date.now() > deadline) return;
     await sleep(100);

@@ -42,10 +42,11 @@ function viewOf(chat: NodeChat, before: string): KillView {
 }
 
 /**
- * Resumes until accepted or `ms` passed, as an app's onError handler retrying would. A
- * resume request may never be answered (resumable-stream's wait for a producer that is
- * gone can hang), so each is waited for only until the deadline; the page then shows
- * whatever state that left it in.
+ * Resumes until accepted or `ms` passed, as an app's onError handler retrying would. Each
+ * resume is waited for only until the deadline (one peer run once waited for minutes after
+ * the route was killed; resumable-stream's own wait for a gone producer fails after 1 s
+ * when probed alone, so the cause was not pinned down); the page then shows whatever
+ * state that left it in.
  */
 async function resumeFor(chat: NodeChat, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
