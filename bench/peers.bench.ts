@@ -1,6 +1,7 @@
 // useChat on resumable-stream + Redis (the AI SDK's documented resumable setup) against
 // useChat on Once, same model output, same seeded faults (issue 14). The pieces are in
 // bench/support/peers/; this file runs the phases on each backend and writes the rows.
+import { cpus, loadavg } from 'node:os';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { rowFromRuns } from './bench-report.ts';
 import type { AnswerSpec } from './support/peers/answer-model.ts';
@@ -96,7 +97,7 @@ function killRows(runs: BackendRuns): BenchRow[] {
   ];
 }
 
-function loadRows(runs: BackendRuns, floor: BackendRuns | undefined): BenchRow[] {
+function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefined): BenchRow[] {
   return LOADS.flatMap(({ streams }) => {
     const measured = runs.loads.get(streams) ?? [];
     const alone = floor?.routeAlone.get(streams) ?? [];
@@ -118,6 +119,7 @@ function loadRows(runs: BackendRuns, floor: BackendRuns | undefined): BenchRow[]
 
 const bench: Bench = async () => {
   const started = Date.now();
+  const loadBefore = loadavg()[1] ?? 0;
   await using peerBackend = await startPeerBackend();
   const peer = await measure(peerBackend, true, true);
   await using onceBackend = await startOnceBackend('once-transport');
@@ -135,10 +137,13 @@ const bench: Bench = async () => {
       ...killRows(peer),
       ...killRows(once),
       ...killRows(endpoints),
-      ...loadRows(peer, once),
-      ...loadRows(once, once),
+      ...loadRows(peer, 'resumable-stream + Redis (POST /api/chat)', once),
+      ...loadRows(once, "Once (the daemon's POST /v1/ai-sdk/chat)", once),
     ],
-    notes: notesOf(peer, once, endpoints),
+    notes: [
+      ...notesOf(peer, once, endpoints),
+      `The machine's 5-minute load average was ${loadBefore.toFixed(1)} when this run began and ${(loadavg()[1] ?? 0).toFixed(1)} when it ended (${cpus().length} cores): above the core count, every process here got a fraction of a core and the latencies and wall times stretch accordingly.`,
+    ],
   };
 };
 

@@ -124,7 +124,8 @@ export async function runChatSession(
         // The page goes away: its connections are cut; a new page loads the history and resumes.
         transports.at(-1)?.close?.();
         chat = open(await loadHistory(backend, proxy.url, chatId, fetch));
-        current = follow(chat.resumeStream());
+        // As useChat's resume on mount, retried by the app while it fails (a request may meet a socket the cut left).
+        current = follow(resumeUntilAccepted(chat, 5_000));
       } else if (backend.recovery === 'resume') {
         // useChat's stream ends in an error; the app resumes at once (its onError, or useChat's resume on focus).
         await chat.until(() => chat.status === 'error', 'the dropped stream to fail', 10_000).catch(() => {});

@@ -15,8 +15,9 @@ export interface FaultRun {
   readonly chatDuplicated: number;
   readonly chatPeakDuplicated: number;
   readonly chatLost: number;
-  /** Chats that ended in an error state. */
+  /** Chats that ended in an error state, and their errors. */
   readonly chatErrors: number;
+  readonly errorMessages: readonly string[];
   readonly resumeP50: number;
   readonly resumeP99: number;
   /** Resumes after which the chat never showed new text. */
@@ -51,6 +52,7 @@ export async function faultRun(
     chatPeakDuplicated: sum(sessions.map((session) => session.peakDuplicated)),
     chatLost: sum(sessions.map((session) => session.final.lost)),
     chatErrors: sessions.filter((session) => session.status === 'error').length,
+    errorMessages: sessions.flatMap((session) => (session.status === 'error' ? [String(session.error)] : [])),
     resumeP50: percentile(resumed, 0.5),
     resumeP99: percentile(resumed, 0.99),
     resumesFailed: resumes.length - resumed.length,
