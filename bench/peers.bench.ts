@@ -106,7 +106,7 @@ function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefin
       alone.length === 0 ? {} : { limit: { what: `the route alone, ${what}`, value: median(alone.map(pick)) } };
     const row = (what: string, unit: string, pick: (run: LoadRun) => number) =>
       rowFromRuns(
-        { what: `${runs.name}: ${what} at ${streams.toLocaleString('en-US')} streams`, unit, ...limit(what, pick) },
+        { what: `${label}: ${what} at ${streams.toLocaleString('en-US')} streams`, unit, ...limit(what, pick) },
         measured.map(pick),
       );
     return [
