@@ -36,7 +36,8 @@ interface Entry<Job, Result> {
  * Gathers jobs submitted close together into batches and commits one batch at a time, in
  * submission order: a batch is the longest run of queued jobs within
  * {@link GroupCommitOptions.maxBatchSize}. Each job's promise settles only after its
- * batch's commit returned. Storage-agnostic: the caller supplies the commit function.
+ * batch's commit returned. A failed commit rejects its batch and every job queued behind
+ * it. Storage-agnostic: the caller supplies the commit function.
  */
 export class GroupCommit<Job, Result> {
   readonly #commit: CommitBatch<Job, Result>;
@@ -47,6 +48,8 @@ export class GroupCommit<Job, Result> {
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** The drain in progress, so that batches never overlap and stay in order. */
   #draining: Promise<void> | undefined;
+  /** The error of a commit that failed during this turn of the event loop (see {@link #failAfter}). */
+  #failure: { readonly error: unknown } | undefined;
 
   constructor(commit: CommitBatch<Job, Result>, options: GroupCommitOptions = {}) {
     this.#commit = commit;
@@ -56,8 +59,12 @@ export class GroupCommit<Job, Result> {
     if (!(this.#maxBatchSize >= 1)) throw new RangeError(`maxBatchSize must be 1 or more, got ${this.#maxBatchSize}`);
   }
 
-  /** Queues a job of `size` items; resolves with its result once its batch committed. */
+  /**
+   * Queues a job of `size` items; resolves with its result once its batch committed.
+   * Rejects at once while a commit failed during this turn of the event loop.
+   */
   submit(job: Job, size: number): Promise<Result> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
     return new Promise<Result>((resolve, reject) => {
       this.#queue.push({ job, size, resolve, reject });
       this.#queuedSize += size;
@@ -116,13 +123,30 @@ export class GroupCommit<Job, Result> {
           entry.resolve(results[index] as Result);
         });
       } catch (error) {
-        for (const entry of batch) entry.reject(error);
+        this.#failAfter(error, batch);
+        return;
       }
       // While a commit is synchronous, nothing new can arrive; with an asynchronous one,
       // jobs queued meanwhile form the next batch only if it is already full, so that
       // small batches still wait their delay.
       if (this.#queuedSize < this.#maxBatchSize) return;
     }
+  }
+
+  /**
+   * Rejects the failed batch, every job queued behind it, and every job submitted before
+   * the event loop turns: a writer that does not wait for one append before the next (a
+   * streaming message) learns of the failure only in a later microtask, and may have
+   * sent events that follow the failed ones meanwhile; storing those would leave a hole
+   * in its stream. So each writer's stored events stay a prefix of what it sent.
+   */
+  #failAfter(error: unknown, batch: readonly Entry<Job, Result>[]): void {
+    const behind = this.#queue;
+    this.#queue = [];
+    this.#queuedSize = 0;
+    for (const entry of [...batch, ...behind]) entry.reject(error);
+    if (this.#failure === undefined) setImmediate(() => (this.#failure = undefined));
+    this.#failure = { error };
   }
 
   #takeBatch(): Entry<Job, Result>[] {
