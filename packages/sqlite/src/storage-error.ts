@@ -1,4 +1,5 @@
-import { accessSync, constants, statfsSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statfsSync } from 'node:fs';
+import { join } from 'node:path';
 import { OnceError } from '@once/protocol';
 
 /** SQLite's primary result codes (the low byte of an extended code) that speak of storage. */
@@ -6,6 +7,8 @@ const SQLITE_READONLY = 8;
 const SQLITE_IOERR = 10;
 const SQLITE_FULL = 13;
 const SQLITE_CANTOPEN = 14;
+/** The empty file created (and deleted) to learn whether a directory takes writes. */
+const PROBE_FILE = '.once-write-check';
 
 /** What went wrong with the storage under a directory, when that is what went wrong. */
 export type StorageProblem = 'full' | 'read_only';
@@ -56,11 +59,16 @@ export function toStorageError(error: unknown, directory: string): unknown {
 
 /** Whether `directory` is on a read-only file system or one with no free block left. */
 function directoryProblem(directory: string): StorageProblem | undefined {
+  // Creating a file is the test: access(2) passes a file system the kernel switched to
+  // read-only after an error (ext4's errors=remount-ro), which refuses writes all the same.
+  const probe = join(directory, PROBE_FILE);
   try {
-    // access(2) reports a read-only mount even to root, who passes every permission check.
-    accessSync(directory, constants.W_OK);
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe, { force: true });
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'EROFS') return 'read_only';
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EROFS') return 'read_only';
+    if (code === 'ENOSPC' || code === 'EDQUOT') return 'full';
   }
   try {
     if (statfsSync(directory).bavail === 0) return 'full';

@@ -125,7 +125,8 @@ function smallFileSystem(directory: string, unmount: () => Promise<void>): Small
     async free() {
       await rm(filler, { force: true });
     },
-    breakToReadOnly: () => Promise.reject(new Error('Only an ext4 file system (mountExt4) can be broken to read-only.')),
+    breakToReadOnly: () =>
+      Promise.reject(new Error('Only an ext4 file system (mountExt4) can be broken to read-only.')),
     remountWritable: () => Promise.reject(new Error('Only an ext4 file system (mountExt4) can be remounted.')),
     [Symbol.asyncDispose]: unmount,
   };
