@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,8 +21,8 @@ export interface SmallFileSystem extends AsyncDisposable {
   readonly directory: string;
   /** Writes a filler file until the disk is full (the write fails with ENOSPC). */
   fill(): Promise<void>;
-  /** Deletes the filler file: the space it took is free again. */
-  free(): Promise<void>;
+  /** Deletes the filler file, or only shrinks it by `bytes`: that much space is free again. */
+  free(bytes?: number): Promise<void>;
   /**
    * Switches the mounted file system to read-only as the kernel does after an error
    * (ext4's `errors=remount-ro`), which works while files are open for writing — unlike
@@ -122,8 +122,9 @@ function smallFileSystem(directory: string, unmount: () => Promise<void>): Small
         closeSync(descriptor);
       }
     },
-    async free() {
-      await rm(filler, { force: true });
+    async free(bytes) {
+      if (bytes === undefined) await rm(filler, { force: true });
+      else await truncate(filler, Math.max(0, (await stat(filler)).size - bytes));
     },
     breakToReadOnly: () =>
       Promise.reject(new Error('Only an ext4 file system (mountExt4) can be broken to read-only.')),
