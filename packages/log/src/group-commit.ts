@@ -36,8 +36,9 @@ interface Entry<Job, Result> {
  * Gathers jobs submitted close together into batches and commits one batch at a time, in
  * submission order: a batch is the longest run of queued jobs within
  * {@link GroupCommitOptions.maxBatchSize}. Each job's promise settles only after its
- * batch's commit returned. A failed commit rejects its batch and every job queued behind
- * it. Storage-agnostic: the caller supplies the commit function.
+ * batch's commit returned. A failed commit rejects its batch, every job queued behind it
+ * and every job submitted before the next microtask. Storage-agnostic: the caller
+ * supplies the commit function.
  */
 export class GroupCommit<Job, Result> {
   readonly #commit: CommitBatch<Job, Result>;
@@ -48,7 +49,7 @@ export class GroupCommit<Job, Result> {
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** The drain in progress, so that batches never overlap and stay in order. */
   #draining: Promise<void> | undefined;
-  /** The error of a commit that failed during this turn of the event loop (see {@link #failAfter}). */
+  /** The error of a commit that failed since the last microtask (see {@link #failAfter}). */
   #failure: { readonly error: unknown } | undefined;
 
   constructor(commit: CommitBatch<Job, Result>, options: GroupCommitOptions = {}) {
@@ -61,7 +62,7 @@ export class GroupCommit<Job, Result> {
 
   /**
    * Queues a job of `size` items; resolves with its result once its batch committed.
-   * Rejects at once while a commit failed during this turn of the event loop.
+   * Rejects at once when a commit failed since the last microtask (see {@link #failAfter}).
    */
   submit(job: Job, size: number): Promise<Result> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
@@ -135,17 +136,21 @@ export class GroupCommit<Job, Result> {
 
   /**
    * Rejects the failed batch, every job queued behind it, and every job submitted before
-   * the event loop turns: a writer that does not wait for one append before the next (a
-   * streaming message) learns of the failure only in a later microtask, and may have
-   * sent events that follow the failed ones meanwhile; storing those would leave a hole
-   * in its stream. So each writer's stored events stay a prefix of what it sent.
+   * the next microtask: a writer that does not wait for one append before the next (a
+   * streaming message) learns of the failure only in a microtask, and may have sent
+   * events that follow the failed ones meanwhile (a full batch commits, and fails,
+   * inside `submit`); storing those would leave a hole in its stream. So each writer's
+   * stored events stay a prefix of what it sent.
    */
   #failAfter(error: unknown, batch: readonly Entry<Job, Result>[]): void {
     const behind = this.#queue;
     this.#queue = [];
     this.#queuedSize = 0;
     for (const entry of [...batch, ...behind]) entry.reject(error);
-    if (this.#failure === undefined) setImmediate(() => (this.#failure = undefined));
+    // Queued after the rejections above: each writer of the batch has learnt of the
+    // failure before it ends, and a caller retrying in a loop is refused once, never
+    // forever.
+    if (this.#failure === undefined) queueMicrotask(() => (this.#failure = undefined));
     this.#failure = { error };
   }
 
