@@ -28,6 +28,12 @@ export interface StartDaemonOptions {
   readonly port?: number;
   /** Options for the Node running the daemon, e.g. `['--max-old-space-size=64']`. */
   readonly nodeOptions?: readonly string[];
+  /**
+   * The data dir to run on, e.g. a small file system a test mounted. The caller owns it:
+   * it is neither created nor deleted here. Default: a fresh temporary dir, deleted on
+   * dispose.
+   */
+  readonly dataDir?: string;
 }
 
 /**
@@ -71,10 +77,16 @@ interface Run {
   readonly exited: Promise<DaemonExit>;
 }
 
-/** Starts `once serve` on a fresh temporary data dir and waits for its ready line. */
+/** Starts `once serve` on a fresh temporary data dir (or the one given) and waits for its ready line. */
 export async function startDaemon(options: StartDaemonOptions = {}): Promise<DaemonProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'once-daemon-test-'));
-  dataDirs.add(dataDir);
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'once-daemon-test-')));
+  const removeDataDir = async () => {
+    if (!owned) return;
+    await rm(dataDir, { recursive: true, force: true });
+    dataDirs.delete(dataDir);
+  };
+  if (owned) dataDirs.add(dataDir);
   const flags = options.flags ?? [];
   const nodeOptions = options.nodeOptions ?? [];
   const lines: string[] = [];
@@ -82,8 +94,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
   try {
     run = await launch(dataDir, options.port ?? 0, [...nodeOptions, ONCE_BIN, 'serve', ...flags], lines);
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
-    dataDirs.delete(dataDir);
+    await removeDataDir();
     throw error;
   }
   let current: Run = run;
@@ -122,8 +133,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Dae
       try {
         if (running) await kill('SIGKILL');
       } finally {
-        await rm(dataDir, { recursive: true, force: true });
-        dataDirs.delete(dataDir);
+        await removeDataDir();
       }
     },
   };
