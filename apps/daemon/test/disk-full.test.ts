@@ -9,6 +9,7 @@ import {
   readUntilTurnEnds,
   startDaemon,
   stopLeftoverDaemons,
+  unmountLeftovers,
   whyNoMount,
 } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +24,10 @@ const SLOW_DEMO = ['--demo-delay-ms', '10', '--demo-tokens', '400'];
 const noMount = await whyNoMount();
 const title = (name: string) => (noMount === undefined ? name : `${name} (skipped: ${noMount})`);
 
-afterEach(stopLeftoverDaemons);
+afterEach(async () => {
+  await stopLeftoverDaemons();
+  await unmountLeftovers();
+});
 
 describe.skipIf(noMount !== undefined)(title('a daemon whose data dir fills up'), () => {
   it('refuses a send with 507 storage_full while reads keep working, takes it once space returns, and keeps every committed event', async () => {

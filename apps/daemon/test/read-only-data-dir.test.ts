@@ -8,6 +8,7 @@ import {
   readConversation,
   startDaemon,
   stopLeftoverDaemons,
+  unmountLeftovers,
   whyNoMount,
 } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +21,10 @@ const QUICK_DEMO = ['--demo-delay-ms', '1', '--demo-tokens', '20'];
 const noMount = await whyNoMount();
 const title = (name: string) => (noMount === undefined ? name : `${name} (skipped: ${noMount})`);
 
-afterEach(stopLeftoverDaemons);
+afterEach(async () => {
+  await stopLeftoverDaemons();
+  await unmountLeftovers();
+});
 
 describe.skipIf(noMount !== undefined)(title('a daemon whose data dir is read-only'), () => {
   // `mount -o remount,ro` is refused (busy) while the log is open for writing; a file

@@ -8,14 +8,17 @@ import {
   newMessageId,
   range,
   readAll,
+  unmountLeftovers,
   whyNoMount,
 } from '@once/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteEventLog } from '../src/index.ts';
 
 const DISK_BYTES = 4 * 1024 * 1024;
 const noMount = await whyNoMount();
 const title = (name: string) => (noMount === undefined ? name : `${name} (skipped: ${noMount})`);
+
+afterEach(unmountLeftovers);
 
 /** `count` deltas of about 16 KiB each: a batch that needs far more room than a small one. */
 function bulkyDrafts(stream: StreamKey, count: number): EventDraft[] {

@@ -11,6 +11,18 @@ const run = promisify(execFile);
 const FILLER = 'filler';
 const CHUNK = Buffer.alloc(64 * 1024);
 
+/** How to unmount each file system still mounted, for {@link unmountLeftovers}. */
+const leftovers = new Set<() => Promise<void>>();
+
+/**
+ * Unmounts every file system this worker mounted and has not unmounted yet. For
+ * `afterEach`, after the daemons on them were stopped: a test that times out never reaches
+ * its `await using` disposal.
+ */
+export async function unmountLeftovers(): Promise<void> {
+  for (const unmount of [...leftovers]) await unmount().catch(() => {});
+}
+
 /**
  * A small file system a test mounted, to run a daemon on a disk that fills up or turns
  * read-only. Dispose it (`await using`, after the daemon on it was killed) to unmount it
@@ -108,8 +120,13 @@ export async function mountExt4(sizeBytes: number): Promise<SmallFileSystem> {
   };
 }
 
-function smallFileSystem(directory: string, unmount: () => Promise<void>): SmallFileSystem {
+function smallFileSystem(directory: string, unmountOnce: () => Promise<void>): SmallFileSystem {
   const filler = join(directory, FILLER);
+  const unmount = async () => {
+    leftovers.delete(unmount);
+    await unmountOnce();
+  };
+  leftovers.add(unmount);
   return {
     directory,
     async fill() {
