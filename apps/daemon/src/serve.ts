@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { aiSdkRoutes } from '@once/ai-sdk';
 import { createOnceServer } from '@once/server';
 import pino from 'pino';
+import { checkDataDirWritable } from './check-data-dir-writable.ts';
 import type { DaemonConfig } from './config.ts';
 import { loadConfigFile } from './config-file/load-config-file.ts';
 import { createTurnRunner } from './create-turn-runner.ts';
@@ -42,6 +43,7 @@ export async function serve(
   });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  if (config.databaseUrl === undefined) checkDataDirWritable(dataDir);
   const { log, coordination, store } = await openEventLog({
     dataDir,
     commitDelayMs: config.commitDelayMs,

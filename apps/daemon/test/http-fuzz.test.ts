@@ -1,8 +1,9 @@
-// Fuzzed HTTP input against every endpoint of a real daemon process, over real sockets:
-// whatever arrives, the answer is a 2xx or a 4xx with an error a person can read, the
-// daemon keeps serving, and a refused request writes nothing to any stream.
+// Fuzzed HTTP input against every endpoint of a real daemon process, over real sockets, on
+// SQLite and on PostgreSQL: whatever arrives, the answer is a 2xx or a 4xx with an error a
+// person can read, the daemon keeps serving, and a refused request writes nothing to any
+// stream.
 import { request as httpRequest } from 'node:http';
-import { startDaemon, stopLeftoverDaemons } from '@once/testing';
+import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons } from '@once/testing';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation, sendMessage } from './daemon-api.ts';
@@ -81,11 +82,28 @@ const withKnownId = (fuzz: FuzzRequest, id: string): FuzzRequest => ({
   ...(fuzz.body === undefined ? {} : { body: fuzz.body.replaceAll('{known}', id) }),
 });
 
-describe('fuzzed HTTP input against a daemon on SQLite', () => {
+/** The daemon's store for one run of the property: its flags, and what to drop afterwards. */
+interface Store extends AsyncDisposable {
+  readonly flags: readonly string[];
+}
+
+const stores: readonly { readonly name: string; readonly open: () => Promise<Store> }[] = [
+  { name: 'SQLite', open: async () => ({ flags: [], [Symbol.asyncDispose]: async () => {} }) },
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      const schema = await createPostgresTestSchema();
+      return { flags: ['--database-url', schema.url], [Symbol.asyncDispose]: () => schema[Symbol.asyncDispose]() };
+    },
+  },
+];
+
+describe.each(stores)('fuzzed HTTP input against a daemon on $name', ({ open }) => {
   afterEach(stopLeftoverDaemons);
 
   it('answers every request with a 2xx or a readable 4xx, keeps serving, and writes nothing for a refused one', async () => {
-    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '0', '--demo-tokens', '4'] });
+    await using store = await open();
+    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '0', '--demo-tokens', '4', ...store.flags] });
     const known = [await createConversation(daemon.url), await createConversation(daemon.url)];
     await sendMessage(daemon.url, known[0] as string, 'A first message, so there is history to read.');
     let world = await settledWorld(daemon.url);

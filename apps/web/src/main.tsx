@@ -2,7 +2,9 @@ import { createClient } from '@once/client';
 import { OnceProvider } from '@once/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ErrorBoundary } from 'react-error-boundary';
 import { App } from './app.tsx';
+import { PageError } from './page-error.tsx';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -13,8 +15,10 @@ const client = createClient({ baseUrl: location.origin });
 
 createRoot(container).render(
   <StrictMode>
-    <OnceProvider client={client}>
-      <App />
-    </OnceProvider>
+    <ErrorBoundary FallbackComponent={PageError}>
+      <OnceProvider client={client}>
+        <App />
+      </OnceProvider>
+    </ErrorBoundary>
   </StrictMode>,
 );

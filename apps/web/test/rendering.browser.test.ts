@@ -75,6 +75,29 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
   );
 
   it(
+    'keeps the page working when the code highlighter cannot load (the daemon went away first): the code shows as plain text',
+    async () => {
+      await using daemon = await startDaemon({ flags: FAST_DEMO });
+      const page = await newPage();
+      // The page's own script loads; every chunk it would fetch later (Shiki's highlighter
+      // among them) fails as it does when the daemon is down at that moment.
+      const entry = /src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(daemon.url)).text())?.[1];
+      await page.route('**/assets/*.js', (route) =>
+        new URL(route.request().url()).pathname === entry ? route.continue() : route.abort('connectionrefused'),
+      );
+      const conversationId = await startConversation(page, daemon.url, 'Show me how a stream resumes');
+      const answer = await finishedAnswer(page);
+
+      const snapshot = await getSnapshot(daemon.url, conversationId);
+      const text = snapshot.messages.at(-1)?.blocks.find((block) => block.type === 'text');
+      expect(await answer.getByTestId('text-block').textContent()).toContain('stream.resume({ after: offset });');
+      expect(text?.type === 'text' ? text.text : '').toContain('stream.resume({ after: offset });');
+      expect(await page.getByTestId('connection-status').getAttribute('data-status')).toBe('live');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
     'shows each tool call as one card with its input and its result, and a surface that took its updates',
     async () => {
       await using daemon = await startDaemon({ flags: FAST_DEMO });
@@ -232,20 +255,39 @@ describe.skipIf(missing !== undefined)('web app rendering in Chromium', () => {
     BROWSER_TEST_MS,
   );
 
-  // Skipped for now: it timed out once in the final CI of 2026-12-06 (the page never showed
-  // `interrupted` after the restart), after passing in every run before; see issue 13's
-  // note. daemon-restart.browser.test.ts holds the same promise and passes.
-  it.skip(
+  it(
     'says an answer was interrupted when the daemon was killed before it finished',
     async () => {
       await using daemon = await startDaemon({ flags: ['--config', CONFIG] });
       const page = await newPage();
-      await startConversation(page, daemon.url, 'Stop halfway please');
+      const pageLog: string[] = [];
+      page.on('console', (message) => pageLog.push(`console.${message.type()}: ${message.text()}`));
+      page.on('pageerror', (error) => pageLog.push(`pageerror: ${error.stack ?? error.message}`));
+      page.on('framenavigated', (frame) => pageLog.push(`navigated: ${frame.url()}`));
+      const conversationId = await startConversation(page, daemon.url, 'Stop halfway please');
       await page.locator('li.message.assistant [data-streamdown="code-block"]').waitFor({ timeout: 60_000 });
 
       await daemon.kill('SIGKILL');
       await daemon.restart();
-      const answer = await finishedAnswer(page, 'interrupted');
+      const answer = await finishedAnswer(page, 'interrupted').catch(async (error: unknown) => {
+        // When it fails, say what the page, the daemon and its log knew: that is how the blank
+        // page after a failed highlighter fetch was found (the test above).
+        const status = await page
+          .getByTestId('connection-status')
+          .getAttribute('data-status', { timeout: 1000 })
+          .catch(() => 'missing');
+        const shown = await page
+          .locator('li.message')
+          .evaluateAll((items) => items.map((item) => `${item.className}:${item.getAttribute('data-status')}`));
+        const body = await page
+          .locator('body')
+          .textContent({ timeout: 1000 })
+          .catch((cause: unknown) => String(cause));
+        const stored = (await getSnapshot(daemon.url, conversationId)).messages.map((message) => message.status);
+        throw new Error(
+          `${String(error)}\nconnection: ${status}; page (${page.url()}): ${shown.join(', ')}; daemon: ${stored.join(', ')}\n${(body ?? '').slice(0, 2000)}\n${pageLog.join('\n')}\n${daemon.logs().slice(-4000)}`,
+        );
+      });
       expect(await answer.getByTestId('message-ending').textContent()).toBe(
         'Interrupted — the daemon stopped before this answer finished',
       );

@@ -43,6 +43,7 @@ const CODE_FOR_STATUS: ReadonlyMap<number, ErrorCode> = new Map([
   [502, 'provider_error'],
   [503, 'unavailable'],
   [504, 'unavailable'],
+  [507, 'storage_full'],
 ]);
 
 function codeForStatus(status: number): ErrorCode {

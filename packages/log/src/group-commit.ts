@@ -36,7 +36,9 @@ interface Entry<Job, Result> {
  * Gathers jobs submitted close together into batches and commits one batch at a time, in
  * submission order: a batch is the longest run of queued jobs within
  * {@link GroupCommitOptions.maxBatchSize}. Each job's promise settles only after its
- * batch's commit returned. Storage-agnostic: the caller supplies the commit function.
+ * batch's commit returned. A failed commit rejects its batch, every job queued behind it
+ * and every job submitted before the next microtask. Storage-agnostic: the caller
+ * supplies the commit function.
  */
 export class GroupCommit<Job, Result> {
   readonly #commit: CommitBatch<Job, Result>;
@@ -47,6 +49,8 @@ export class GroupCommit<Job, Result> {
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** The drain in progress, so that batches never overlap and stay in order. */
   #draining: Promise<void> | undefined;
+  /** The error of a commit that failed since the last microtask (see {@link #failAfter}). */
+  #failure: { readonly error: unknown } | undefined;
 
   constructor(commit: CommitBatch<Job, Result>, options: GroupCommitOptions = {}) {
     this.#commit = commit;
@@ -56,8 +60,12 @@ export class GroupCommit<Job, Result> {
     if (!(this.#maxBatchSize >= 1)) throw new RangeError(`maxBatchSize must be 1 or more, got ${this.#maxBatchSize}`);
   }
 
-  /** Queues a job of `size` items; resolves with its result once its batch committed. */
+  /**
+   * Queues a job of `size` items; resolves with its result once its batch committed.
+   * Rejects at once when a commit failed since the last microtask (see {@link #failAfter}).
+   */
   submit(job: Job, size: number): Promise<Result> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure.error);
     return new Promise<Result>((resolve, reject) => {
       this.#queue.push({ job, size, resolve, reject });
       this.#queuedSize += size;
@@ -116,13 +124,34 @@ export class GroupCommit<Job, Result> {
           entry.resolve(results[index] as Result);
         });
       } catch (error) {
-        for (const entry of batch) entry.reject(error);
+        this.#failAfter(error, batch);
+        return;
       }
       // While a commit is synchronous, nothing new can arrive; with an asynchronous one,
       // jobs queued meanwhile form the next batch only if it is already full, so that
       // small batches still wait their delay.
       if (this.#queuedSize < this.#maxBatchSize) return;
     }
+  }
+
+  /**
+   * Rejects the failed batch, every job queued behind it, and every job submitted before
+   * the next microtask: a writer that does not wait for one append before the next (a
+   * streaming message) learns of the failure only in a microtask, and may have sent
+   * events that follow the failed ones meanwhile (a full batch commits, and fails,
+   * inside `submit`); storing those would leave a hole in its stream. So each writer's
+   * stored events stay a prefix of what it sent.
+   */
+  #failAfter(error: unknown, batch: readonly Entry<Job, Result>[]): void {
+    const behind = this.#queue;
+    this.#queue = [];
+    this.#queuedSize = 0;
+    for (const entry of [...batch, ...behind]) entry.reject(error);
+    // Queued after the rejections above: each writer of the batch has learnt of the
+    // failure before it ends, and a caller retrying in a loop is refused once, never
+    // forever.
+    if (this.#failure === undefined) queueMicrotask(() => (this.#failure = undefined));
+    this.#failure = { error };
   }
 
   #takeBatch(): Entry<Job, Result>[] {

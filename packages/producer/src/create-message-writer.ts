@@ -9,6 +9,7 @@ import {
   newId as defaultNewId,
   type FinalMessageStatus,
   type IncomingEvent,
+  isOnceError,
   MESSAGE_LEVEL,
   type MessageError,
   type MessageId,
@@ -165,8 +166,7 @@ function writerFor(
   });
 
   const ensureWritable = () => {
-    if (failure !== undefined)
-      throw new OnceError('unavailable', 'An earlier write of this message failed.', { cause: failure });
+    if (failure !== undefined) throw writeFailed('An earlier write of this message failed', failure);
     if (completed) throw new OnceError('conflict', `Message ${messageId} is already complete.`);
   };
 
@@ -184,8 +184,7 @@ function writerFor(
   const flush = async () => {
     coalescer.flush();
     while (inflight.size > 0) await Promise.all([...inflight]);
-    if (failure !== undefined)
-      throw new OnceError('unavailable', 'A write of this message failed.', { cause: failure });
+    if (failure !== undefined) throw writeFailed('A write of this message failed', failure);
   };
 
   const api: MessageWriter = {
@@ -237,4 +236,13 @@ function writerFor(
     snapshot: current,
   };
   return { api, write };
+}
+
+/**
+ * The error a writer throws once a write failed: the store's own code when it gave one
+ * (`storage_full` tells the caller more than `unavailable`, and that it may retry later).
+ */
+function writeFailed(what: string, failure: unknown): OnceError {
+  if (isOnceError(failure)) return new OnceError(failure.code, `${what}: ${failure.message}`, { cause: failure });
+  return new OnceError('unavailable', `${what}.`, { cause: failure });
 }

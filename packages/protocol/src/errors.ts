@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'provider_error'
   | 'tool_error'
   | 'internal'
-  | 'unavailable';
+  | 'unavailable'
+  | 'storage_full'
+  | 'storage_read_only';
 
 /** The HTTP status that goes with each error code. */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -38,6 +40,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   tool_error: 500,
   internal: 500,
   unavailable: 503,
+  // 507 Insufficient Storage: the daemon cannot store this now; reads still work, and a
+  // retry succeeds once space (or a writable file system) returns.
+  storage_full: 507,
+  storage_read_only: 507,
 };
 
 /** The error body on the wire: `{ "error": { "code", "message" } }`. */

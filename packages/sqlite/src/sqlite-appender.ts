@@ -112,10 +112,15 @@ export class SqliteAppender {
       this.#database.exec('COMMIT');
     } catch (error) {
       this.#rows.discard();
-      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       // Heads, new streams and messages, and highest seqs changed in memory with the
-      // transaction; the file is the truth again.
+      // transaction; the file is the truth again — even should the rollback itself fail
+      // (SQLite rolls a transaction back by itself after some I/O errors).
       this.#forget();
+      try {
+        if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+      } catch {
+        // The error that failed the batch is the one to report.
+      }
       throw error;
     }
     let bytes = 0;

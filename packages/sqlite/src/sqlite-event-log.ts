@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout } from 'node:timers/promises';
 import {
@@ -22,6 +23,7 @@ import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.t
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
+import { toStorageError } from './storage-error.ts';
 
 /** One list of stored entries per append of a batch. */
 type CommitResults = (readonly StoredEntry[])[];
@@ -62,10 +64,21 @@ export class SqliteEventLog implements EventLog {
   readonly #checkpointer: SqliteCheckpointer;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   readonly #listeners = new Set<CommitListener>();
+  /** Where the file is, for errors that blame the storage under it. */
+  readonly #directory: string;
   #closing: Promise<void> | undefined;
 
+  /**
+   * @throws OnceError `storage_full` or `storage_read_only` when the file cannot be
+   * created or prepared for that reason; the SQLite error otherwise.
+   */
   constructor(options: SqliteEventLogOptions) {
-    this.#database = new DatabaseSync(options.path);
+    this.#directory = dirname(options.path);
+    try {
+      this.#database = new DatabaseSync(options.path);
+    } catch (error) {
+      throw toStorageError(error, this.#directory);
+    }
     try {
       prepareSqliteDatabase(this.#database, options.synchronous ?? 'normal');
       this.#statements = prepareSqliteStatements(this.#database);
@@ -74,7 +87,7 @@ export class SqliteEventLog implements EventLog {
       this.#checkpointer = new SqliteCheckpointer(this.#database, options.path, options);
     } catch (error) {
       this.#database.close();
-      throw error;
+      throw toStorageError(error, this.#directory);
     }
     this.#appender = new SqliteAppender(this.#database, this.#statements, this.#tail);
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options);
@@ -147,8 +160,18 @@ export class SqliteEventLog implements EventLog {
     return this.close();
   }
 
+  /**
+   * A batch that fails because the disk is full or the file system read-only rejects
+   * with `storage_full` or `storage_read_only`; the appender rolled it back whole, so the
+   * next batch gets the offsets this one would have had.
+   */
   #commit(appends: readonly PendingAppend[]): CommitResults | Promise<CommitResults> {
-    const batch = this.#appender.commit(appends);
+    let batch: CommittedBatch | 'busy';
+    try {
+      batch = this.#appender.commit(appends);
+    } catch (error) {
+      throw toStorageError(error, this.#directory);
+    }
     return batch === 'busy' ? this.#commitOnceFree(appends) : this.#committed(batch);
   }
 
@@ -161,7 +184,12 @@ export class SqliteEventLog implements EventLog {
     const started = performance.now();
     for (;;) {
       await setTimeout(1);
-      const batch = this.#appender.commit(appends);
+      let batch: CommittedBatch | 'busy';
+      try {
+        batch = this.#appender.commit(appends);
+      } catch (error) {
+        throw toStorageError(error, this.#directory);
+      }
       if (batch !== 'busy') return this.#committed(batch);
       if (performance.now() - started > LOCKED_GIVE_UP_MS) {
         throw new OnceError(

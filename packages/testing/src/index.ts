@@ -49,6 +49,7 @@ export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-l
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';
 export { type ConversationTranscript, readConversation } from './read-conversation.ts';
 export { readUntilTurnEnds } from './read-until-turn-ends.ts';
+export { mountExt4, mountTmpfs, type SmallFileSystem, whyNoMount } from './small-file-system.ts';
 export { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
 export { createTemporaryLogFixture } from './temporary-log-fixture.ts';
 export {

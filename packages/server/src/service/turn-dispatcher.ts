@@ -1,6 +1,6 @@
 import type { ConversationState } from '@once/core';
 import { type CommitListener, type ConversationLeases, createKeyedLock } from '@once/log';
-import type { ConversationId, TurnId } from '@once/protocol';
+import { type ConversationId, isOnceError, type TurnId } from '@once/protocol';
 import { recoverConversation } from './recover-conversation.ts';
 import { createTurnScheduler, type TurnSchedulerOptions } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
@@ -81,6 +81,19 @@ interface Hold {
 }
 
 const NOTHING: WakeResult = { interrupted: 0, queued: 0 };
+/** First wait, in ms, before closing again what a turn left open when the storage refused its writes; it doubles up to the most. */
+const RECOVERY_RETRY_MS = 500;
+const RECOVERY_RETRY_MAX_MS = 30_000;
+
+/** Whether a conversation holds a streaming message or a running turn, with no turn running here. */
+function leftOpen(state: ConversationState): boolean {
+  return state.activeTurn !== undefined || state.messages.some((message) => message.status === 'streaming');
+}
+
+/** The storage refused a write (full disk, read-only file system); it may take writes again later. */
+function isStorageError(error: unknown): boolean {
+  return isOnceError(error) && (error.code === 'storage_full' || error.code === 'storage_read_only');
+}
 
 export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispatcher {
   const { leases, onError } = options;
@@ -94,8 +107,26 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
   const scheduler = createTurnScheduler({
     ...options,
     onError: (error) => onError(error),
-    onIdle: (conversationId) => void settle(conversationId).catch(onError),
+    onIdle: (conversationId) => void settle(conversationId).catch((error) => retryRecovery(conversationId, error)),
   });
+
+  /**
+   * A turn whose writes the storage refused (a full disk) leaves its message streaming;
+   * so does its recovery while the storage still refuses. Tries again, backing off, until
+   * a write succeeds and the message is closed as recovery closes it (`interrupted`).
+   */
+  const retryRecovery = (conversationId: ConversationId, error: unknown, delayMs = RECOVERY_RETRY_MS) => {
+    onError(error);
+    if (stopping || !isStorageError(error)) return;
+    const timer = setTimeout(() => {
+      timers.splice(timers.indexOf(timer), 1);
+      wake(conversationId).catch((next: unknown) =>
+        retryRecovery(conversationId, next, Math.min(delayMs * 2, RECOVERY_RETRY_MAX_MS)),
+      );
+    }, delayMs);
+    timer.unref();
+    timers.push(timer);
+  };
 
   /** Queues the unanswered turns not queued before under this hold; returns how many. */
   const queueUnanswered = (conversationId: ConversationId, state: ConversationState, hold: Hold): number => {
@@ -172,7 +203,13 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
     const again = await serial.run(conversationId, async () => {
       const hold = held.get(conversationId);
       if (hold === undefined || stopping || scheduler.pending(conversationId) > 0) return false;
-      if (queueUnanswered(conversationId, await options.current(conversationId), hold) > 0) return false;
+      const state = await options.current(conversationId);
+      if (leftOpen(state)) {
+        // Its turn ended without closing it (its writes failed): the wake below recovers it.
+        await letGo(conversationId);
+        return true;
+      }
+      if (queueUnanswered(conversationId, state, hold) > 0) return false;
       return releaseAndLook(conversationId, hold);
     });
     if (again) await wake(conversationId);

@@ -1,0 +1,176 @@
+// useChat on resumable-stream + Redis (the AI SDK's documented resumable setup) against
+// useChat on Once, same model output, same seeded faults (issue 14). The pieces are in
+// bench/support/peers/; this file runs the phases on each backend and writes the rows.
+import { cpus, loadavg } from 'node:os';
+import type { Bench, BenchRow } from './bench-report.ts';
+import { rowFromRuns } from './bench-report.ts';
+import type { AnswerSpec } from './support/peers/answer-model.ts';
+import { type Backend, startOnceBackend, startPeerBackend } from './support/peers/backends.ts';
+import { loadTargetOf } from './support/peers/load-driver.ts';
+import { type FaultRun, faultRun, type KillRun, killRun, type LoadRun, loadRun } from './support/peers/phases.ts';
+
+const RUNS = Number(process.env.PEERS_RUNS ?? 3);
+const CHATS = 8;
+const KILL_CHATS = 3;
+const SEEDS = [14, 15, 16, 17, 18];
+const FAULT_ANSWER: AnswerSpec = { tokens: 150, delayMs: 20, timed: false };
+const LOADS = [
+  { streams: 100, spec: { tokens: 100, delayMs: 20, timed: true } },
+  { streams: 1_000, spec: { tokens: 20, delayMs: 20, timed: true } },
+] as const;
+
+interface BackendRuns {
+  readonly name: string;
+  readonly faults: FaultRun[];
+  readonly kills: KillRun[];
+  /** By stream count: the backend's runs, and for Once the route alone (the floor). */
+  readonly loads: Map<number, LoadRun[]>;
+  readonly routeAlone: Map<number, LoadRun[]>;
+}
+
+async function measure(backend: Backend, naive: boolean, load: boolean): Promise<BackendRuns> {
+  const runs: BackendRuns = { name: backend.name, faults: [], kills: [], loads: new Map(), routeAlone: new Map() };
+  for (let run = 0; run < RUNS; run += 1) {
+    runs.faults.push(await faultRun(backend, FAULT_ANSWER, CHATS, SEEDS[run % SEEDS.length] as number, naive));
+    console.error(`peers: ${backend.name}: fault run ${run + 1} ${JSON.stringify(runs.faults.at(-1))}`);
+  }
+  for (let run = 0; run < RUNS; run += 1) {
+    runs.kills.push(await killRun(backend, FAULT_ANSWER, KILL_CHATS));
+    console.error(`peers: ${backend.name}: kill run ${run + 1} ${JSON.stringify(runs.kills.at(-1)?.chats)}`);
+  }
+  if (!load) return runs;
+  const upstream = backend.upstream;
+  for (const { streams, spec } of LOADS) {
+    for (let run = 0; run < RUNS; run += 1) {
+      const measured = await loadRun(loadTargetOf(backend), spec, streams);
+      runs.loads.set(streams, [...(runs.loads.get(streams) ?? []), measured]);
+      console.error(`peers: ${backend.name}: ${streams} streams run ${run + 1} ${JSON.stringify(measured)}`);
+      if (upstream === undefined) continue;
+      const target = { port: upstream.port, path: '/api/upstream', pids: () => [upstream.pid()], redis: false };
+      runs.routeAlone.set(streams, [...(runs.routeAlone.get(streams) ?? []), await loadRun(target, spec, streams)]);
+    }
+  }
+  return runs;
+}
+
+function faultRows(runs: BackendRuns, naive: boolean): BenchRow[] {
+  const row = (what: string, unit: string, pick: (run: FaultRun) => number, goal?: string) =>
+    rowFromRuns(
+      { what: `${runs.name}: ${what}`, unit, ...(goal === undefined ? {} : { goal }) },
+      runs.faults.map(pick),
+    );
+  return [
+    row("characters duplicated in useChat's state at the end", 'chars', (run) => run.chatDuplicated, '0'),
+    row("characters duplicated in useChat's state at its worst moment", 'chars', (run) => run.chatPeakDuplicated, '0'),
+    row("characters lost in useChat's state at the end", 'chars', (run) => run.chatLost, '0'),
+    row('chats ending in an error state', 'chats', (run) => run.chatErrors, '0'),
+    row('resume latency p50 (fault → new text shown)', 'ms', (run) => run.resumeP50),
+    row('resume latency p99', 'ms', (run) => run.resumeP99),
+    row('resumes after which no new text came', 'resumes', (run) => run.resumesFailed, '0'),
+    row('bytes per resume (fault → new text shown), median', 'bytes', (run) => run.resumeBytes),
+    ...(naive
+      ? [
+          row('naive client: characters duplicated', 'chars', (run) => run.naiveDuplicated, '0'),
+          row('naive client: characters lost', 'chars', (run) => run.naiveLost, '0'),
+          row(
+            'naive client: bytes resent per reconnect before a new word, median',
+            'bytes',
+            (run) => run.naiveResentBytes,
+          ),
+        ]
+      : []),
+  ];
+}
+
+function killRows(runs: BackendRuns): BenchRow[] {
+  const row = (what: string, pick: (run: KillRun) => number) =>
+    rowFromRuns({ what: `${runs.name}, server SIGKILL: ${what}`, unit: 'chars', goal: '0' }, runs.kills.map(pick));
+  return [
+    row(
+      `characters of the ${KILL_CHATS} answers shown before the kill, gone from the same page`,
+      (run) => run.lostOnSamePage,
+    ),
+    row(
+      `characters of the ${KILL_CHATS} answers shown before the kill, gone after a reload`,
+      (run) => run.lostAfterReload,
+    ),
+  ];
+}
+
+function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefined): BenchRow[] {
+  return LOADS.flatMap(({ streams }) => {
+    const measured = runs.loads.get(streams) ?? [];
+    const alone = floor?.routeAlone.get(streams) ?? [];
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+    const limit = (what: string, pick: (run: LoadRun) => number) =>
+      alone.length === 0 ? {} : { limit: { what: `the route alone, ${what}`, value: median(alone.map(pick)) } };
+    const row = (what: string, unit: string, pick: (run: LoadRun) => number) =>
+      rowFromRuns(
+        { what: `${label}: ${what} at ${streams.toLocaleString('en-US')} streams`, unit, ...limit(what, pick) },
+        measured.map(pick),
+      );
+    return [
+      row('token-to-client latency p50', 'ms', (run) => run.p50),
+      row('token-to-client latency p99', 'ms', (run) => run.p99),
+      row('server CPU per 1,000 delivered tokens', 'CPU s', (run) => run.cpuPerThousand),
+    ];
+  });
+}
+
+const bench: Bench = async () => {
+  const started = Date.now();
+  const loadBefore = loadavg()[1] ?? 0;
+  await using peerBackend = await startPeerBackend();
+  const peer = await measure(peerBackend, true, true);
+  await using onceBackend = await startOnceBackend('once-transport');
+  const once = await measure(onceBackend, true, true);
+  await using endpointsBackend = await startOnceBackend('ai-sdk-endpoints');
+  const endpoints = await measure(endpointsBackend, false, false);
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  return {
+    title: 'useChat: resumable-stream + Redis vs Once under one fault schedule (issue 14)',
+    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes. The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat; each word carries the moment the model emitted it. Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
+    rows: [
+      ...faultRows(peer, true),
+      ...faultRows(once, true),
+      ...faultRows(endpoints, false),
+      ...killRows(peer),
+      ...killRows(once),
+      ...killRows(endpoints),
+      ...loadRows(peer, 'resumable-stream + Redis (POST /api/chat)', once),
+      ...loadRows(once, "Once (the daemon's POST /v1/ai-sdk/chat)", once),
+    ],
+    notes: [
+      ...notesOf(peer, once, endpoints),
+      `The machine's 5-minute load average was ${loadBefore.toFixed(1)} when this run began and ${(loadavg()[1] ?? 0).toFixed(1)} when it ended (${cpus().length} cores): above the core count, every process here got a fraction of a core and the latencies and wall times stretch accordingly.`,
+    ],
+  };
+};
+
+function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): string[] {
+  const busy = (runs: BackendRuns, streams: number) =>
+    Math.max(...(runs.loads.get(streams) ?? []).map((run) => run.clientBusy)).toFixed(2);
+  const redisShare = (streams: number) => {
+    const runs = peer.loads.get(streams) ?? [];
+    return runs.length === 0
+      ? 'n/a'
+      : (runs.map((run) => run.redisPerThousand).sort()[Math.floor(runs.length / 2)] ?? 0).toFixed(3);
+  };
+  const killWords = (runs: BackendRuns) => {
+    const last = runs.kills.at(-1)?.chats[0];
+    return last === undefined
+      ? 'not measured'
+      : `the page showed ${last.beforeKill} characters at the kill; the same page then showed ${last.samePage.characters} (status ${last.samePage.status}); after a reload ${last.afterReload.characters} (last message: ${last.afterReload.lastRole}, status ${last.afterReload.status})`;
+  };
+  return [
+    `Not like for like: Once commits every event durably to SQLite (WAL) before it sends it to any client, and a turn outlives the daemon (a restart ends it as interrupted, with what was committed); the peer keeps the stream in the route process's memory, publishing through Redis pub/sub only to a resuming reader, and saves the answer to Redis only when it finishes. Once's path has one more hop (route → daemon → client) than the peer's (route → client).`,
+    `What the user sees after a SIGKILL, peer: ${killWords(peer)}. The route's in-flight generation is gone with the process; resumable-stream's sentinel still says the stream runs, so every resume waits for a producer that no longer exists and fails ("Timeout waiting for ack", a 500), and the history a reload loads holds the question without its answer.`,
+    `What the user sees after a SIGKILL, Once (OnceChatTransport): ${killWords(once)}. The restarted daemon ends the turn as interrupted with every word it had committed, which includes every word any client was shown; the page shows that text as the finished answer, and a reload shows the same. Through the AI SDK endpoints: ${killWords(endpoints)}.`,
+    `Server CPU is the route process plus Redis for the peer (Redis's own INFO; other Redis users on the machine would count too; Redis's share per 1,000 tokens: ${redisShare(100)} s at 100 streams, ${redisShare(1_000)} s at 1,000), and the daemon plus the same route for Once. The "physical limit" beside the load rows is the route alone (streamText without resumable-stream, read by the same client).`,
+    `The client process (every SSE reader, one Node process) was busy ${busy(peer, 100)} / ${busy(once, 100)} of a core at 100 streams (peer / Once) and ${busy(peer, 1_000)} / ${busy(once, 1_000)} at 1,000; near 1 it is itself a bottleneck and the latencies include its queueing.`,
+    'Resume latency runs from the fault to the Chat showing more text than it showed at the fault: a replay from the start (the peer) shows it once the replay passes that point; the naive clients count the bytes a reconnect brings before its first word not yet seen (the peer replays everything, Once sends from the cursor).',
+    'Provisional when other work shares the machine: rerun `npm run bench peers` on a quiet machine.',
+  ];
+}
+
+export default bench;
