@@ -26,10 +26,19 @@ interface BackendRuns {
   /** By stream count: the backend's runs, and for Once the route alone (the floor). */
   readonly loads: Map<number, LoadRun[]>;
   readonly routeAlone: Map<number, LoadRun[]>;
+  /** Times the server process exited by itself during the load runs and was started again. */
+  crashes: number;
 }
 
 async function measure(backend: Backend, naive: boolean, load: boolean): Promise<BackendRuns> {
-  const runs: BackendRuns = { name: backend.name, faults: [], kills: [], loads: new Map(), routeAlone: new Map() };
+  const runs: BackendRuns = {
+    name: backend.name,
+    faults: [],
+    kills: [],
+    loads: new Map(),
+    routeAlone: new Map(),
+    crashes: 0,
+  };
   for (let run = 0; run < RUNS; run += 1) {
     runs.faults.push(await faultRun(backend, FAULT_ANSWER, CHATS, SEEDS[run % SEEDS.length] as number, naive));
     console.error(`peers: ${backend.name}: fault run ${run + 1} ${JSON.stringify(runs.faults.at(-1))}`);
@@ -42,6 +51,7 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
   const upstream = backend.upstream;
   for (const { streams, spec } of LOADS) {
     for (let run = 0; run < RUNS; run += 1) {
+      if (await backend.restartIfExited()) runs.crashes += 1;
       const measured = await loadRun(loadTargetOf(backend), spec, streams);
       runs.loads.set(streams, [...(runs.loads.get(streams) ?? []), measured]);
       console.error(`peers: ${backend.name}: ${streams} streams run ${run + 1} ${JSON.stringify(measured)}`);
@@ -50,6 +60,7 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
       runs.routeAlone.set(streams, [...(runs.routeAlone.get(streams) ?? []), await loadRun(target, spec, streams)]);
     }
   }
+  if (await backend.restartIfExited()) runs.crashes += 1;
   return runs;
 }
 
@@ -113,6 +124,14 @@ function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefin
       row('token-to-client latency p50', 'ms', (run) => run.p50),
       row('token-to-client latency p99', 'ms', (run) => run.p99),
       row('server CPU per 1,000 delivered tokens', 'CPU s', (run) => run.cpuPerThousand),
+      rowFromRuns(
+        {
+          what: `${label}: streams failed before their end at ${streams.toLocaleString('en-US')} streams`,
+          unit: 'streams',
+          goal: '0',
+        },
+        measured.map((run) => run.failedStreams),
+      ),
     ];
   });
 }
@@ -178,6 +197,7 @@ function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): 
       };
       return `Keeping pace at ${streams.toLocaleString('en-US')} streams (${((streams * 1000) / spec.delayMs).toLocaleString('en-US')} words/s) takes ${pace(peer).toFixed(1)} CPU s per second on the peer and ${pace(once).toFixed(1)} on Once at the CPU per token measured here, against ${cpus().length} cores: past the cores, the servers fall behind the model and the token-to-client latency grows with the run (the words wait in socket buffers), the more so on the side that needs more CPU per word.`;
     }),
+    `Server processes that exited by themselves during the load runs (and were started again for the next run): peer ${peer.crashes}, Once ${once.crashes}. One earlier run saw the peer's route die of an uncaught node-redis "Command timed out after 5000ms waiting to be sent" at 1,000 streams on the loaded machine, taking every stream it carried with it.`,
     'Resume latency runs from the fault to the Chat showing more text than it showed at the fault: a replay from the start (the peer) shows it once the replay passes that point; the naive clients count the bytes a reconnect brings before its first word not yet seen (the peer replays everything, Once sends from the cursor).',
     'Provisional when other work shares the machine: rerun `npm run bench peers` on a quiet machine.',
   ];
