@@ -26,10 +26,19 @@ interface BackendRuns {
   /** By stream count: the backend's runs, and for Once the route alone (the floor). */
   readonly loads: Map<number, LoadRun[]>;
   readonly routeAlone: Map<number, LoadRun[]>;
+  /** Times the server process exited by itself during the load runs and was started again. */
+  crashes: number;
 }
 
 async function measure(backend: Backend, naive: boolean, load: boolean): Promise<BackendRuns> {
-  const runs: BackendRuns = { name: backend.name, faults: [], kills: [], loads: new Map(), routeAlone: new Map() };
+  const runs: BackendRuns = {
+    name: backend.name,
+    faults: [],
+    kills: [],
+    loads: new Map(),
+    routeAlone: new Map(),
+    crashes: 0,
+  };
   for (let run = 0; run < RUNS; run += 1) {
     runs.faults.push(await faultRun(backend, FAULT_ANSWER, CHATS, SEEDS[run % SEEDS.length] as number, naive));
     console.error(`peers: ${backend.name}: fault run ${run + 1} ${JSON.stringify(runs.faults.at(-1))}`);
@@ -42,6 +51,7 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
   const upstream = backend.upstream;
   for (const { streams, spec } of LOADS) {
     for (let run = 0; run < RUNS; run += 1) {
+      if (await backend.restartIfExited()) runs.crashes += 1;
       const measured = await loadRun(loadTargetOf(backend), spec, streams);
       runs.loads.set(streams, [...(runs.loads.get(streams) ?? []), measured]);
       console.error(`peers: ${backend.name}: ${streams} streams run ${run + 1} ${JSON.stringify(measured)}`);
@@ -50,6 +60,7 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
       runs.routeAlone.set(streams, [...(runs.routeAlone.get(streams) ?? []), await loadRun(target, spec, streams)]);
     }
   }
+  if (await backend.restartIfExited()) runs.crashes += 1;
   return runs;
 }
 
@@ -113,6 +124,14 @@ function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefin
       row('token-to-client latency p50', 'ms', (run) => run.p50),
       row('token-to-client latency p99', 'ms', (run) => run.p99),
       row('server CPU per 1,000 delivered tokens', 'CPU s', (run) => run.cpuPerThousand),
+      rowFromRuns(
+        {
+          what: `${label}: streams failed before their end at ${streams.toLocaleString('en-US')} streams`,
+          unit: 'streams',
+          goal: '0',
+        },
+        measured.map((run) => run.failedStreams),
+      ),
     ];
   });
 }
@@ -129,7 +148,7 @@ const bench: Bench = async () => {
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   return {
     title: 'useChat: resumable-stream + Redis vs Once under one fault schedule (issue 14)',
-    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes. The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat; each word carries the moment the model emitted it. Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
+    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes (retried while it fails, as after a drop: a first run without the retry left one OnceChatTransport page in error now and then, its first resume failing on a socket the cut left behind). The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat; each word carries the moment the model emitted it. Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
     rows: [
       ...faultRows(peer, true),
       ...faultRows(once, true),
@@ -168,6 +187,17 @@ function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): 
     `What the user sees after a SIGKILL, Once (OnceChatTransport): ${killWords(once)}. The restarted daemon ends the turn as interrupted with every word it had committed, which includes every word any client was shown; the page shows that text as the finished answer, and a reload shows the same. Through the AI SDK endpoints: ${killWords(endpoints)}.`,
     `Server CPU is the route process plus Redis for the peer (Redis's own INFO; other Redis users on the machine would count too; Redis's share per 1,000 tokens: ${redisShare(100)} s at 100 streams, ${redisShare(1_000)} s at 1,000), and the daemon plus the same route for Once. The "physical limit" beside the load rows is the route alone (streamText without resumable-stream, read by the same client).`,
     `The client process (every SSE reader, one Node process) was busy ${busy(peer, 100)} / ${busy(once, 100)} of a core at 100 streams (peer / Once) and ${busy(peer, 1_000)} / ${busy(once, 1_000)} at 1,000; near 1 it is itself a bottleneck and the latencies include its queueing.`,
+    ...LOADS.map(({ streams, spec }) => {
+      const pace = (runs: BackendRuns) => {
+        const measured = runs.loads.get(streams) ?? [];
+        const perThousand =
+          [...measured.map((run) => run.cpuPerThousand)].sort((a, b) => a - b)[Math.floor(measured.length / 2)] ??
+          Number.NaN;
+        return ((streams * (1000 / spec.delayMs)) / 1000) * perThousand;
+      };
+      return `Keeping pace at ${streams.toLocaleString('en-US')} streams (${((streams * 1000) / spec.delayMs).toLocaleString('en-US')} words/s) takes ${pace(peer).toFixed(1)} CPU s per second on the peer and ${pace(once).toFixed(1)} on Once at the CPU per token measured here, against ${cpus().length} cores: past the cores, the servers fall behind the model and the token-to-client latency grows with the run (the words wait in socket buffers), the more so on the side that needs more CPU per word.`;
+    }),
+    `Server processes that exited by themselves during the load runs (and were started again for the next run): peer ${peer.crashes}, Once ${once.crashes}. One earlier run saw the peer's route die of an uncaught node-redis "Command timed out after 5000ms waiting to be sent" at 1,000 streams on the loaded machine, taking every stream it carried with it.`,
     'Resume latency runs from the fault to the Chat showing more text than it showed at the fault: a replay from the start (the peer) shows it once the replay passes that point; the naive clients count the bytes a reconnect brings before its first word not yet seen (the peer replays everything, Once sends from the cursor).',
     'Provisional when other work shares the machine: rerun `npm run bench peers` on a quiet machine.',
   ];

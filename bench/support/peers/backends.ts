@@ -29,6 +29,8 @@ export interface Backend extends AsyncDisposable {
   loadMessages(baseUrl: string, chatId: string, fetch: typeof globalThis.fetch): Promise<UIMessage[]>;
   /** The server that holds the running answers killed with SIGKILL, then started again. */
   killAndRestart(): Promise<void>;
+  /** Starts the server again if it exited by itself (the peer's route can crash under load); true if it had. */
+  restartIfExited(): Promise<boolean>;
   /** Process ids whose CPU the backend's figures include. */
   serverPids(): number[];
   /** The Redis key prefix the backend writes under, if it uses Redis. */
@@ -98,6 +100,11 @@ export async function startPeerBackend(): Promise<Backend> {
       await killProcess(route.child);
       route = await startRoute('peer', port, redisPrefix);
     },
+    async restartIfExited() {
+      if (route.child.exitCode === null && route.child.signalCode === null) return false;
+      route = await startRoute('peer', port, redisPrefix);
+      return true;
+    },
     serverPids: () => [route.child.pid ?? -1],
     async [Symbol.asyncDispose]() {
       await killProcess(route.child);
@@ -144,6 +151,7 @@ export async function startOnceBackend(client: 'once-transport' | 'ai-sdk-endpoi
       await daemon.kill('SIGKILL');
       await daemon.restart();
     },
+    restartIfExited: async () => false,
     serverPids: () => [daemon.pid, route.child.pid ?? -1],
     upstream: { port: route.port, pid: () => route.child.pid ?? -1 },
     async [Symbol.asyncDispose]() {

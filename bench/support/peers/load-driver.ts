@@ -21,6 +21,8 @@ export interface LoadResult {
   /** CPU seconds of this client process over the run, and the run's wall time. */
   readonly clientCpuSeconds: number;
   readonly wallSeconds: number;
+  /** Streams whose response failed before its end (the server went away). */
+  readonly failedStreams: number;
 }
 
 /** Where the load goes: a chat endpoint speaking the UI message stream, and the processes behind it. */
@@ -45,14 +47,20 @@ export function loadTargetOf(backend: Backend): LoadTarget {
 }
 
 /** One stream: POSTs the chat request and records each word's latency until the response ends. */
-function stream(target: LoadTarget, spec: AnswerSpec, latencies: number[]): Promise<number> {
+function stream(
+  target: LoadTarget,
+  spec: AnswerSpec,
+  latencies: number[],
+): Promise<{ tokens: number; failed: boolean }> {
   const body = JSON.stringify({
     id: generateId(),
     trigger: 'submit-message',
     messages: [{ id: generateId(), role: 'user', parts: [{ type: 'text', text: promptFor(spec) }] }],
   });
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     let tokens = 0;
+    // A server that went away ends the stream as failed: counted, not thrown.
+    const fail = () => resolve({ tokens, failed: true });
     const outgoing = request(
       {
         host: '127.0.0.1',
@@ -76,11 +84,11 @@ function stream(target: LoadTarget, spec: AnswerSpec, latencies: number[]): Prom
             tokens += 1;
           }
         });
-        response.on('end', () => resolve(tokens));
-        response.on('error', reject);
+        response.on('end', () => resolve({ tokens, failed: !response.complete }));
+        response.on('error', fail);
       },
     );
-    outgoing.on('error', reject);
+    outgoing.on('error', fail);
     outgoing.end(body);
   });
 }
@@ -100,7 +108,8 @@ export async function runLoad(target: LoadTarget, spec: AnswerSpec, streams: num
   const redis = peer ? (await redisCpuSeconds()) - redisBefore : 0;
   return {
     latencies: latencies.sort((a, b) => a - b),
-    tokens: counts.reduce((sum, count) => sum + count, 0),
+    tokens: counts.reduce((sum, count) => sum + count.tokens, 0),
+    failedStreams: counts.filter((count) => count.failed).length,
     serverCpuSeconds: serverCpu() - serverBefore + redis,
     redisCpuSeconds: redis,
     clientCpuSeconds: (client.user + client.system) / 1e6,

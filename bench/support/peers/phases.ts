@@ -101,6 +101,7 @@ export interface LoadRun {
   /** Client process CPU seconds per wall second (1 = one core busy). */
   readonly clientBusy: number;
   readonly wallSeconds: number;
+  readonly failedStreams: number;
 }
 
 export async function loadRun(target: LoadTarget, spec: AnswerSpec, streams: number): Promise<LoadRun> {
@@ -113,5 +114,6 @@ export async function loadRun(target: LoadTarget, spec: AnswerSpec, streams: num
     redisPerThousand: (result.redisCpuSeconds / result.tokens) * 1000,
     clientBusy: result.clientCpuSeconds / result.wallSeconds,
     wallSeconds: result.wallSeconds,
+    failedStreams: result.failedStreams,
   };
 }
