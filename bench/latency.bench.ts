@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { createDaemonClient, createPostgresTestSchema } from '@once/testing';
 import { type Bench, type BenchRow, medianOf, rowFromRuns } from './bench-report.ts';
 import { startDaemon, stop } from './support/child-process.ts';
-import { type DeliveryCheck, openLatencyClients, type RoundResult } from './support/latency-clients.ts';
+import { commitPercentileBound, readCommitBuckets } from './support/commit-histogram.ts';
+import {
+  type DeliveryCheck,
+  openLatencyClients,
+  RAW_SAMPLE_EVERY,
+  type RoundResult,
+} from './support/latency-clients.ts';
 import { percentile } from './support/sse-clients.ts';
 
 // LATENCY_BENCH_QUICK=1 shrinks everything, to check the benchmark itself works.
@@ -25,6 +31,8 @@ interface Scenario {
   readonly rounds: RoundResult[];
   /** Each round's daemon CPU time as a share of one core, summed over the daemons. */
   readonly daemonCpu: number[];
+  /** Each round's bound on the commit time's p99, in ms, from the daemons' histogram. */
+  readonly commitP99: number[];
   readonly check: DeliveryCheck;
 }
 
@@ -47,13 +55,16 @@ async function measure(urls: readonly string[], pids: readonly number[], turns: 
     await clients.round(); // warm-up: JIT, pools, the first leases
     const rounds: RoundResult[] = [];
     const daemonCpu: number[] = [];
+    const commitP99: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       const before = pids.map(cpuSeconds);
+      const commitsBefore = await readCommitBuckets(urls);
       const round = await clients.round();
       daemonCpu.push(pids.reduce((sum, pid, index) => sum + cpuSeconds(pid) - (before[index] ?? 0), 0) / round.seconds);
+      commitP99.push(commitPercentileBound(commitsBefore, await readCommitBuckets(urls), 0.99));
       rounds.push(round);
     }
-    return { rounds, daemonCpu, check: await clients.check() };
+    return { rounds, daemonCpu, commitP99, check: await clients.check() };
   } finally {
     clients.close();
   }
@@ -96,7 +107,7 @@ const progress = (step: string) => console.error(`  latency: ${step}`);
 
 /** The rows and notes of one scenario. */
 function report(label: string, turns: number, scenario: Scenario, rows: BenchRow[], notes: string[]): void {
-  const { rounds, daemonCpu, check } = scenario;
+  const { rounds, daemonCpu, commitP99, check } = scenario;
   const all = rounds.map((round) => [...round.sameDaemon, ...round.otherDaemon]);
   const what = `${label}, ${turns.toLocaleString('en-US')} turns at once`;
   rows.push(
@@ -132,6 +143,8 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
   const tokens = medianOf(all.map((values) => values.length));
   notes.push(
     `${what}: ${tokens.toLocaleString('en-US')} tokens timed a round (median), max ${ms(medianOf(all.map((values) => Math.max(...values))))}; ` +
+      `ts → arrival on a raw socket (before the SDK; every ${RAW_SAMPLE_EVERY}th conversation) p50 ${ms(medianOf(rounds.map((round) => p(round.arrived, 0.5))))}, p99 ${ms(medianOf(rounds.map((round) => p(round.arrived, 0.99))))}; ` +
+      `append → commit p99 under ${ms(medianOf(commitP99))} (the daemons' histogram); ` +
       `daemon CPU ${medianOf(daemonCpu).toFixed(2)} cores, client process CPU ${medianOf(rounds.map((round) => round.clientCpu)).toFixed(2)} cores, ` +
       `client event-loop delay p99 ${ms(medianOf(rounds.map((round) => round.loopDelayP99)))} (max ${ms(Math.max(...rounds.map((round) => round.loopDelayMax)))}); ` +
       `at the end ${check.lost} events lost, ${check.duplicates} duplicates ignored, ${check.refused} gaps refused, ${check.differing} stores differing from the daemon's snapshot.`,

@@ -1,6 +1,7 @@
 // Once's real client SDK, one conversation client per conversation, timing every token
 // from the moment the daemon's turn wrote it (the event's `ts`) to the moment the client
 // store's subscriber sees it applied.
+import { request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { type ConversationClient, createClient, type OnceClient } from '@once/client';
@@ -21,6 +22,11 @@ export interface RoundResult {
   readonly sameDaemon: number[];
   /** The same for clients following another daemon (the PostgreSQL LISTEN/NOTIFY path). */
   readonly otherDaemon: number[];
+  /**
+   * Milliseconds from `ts` to the bytes' arrival on a raw socket (no SDK), sampled on one
+   * conversation in {@link RAW_SAMPLE_EVERY}: the daemon's and the network's share.
+   */
+  readonly arrived: number[];
   /** The client process's event-loop delay during the round, p99 and max, in ms. */
   readonly loopDelayP99: number;
   readonly loopDelayMax: number;
@@ -50,6 +56,8 @@ export interface LatencyClients {
 /** Milliseconds since the epoch, as the daemon's `ts` counts them. */
 const now = () => Date.now();
 const ROUND_TIMEOUT_MS = 180_000;
+/** One conversation in this many also gets a raw event stream, timing arrival before the SDK. */
+export const RAW_SAMPLE_EVERY = 10;
 
 /** Opens a client conversation for each id and waits until every one is live. */
 export async function openLatencyClients(options: LatencyClientsOptions): Promise<LatencyClients> {
@@ -57,6 +65,7 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
   const sender = createDaemonClient(options.urls[0] as string);
   let current: RoundResult | undefined;
   const timings: Map<number, number>[] = [];
+  const rawStreams: { close(): void }[] = [];
   const conversations = options.conversationIds.map((id, index) => {
     const daemon = index % clients.length;
     const conversation = (clients[daemon] as OnceClient).conversation(id);
@@ -77,6 +86,11 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
       },
       { bufferSize: 100_000 },
     );
+    if (index % RAW_SAMPLE_EVERY === 0) {
+      rawStreams.push(
+        followRaw(`${options.urls[daemon]}/v1/conversations/${id}/events`, (latency) => current?.arrived.push(latency)),
+      );
+    }
     return conversation;
   });
   await Promise.all(conversations.map(live));
@@ -89,6 +103,7 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
       const result = {
         sameDaemon: [] as number[],
         otherDaemon: [] as number[],
+        arrived: [] as number[],
         loopDelayP99: 0,
         loopDelayMax: 0,
         clientCpu: 0,
@@ -145,8 +160,30 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
     },
     close() {
       for (const client of clients) client.close();
+      for (const stream of rawStreams) stream.close();
     },
   };
+}
+
+/** A raw event stream that reports, for each `block_delta`, the milliseconds from its `ts` to its arrival. */
+function followRaw(url: string, report: (latency: number) => void): { close(): void } {
+  const outgoing = request(url, { headers: { accept: 'text/event-stream' }, agent: false }, (response) => {
+    let tail = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      const arrival = now();
+      const frames = (tail + chunk).split('\n\n');
+      tail = frames.pop() ?? '';
+      for (const frame of frames) {
+        if (!frame.includes('event: block_delta')) continue;
+        const ts = /"ts":"([^"]+)"/.exec(frame)?.[1];
+        if (ts !== undefined) report(arrival - Date.parse(ts));
+      }
+    });
+  });
+  outgoing.on('error', () => undefined);
+  outgoing.end();
+  return { close: () => outgoing.destroy() };
 }
 
 /** Resolves once the conversation's stream is live. */
