@@ -67,6 +67,21 @@ function formatSoakReport(report: SoakReport): string {
     `slope after the ${report.warmUpSeconds} s warm-up: RSS ${mib(memory.rssSlopePerMinute)}/min, heap ${mib(memory.heapSlopePerMinute)}/min ` +
       `(flat below ${mib(FLAT_SLOPE_BYTES_PER_MINUTE)}/min): ${memory.flat ? 'memory flat' : 'memory NOT flat'}`,
   ];
+  const idleFloor = report.idle.reduce<SoakReport['idle'][number] | undefined>(
+    (lowest, sample) => (lowest === undefined || sample.heapUsedBytes < lowest.heapUsedBytes ? sample : lowest),
+    undefined,
+  );
+  const heapFloor = Math.min(
+    ...report.samples
+      .filter((sample) => sample.atSeconds >= report.warmUpSeconds)
+      .map((sample) => sample.heapUsedBytes),
+  );
+  if (idleFloor !== undefined) {
+    lines.push(
+      `after the load, idle for ${Math.round(report.idle.at(-1)?.atSeconds ?? 0)} s with the connections open: lowest heap ${mib(idleFloor.heapUsedBytes)} (RSS ${mib(idleFloor.rssBytes)}); ` +
+        `lowest heap under load after the warm-up ${mib(heapFloor)}`,
+    );
+  }
   if (report.violations.length === 0) lines.push('lost: nothing (violations: none)');
   else {
     lines.push(`violations: ${report.violations.length}`);

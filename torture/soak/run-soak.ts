@@ -47,11 +47,19 @@ export interface SoakReport {
   readonly warmUpSeconds: number;
   readonly samples: readonly MemorySample[];
   readonly memory: MemorySummary;
+  /**
+   * Samples taken once the load stopped and every conversation was checked, the SSE
+   * connections still open: an idle process gets a full GC from V8's memory reducer, so
+   * the lowest heap here is what the run left retained.
+   */
+  readonly idle: readonly MemorySample[];
   readonly violations: readonly Violation[];
 }
 
 /** How long settling may take once sending stops. */
-const SETTLE_MS = 120_000;
+const SETTLE_MS = 300_000;
+/** How long the daemon is watched idle after the checks. */
+const IDLE_MS = 40_000;
 const PROMPTS = ['Tell me about durable streams.', 'Explain exactly-once delivery.', 'Write a short code sample.'];
 
 /**
@@ -112,6 +120,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       );
     }
     client.close();
+    const idle: MemorySample[] = [];
+    const idleFrom = Date.now();
+    await sampleEvery(daemon, idleFrom, sampleSeconds * 1000, idleFrom + IDLE_MS, idle);
     const totals = await checkStreams(streams, lines, heads, violations, settleBy);
     const warmUpSeconds = Math.min(120, options.durationSeconds / 4);
     return {
@@ -123,6 +134,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       warmUpSeconds,
       samples,
       memory: summarizeMemory(samples, warmUpSeconds),
+      idle,
       violations,
     };
   } finally {
