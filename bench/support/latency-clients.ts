@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { type ConversationClient, createClient, type OnceClient } from '@once/client';
-import { createDaemonClient } from '@once/testing';
+import { createDaemonClient, type DaemonClient } from '@once/testing';
 
 /** Options of {@link openLatencyClients}. */
 export interface LatencyClientsOptions {
@@ -66,7 +66,7 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
   let current: RoundResult | undefined;
   const timings: Map<number, number>[] = [];
   const rawStreams: { close(): void }[] = [];
-  const conversations = options.conversationIds.map((id, index) => {
+  const open = (id: string, index: number) => {
     const daemon = index % clients.length;
     const conversation = (clients[daemon] as OnceClient).conversation(id);
     const appliedAt = new Map<number, number>();
@@ -92,8 +92,14 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
       );
     }
     return conversation;
-  });
-  await Promise.all(conversations.map(live));
+  };
+  // A hundred at a time, so the daemon's accept queue is not flooded on a busy machine.
+  const conversations: ConversationClient[] = [];
+  for (let index = 0; index < options.conversationIds.length; index += 100) {
+    const batch = options.conversationIds.slice(index, index + 100).map((id, offset) => open(id, index + offset));
+    await Promise.all(batch.map(live));
+    conversations.push(...batch);
+  }
   let rounds = 0;
 
   return {
@@ -119,10 +125,7 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
           new Promise<void>((resolve, reject) => {
             // Spread over one token interval, so the turns' tokens do not all tick together.
             setTimeout(
-              () =>
-                sender
-                  .sendMessage(conversation.conversationId, 'Tell me about streaming.')
-                  .then(() => resolve(), reject),
+              () => sendWithRetries(sender, conversation.conversationId).then(() => resolve(), reject),
               (index / conversations.length) * options.staggerMs,
             );
           }),
@@ -184,6 +187,24 @@ function followRaw(url: string, report: (latency: number) => void): { close(): v
   outgoing.on('error', () => undefined);
   outgoing.end();
   return { close: () => outgoing.destroy() };
+}
+
+/**
+ * Sends the round's message, again with the same clientMessageId (so at most one is
+ * stored) when the connection fails: a thousand sends at once on a busy machine can
+ * overflow the daemon's accept queue.
+ */
+async function sendWithRetries(sender: DaemonClient, conversationId: string): Promise<void> {
+  const clientMessageId = crypto.randomUUID();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await sender.sendMessage(conversationId, 'Tell me about streaming.', clientMessageId);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 /** Resolves once the conversation's stream is live. */
