@@ -86,18 +86,18 @@ async function onSqlite(turns: number): Promise<Scenario> {
 async function onPostgres(turns: number): Promise<Scenario> {
   await using schema = await createPostgresTestSchema();
   const flags = [...demoFlags, '--database-url', schema.url];
-  const first = await startDaemon(mkdtempSync(join(tmpdir(), 'once-bench-latency-')), flags);
-  const second = await startDaemon(mkdtempSync(join(tmpdir(), 'once-bench-latency-')), flags).catch(
-    async (error: unknown) => {
-      await stop(first.child);
-      throw error;
-    },
-  );
+  const dataDirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'once-bench-latency-')));
+  const daemons: Awaited<ReturnType<typeof startDaemon>>[] = [];
   try {
-    return await measure([first.url, second.url], [first.child.pid ?? 0, second.child.pid ?? 0], turns);
+    for (const dataDir of dataDirs) daemons.push(await startDaemon(dataDir, flags));
+    return await measure(
+      daemons.map((daemon) => daemon.url),
+      daemons.map((daemon) => daemon.child.pid ?? 0),
+      turns,
+    );
   } finally {
-    await stop(first.child);
-    await stop(second.child);
+    for (const daemon of daemons) await stop(daemon.child);
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
