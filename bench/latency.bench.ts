@@ -22,7 +22,8 @@ const quick = process.env.LATENCY_BENCH_QUICK === '1';
 const TOKEN_MS = 20;
 const TOKENS = quick ? 20 : 100;
 const RUNS = Number(process.env.LATENCY_BENCH_RUNS ?? (quick ? 2 : 3));
-const TURNS = quick ? [10, 50] : [100, 1_000];
+// LATENCY_BENCH_TURNS=100 (comma-separated) runs only those sizes.
+const TURNS = process.env.LATENCY_BENCH_TURNS?.split(',').map(Number) ?? (quick ? [10, 50] : [100, 1_000]);
 // LATENCY_BENCH_LOGS=sqlite (or postgres) runs only that log.
 const logs = (process.env.LATENCY_BENCH_LOGS ?? 'sqlite,postgres').split(',');
 
@@ -147,6 +148,7 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
       `append → commit p99 under ${ms(medianOf(commitP99))} (the daemons' histogram); ` +
       `daemon CPU ${medianOf(daemonCpu).toFixed(2)} cores, client process CPU ${medianOf(rounds.map((round) => round.clientCpu)).toFixed(2)} cores, ` +
       `client event-loop delay p99 ${ms(medianOf(rounds.map((round) => round.loopDelayP99)))} (max ${ms(Math.max(...rounds.map((round) => round.loopDelayMax)))}); ` +
+      `${rounds.reduce((sum, round) => sum + round.unfinished, 0)} answers unfinished at the rounds' ${ROUND_TIMEOUT_MS / 1000} s limit; ` +
       `at the end ${check.lost} events lost, ${check.duplicates} duplicates ignored, ${check.refused} gaps refused, ${check.differing} stores differing from the daemon's snapshot.`,
   );
 }
@@ -159,6 +161,8 @@ const bench: Bench = async () => {
       progress(`${log}, ${turns} turns`);
       const scenario = log === 'postgres' ? await onPostgres(turns) : await onSqlite(turns);
       report(log === 'postgres' ? 'two daemons on PostgreSQL' : 'one daemon on SQLite', turns, scenario, rows, notes);
+      // Each scenario's figures as soon as they are known, should a later one not finish.
+      progress(JSON.stringify({ rows: rows.slice(-4), notes: notes.slice(-1) }));
     }
   }
   return {

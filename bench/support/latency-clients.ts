@@ -27,6 +27,8 @@ export interface RoundResult {
    * conversation in {@link RAW_SAMPLE_EVERY}: the daemon's and the network's share.
    */
   readonly arrived: number[];
+  /** Answers not finished within the round's time limit (the round is cut there). */
+  readonly unfinished: number;
   /** The client process's event-loop delay during the round, p99 and max, in ms. */
   readonly loopDelayP99: number;
   readonly loopDelayMax: number;
@@ -55,7 +57,8 @@ export interface LatencyClients {
 
 /** Milliseconds since the epoch, as the daemon's `ts` counts them. */
 const now = () => Date.now();
-const ROUND_TIMEOUT_MS = 180_000;
+/** How long a round waits for its answers before it is cut. */
+export const ROUND_TIMEOUT_MS = 120_000;
 /** One conversation in this many also gets a raw event stream, timing arrival before the SDK. */
 export const RAW_SAMPLE_EVERY = 10;
 
@@ -110,6 +113,7 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
         sameDaemon: [] as number[],
         otherDaemon: [] as number[],
         arrived: [] as number[],
+        unfinished: 0,
         loopDelayP99: 0,
         loopDelayMax: 0,
         clientCpu: 0,
@@ -132,7 +136,8 @@ export async function openLatencyClients(options: LatencyClientsOptions): Promis
       );
       await Promise.all(sends);
       const target = rounds;
-      await Promise.all(conversations.map((conversation) => answered(conversation, target)));
+      const finished = await Promise.all(conversations.map((conversation) => answered(conversation, target)));
+      result.unfinished = finished.filter((done) => !done).length;
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
       loop.disable();
@@ -212,13 +217,16 @@ function live(conversation: ConversationClient): Promise<void> {
   return waitFor(conversation.connection, () => conversation.connection.getSnapshot().status === 'live');
 }
 
-/** Resolves once the conversation's store holds `count` finished answers. */
-function answered(conversation: ConversationClient, count: number): Promise<void> {
+/** Resolves true once the conversation's store holds `count` finished answers, false at the round's time limit. */
+function answered(conversation: ConversationClient, count: number): Promise<boolean> {
   const finished = () =>
     conversation.store
       .getSnapshot()
       .messages.filter((message) => message.role === 'assistant' && message.status !== 'streaming').length >= count;
-  return waitFor(conversation.store, finished);
+  return waitFor(conversation.store, finished).then(
+    () => true,
+    () => false,
+  );
 }
 
 function waitFor(source: { subscribe(listener: () => void): () => void }, condition: () => boolean): Promise<void> {
