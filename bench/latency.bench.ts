@@ -13,6 +13,7 @@ import {
   type DeliveryCheck,
   openLatencyClients,
   RAW_SAMPLE_EVERY,
+  ROUND_TIMEOUT_MS,
   type RoundResult,
 } from './support/latency-clients.ts';
 import { percentile } from './support/sse-clients.ts';
