@@ -22,6 +22,7 @@ export function memoryChartSvg(samples: readonly MemorySample[], warmUpSeconds: 
     `<text x="${atX}" y="${atY}" font-size="11" font-family="sans-serif" text-anchor="${anchor}">${text}</text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">`,
+    "<title>The daemon's RSS and V8 heap in use during the soak</title>",
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<rect x="${MARGIN}" y="${MARGIN}" width="${(x(warmUpSeconds) - MARGIN).toFixed(1)}" height="${HEIGHT - 2 * MARGIN}" fill="#eee"/>`,
     `<line x1="${MARGIN}" y1="${HEIGHT - MARGIN}" x2="${WIDTH - MARGIN}" y2="${HEIGHT - MARGIN}" stroke="black"/>`,
