@@ -148,7 +148,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
  * moves for half a second (on PostgreSQL a queued message's turn may start on another
  * daemon a moment after the last one ended).
  */
-async function settled(
+export async function settled(
   api: DaemonClient,
   daemon: DaemonProcess,
   conversationId: string,
@@ -174,7 +174,7 @@ async function settled(
 }
 
 /** Every event of a conversation, read as JSON pages from offset 0. */
-async function readAllEvents(daemon: DaemonProcess, conversationId: string): Promise<IncomingEvent[]> {
+export async function readAllEvents(daemon: DaemonProcess, conversationId: string): Promise<IncomingEvent[]> {
   const events: IncomingEvent[] = [];
   for (;;) {
     const response = await fetch(
@@ -187,7 +187,11 @@ async function readAllEvents(daemon: DaemonProcess, conversationId: string): Pro
 }
 
 /** The client's state once its store reached `offset` with nothing left pending (or as it is at `by`). */
-async function caughtUp(conversation: ConversationClient, offset: number, by: number): Promise<ConversationState> {
+export async function caughtUp(
+  conversation: ConversationClient,
+  offset: number,
+  by: number,
+): Promise<ConversationState> {
   for (;;) {
     const state = conversation.store.getSnapshot();
     if ((state.offset >= offset && state.pending.length === 0) || Date.now() >= by) return state;
