@@ -105,6 +105,8 @@ async function onPostgres(turns: number): Promise<Scenario> {
 
 const p = (values: readonly number[], fraction: number) => percentile(values, fraction);
 const ms = (value: number) => `${value.toFixed(0)} ms`;
+/** A commit percentile's bucket bound in words; past the histogram's last finite bucket, only "above" it is known. */
+const commitBound = (bound: number) => (Number.isFinite(bound) ? `under ${ms(bound)}` : 'above the top bucket');
 const progress = (step: string) => console.error(`  latency: ${step}`);
 
 /** The rows and notes of one scenario. */
@@ -146,7 +148,7 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
   notes.push(
     `${what}: ${tokens.toLocaleString('en-US')} tokens timed a round (median), max ${ms(medianOf(all.map((values) => Math.max(...values))))}; ` +
       `ts → arrival on a raw socket (before the SDK; every ${RAW_SAMPLE_EVERY}th conversation) p50 ${ms(medianOf(rounds.map((round) => p(round.arrived, 0.5))))}, p99 ${ms(medianOf(rounds.map((round) => p(round.arrived, 0.99))))}; ` +
-      `append → commit p99 under ${ms(medianOf(commitP99))} (the daemons' histogram); ` +
+      `append → commit p99 ${commitBound(medianOf(commitP99))} (the daemons' histogram); ` +
       `daemon CPU ${medianOf(daemonCpu).toFixed(2)} cores, client process CPU ${medianOf(rounds.map((round) => round.clientCpu)).toFixed(2)} cores, ` +
       `client event-loop delay p99 ${ms(medianOf(rounds.map((round) => round.loopDelayP99)))} (max ${ms(Math.max(...rounds.map((round) => round.loopDelayMax)))}); ` +
       `${rounds.reduce((sum, round) => sum + round.unfinished, 0)} answers unfinished at the rounds' ${ROUND_TIMEOUT_MS / 1000} s limit; ` +
