@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { stopLeftoverDaemons } from '@once/testing';
 import { formatReport } from './format-report.ts';
+import { positiveFlag } from './positive-flag.ts';
 import { runTorture } from './run-torture.ts';
 
 const { values } = parseArgs({
@@ -30,14 +31,6 @@ and every user message was answered once. Prints the seed; the same seed replays
   process.exit(0);
 }
 
-const positive = (name: string, text: string) => {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    console.error(`--${name} must be a whole number above 0, not "${text}".`);
-    process.exit(2);
-  }
-  return value;
-};
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 if (!Number.isInteger(seed)) {
   console.error(`--seed must be a whole number, not "${values.seed}".`);
@@ -53,8 +46,8 @@ const store = values.store;
 try {
   const report = await runTorture({
     seed,
-    durationSeconds: positive('duration', values.duration),
-    conversations: positive('conversations', values.conversations),
+    durationSeconds: positiveFlag('duration', values.duration),
+    conversations: positiveFlag('conversations', values.conversations),
     store,
     log: (line) => console.error(line),
   });

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stopLeftoverDaemons } from '@once/testing';
+import { positiveFlag } from './positive-flag.ts';
 import { memoryChartSvg } from './soak/memory-chart.ts';
 import { FLAT_SLOPE_BYTES_PER_MINUTE } from './soak/memory-series.ts';
 import { runSoak, type SoakReport } from './soak/run-soak.ts';
@@ -35,15 +36,6 @@ and every SSE connection (no gap, no repeat, at the last offset), and sums up th
   --chart          write the memory series as an SVG there`);
   process.exit(0);
 }
-
-const positive = (name: string, text: string) => {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    console.error(`--${name} must be a whole number above 0, not "${text}".`);
-    process.exit(2);
-  }
-  return value;
-};
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -93,11 +85,11 @@ function formatSoakReport(report: SoakReport): string {
 
 try {
   const report = await runSoak({
-    durationSeconds: positive('duration', values.duration),
-    connections: positive('connections', values.connections),
-    conversations: positive('conversations', values.conversations),
-    tokenMs: positive('token-ms', values['token-ms']),
-    tokens: positive('tokens', values.tokens),
+    durationSeconds: positiveFlag('duration', values.duration),
+    connections: positiveFlag('connections', values.connections),
+    conversations: positiveFlag('conversations', values.conversations),
+    tokenMs: positiveFlag('token-ms', values['token-ms']),
+    tokens: positiveFlag('tokens', values.tokens),
     log: (line) => console.error(line),
   });
   console.log(formatSoakReport(report));
