@@ -11,7 +11,10 @@ import { reduceTurnEvent } from './reduce-turn-event.ts';
  *   other stream or conversation ─────────────► unchanged (same object)
  *   offset ≤ state.offset (already applied) ──► unchanged (same object)
  *   offset > state.offset + 1 (one missing) ──► refused, `resync` says from where
- *   offset = state.offset + 1 ──┬─ unknown type ──────► kept in appEvents, offset advances
+ *   offset = state.offset + 1, or the event ──┐ (compaction removed the events between:
+ *   follows state.offset (`previousOffset`)   │  they are not missing)
+ *                               ┌─────────────┘
+ *                               ├─ unknown type ──────► kept in appEvents, offset advances
  *                               ├─ seq ≤ watermark ───► offset advances, nothing else
  *                               ├─ seq skips one ─────► refused, `resync` set
  *                               └─ otherwise ─────────► applied, offset advances
@@ -21,7 +24,7 @@ import { reduceTurnEvent } from './reduce-turn-event.ts';
 export function reduce(state: ConversationState, event: IncomingEvent): ConversationState {
   if (event.stream !== 'conversation' || event.conversationId !== state.conversationId) return state;
   if (event.offset <= state.offset) return state;
-  if (event.offset !== state.offset + 1) {
+  if (event.offset !== state.offset + 1 && !followsCompaction(event, state.offset)) {
     return needResync(state, {
       reason: 'offset_gap',
       afterOffset: state.offset,
@@ -52,6 +55,17 @@ export function reduce(state: ConversationState, event: IncomingEvent): Conversa
       return recordAppEvent(state, unknown as IncomingEvent);
     }
   }
+}
+
+/**
+ * Whether the events between `offset` and this event were compacted away
+ * (docs/decisions/021-compaction.md): the event names, as `previousOffset`, the event
+ * before it in the stream, and the state holds at least that one. A `previousOffset` at
+ * or past the event's own offset says nothing and is ignored.
+ */
+function followsCompaction(event: IncomingEvent, offset: number): boolean {
+  const previous = 'previousOffset' in event ? event.previousOffset : undefined;
+  return previous !== undefined && previous < event.offset && previous <= offset;
 }
 
 /** Folds events in order; see {@link reduce}. */

@@ -6,11 +6,19 @@ import { blockIndexSchema, seqSchema } from './snapshots.ts';
 /** An event's offset: 1 for the first event of a stream. */
 export const eventOffsetSchema = offsetSchema.min(1, 'event offsets start at 1');
 
+/**
+ * The offset of the event before this one in its stream, present only where compaction
+ * removed the events between (docs/decisions/021-compaction.md): a reader holding any
+ * offset from `previousOffset` to `offset - 1` continues with this event, no gap.
+ */
+export const previousOffsetSchema = offsetSchema.optional();
+
 /** Fields every conversation-stream event carries. */
 export const conversationEnvelope = {
   offset: eventOffsetSchema,
   stream: z.literal('conversation'),
   conversationId: conversationIdSchema,
+  previousOffset: previousOffsetSchema,
   ts: z.iso.datetime(),
 };
 
@@ -44,6 +52,7 @@ export const anyEventEnvelopeSchema = z
     messageId: messageIdSchema.optional(),
     blockIndex: blockIndexSchema.optional(),
     seq: seqSchema.optional(),
+    previousOffset: previousOffsetSchema,
     ts: z.iso.datetime(),
     data: z.unknown(),
   })

@@ -1,4 +1,5 @@
 export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
+export { compactEvents } from './compact-events.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
 export { type CuttableProxy, startCuttableProxy } from './cuttable-proxy.ts';
 export {
