@@ -66,6 +66,12 @@ export interface AppendOptions {
   readonly fence?: string;
 }
 
+/** What {@link EventLog.compact} did. */
+export interface CompactionResult {
+  /** Events removed. */
+  readonly removed: number;
+}
+
 /** Called after a transaction committed, once per stream whose head moved. */
 export type CommitListener = (notice: CommitNotice) => void;
 
@@ -102,7 +108,9 @@ export interface EventLog {
 
   /**
    * Reads committed events of a stream in offset order, starting after `afterOffset`.
-   * A stream that holds nothing yet reads as empty.
+   * A stream that holds nothing yet reads as empty. A page holds `limit` events unless the
+   * stream ends first: where {@link compact} removed events, the offsets skip them, and
+   * the page goes on with the events that remain.
    *
    * @param afterOffset The offset of the last event the caller has; 0 reads from the start.
    * @param limit The most events to return; at least 1.
@@ -114,6 +122,24 @@ export interface EventLog {
    * so a reader that forwards events (SSE) neither parses nor serializes them.
    */
   readEntries(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly StoredEntry[]>;
+
+  /**
+   * Compacts completed messages of a conversation stream (docs/decisions/021-compaction.md):
+   * for each listed message whose `message_complete` the stream holds, removes its
+   * `block_open`, `block_delta` and `block_close` events, and stores `previousOffset` in
+   * the event after each removed run. Every other event, every offset and the head stay as
+   * they were, so a reader at any cursor continues without a gap. A message that is not
+   * complete, unknown, listed twice or compacted already changes nothing. Storage freed
+   * this way is given back to the file system where the log can (SQLite: incremental
+   * vacuum on files created with it; PostgreSQL: autovacuum).
+   *
+   * A message's block events are never appended again once compacted: callers compact only
+   * messages whose writers finished long ago (`--compact-after`).
+   *
+   * @returns How many events were removed.
+   * @throws OnceError `invalid_request` for an account stream; `unavailable` once closed.
+   */
+  compact(stream: StreamKey, messageIds: readonly string[]): Promise<CompactionResult>;
 
   /** The offset of the stream's last committed event; 0 for a stream that holds nothing. */
   head(stream: StreamKey): Promise<Offset>;

@@ -12,6 +12,7 @@ export type {
   AppendOptions,
   CommitListener,
   CommitNotice,
+  CompactionResult,
   EventDraft,
   EventLog,
   StoredEntry,
@@ -24,6 +25,7 @@ export {
   GroupCommit,
   type GroupCommitOptions,
 } from './group-commit.ts';
+export { type CompactionPlan, planCompaction } from './plan-compaction.ts';
 export { type EventIdentity, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
 export { toStoredEntry } from './stored-entry.ts';
 export { type StreamName, streamId, streamIdOf, streamKeyOf, streamName } from './stream-names.ts';

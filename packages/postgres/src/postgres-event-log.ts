@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type AppendOptions,
   type CommitListener,
+  type CompactionResult,
   type EventDraft,
   type EventLog,
   GroupCommit,
@@ -21,6 +22,7 @@ import { CommitFanout } from './commit-fanout.ts';
 import { decodeCommitPayload } from './commit-payload.ts';
 import { splitDatabaseUrl } from './database-url.ts';
 import { type CommittedBatch, type PendingAppend, PostgresAppender } from './postgres-appender.ts';
+import { compactPostgresStream } from './postgres-compactor.ts';
 import { DEFAULT_SCHEMA, PREPARED, preparePostgresSchema, type SchemaNames, schemaNames } from './postgres-schema.ts';
 
 /** Options of {@link openPostgresEventLog}. */
@@ -202,6 +204,17 @@ export class PostgresEventLog implements EventLog {
       PREPARED,
     );
     return rows.map((row) => row.envelope);
+  }
+
+  /** {@inheritDoc EventLog.compact} */
+  async compact(stream: StreamKey, messageIds: readonly string[]): Promise<CompactionResult> {
+    this.#assertOpen();
+    if (stream.stream !== 'conversation') {
+      throw new OnceError('invalid_request', 'Only conversation streams hold messages to compact.');
+    }
+    const key = await this.#appender.streamKey(stream);
+    if (key === undefined) return { removed: 0 };
+    return { removed: await compactPostgresStream(this.#sql, this.#names, key, messageIds) };
   }
 
   /** {@inheritDoc EventLog.head} */

@@ -226,7 +226,8 @@ export class SqliteAppender {
         if (event.messageId === messageId && matches(event)) return envelope;
       }
       if (page.length < SCAN_PAGE) return undefined;
-      after += page.length;
+      // The last offset read, not the count: compaction may have removed events in between.
+      after = toStoredEntry(page[page.length - 1] as string).offset;
     }
   }
 

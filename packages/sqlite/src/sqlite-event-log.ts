@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { setTimeout } from 'node:timers/promises';
 import {
   type CommitListener,
+  type CompactionResult,
   callCommitListener,
   type EventDraft,
   type EventLog,
@@ -19,9 +20,10 @@ import type { EventTail } from './event-tail.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { type CheckpointOptions, SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { compactSqliteStream } from './sqlite-compactor.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
-import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
+import { readStreamEnvelopes, readStreamRows } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
 import { toStorageError } from './storage-error.ts';
 
@@ -64,6 +66,8 @@ export class SqliteEventLog implements EventLog {
   readonly #checkpointer: SqliteCheckpointer;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   readonly #listeners = new Set<CommitListener>();
+  /** Whether the file was created with `auto_vacuum = INCREMENTAL`, so compaction can shrink it. */
+  readonly #incrementalVacuum: boolean;
   /** Where the file is, for errors that blame the storage under it. */
   readonly #directory: string;
   #closing: Promise<void> | undefined;
@@ -83,6 +87,8 @@ export class SqliteEventLog implements EventLog {
       prepareSqliteDatabase(this.#database, options.synchronous ?? 'normal');
       this.#statements = prepareSqliteStatements(this.#database);
       this.#tail = loadSqliteTail(this.#statements);
+      this.#incrementalVacuum =
+        (this.#database.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum === 2;
       this.#indexer = new SqliteTailIndexer(this.#database, this.#statements, this.#tail, options);
       this.#checkpointer = new SqliteCheckpointer(this.#database, options.path, options);
     } catch (error) {
@@ -124,6 +130,62 @@ export class SqliteEventLog implements EventLog {
     }
     const key = this.#appender.streamKey(stream);
     return key === undefined ? [] : readStreamEnvelopes(this.#statements, this.#tail, key, after, limit);
+  }
+
+  /** {@inheritDoc EventLog.compact} */
+  async compact(stream: StreamKey, messageIds: readonly string[]): Promise<CompactionResult> {
+    this.#assertOpen();
+    if (stream.stream !== 'conversation') {
+      throw new OnceError('invalid_request', 'Only conversation streams hold messages to compact.');
+    }
+    const key = this.#appender.streamKey(stream);
+    if (key === undefined) return { removed: 0 };
+    const started = performance.now();
+    for (;;) {
+      if (this.#closing) throw closedError();
+      let removed: number | 'busy' = 'busy';
+      try {
+        // The region's rows must be indexed: the tail read back on open expects no holes.
+        if (this.#tail.firstOffset(key) !== undefined) this.#indexer.indexNow();
+        if (this.#tail.firstOffset(key) === undefined) {
+          removed = compactSqliteStream(
+            this.#database,
+            this.#statements,
+            (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit),
+            key,
+            messageIds,
+          );
+        }
+      } catch (error) {
+        throw toStorageError(error, this.#directory);
+      }
+      if (removed !== 'busy') {
+        if (removed > 0) this.#giveBackFreePages();
+        return { removed };
+      }
+      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
+        throw new OnceError(
+          'unavailable',
+          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was compacted. Try again later.`,
+        );
+      }
+      await setTimeout(1);
+    }
+  }
+
+  /**
+   * Returns the pages compaction freed to the file system, on a file created with
+   * incremental auto-vacuum (every file this layout creates). An older file keeps them
+   * for its next appends; nothing is lost either way, so a busy lock or an error here
+   * only skips the shrink.
+   */
+  #giveBackFreePages(): void {
+    if (!this.#incrementalVacuum) return;
+    try {
+      this.#database.exec('PRAGMA incremental_vacuum');
+    } catch (error) {
+      process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogVacuumWarning');
+    }
   }
 
   /** {@inheritDoc EventLog.head} */

@@ -67,13 +67,17 @@ INSERT INTO log_mark (only, position) VALUES (1, 0);
  * @throws Error when the file was written by a newer layout this code does not know.
  */
 export function prepareSqliteDatabase(database: DatabaseSync, synchronous: SqliteSynchronous): void {
+  const { user_version: version } = database.prepare('PRAGMA user_version').get() as { user_version: number };
+  // Only a new file can take it, and only before anything is written to it, WAL mode
+  // included: compaction then gives the pages it frees back to the file system
+  // (docs/decisions/021-compaction.md).
+  if (version === 0) database.exec('PRAGMA auto_vacuum = INCREMENTAL');
   database.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'};
     -- 64 MiB instead of 2: catch-up reads of interleaved streams touch many pages.
     PRAGMA cache_size = -65536;
   `);
-  const { user_version: version } = database.prepare('PRAGMA user_version').get() as { user_version: number };
   if (version === SCHEMA_VERSION) return;
   if (version === 0) {
     database.exec(`BEGIN IMMEDIATE; ${LAYOUT_3}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);

@@ -14,7 +14,7 @@ export interface SqliteStatements {
   readonly insertMessage: StatementSync;
   /** `(stream, afterOffset, limit)` → `[firstOffset, positions]` of the runs holding offsets after `afterOffset`, in order. */
   readonly readRuns: StatementSync;
-  /** `(positions as a JSON array)` → `[envelope]` of those log rows, in position order. */
+  /** `(positions as a JSON array)` → `[position, envelope]` of those log rows that exist, in position order. */
   readonly readLog: StatementSync;
   /** `()` → `[position, stream, envelope]` of every log row not indexed yet, oldest first. */
   readonly loadUnindexed: StatementSync;
@@ -24,6 +24,10 @@ export interface SqliteStatements {
   readonly setMark: StatementSync;
   /** `()` → `{ position }` of the mark. */
   readonly mark: StatementSync;
+  /** `(positions as a JSON array)`: deletes those log rows (compaction). */
+  readonly deleteLog: StatementSync;
+  /** `(envelope, position)`: stores a new envelope at a log row (compaction marks the event after a removed run). */
+  readonly rewriteLog: StatementSync;
 }
 
 /** Prepares the statements against a database set up by `prepareSqliteDatabase`. */
@@ -32,7 +36,7 @@ export function prepareSqliteStatements(database: DatabaseSync): SqliteStatement
     'SELECT first_offset, positions FROM runs WHERE stream = ? AND last_offset > ? ORDER BY last_offset LIMIT ?',
   );
   const readLog = database.prepare(
-    'SELECT envelope FROM log WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
+    'SELECT position, envelope FROM log WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
   );
   const loadUnindexed = database.prepare(
     'SELECT position, stream, envelope FROM log WHERE position > (SELECT position FROM log_mark) ORDER BY position',
@@ -57,5 +61,7 @@ export function prepareSqliteStatements(database: DatabaseSync): SqliteStatement
     insertRun: database.prepare('INSERT INTO runs (stream, last_offset, first_offset, positions) VALUES (?, ?, ?, ?)'),
     setMark: database.prepare('UPDATE log_mark SET position = ?'),
     mark: database.prepare('SELECT position FROM log_mark'),
+    deleteLog: database.prepare('DELETE FROM log WHERE position IN (SELECT value FROM json_each(?))'),
+    rewriteLog: database.prepare('UPDATE log SET envelope = ? WHERE position = ?'),
   };
 }

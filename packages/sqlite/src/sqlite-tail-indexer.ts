@@ -68,6 +68,16 @@ export class SqliteTailIndexer {
     this.#index();
   }
 
+  /**
+   * Indexes the whole tail now, between commits, and goes on scheduling rounds as before
+   * (compaction needs the events it removes indexed). Leaves the tail as it was when the
+   * checkpoint thread holds the write lock for a moment.
+   * @throws the SQLite error of a failed round; the tail then stays unindexed.
+   */
+  indexNow(): void {
+    this.#index();
+  }
+
   #run(): void {
     this.#scheduled = undefined;
     try {

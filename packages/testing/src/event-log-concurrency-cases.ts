@@ -36,7 +36,8 @@ async function readStream(log: EventLog, stream: StreamKey): Promise<StoredEvent
 
 /** Concurrency cases of the conformance suite; `getLog` gives the current test's log. */
 export function describeEventLogConcurrency(getLog: () => EventLog): void {
-  describe('concurrent appends', () => {
+  // A property run of real appends: seconds on a busy 2-core CI machine (5.3 s once, past Vitest's default 5 s).
+  describe('concurrent appends', { timeout: 60_000 }, () => {
     it('ends gapless, with each appender’s events in its call order, whatever the interleaving', async () => {
       const log = getLog();
       await fc.assert(

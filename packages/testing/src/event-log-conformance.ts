@@ -9,20 +9,11 @@ import {
   newConversationStream,
   newMessageId,
 } from './event-drafts.ts';
+import { describeEventLogCompaction } from './event-log-compaction-cases.ts';
 import { describeEventLogConcurrency } from './event-log-concurrency-cases.ts';
+import type { CreateEventLogFixture, EventLogFixture } from './event-log-fixture.ts';
 
-/** What a test of the suite gets from the implementation under test. */
-export interface EventLogFixture {
-  /** A log over fresh, empty storage. */
-  readonly log: EventLog;
-  /** Opens the same storage again (after `log` was closed), as a restarted daemon would. */
-  reopen(): Promise<EventLog>;
-  /** Closes every log the fixture opened and deletes the storage. */
-  cleanup(): Promise<void>;
-}
-
-/** Creates a fixture; called once per test. */
-export type CreateEventLogFixture = () => Promise<EventLogFixture>;
+export type { CreateEventLogFixture, EventLogFixture } from './event-log-fixture.ts';
 
 /** Reads a whole stream, page by page, the way a catching-up client does. */
 export async function readAll(log: EventLog, stream: StreamKey, pageSize = 100): Promise<StoredEvent[]> {
@@ -235,5 +226,6 @@ export function describeEventLogConformance(name: string, createLog: CreateEvent
     });
 
     describeEventLogConcurrency(() => log);
+    describeEventLogCompaction(() => fixture);
   });
 }

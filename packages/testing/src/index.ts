@@ -1,6 +1,15 @@
 export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
 export { compactEvents } from './compact-events.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
+export {
+  type BlockSpec,
+  blockSpecArbitrary,
+  buildConversation,
+  conversationArbitrary,
+  idsFor,
+  type TurnSpec,
+  turnSpecArbitrary,
+} from './conversation-script.ts';
 export { type CuttableProxy, startCuttableProxy } from './cuttable-proxy.ts';
 export {
   createDaemonClient,

@@ -22,6 +22,7 @@ function observedLog(log: EventLog, carries: () => boolean, readDelayMs = 0) {
       await setTimeout(readDelayMs);
       return log.readEntries(stream, after, limit);
     },
+    compact: (stream, messageIds) => log.compact(stream, messageIds),
     head: (stream) => log.head(stream),
     onCommit: (listener: CommitListener) =>
       log.onCommit(({ stream, head, entries }) =>

@@ -1,0 +1,83 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { planCompaction, type StoredEntry, toStoredEntry } from '@once/log';
+import type { SqliteStatements } from './sqlite-statements.ts';
+import type { readStreamRows } from './sqlite-stream-reader.ts';
+import { beginWrite } from './sqlite-write-lock.ts';
+
+/** Rows read at a time while finding the region the messages span. */
+const REGION_PAGE = 1_000;
+
+/** A stored entry and the log row it is at. */
+interface PlacedEntry extends StoredEntry {
+  readonly position: number;
+}
+
+/**
+ * Compacts messages of one stream (docs/decisions/021-compaction.md) in one write
+ * transaction: reads the region from the first listed message's first event to the last
+ * one's `message_complete`, plans with `planCompaction`, deletes the removed rows and
+ * rewrites the marked ones. The `runs` index is left as it was: a read skips positions
+ * whose row is gone. Every event of the region must be indexed (none in the tail), since
+ * the tail read back on open expects its rows without holes; the caller indexes first.
+ *
+ * @returns How many events were removed, or `busy` when another connection holds the
+ *   write lock (nothing changed; try again).
+ * @throws the SQLite error of a failed transaction, rolled back.
+ */
+export function compactSqliteStream(
+  database: DatabaseSync,
+  statements: SqliteStatements,
+  readRows: (afterOffset: number, limit: number) => ReturnType<typeof readStreamRows>,
+  stream: number,
+  messageIds: readonly string[],
+): number | 'busy' {
+  const ids = new Set<string>();
+  let regionStart = Number.POSITIVE_INFINITY;
+  for (const messageId of new Set(messageIds)) {
+    const found = statements.findMessage.get(stream, messageId) as { firstOffset: number | null } | undefined;
+    if (found === undefined) continue;
+    ids.add(messageId);
+    regionStart = Math.min(regionStart, found.firstOffset ?? 1);
+  }
+  if (ids.size === 0) return 0;
+  if (!beginWrite(database)) return 'busy';
+  try {
+    const region = readRegion(readRows, regionStart - 1, ids);
+    const plan = planCompaction(region, ids);
+    const positions = new Map(region.map((entry) => [entry.offset, entry.position]));
+    statements.deleteLog.run(JSON.stringify(plan.removed.map((offset) => positions.get(offset))));
+    for (const entry of plan.marked) statements.rewriteLog.run(entry.json, positions.get(entry.offset) ?? -1);
+    database.exec('COMMIT');
+    return plan.removed.length;
+  } catch (error) {
+    if (database.isTransaction) database.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * The stream's entries after `afterOffset` until each listed message's `message_complete`
+ * was read (or the stream ended), with their positions.
+ */
+function readRegion(
+  readRows: (afterOffset: number, limit: number) => ReturnType<typeof readStreamRows>,
+  afterOffset: number,
+  messageIds: ReadonlySet<string>,
+): PlacedEntry[] {
+  const region: PlacedEntry[] = [];
+  const open = new Set(messageIds);
+  let after = afterOffset;
+  while (open.size > 0) {
+    const rows = readRows(after, REGION_PAGE);
+    for (const [position, envelope] of rows) {
+      const entry = { ...toStoredEntry(envelope), position };
+      region.push(entry);
+      if (entry.type === 'message_complete')
+        open.delete((JSON.parse(envelope) as { messageId?: string }).messageId ?? '');
+      if (open.size === 0) break;
+    }
+    if (rows.length < REGION_PAGE) break;
+    after = region[region.length - 1]?.offset ?? after;
+  }
+  return region;
+}
