@@ -7,6 +7,8 @@ import { createHttpServer } from './http/create-http-server.ts';
 import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
 import { DEFAULT_ACCOUNT } from './http/request-account.ts';
 import type { RegisterRoutes } from './http/routes/once-routes-context.ts';
+import { startCompactionPasses } from './service/compaction-passes.ts';
+import type { CompactionPass } from './service/conversation-compactor.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
@@ -51,6 +53,14 @@ export interface OnceServerOptions {
    */
   readonly corsOrigins?: readonly string[];
   /**
+   * Compacts completed messages once they are this old, in ms (docs/decisions/021-compaction.md):
+   * their deltas leave the log, their final state stays, every cursor still resumes. A
+   * pass runs every `compactEveryMs` once `recover()` ran. Default: never.
+   */
+  readonly compactAfterMs?: number;
+  /** Milliseconds between compaction passes. Default: `compactAfterMs`, at most 60000. */
+  readonly compactEveryMs?: number;
+  /**
    * More endpoints, registered beside the daemon's own with the same auth, limits and
    * errors: e.g. `aiSdkRoutes` of `@once/ai-sdk`. Default none.
    */
@@ -66,6 +76,11 @@ export interface OnceServer {
   readonly connections: SseConnections;
   /** Closes what a crash left open in the accounts' conversations; health is 503 until it ran. */
   recover(): Promise<{ conversations: number; interrupted: number; requeued: number }>;
+  /**
+   * Runs a compaction pass now over every account's conversations: completed messages
+   * opened at or before `before` (default: `compactAfterMs` ago, or now when unset).
+   */
+  compact(before?: Date): Promise<CompactionPass>;
   /** Listens and returns the base URL. */
   listen(options: { port: number; host: string }): Promise<string>;
   /**
@@ -106,6 +121,16 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
   });
   const accounts = options.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(options.authTokens.values())];
   let stopping: Promise<void> | undefined;
+  const compact = (before?: Date) =>
+    service.compact(accounts, before?.getTime() ?? Date.now() - (options.compactAfterMs ?? 0));
+  const compaction =
+    options.compactAfterMs === undefined
+      ? undefined
+      : startCompactionPasses(
+          () => compact(),
+          options.compactEveryMs ?? Math.min(options.compactAfterMs, 60_000),
+          options.onError,
+        );
 
   return {
     app,
@@ -116,8 +141,10 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     async recover() {
       const result = await service.recover(accounts);
       ready = true;
+      compaction?.start();
       return result;
     },
+    compact,
     async listen({ port, host }) {
       await app.listen({ port, host });
       const address = app.server.address();
@@ -127,6 +154,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     stop() {
       stopping ??= (async () => {
         ready = false;
+        await compaction?.stop();
         await service.shutdown();
         await options.coordination?.close();
         // Live streams send the end of the turns just interrupted before they close.

@@ -14,6 +14,7 @@ import {
 } from '@once/protocol';
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
 import { createApprovalGate } from './approval-gate.ts';
+import { type CompactionPass, createConversationCompactor } from './conversation-compactor.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
 import { hasOpenWork } from './open-work-scan.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
@@ -74,6 +75,11 @@ export interface ConversationService {
    * whose owner dies while this daemon runs.
    */
   recover(accountIds: readonly string[]): Promise<{ conversations: number; interrupted: number; requeued: number }>;
+  /**
+   * Compacts, in every conversation of the accounts, the completed messages opened at or
+   * before `before` (ms since the epoch): see `createConversationCompactor`.
+   */
+  compact(accountIds: readonly string[], before: number): Promise<CompactionPass>;
   /** Stops running turns (their messages end `interrupted`) and waits for them. */
   shutdown(): Promise<void>;
 }
@@ -84,6 +90,7 @@ export function createConversationService(options: ConversationServiceOptions): 
   const now = options.now ?? (() => new Date());
   const accounts = createAccountDirectory(log, { newId, now });
   const states: ConversationStates = createConversationStates(log);
+  const compactor = createConversationCompactor(log, states, accounts);
   const coordination = options.coordination ?? createLocalTurnCoordination();
   const approvals = createApprovalGate(
     options.approvalTimeoutMs === undefined ? {} : { timeoutMs: options.approvalTimeoutMs },
@@ -135,6 +142,7 @@ export function createConversationService(options: ConversationServiceOptions): 
       turns.discard(id);
       await accounts.delete(accountId, id);
       states.forget(id);
+      compactor.forget(id);
     },
     async snapshot(accountId, conversationId) {
       const { conversation, id } = await owned(accountId, conversationId);
@@ -219,6 +227,7 @@ export function createConversationService(options: ConversationServiceOptions): 
       turns.start();
       return { conversations, interrupted, requeued };
     },
+    compact: (accountIds, before) => compactor.compact(accountIds, before),
     async shutdown() {
       stopListening();
       await turns.shutdown();

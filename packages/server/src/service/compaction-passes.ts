@@ -1,0 +1,42 @@
+/**
+ * Runs compaction passes one after another, `everyMs` apart, from `start()` until
+ * `stop()`, which waits for a pass in progress. A failed pass is reported and the next one
+ * runs as planned: compaction only ever saves space, so nothing waits on it.
+ */
+export function startCompactionPasses(
+  pass: () => Promise<unknown>,
+  everyMs: number,
+  onError: ((error: unknown) => void) | undefined,
+) {
+  if (!(Number.isSafeInteger(everyMs) && everyMs >= 1)) {
+    throw new RangeError(`compactEveryMs must be a whole number of 1 or more, got ${everyMs}`);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const schedule = () => {
+    if (stopped) return;
+    // Never keeps the process alive on its own.
+    timer = setTimeout(() => {
+      running = pass()
+        .then(
+          () => undefined,
+          (error: unknown) => onError?.(error),
+        )
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, everyMs).unref();
+  };
+  return {
+    start() {
+      if (timer === undefined && running === undefined) schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
