@@ -23,6 +23,17 @@ describe('readConfig', () => {
     expect(() => readConfig(['--lease-ms', '50'], {})).toThrow(/--lease-ms="50" is not valid/);
   });
 
+  it('reads --compact-after as a duration, unset by default, and refuses one without a unit', () => {
+    expect(readConfig([], {}).compactAfterMs).toBeUndefined();
+    expect(readConfig([], { ONCE_COMPACT_AFTER: '12h' }).compactAfterMs).toBe(43_200_000);
+    expect(readConfig(['--compact-after', '7d'], { ONCE_COMPACT_AFTER: '12h' }).compactAfterMs).toBe(604_800_000);
+    expect(readConfig(['--compact-after', '90s'], {}).compactAfterMs).toBe(90_000);
+    expect(() => readConfig(['--compact-after', '3600'], {})).toThrow(
+      /--compact-after="3600" is not valid: .*30s, 12h, 7d/,
+    );
+    expect(() => readConfig([], { ONCE_COMPACT_AFTER: '-1d' })).toThrow(/ONCE_COMPACT_AFTER="-1d" is not valid/);
+  });
+
   it('reads every setting from its environment variable, and a flag wins over it', () => {
     const env = {
       ONCE_PORT: '8000',

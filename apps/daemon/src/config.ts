@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeZodError, isOnceError, OnceError } from '@once/protocol';
 import { parseCorsOrigins } from '@once/server';
 import { z } from 'zod';
+import { durationSchema } from './duration.ts';
 
 /** Every setting of the daemon: each is a flag and an environment variable. */
 export interface DaemonConfig {
@@ -45,6 +46,12 @@ export interface DaemonConfig {
    * over by a live one within about this. `--lease-ms` / `ONCE_LEASE_MS`, default 5000.
    */
   readonly leaseMs: number;
+  /**
+   * Completed messages this old lose their deltas from the log; their final state stays
+   * and every cursor still resumes (docs/decisions/021-compaction.md). A duration: `30m`,
+   * `12h`, `7d`. `--compact-after` / `ONCE_COMPACT_AFTER`; unset: never.
+   */
+  readonly compactAfterMs?: number;
   /** Demo model: milliseconds between tokens. `--demo-delay-ms` / `ONCE_DEMO_DELAY_MS`, default 15. */
   readonly demoDelayMs: number;
   /** Demo model: about how many tokens an answer has. `--demo-tokens` / `ONCE_DEMO_TOKENS`, default 120. */
@@ -141,6 +148,7 @@ const SETTINGS = {
     schema: z.coerce.number().int().min(1000).max(86_400_000),
     fallback: 300_000,
   },
+  'compact-after': { env: 'ONCE_COMPACT_AFTER', schema: durationSchema, fallback: undefined },
   'log-level': {
     env: 'ONCE_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -206,6 +214,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     authTokens !== undefined,
   );
   const configFile = read('config');
+  const compactAfterMs = read('compact-after');
   const upstreamUrl = read('upstream-url');
   if (provider === 'ui-stream' && upstreamUrl === undefined) {
     throw new OnceError(
@@ -236,6 +245,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     heartbeatMs: read('heartbeat-ms') ?? 15_000,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     leaseMs: read('lease-ms') ?? 5_000,
+    ...(compactAfterMs === undefined ? {} : { compactAfterMs }),
     demoDelayMs: read('demo-delay-ms') ?? 15,
     demoTokens: read('demo-tokens') ?? 120,
     demoToolDelayMs: read('demo-tool-delay-ms') ?? 0,

@@ -64,6 +64,7 @@ export async function serve(
     routes: [aiSdkRoutes],
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
+    ...(config.compactAfterMs === undefined ? {} : { compactAfterMs: config.compactAfterMs }),
   });
   const recovered = await server.recover();
   if (recovered.interrupted > 0 || recovered.requeued > 0) {
