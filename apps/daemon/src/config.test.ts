@@ -23,7 +23,7 @@ describe('readConfig', () => {
     expect(() => readConfig(['--lease-ms', '50'], {})).toThrow(/--lease-ms="50" is not valid/);
   });
 
-  it('reads --compact-after as a duration, unset by default, and refuses one without a unit', () => {
+  it('reads --compact-after and --retention as durations, unset by default, and refuses one without a unit', () => {
     expect(readConfig([], {}).compactAfterMs).toBeUndefined();
     expect(readConfig([], { ONCE_COMPACT_AFTER: '12h' }).compactAfterMs).toBe(43_200_000);
     expect(readConfig(['--compact-after', '7d'], { ONCE_COMPACT_AFTER: '12h' }).compactAfterMs).toBe(604_800_000);
@@ -32,6 +32,10 @@ describe('readConfig', () => {
       /--compact-after="3600" is not valid: .*30s, 12h, 7d/,
     );
     expect(() => readConfig([], { ONCE_COMPACT_AFTER: '-1d' })).toThrow(/ONCE_COMPACT_AFTER="-1d" is not valid/);
+    expect(readConfig([], {}).retentionMs).toBeUndefined();
+    expect(readConfig(['--retention', '30d'], {}).retentionMs).toBe(2_592_000_000);
+    expect(readConfig([], { ONCE_RETENTION: '1h' }).retentionMs).toBe(3_600_000);
+    expect(() => readConfig(['--retention', 'forever'], {})).toThrow(/--retention="forever" is not valid/);
   });
 
   it('reads every setting from its environment variable, and a flag wins over it', () => {

@@ -52,6 +52,11 @@ export interface DaemonConfig {
    * `12h`, `7d`. `--compact-after` / `ONCE_COMPACT_AFTER`; unset: never.
    */
   readonly compactAfterMs?: number;
+  /**
+   * Conversations last active this long ago are deleted and their events removed from the
+   * log. A duration: `30d`. `--retention` / `ONCE_RETENTION`; unset: kept for ever.
+   */
+  readonly retentionMs?: number;
   /** Demo model: milliseconds between tokens. `--demo-delay-ms` / `ONCE_DEMO_DELAY_MS`, default 15. */
   readonly demoDelayMs: number;
   /** Demo model: about how many tokens an answer has. `--demo-tokens` / `ONCE_DEMO_TOKENS`, default 120. */
@@ -149,6 +154,7 @@ const SETTINGS = {
     fallback: 300_000,
   },
   'compact-after': { env: 'ONCE_COMPACT_AFTER', schema: durationSchema, fallback: undefined },
+  retention: { env: 'ONCE_RETENTION', schema: durationSchema, fallback: undefined },
   'log-level': {
     env: 'ONCE_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -215,6 +221,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
   );
   const configFile = read('config');
   const compactAfterMs = read('compact-after');
+  const retentionMs = read('retention');
   const upstreamUrl = read('upstream-url');
   if (provider === 'ui-stream' && upstreamUrl === undefined) {
     throw new OnceError(
@@ -246,6 +253,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     leaseMs: read('lease-ms') ?? 5_000,
     ...(compactAfterMs === undefined ? {} : { compactAfterMs }),
+    ...(retentionMs === undefined ? {} : { retentionMs }),
     demoDelayMs: read('demo-delay-ms') ?? 15,
     demoTokens: read('demo-tokens') ?? 120,
     demoToolDelayMs: read('demo-tool-delay-ms') ?? 0,

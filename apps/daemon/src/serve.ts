@@ -65,6 +65,7 @@ export async function serve(
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
     ...(config.compactAfterMs === undefined ? {} : { compactAfterMs: config.compactAfterMs }),
+    ...(config.retentionMs === undefined ? {} : { retentionMs: config.retentionMs }),
   });
   const recovered = await server.recover();
   if (recovered.interrupted > 0 || recovered.requeued > 0) {

@@ -141,6 +141,17 @@ export interface EventLog {
    */
   compact(stream: StreamKey, messageIds: readonly string[]): Promise<CompactionResult>;
 
+  /**
+   * Removes every event of a conversation stream, as retention does for a conversation
+   * that expired (after its deletion was recorded in the account stream). The head stays
+   * where it was, so offsets are never reused; reads return nothing any more. The storage is
+   * given back as {@link compact} gives it back.
+   *
+   * @returns How many events were removed.
+   * @throws OnceError `invalid_request` for an account stream; `unavailable` once closed.
+   */
+  removeStream(stream: StreamKey): Promise<CompactionResult>;
+
   /** The offset of the stream's last committed event; 0 for a stream that holds nothing. */
   head(stream: StreamKey): Promise<Offset>;
 

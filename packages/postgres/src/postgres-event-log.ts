@@ -217,6 +217,19 @@ export class PostgresEventLog implements EventLog {
     return { removed: await compactPostgresStream(this.#sql, this.#names, key, messageIds) };
   }
 
+  /** {@inheritDoc EventLog.removeStream} */
+  async removeStream(stream: StreamKey): Promise<CompactionResult> {
+    this.#assertOpen();
+    if (stream.stream !== 'conversation') {
+      throw new OnceError('invalid_request', 'Only conversation streams expire; an account stream is kept.');
+    }
+    const key = await this.#appender.streamKey(stream);
+    if (key === undefined) return { removed: 0 };
+    // The streams row (and its head) stays: offsets are never reused.
+    const result = await this.#sql.unsafe(`DELETE FROM ${this.#names.events} WHERE stream = $1`, [key], PREPARED);
+    return { removed: result.count };
+  }
+
   /** {@inheritDoc EventLog.head} */
   async head(stream: StreamKey): Promise<Offset> {
     this.#assertOpen();

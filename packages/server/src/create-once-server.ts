@@ -7,9 +7,10 @@ import { createHttpServer } from './http/create-http-server.ts';
 import { createDaemonMetrics, type DaemonMetrics } from './http/daemon-metrics.ts';
 import { DEFAULT_ACCOUNT } from './http/request-account.ts';
 import type { RegisterRoutes } from './http/routes/once-routes-context.ts';
-import { startCompactionPasses } from './service/compaction-passes.ts';
 import type { CompactionPass } from './service/conversation-compactor.ts';
+import type { RetentionPass } from './service/conversation-expiry.ts';
 import { type ConversationService, createConversationService } from './service/conversation-service.ts';
+import { startPeriodicPass } from './service/periodic-pass.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
 const FINISH_STREAMS_MS = 2_000;
@@ -61,6 +62,15 @@ export interface OnceServerOptions {
   /** Milliseconds between compaction passes. Default: `compactAfterMs`, at most 60000. */
   readonly compactEveryMs?: number;
   /**
+   * Conversations last active this long ago, in ms, expire: they are deleted (the account
+   * stream records it, as `DELETE /v1/conversations/:id` does) and their events removed from
+   * the log. A conversation with a running turn waits. A pass runs every `retentionEveryMs`
+   * once `recover()` ran. Default: never.
+   */
+  readonly retentionMs?: number;
+  /** Milliseconds between retention passes. Default: `retentionMs`, at most 600000. */
+  readonly retentionEveryMs?: number;
+  /**
    * More endpoints, registered beside the daemon's own with the same auth, limits and
    * errors: e.g. `aiSdkRoutes` of `@once/ai-sdk`. Default none.
    */
@@ -81,6 +91,11 @@ export interface OnceServer {
    * opened at or before `before` (default: `compactAfterMs` ago, or now when unset).
    */
   compact(before?: Date): Promise<CompactionPass>;
+  /**
+   * Runs a retention pass now: conversations last active at or before `before` (default:
+   * `retentionMs` ago, or now when unset) expire.
+   */
+  expire(before?: Date): Promise<RetentionPass>;
   /** Listens and returns the base URL. */
   listen(options: { port: number; host: string }): Promise<string>;
   /**
@@ -123,14 +138,24 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
   let stopping: Promise<void> | undefined;
   const compact = (before?: Date) =>
     service.compact(accounts, before?.getTime() ?? Date.now() - (options.compactAfterMs ?? 0));
-  const compaction =
+  const expire = (before?: Date) =>
+    service.expire(accounts, before?.getTime() ?? Date.now() - (options.retentionMs ?? 0));
+  const passes = [
     options.compactAfterMs === undefined
       ? undefined
-      : startCompactionPasses(
+      : startPeriodicPass(
           () => compact(),
           options.compactEveryMs ?? Math.min(options.compactAfterMs, 60_000),
           options.onError,
-        );
+        ),
+    options.retentionMs === undefined
+      ? undefined
+      : startPeriodicPass(
+          () => expire(),
+          options.retentionEveryMs ?? Math.min(options.retentionMs, 600_000),
+          options.onError,
+        ),
+  ];
 
   return {
     app,
@@ -141,10 +166,11 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     async recover() {
       const result = await service.recover(accounts);
       ready = true;
-      compaction?.start();
+      for (const pass of passes) pass?.start();
       return result;
     },
     compact,
+    expire,
     async listen({ port, host }) {
       await app.listen({ port, host });
       const address = app.server.address();
@@ -154,7 +180,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     stop() {
       stopping ??= (async () => {
         ready = false;
-        await compaction?.stop();
+        await Promise.all(passes.map((pass) => pass?.stop()));
         await service.shutdown();
         await options.coordination?.close();
         // Live streams send the end of the turns just interrupted before they close.

@@ -8,6 +8,7 @@ export { type AccountResolver, DEFAULT_ACCOUNT } from './http/request-account.ts
 export type { OnceRoutesContext, RegisterRoutes } from './http/routes/once-routes-context.ts';
 export type { AccountDirectory } from './service/account-directory.ts';
 export type { CompactionPass } from './service/conversation-compactor.ts';
+export type { RetentionPass } from './service/conversation-expiry.ts';
 export {
   type ConversationService,
   type ConversationServiceOptions,

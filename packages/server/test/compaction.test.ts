@@ -51,7 +51,7 @@ async function answered(url: string, id: string, turns: number) {
   throw new Error('the turns did not end');
 }
 
-describe('compaction in a running daemon', () => {
+describe('compaction and retention in a running daemon', () => {
   it('removes the deltas of old messages; every cursor, over JSON pages and SSE, still ends at the same snapshot', async () => {
     const { server, log, url } = await start();
     const { body: created } = await json(`${url}/v1/conversations`, { method: 'POST' });
@@ -106,6 +106,38 @@ describe('compaction in a running daemon', () => {
     });
     const third = await answered(url, id, 3);
     expect(third.offset).toBeGreaterThan(before.offset);
+  });
+
+  it('expires conversations last active before the cutoff: deleted for the account, their events gone from the log', async () => {
+    const { server, log, url } = await start();
+    const ids: ConversationId[] = [];
+    for (const content of ['one', 'two']) {
+      const { body: created } = await json(`${url}/v1/conversations`, { method: 'POST' });
+      ids.push(created.conversation.id);
+      await json(`${url}/v1/conversations/${created.conversation.id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content }),
+      });
+      await answered(url, created.conversation.id, 1);
+    }
+    expect(await server.expire(new Date(Date.now() - 60_000))).toEqual({ conversations: 0, removed: 0 });
+    expect((await json(`${url}/v1/conversations`)).body.conversations).toHaveLength(2);
+
+    const pass = await server.expire(new Date(Date.now() + 60_000));
+    expect(pass.conversations).toBe(2);
+    expect((await json(`${url}/v1/conversations`)).body.conversations).toEqual([]);
+    for (const id of ids) {
+      const stream = { stream: 'conversation', conversationId: id } as const;
+      expect((await json(`${url}/v1/conversations/${id}`)).status).toBe(404);
+      expect(await log.read(stream, 0 as Offset, 100)).toEqual([]);
+      expect(await log.head(stream)).toBeGreaterThan(0);
+    }
+    // The account stream says so, for every client following the list.
+    const account = await json(`${url}/v1/account/events?after=0`);
+    expect(account.body.events.filter((event: { type: string }) => event.type === 'conversation_deleted')).toHaveLength(
+      2,
+    );
   });
 
   it('leaves messages younger than the cutoff as they are', async () => {

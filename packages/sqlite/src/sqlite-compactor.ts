@@ -81,3 +81,35 @@ function readRegion(
   }
   return region;
 }
+
+/**
+ * Deletes every log row of one stream (retention), a page of positions at a time, in one
+ * write transaction. The `runs` rows stay, so the head stays and offsets are never reused;
+ * reads skip the positions whose rows are gone.
+ *
+ * @returns How many events were removed, or `busy` when another connection holds the
+ *   write lock (nothing changed; try again).
+ */
+export function removeSqliteStream(
+  database: DatabaseSync,
+  statements: SqliteStatements,
+  readRows: (afterOffset: number, limit: number) => ReturnType<typeof readStreamRows>,
+): number | 'busy' {
+  if (!beginWrite(database)) return 'busy';
+  try {
+    let removed = 0;
+    // Each page starts after the last offset read: the rows already deleted are skipped.
+    for (let after = 0; ; ) {
+      const rows = readRows(after, REGION_PAGE);
+      if (rows.length === 0) break;
+      statements.deleteLog.run(JSON.stringify(rows.map(([position]) => position)));
+      removed += rows.length;
+      after = toStoredEntry(rows[rows.length - 1]?.[1] ?? '{}').offset;
+    }
+    database.exec('COMMIT');
+    return removed;
+  } catch (error) {
+    if (database.isTransaction) database.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -20,7 +20,7 @@ import type { EventTail } from './event-tail.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { type CheckpointOptions, SqliteCheckpointer } from './sqlite-checkpointer.ts';
-import { compactSqliteStream } from './sqlite-compactor.ts';
+import { compactSqliteStream, removeSqliteStream } from './sqlite-compactor.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { readStreamEnvelopes, readStreamRows } from './sqlite-stream-reader.ts';
@@ -167,6 +167,42 @@ export class SqliteEventLog implements EventLog {
         throw new OnceError(
           'unavailable',
           `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was compacted. Try again later.`,
+        );
+      }
+      await setTimeout(1);
+    }
+  }
+
+  /** {@inheritDoc EventLog.removeStream} */
+  async removeStream(stream: StreamKey): Promise<CompactionResult> {
+    this.#assertOpen();
+    if (stream.stream !== 'conversation') {
+      throw new OnceError('invalid_request', 'Only conversation streams expire; an account stream is kept.');
+    }
+    const key = this.#appender.streamKey(stream);
+    if (key === undefined) return { removed: 0 };
+    const started = performance.now();
+    for (;;) {
+      if (this.#closing) throw closedError();
+      let removed: number | 'busy' = 'busy';
+      try {
+        if (this.#tail.firstOffset(key) !== undefined) this.#indexer.indexNow();
+        if (this.#tail.firstOffset(key) === undefined) {
+          removed = removeSqliteStream(this.#database, this.#statements, (after, limit) =>
+            readStreamRows(this.#statements, this.#tail, key, after, limit),
+          );
+        }
+      } catch (error) {
+        throw toStorageError(error, this.#directory);
+      }
+      if (removed !== 'busy') {
+        if (removed > 0) this.#giveBackFreePages();
+        return { removed };
+      }
+      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
+        throw new OnceError(
+          'unavailable',
+          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was removed. Try again later.`,
         );
       }
       await setTimeout(1);

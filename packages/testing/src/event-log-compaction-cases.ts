@@ -136,6 +136,27 @@ export function describeEventLogCompaction(getFixture: () => EventLogFixture): v
       expect(next?.offset).toBe(events.length + 1);
     });
 
+    it('removes a whole conversation stream: nothing to read, the head kept, other streams untouched, across a reopen', async () => {
+      const fixture = getFixture();
+      const sample = fc.sample(conversationArbitrary, { numRuns: 1, seed: 11 })[0];
+      if (sample === undefined) throw new Error('no sample');
+      const gone = await writeConversation(fixture.log, sample, 5);
+      const kept = await writeConversation(fixture.log, sample, 5);
+      expect((await fixture.log.removeStream(gone.stream)).removed).toBe(gone.events.length);
+      expect(await readAfter(fixture.log, gone.stream, 0, 7)).toEqual([]);
+      expect(await fixture.log.read(gone.stream, 3 as Offset, 10)).toEqual([]);
+      expect(await fixture.log.head(gone.stream)).toBe(gone.events.length);
+      expect(await readAfter(fixture.log, kept.stream, 0, 7)).toEqual(asStored(kept.events));
+      expect((await fixture.log.removeStream(gone.stream)).removed).toBe(0);
+      expect((await fixture.log.removeStream(newConversationStream())).removed).toBe(0);
+      await expect(fixture.log.removeStream(newAccountStream())).rejects.toMatchObject({ code: 'invalid_request' });
+      await fixture.log.close();
+      const reopened = await fixture.reopen();
+      expect(await readAfter(reopened, gone.stream, 0, 7)).toEqual([]);
+      expect(await reopened.head(gone.stream)).toBe(gone.events.length);
+      expect(await readAfter(reopened, kept.stream, 0, 7)).toEqual(asStored(kept.events));
+    });
+
     it('leaves a message that is not complete, and an unknown one, as they are; refuses an account stream', async () => {
       const { log } = getFixture();
       const sample = fc.sample(conversationArbitrary, { numRuns: 1, seed: 7 })[0];

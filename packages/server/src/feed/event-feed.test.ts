@@ -23,6 +23,7 @@ function observedLog(log: EventLog, carries: () => boolean, readDelayMs = 0) {
       return log.readEntries(stream, after, limit);
     },
     compact: (stream, messageIds) => log.compact(stream, messageIds),
+    removeStream: (stream) => log.removeStream(stream),
     head: (stream) => log.head(stream),
     onCommit: (listener: CommitListener) =>
       log.onCommit(({ stream, head, entries }) =>

@@ -61,6 +61,7 @@ export function createDaemonMetrics(connections: SseConnections): DaemonMetrics 
         read: (stream, after, limit) => log.read(stream, after, limit),
         readEntries: (stream, after, limit) => log.readEntries(stream, after, limit),
         compact: (stream, messageIds) => log.compact(stream, messageIds),
+        removeStream: (stream) => log.removeStream(stream),
         head: (stream) => log.head(stream),
         onCommit: (listener) => log.onCommit(listener),
         close: () => log.close(),

@@ -15,6 +15,7 @@ import {
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
 import { createApprovalGate } from './approval-gate.ts';
 import { type CompactionPass, createConversationCompactor } from './conversation-compactor.ts';
+import { createConversationExpiry, type RetentionPass } from './conversation-expiry.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
 import { hasOpenWork } from './open-work-scan.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
@@ -80,6 +81,11 @@ export interface ConversationService {
    * before `before` (ms since the epoch): see `createConversationCompactor`.
    */
   compact(accountIds: readonly string[], before: number): Promise<CompactionPass>;
+  /**
+   * Deletes, and removes from the log, every conversation of the accounts last active at
+   * or before `before` (ms since the epoch) in which no turn runs: see `createConversationExpiry`.
+   */
+  expire(accountIds: readonly string[], before: number): Promise<RetentionPass>;
   /** Stops running turns (their messages end `interrupted`) and waits for them. */
   shutdown(): Promise<void>;
 }
@@ -134,16 +140,24 @@ export function createConversationService(options: ConversationServiceOptions): 
     return { conversation, id: conversation.id };
   };
 
+  const deleteConversation = async (accountId: string, conversationId: string) => {
+    const { id } = await owned(accountId, conversationId);
+    turns.discard(id);
+    await accounts.delete(accountId, id);
+    states.forget(id);
+    compactor.forget(id);
+  };
+  const expiry = createConversationExpiry(
+    log,
+    accounts,
+    deleteConversation,
+    async (id) => (await states.current(id as ConversationId)).activeTurn !== undefined,
+  );
+
   return {
     accounts,
     create: (accountId, title) => accounts.create(accountId, title ?? ''),
-    async delete(accountId, conversationId) {
-      const { id } = await owned(accountId, conversationId);
-      turns.discard(id);
-      await accounts.delete(accountId, id);
-      states.forget(id);
-      compactor.forget(id);
-    },
+    delete: deleteConversation,
     async snapshot(accountId, conversationId) {
       const { conversation, id } = await owned(accountId, conversationId);
       return { conversation, snapshot: snapshot(await states.current(id)) };
@@ -228,6 +242,7 @@ export function createConversationService(options: ConversationServiceOptions): 
       return { conversations, interrupted, requeued };
     },
     compact: (accountIds, before) => compactor.compact(accountIds, before),
+    expire: (accountIds, before) => expiry.expire(accountIds, before),
     async shutdown() {
       stopListening();
       await turns.shutdown();

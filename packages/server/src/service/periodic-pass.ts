@@ -1,15 +1,15 @@
 /**
- * Runs compaction passes one after another, `everyMs` apart, from `start()` until
- * `stop()`, which waits for a pass in progress. A failed pass is reported and the next one
- * runs as planned: compaction only ever saves space, so nothing waits on it.
+ * Runs a housekeeping pass (compaction, retention) again and again, `everyMs` apart, from
+ * `start()` until `stop()`, which waits for a pass in progress. A failed pass is reported
+ * and the next one runs as planned: such passes only ever save space, nothing waits on them.
  */
-export function startCompactionPasses(
+export function startPeriodicPass(
   pass: () => Promise<unknown>,
   everyMs: number,
   onError: ((error: unknown) => void) | undefined,
 ) {
   if (!(Number.isSafeInteger(everyMs) && everyMs >= 1)) {
-    throw new RangeError(`compactEveryMs must be a whole number of 1 or more, got ${everyMs}`);
+    throw new RangeError(`the pass interval must be a whole number of 1 or more, got ${everyMs}`);
   }
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
