@@ -28,6 +28,8 @@ const APPLY_DELTAS = 2_000;
 const BOOTSTRAP_MESSAGES = 1_000;
 const BOOTSTRAP_DELTAS = 100;
 const ROUNDS = 5;
+/** Events an `events` item carries in the batched replay: about what one 64 KiB read of the SSE body holds. */
+const APPLY_BATCH = 200;
 const TS = '2026-11-23T21:00:00.000Z';
 
 /** A stream as the daemon records it: messages of one text block, each opened, streamed and completed. */
@@ -50,8 +52,12 @@ function buildEvents(): { conversationId: ConversationId; events: IncomingEvent[
   return { conversationId, events: events as IncomingEvent[] };
 }
 
-/** An in-process transport that replays `events` after the requested offset, then stays live until aborted. */
-function replayTransport(conversationId: ConversationId, events: readonly IncomingEvent[]): Transport {
+/**
+ * An in-process transport that replays `events` after the requested offset, then stays live
+ * until aborted. With `batch` 1 it hands over one `event` item per event; with more, one
+ * `events` item per `batch` events, as an SSE reader hands over what one read of the body held.
+ */
+function replayTransport(conversationId: ConversationId, events: readonly IncomingEvent[], batch = 1): Transport {
   const refuse = () => Promise.reject(new Error('the replay transport only serves events'));
   return {
     snapshot: async () => ({
@@ -62,7 +68,12 @@ function replayTransport(conversationId: ConversationId, events: readonly Incomi
       pendingApprovals: [],
     }),
     async *events(_stream, afterOffset, signal): AsyncGenerator<TransportItem> {
-      for (const event of events.slice(afterOffset)) yield { kind: 'event', event };
+      if (batch === 1) for (const event of events.slice(afterOffset)) yield { kind: 'event', event };
+      else {
+        for (let start: number = afterOffset; start < events.length; start += batch) {
+          yield { kind: 'events', events: events.slice(start, start + batch) };
+        }
+      }
       yield { kind: 'ready', offset: events.length as Offset };
       // Live from here: nothing more to send until the client hangs up.
       if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -89,40 +100,72 @@ async function best(run: () => Promise<number>): Promise<number> {
 
 let renders = 0;
 
+/** Seconds to apply `events` straight to a core MessageStore with one subscriber. */
+function applyDirect(conversationId: ConversationId, events: readonly IncomingEvent[]): number {
+  const started = performance.now();
+  const store = createMessageStore({ conversationId });
+  store.subscribe(() => {
+    renders += selectMessages(store.getSnapshot()).length > 0 ? 1 : 0;
+  });
+  for (const event of events) store.apply(event);
+  return (performance.now() - started) / 1000;
+}
+
+/** Seconds until a client's conversation store, fed by the replay transport, holds the last event. */
+async function applyThroughClient(
+  conversationId: ConversationId,
+  events: readonly IncomingEvent[],
+  batch: number,
+): Promise<number> {
+  const started = performance.now();
+  const client = createClient({ transport: replayTransport(conversationId, events, batch) });
+  const conversation = client.conversation(conversationId);
+  await new Promise<void>((resolve) => {
+    conversation.store.subscribe(() => {
+      renders += selectMessages(conversation.store.getSnapshot()).length > 0 ? 1 : 0;
+      if (conversation.store.getSnapshot().offset === events.length) resolve();
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  client.close();
+  await conversation.closed;
+  return seconds;
+}
+
+/**
+ * The three ways in turn each round (core, client with one event an item, client with
+ * batches), so that load from other processes falls on all of them alike; best of the rounds.
+ */
 async function measureApply(rows: BenchRow[]): Promise<number> {
   const { conversationId, events } = buildEvents();
   const count = events.length;
-  const direct = await best(async () => {
-    const started = performance.now();
-    const store = createMessageStore({ conversationId });
-    store.subscribe(() => {
-      renders += selectMessages(store.getSnapshot()).length > 0 ? 1 : 0;
-    });
-    for (const event of events) store.apply(event);
-    return (performance.now() - started) / 1000;
-  });
-  const throughClient = await best(async () => {
-    const started = performance.now();
-    const client = createClient({ transport: replayTransport(conversationId, events) });
-    const conversation = client.conversation(conversationId);
-    await new Promise<void>((resolve) => {
-      conversation.store.subscribe(() => {
-        renders += selectMessages(conversation.store.getSnapshot()).length > 0 ? 1 : 0;
-        if (conversation.store.getSnapshot().offset === count) resolve();
-      });
-    });
-    const seconds = (performance.now() - started) / 1000;
-    client.close();
-    await conversation.closed;
-    return seconds;
+  const fastest = {
+    direct: Number.POSITIVE_INFINITY,
+    single: Number.POSITIVE_INFINITY,
+    batched: Number.POSITIVE_INFINITY,
+  };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    (globalThis as { gc?: () => void }).gc?.();
+    fastest.direct = Math.min(fastest.direct, applyDirect(conversationId, events));
+    fastest.single = Math.min(fastest.single, await applyThroughClient(conversationId, events, 1));
+    fastest.batched = Math.min(fastest.batched, await applyThroughClient(conversationId, events, APPLY_BATCH));
+  }
+  const direct = { what: 'core MessageStore.apply, same events, 1 subscriber', value: count / fastest.direct };
+  rows.push({
+    what: 'client conversation store, in-process replay transport (one event an item), 1 subscriber',
+    value: count / fastest.single,
+    unit: 'events/s',
+    limit: direct,
+    goal: '≥ 0.5',
   });
   rows.push({
-    what: 'client conversation store, in-process replay transport, 1 subscriber',
-    value: count / throughClient,
+    what: `the same, the transport handing over ${APPLY_BATCH} events an item (an \`events\` item, as one SSE read holds)`,
+    value: count / fastest.batched,
     unit: 'events/s',
-    limit: { what: 'core MessageStore.apply, same events, 1 subscriber', value: count / direct },
+    limit: direct,
+    goal: '≥ 0.5',
   });
-  return count / throughClient;
+  return count / fastest.single;
 }
 
 let resyncs = 0;
@@ -235,7 +278,7 @@ const bench: Bench = async () => {
   );
   return {
     title: 'Client SDK (packages/client)',
-    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, continuity checks, store, one subscriber — beside the same events applied straight to a core MessageStore. Dispatch: the same replay to a conversation.domains.message subscriber that folds each item with foldItem. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
+    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, heartbeat watchdog, continuity checks, wire log, store, one subscriber — beside the same events applied straight to a core MessageStore; the transport hands over one event an item, then ${APPLY_BATCH} (an \`events\` item); the three run in turn each round. Dispatch: the same replay to a conversation.domains.message subscriber that folds each item with foldItem. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
     rows,
     notes,
   };

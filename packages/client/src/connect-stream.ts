@@ -127,6 +127,15 @@ export function connectStream(options: ConnectStreamOptions): StreamConnection {
         if (outcome.advanced) progress.made = true;
         return outcome.end;
       }
+      case 'events':
+        // Each event as if it came alone: the first refused one ends the attempt, and the
+        // events after it are never applied, exactly as if they had not arrived.
+        for (const event of item.events) {
+          const outcome = target.apply(event);
+          if (outcome.advanced) progress.made = true;
+          if (outcome.end !== undefined) return outcome.end;
+        }
+        return undefined;
     }
   };
 

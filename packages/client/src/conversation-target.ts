@@ -1,7 +1,7 @@
 import type { MessageStore } from '@once/core';
 import type { IncomingEvent, Offset } from '@once/protocol';
 import type { DeliveryRecorder } from './delivery-log.ts';
-import type { StreamTarget } from './stream-target.ts';
+import type { ApplyOutcome, StreamTarget } from './stream-target.ts';
 import type { Transport } from './transport.ts';
 
 /** Options of {@link conversationTarget}. */
@@ -26,6 +26,10 @@ export interface StoreObserver {
   /** The store was put onto a fresh start state. */
   restarted(): void;
 }
+
+// The two outcomes of an event that ends nothing, shared: one is returned per event.
+const ADVANCED: ApplyOutcome = Object.freeze({ advanced: true });
+const UNCHANGED: ApplyOutcome = Object.freeze({ advanced: false });
 
 /** A conversation's store as a {@link StreamTarget}: its snapshot is the start state. */
 export function conversationTarget(
@@ -55,7 +59,7 @@ export function conversationTarget(
     apply(event) {
       // Another stream's event changes nothing (the reducer ignores it); it must not be
       // mistaken for a refused one below.
-      if (event.stream !== 'conversation' || event.conversationId !== conversationId) return { advanced: false };
+      if (event.stream !== 'conversation' || event.conversationId !== conversationId) return UNCHANGED;
       const before = store.getSnapshot().offset;
       store.apply(event);
       const after = store.getSnapshot();
@@ -63,7 +67,7 @@ export function conversationTarget(
       if (advanced) observer?.accepted(event);
       const refused = after.resync !== undefined && event.offset > after.offset;
       deliveries?.delivered(event, advanced ? 'applied' : refused ? 'refused' : 'duplicate');
-      if (!refused) return { advanced };
+      if (!refused) return advanced ? ADVANCED : UNCHANGED;
       // Refused. The reducer keeps its first refusal, so decide from this event's offset by
       // its rule: the next offset refused means its seq skips (the stream cannot repair
       // that: refetch); a later offset means events are missing (resume after ours).

@@ -18,6 +18,9 @@ export type StreamKey =
 /**
  * One thing read from an event stream, in the order the server sent it.
  * - `event`: a parsed event, known type or not (forward compatibility).
+ * - `events`: several such events in a row, in order (what one read of the wire held):
+ *   the same as as many `event` items, for one step of the consumer's loop instead of one
+ *   per event. Optional for a transport.
  * - `ready`: everything up to `offset` has been sent; the stream is live from here.
  * - `reset`: the cursor was beyond the stream's head (`offset`); the stream ends and the
  *   client must refetch the snapshot.
@@ -27,6 +30,7 @@ export type StreamKey =
  */
 export type TransportItem =
   | { readonly kind: 'event'; readonly event: IncomingEvent }
+  | { readonly kind: 'events'; readonly events: readonly IncomingEvent[] }
   | { readonly kind: 'ready'; readonly offset: Offset }
   | { readonly kind: 'reset'; readonly offset: Offset }
   | { readonly kind: 'heartbeat'; readonly sent?: Offset };

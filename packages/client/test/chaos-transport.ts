@@ -45,32 +45,39 @@ export function createChaosTransport(inner: Transport, options: ChaosOptions): C
     async *events(stream, afterOffset, signal): AsyncGenerator<TransportItem> {
       counts.streams += 1;
       const socket = new AbortController();
-      for await (const item of inner.events(stream, afterOffset, AbortSignal.any([signal, socket.signal]))) {
-        let lost = false;
-        if (item.kind === 'event') {
-          if (options.dropFirstDelivery?.(item.event) === true && !droppedOnce.has(item.event.offset)) {
-            droppedOnce.add(item.event.offset);
-            lost = true;
-          } else {
-            lost = options.random() < (options.dropChance ?? 0);
+      for await (const read of inner.events(stream, afterOffset, AbortSignal.any([signal, socket.signal]))) {
+        // A run of events (an `events` item) is dealt with event by event, so that each can
+        // be lost, repeated or followed by a cut as if it had come alone.
+        const items: readonly TransportItem[] =
+          read.kind === 'events' ? read.events.map((event) => ({ kind: 'event', event })) : [read];
+        for (const item of items) {
+          if (socket.signal.aborted) break;
+          let lost = false;
+          if (item.kind === 'event') {
+            if (options.dropFirstDelivery?.(item.event) === true && !droppedOnce.has(item.event.offset)) {
+              droppedOnce.add(item.event.offset);
+              lost = true;
+            } else {
+              lost = options.random() < (options.dropChance ?? 0);
+            }
           }
-        }
-        if (lost) {
-          counts.drops += 1;
-          continue;
-        }
-        yield item;
-        if (item.kind !== 'event') continue;
-        delivered.push(item.event);
-        if (options.random() < options.duplicateChance) {
-          const index = Math.floor(options.random() * delivered.length);
-          const again = delivered[index];
-          counts.duplicates += 1;
-          if (again !== undefined) yield { kind: 'event', event: again };
-        }
-        if (options.random() < options.cutChance) {
-          counts.cuts += 1;
-          socket.abort(new Error('chaos: the socket was cut'));
+          if (lost) {
+            counts.drops += 1;
+            continue;
+          }
+          yield item;
+          if (item.kind !== 'event') continue;
+          delivered.push(item.event);
+          if (options.random() < options.duplicateChance) {
+            const index = Math.floor(options.random() * delivered.length);
+            const again = delivered[index];
+            counts.duplicates += 1;
+            if (again !== undefined) yield { kind: 'event', event: again };
+          }
+          if (options.random() < options.cutChance) {
+            counts.cuts += 1;
+            socket.abort(new Error('chaos: the socket was cut'));
+          }
         }
       }
     },

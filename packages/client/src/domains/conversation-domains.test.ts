@@ -126,6 +126,33 @@ describe('conversation domains (properties, fake timers)', () => {
     expect(seen.state).toEqual(store.getSnapshot().messages);
   });
 
+  it('a consumer that subscribes after events went by with nobody subscribed starts from a state that holds them, and gets none of them again', async () => {
+    await fc.assert(
+      fc.asyncProperty(conversationArbitrary, fc.double({ min: 0, max: 1, noNaN: true }), async (turns, share) => {
+        const events = buildConversation(turns, conversationId);
+        const store = createMessageStore({ conversationId });
+        const hub = createConversationDomains(store);
+        const before = Math.floor(events.length * share);
+        for (const event of events.slice(0, before)) {
+          store.apply(event);
+          hub.accepted(event);
+        }
+        const { seen, subscription } = slowConsumer(hub.domains.message, events.length + 1, [0]);
+        await vi.advanceTimersByTimeAsync(0);
+        for (const event of events.slice(before)) {
+          store.apply(event);
+          hub.accepted(event);
+        }
+        await vi.runAllTimersAsync();
+        await subscription.settled();
+        expect(seen.items[0]).toMatchObject({ kind: 'resync', reason: 'subscribed', offset: before });
+        expect(seen.items.slice(1).every((item) => item.kind === 'event' && item.event.offset > before)).toBe(true);
+        expect(seen.state).toEqual(store.getSnapshot().messages);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('a consumer stuck behind a buffer of 8 gets one overflow resync that says how many events it replaced', async () => {
     const events = buildConversation(
       fc.sample(

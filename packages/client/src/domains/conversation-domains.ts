@@ -61,6 +61,8 @@ export function createConversationDomains(
       fold: definition.fold,
     });
     const route = (event: IncomingEvent) => {
+      // Most conversations have no consumer on most domains: claiming costs an object per event.
+      if (!dispatcher.hasSubscribers()) return;
       const claim = definition.claim(event);
       if (claim !== undefined && 'event' in claim) dispatcher.offer({ kind: 'event', event: claim.event });
     };

@@ -64,6 +64,11 @@ export interface DomainFeed<Event> {
   offer(entry: DomainEntry<Event>): void;
   /** The state was replaced under every consumer; each receives a resync next. */
   resync(reason: ResyncReason): void;
+  /**
+   * Whether any consumer is subscribed now. An event offered to none goes nowhere (a
+   * consumer that subscribes later starts from a resync), so a feed may skip claiming it.
+   */
+  hasSubscribers(): boolean;
 }
 
 /** How a dispatcher reads and folds its domain. */
@@ -109,6 +114,7 @@ export function createDomainDispatcher<State, Event>(
     resync(reason) {
       for (const subscriber of subscribers) subscriber.resync(reason);
     },
+    hasSubscribers: () => subscribers.size > 0,
   };
 }
 
