@@ -1,5 +1,6 @@
 // The generated conversations live in @once/testing, where the logs' conformance suite
-// uses them too; tests across the packages import them from here as well.
+// uses them too; tests across the packages import them from here as well. Through the
+// entry of that file alone: it runs anywhere, while the package's index pulls in Node.
 export {
   type BlockSpec,
   blockSpecArbitrary,
@@ -8,4 +9,4 @@ export {
   idsFor,
   type TurnSpec,
   turnSpecArbitrary,
-} from '@once/testing';
+} from '@once/testing/conversation-script';
