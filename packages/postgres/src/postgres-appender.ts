@@ -92,14 +92,25 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *    snapshot, taken once the locks are held, includes every transaction that held them
  *    before;
  * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
- *    NOTIFYs one payload per stream (delivered by PostgreSQL only if the transaction
- *    commits), then `COMMIT`.
+ *    marks the session with the batch's token, then `COMMIT`, then — in the same
+ *    pipeline, as a transaction of its own — one NOTIFY per stream, sent only if the
+ *    session still holds the token, that is if the COMMIT took effect (a failed
+ *    transaction undoes the mark).
+ *
+ * NOTIFY is kept out of the append transaction because PostgreSQL serialises the commits
+ * of every transaction that notifies, fsync included (a database-wide lock, taken just
+ * before commit and held until it is done): with it inside, batches on two connections or
+ * two daemons could not share a WAL flush, and neither more lanes nor more daemons
+ * appended more (docs/decisions/018-postgresql-appends-in-parallel.md). The notifying
+ * transaction commits with `synchronous_commit = off`: it writes nothing worth keeping.
  */
 export class PostgresAppender {
   readonly #sql: Sql;
   readonly #names: SchemaNames;
   readonly #instance: string;
   readonly #keys = new Map<string, number>();
+  /** Counts batches, for the token that tells the notifying statement its batch committed. */
+  #batches = 0;
 
   /** @param instance Identifies this log in its notifications, so it can skip its own. */
   constructor(sql: Sql, names: SchemaNames, instance: string) {
@@ -162,8 +173,21 @@ export class PostgresAppender {
         return append.drafts.map((draft) => toStoredEntry(this.#place(id, state, draft, stored, rows)));
       });
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
-      // COMMIT of a transaction whose write failed only rolls it back; settled() still throws the write's error.
-      await settled([moved.length > 0 ? this.#write(connection, rows, moved) : undefined, connection`COMMIT`]);
+      this.#batches += 1;
+      const token = `${this.#instance}:${this.#batches}`;
+      // Sent now, in this order, in one pipeline (postgres.js sends a statement once it is
+      // executed or first awaited). COMMIT of a transaction whose write failed only rolls
+      // it back; settled() still throws the write's error. What the notifying statement
+      // does not deliver is not the append's failure.
+      const write = moved.length > 0 ? this.#write(connection, rows, moved, token).execute() : undefined;
+      const commit = connection`COMMIT`.execute();
+      const notified = moved.length > 0 ? this.#notify(connection, moved, token).execute().catch(warn) : undefined;
+      const committed = settled([write, commit]);
+      try {
+        await committed;
+      } finally {
+        await notified;
+      }
       const entries = entriesByStream(rows);
       const notices = moved.map((state) => ({
         stream: state.stream,
@@ -221,11 +245,12 @@ export class PostgresAppender {
     );
   }
 
-  /** Inserts the new rows, moves the heads and queues the notifications, in one statement. */
-  #write(connection: ReservedSql, rows: NewRows, moved: readonly LockedStream[]) {
-    const payloads = moved.map((state) =>
-      encodeCommitPayload({ from: this.#instance, ...streamName(state.stream), head: state.head }),
-    );
+  /**
+   * Inserts the new rows, moves the heads, and sets the session setting `once.commit` to
+   * `token`, in one statement. A setting set in a transaction that does not commit
+   * returns to its value before.
+   */
+  #write(connection: ReservedSql, rows: NewRows, moved: readonly LockedStream[], token: string) {
     // Data-modifying CTEs run whether or not the final SELECT reads them.
     return connection.unsafe(
       `WITH inserted AS (
@@ -235,7 +260,7 @@ export class PostgresAppender {
          UPDATE ${this.#names.streams} AS s SET head = m.head
          FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
        )
-       SELECT pg_notify($9, payload) FROM unnest($10::text[]) AS payload`,
+       SELECT set_config('once.commit', $9::text, false)`,
       [
         rows.streams,
         rows.offsets,
@@ -245,12 +270,34 @@ export class PostgresAppender {
         rows.envelopes,
         moved.map((state) => state.key),
         moved.map((state) => state.head),
-        this.#names.channel,
-        payloads,
+        token,
       ],
       PREPARED,
     );
   }
+
+  /**
+   * One notification per moved stream (`{"from":<log instance>,"kind","name","head"}` on
+   * the schema's channel), in a transaction of its own, only if the session's
+   * `once.commit` is `token` — the batch's transaction committed. Without fsync: a
+   * notification is not stored anyway.
+   */
+  #notify(connection: ReservedSql, moved: readonly LockedStream[], token: string) {
+    const payloads = moved.map((state) =>
+      encodeCommitPayload({ from: this.#instance, ...streamName(state.stream), head: state.head }),
+    );
+    return connection.unsafe(
+      `SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload
+       WHERE current_setting('once.commit', true) = $3::text
+         AND set_config('synchronous_commit', 'off', true) IS NOT NULL`,
+      [this.#names.channel, payloads, token],
+      PREPARED,
+    );
+  }
+}
+
+function warn(error: unknown): void {
+  process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogWarning');
 }
 
 function fencedOut(append: PendingAppend): OnceError {
