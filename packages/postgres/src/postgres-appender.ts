@@ -11,7 +11,7 @@ import {
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
 import type { ReservedSql, Sql } from 'postgres';
-import { encodeCommitPayload } from './commit-payload.ts';
+import { encodeCommitPayloads } from './commit-payload.ts';
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
@@ -93,7 +93,7 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *    before;
  * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
  *    marks the session with the batch's token, then `COMMIT`, then — in the same
- *    pipeline, as a transaction of its own — one NOTIFY per stream, sent only if the
+ *    pipeline, as a transaction of its own — NOTIFYs of the new heads, sent only if the
  *    session still holds the token, that is if the COMMIT took effect (a failed
  *    transaction undoes the mark).
  *
@@ -277,14 +277,15 @@ export class PostgresAppender {
   }
 
   /**
-   * One notification per moved stream (`{"from":<log instance>,"kind","name","head"}` on
-   * the schema's channel), in a transaction of its own, only if the session's
+   * Notifications of the moved streams' heads (`{"from":<log instance>,"heads":[[kind,
+   * name, head], …]}` on the schema's channel, as few as fit), in a transaction of its own, only if the session's
    * `once.commit` is `token` — the batch's transaction committed. Without fsync: a
    * notification is not stored anyway.
    */
   #notify(connection: ReservedSql, moved: readonly LockedStream[], token: string) {
-    const payloads = moved.map((state) =>
-      encodeCommitPayload({ from: this.#instance, ...streamName(state.stream), head: state.head }),
+    const payloads = encodeCommitPayloads(
+      this.#instance,
+      moved.map((state) => ({ ...streamName(state.stream), head: state.head })),
     );
     return connection.unsafe(
       `SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload

@@ -144,9 +144,9 @@ export class PostgresEventLog implements EventLog {
     await this.#sql.listen(
       this.#names.channel,
       (text) => {
-        const notice = decodeCommitPayload(text);
-        if (notice === undefined || notice.from === this.#instance) return;
-        this.#fanout.announce({ stream: notice.stream, head: notice.head });
+        const payload = decodeCommitPayload(text);
+        if (payload === undefined || payload.from === this.#instance) return;
+        for (const notice of payload.notices) this.#fanout.announce(notice);
       },
       () => {
         if (listened) {
