@@ -10,10 +10,15 @@ import {
   toStoredEntry,
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
-import type { ReservedSql, Sql } from 'postgres';
+import postgres, { type ReservedSql, type Sql } from 'postgres';
 import { encodeCommitPayloads } from './commit-payload.ts';
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
+
+/** PostgreSQL's error code of a unique index refusing a row. */
+const UNIQUE_VIOLATION = '23505';
+/** The unique index on an event's identity (stream, messageId, blockIndex, seq). */
+const IDENTITY_INDEX = 'events_identity';
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {
@@ -88,7 +93,8 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *    key order (two writers of the same streams then queue instead of deadlocking), which
  *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
  *    conversations (an append whose fence no longer holds its row is refused alone), and
- *    read the batch's identities that are stored already — a statement of its own, whose
+ *    — only when a first attempt hit an event stored before (see {@link commit}) — read
+ *    the batch's identities that are stored already: a statement of its own, whose
  *    snapshot, taken once the locks are held, includes every transaction that held them
  *    before;
  * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
@@ -136,10 +142,25 @@ export class PostgresAppender {
   }
 
   /**
-   * Writes the appends in one transaction, in order.
+   * Writes the appends in one transaction, in order. The first attempt does not look up
+   * the batch's identities: the unique identity index refuses an event stored before,
+   * and only then is the batch written again the careful way, reading them first (a
+   * retry of a stored event is rare; the lookup costs a statement and an index probe
+   * per event in every batch).
    * @throws the database error; the transaction is rolled back and nothing of the batch is stored.
    */
   async commit(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
+    try {
+      return await this.#attempt(appends, false);
+    } catch (error) {
+      if (!(error instanceof postgres.PostgresError && error.code === UNIQUE_VIOLATION)) throw error;
+      if (error.constraint_name !== IDENTITY_INDEX) throw error;
+      return this.#attempt(appends, true);
+    }
+  }
+
+  /** One transaction of the batch; `lookUp` reads its stored identities first. */
+  async #attempt(appends: readonly PendingAppend[], lookUp: boolean): Promise<CommittedBatch> {
     const streams = batchStreams(appends);
     const connection = await this.#sql.reserve();
     try {
@@ -151,7 +172,7 @@ export class PostgresAppender {
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
         this.#lock(connection, streams),
         lockLeaseOwners(connection, this.#names, appends),
-        readStoredIdentities(connection, this.#names, appends),
+        lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
       ]);
       const locked = new Map<string, LockedStream>();
       for (const row of lockRows) {
