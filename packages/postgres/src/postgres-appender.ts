@@ -11,7 +11,14 @@ import {
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
 import postgres, { type ReservedSql, type Sql } from 'postgres';
-import { encodeCommitPayloads } from './commit-payload.ts';
+import {
+  batchStreams,
+  createStreams,
+  lockStreams,
+  type NewRows,
+  notifyHeads,
+  writeRows,
+} from './postgres-append-statements.ts';
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
@@ -45,23 +52,6 @@ interface LockedStream {
   readonly key: number;
   readonly before: number;
   head: number;
-}
-
-/** The streams of a batch, by {@link streamId}, with their names as two parallel columns. */
-interface BatchStreams {
-  readonly byId: ReadonlyMap<string, StreamKey>;
-  readonly kinds: string[];
-  readonly names: string[];
-}
-
-/** The columns of the new `events` rows of a transaction, for one multi-row insert. */
-interface NewRows {
-  readonly streams: number[];
-  readonly offsets: number[];
-  readonly messageIds: (string | null)[];
-  readonly blockIndexes: (number | null)[];
-  readonly seqs: (number | null)[];
-  readonly envelopes: string[];
 }
 
 /** The new rows' events grouped by stream key, each group in offset order. */
@@ -165,12 +155,12 @@ export class PostgresAppender {
     const connection = await this.#sql.reserve();
     try {
       const created = [...streams.byId.keys()].some((id) => !this.#keys.has(id))
-        ? this.#create(connection, streams)
+        ? createStreams(connection, this.#names, streams)
         : undefined;
       const [, , lockRows, owners, storedRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
-        this.#lock(connection, streams),
+        lockStreams(connection, this.#names, streams),
         lockLeaseOwners(connection, this.#names, appends),
         lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
       ]);
@@ -200,9 +190,12 @@ export class PostgresAppender {
       // executed or first awaited). COMMIT of a transaction whose write failed only rolls
       // it back; settled() still throws the write's error. What the notifying statement
       // does not deliver is not the append's failure.
-      const write = moved.length > 0 ? this.#write(connection, rows, moved, token).execute() : undefined;
+      const write = moved.length > 0 ? writeRows(connection, this.#names, rows, moved, token).execute() : undefined;
       const commit = connection`COMMIT`.execute();
-      const notified = moved.length > 0 ? this.#notify(connection, moved, token).execute().catch(warn) : undefined;
+      const notified =
+        moved.length > 0
+          ? notifyHeads(connection, this.#names, this.#instance, moved, token).execute().catch(warn)
+          : undefined;
       const committed = settled([write, commit]);
       try {
         await committed;
@@ -245,77 +238,6 @@ export class PostgresAppender {
     if (key !== undefined) stored.set(key, envelope);
     return envelope;
   }
-
-  /** Creates the streams' rows that are missing; another daemon may create one meanwhile. */
-  #create(connection: ReservedSql, streams: BatchStreams) {
-    return connection.unsafe(
-      `INSERT INTO ${this.#names.streams} (kind, name) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (kind, name) DO NOTHING`,
-      [streams.kinds, streams.names],
-      PREPARED,
-    );
-  }
-
-  /** Locks the streams' rows for the transaction, in key order, and reads their heads. */
-  #lock(connection: ReservedSql, streams: BatchStreams) {
-    return connection.unsafe<{ key: string; kind: string; name: string; head: string }[]>(
-      `SELECT key, kind, name, head FROM ${this.#names.streams}
-       WHERE (kind, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY key FOR UPDATE`,
-      [streams.kinds, streams.names],
-      PREPARED,
-    );
-  }
-
-  /**
-   * Inserts the new rows, moves the heads, and sets the session setting `once.commit` to
-   * `token`, in one statement. A setting set in a transaction that does not commit
-   * returns to its value before.
-   */
-  #write(connection: ReservedSql, rows: NewRows, moved: readonly LockedStream[], token: string) {
-    // Data-modifying CTEs run whether or not the final SELECT reads them.
-    return connection.unsafe(
-      `WITH inserted AS (
-         INSERT INTO ${this.#names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
-       ), moved AS (
-         UPDATE ${this.#names.streams} AS s SET head = m.head
-         FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
-       )
-       SELECT set_config('once.commit', $9::text, false)`,
-      [
-        rows.streams,
-        rows.offsets,
-        rows.messageIds,
-        rows.blockIndexes,
-        rows.seqs,
-        rows.envelopes,
-        moved.map((state) => state.key),
-        moved.map((state) => state.head),
-        token,
-      ],
-      PREPARED,
-    );
-  }
-
-  /**
-   * Notifications of the moved streams' heads (`{"from":<log instance>,"heads":[[kind,
-   * name, head], …]}` on the schema's channel, as few as fit), in a transaction of its own, only if the session's
-   * `once.commit` is `token` — the batch's transaction committed. Without fsync: a
-   * notification is not stored anyway.
-   */
-  #notify(connection: ReservedSql, moved: readonly LockedStream[], token: string) {
-    const payloads = encodeCommitPayloads(
-      this.#instance,
-      moved.map((state) => ({ ...streamName(state.stream), head: state.head })),
-    );
-    return connection.unsafe(
-      `SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload
-       WHERE current_setting('once.commit', true) = $3::text
-         AND set_config('synchronous_commit', 'off', true) IS NOT NULL`,
-      [this.#names.channel, payloads, token],
-      PREPARED,
-    );
-  }
 }
 
 function warn(error: unknown): void {
@@ -328,21 +250,6 @@ function fencedOut(append: PendingAppend): OnceError {
     'conflict',
     `This daemon no longer holds conversation ${conversation} (another daemon took it over), so nothing of this append was stored.`,
   );
-}
-
-function batchStreams(appends: readonly PendingAppend[]): BatchStreams {
-  const byId = new Map<string, StreamKey>();
-  const kinds: string[] = [];
-  const names: string[] = [];
-  for (const { stream } of appends) {
-    const id = streamId(stream);
-    if (byId.has(id)) continue;
-    byId.set(id, stream);
-    const { kind, name } = streamName(stream);
-    kinds.push(kind);
-    names.push(name);
-  }
-  return { byId, kinds, names };
 }
 
 /**
