@@ -1,12 +1,15 @@
 // The PostgreSQL event log against PostgreSQL's own batched-insert limit on this machine,
 // in the same run: append throughput and commit latency with 100 conversations
-// interleaved, and catch-up reads. Needs the test database (ONCE_TEST_DATABASE_URL,
-// default postgres://postgres@127.0.0.1:5432/test); works in a schema of its own, dropped
-// at the end. Run alone with `npm run bench postgres`.
-import { openPostgresEventLog } from '@once/postgres';
+// interleaved, in this process and then as one and two daemon processes appending to the
+// same schema together, and catch-up reads. Needs the test database
+// (ONCE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test); works in a
+// schema of its own, dropped at the end. Run alone with `npm run bench postgres`;
+// POSTGRES_BENCH_QUICK=1 runs short scenarios to check the bench works,
+// POSTGRES_BENCH_IN_FLIGHT=N sets the log's batchesInFlight (default: the log's).
+import { BATCHES_IN_FLIGHT, openPostgresEventLog } from '@once/postgres';
 import { createPostgresTestSchema, TEST_DATABASE_URL } from '@once/testing';
 import postgres from 'postgres';
-import type { Bench, BenchSection } from './bench-report.ts';
+import type { Bench, BenchRow, BenchSection } from './bench-report.ts';
 import {
   type AppendFigures,
   eventLogMethod,
@@ -15,18 +18,23 @@ import {
   measureCatchUp,
   SAMPLE_ENVELOPE,
 } from './support/event-log-load.ts';
+import { type DaemonsFigures, measureDaemonsAppending } from './support/postgres-append-daemons.ts';
+
+const QUICK = process.env.POSTGRES_BENCH_QUICK === '1';
+/** Batches in flight per log (PostgresEventLogOptions.batchesInFlight). */
+const IN_FLIGHT = Number(process.env.POSTGRES_BENCH_IN_FLIGHT ?? BATCHES_IN_FLIGHT);
 
 /** Conversations streaming at once. */
 const CONVERSATIONS = 100;
 /** How long each append scenario runs, in milliseconds. */
-const APPEND_DURATION_MS = 5_000;
+const APPEND_DURATION_MS = QUICK ? 1_000 : 5_000;
 /** Events a catch-up reader reads, and its page size. */
-const CATCH_UP_EVENTS = 200_000;
+const CATCH_UP_EVENTS = QUICK ? 20_000 : 200_000;
 const PAGE_SIZE = 1_000;
 /** Raw inserts: rows a transaction, as in the SQLite bench's reference figure. */
 const RAW_ROWS_PER_TRANSACTION = 100;
 /** Rows the raw limit writes. */
-const RAW_ROWS = 200_000;
+const RAW_ROWS = QUICK ? 20_000 : 200_000;
 
 /**
  * The physical limit: one plain table with a bigint identity key and no other index,
@@ -67,10 +75,11 @@ async function measureRaw(schema: string): Promise<{ insertRate: number; readRat
 const bench: Bench = async (): Promise<BenchSection> => {
   await using database = await createPostgresTestSchema();
   const raw = await measureRaw(database.schema);
-  const log = await openPostgresEventLog({ url: database.url });
+  const log = await openPostgresEventLog({ url: database.url, batchesInFlight: IN_FLIGHT });
   let single: AppendFigures;
   let coalesced: AppendFigures;
   let catchUp: number;
+  const daemons: { eventsPerAppend: number; one: DaemonsFigures; two: DaemonsFigures }[] = [];
   try {
     single = await measureAppends(log, {
       conversations: CONVERSATIONS,
@@ -83,6 +92,12 @@ const bench: Bench = async (): Promise<BenchSection> => {
       eventsPerAppend: 10,
     });
     catchUp = await measureCatchUp(log, CATCH_UP_EVENTS, PAGE_SIZE);
+    for (const eventsPerAppend of [1, 10]) {
+      const load = { conversations: CONVERSATIONS, durationMs: APPEND_DURATION_MS, eventsPerAppend };
+      const one = await measureDaemonsAppending(database.url, 1, load, IN_FLIGHT);
+      const two = await measureDaemonsAppending(database.url, 2, load, IN_FLIGHT);
+      daemons.push({ eventsPerAppend, one, two });
+    }
   } finally {
     await log.close();
   }
@@ -101,11 +116,43 @@ const bench: Bench = async (): Promise<BenchSection> => {
         pageSize: PAGE_SIZE,
       }) +
       'PostgreSQL on the same machine over TCP loopback, default settings (synchronous_commit on); the raw limit inserts the same envelope text into a plain table, one multi-row insert a transaction, from one connection.',
-    rows: eventLogRows({ single, coalesced, catchUp, rawInsert, rawRead: raw.readRate }),
+    rows: [
+      ...eventLogRows({ single, coalesced, catchUp, rawInsert, rawRead: raw.readRate }),
+      ...daemons.flatMap(({ eventsPerAppend, one, two }) => daemonRows(eventsPerAppend, one, two, rawInsert)),
+    ],
     notes: [
-      'docs/decisions/004-postgresql-event-log.md: a batch is one transaction of two pipelined round trips (lock the streams and read their stored identities; insert, move heads and NOTIFY, commit). One batch is in flight per log, so throughput is batch size over round-trip-plus-commit time.',
+      `docs/decisions/004-postgresql-event-log.md: a batch is one transaction of two pipelined round trips (lock the streams and read their stored identities; insert and move heads, commit, then NOTIFY in a transaction of its own). docs/decisions/018-postgresql-appends-in-parallel.md: up to ${IN_FLIGHT} batches per log are in flight at once, on streams no other batch in flight holds, each on a connection of its own.`,
+      'Daemon rows: each daemon is a process of its own opening its own log on the same schema, with its own 100 conversations (two daemons: 200 in all), all starting at the same moment; the figure is the daemons’ summed throughput, the latencies the worse daemon’s.',
     ],
   };
 };
+
+/** The rows of one and two daemon processes appending `eventsPerAppend` events a call. */
+function daemonRows(
+  eventsPerAppend: number,
+  one: DaemonsFigures,
+  two: DaemonsFigures,
+  rawInsert: { what: string; value: number },
+): BenchRow[] {
+  const calls = eventsPerAppend === 1 ? '1 event a call' : `${eventsPerAppend} events a call`;
+  return [
+    {
+      what: `append, ${calls}, 1 daemon process, 100 conversations`,
+      value: one.rate,
+      unit: 'events/s',
+      limit: rawInsert,
+      goal: '≥ 0.5 of raw',
+    },
+    { what: `commit latency p99, ${calls}, 1 daemon process`, value: one.p99, unit: 'ms', goal: '< 10 ms' },
+    {
+      what: `append, ${calls}, 2 daemon processes together, 100 conversations each`,
+      value: two.rate,
+      unit: 'events/s',
+      limit: { what: '1 daemon process alone, same run', value: one.rate },
+      goal: '> 1 × one daemon',
+    },
+    { what: `commit latency p99, ${calls}, 2 daemon processes`, value: two.p99, unit: 'ms', goal: '< 10 ms' },
+  ];
+}
 
 export default bench;

@@ -4,6 +4,11 @@ export {
   type PostgresTurnCoordinationOptions,
 } from './open-postgres-turn-coordination.ts';
 export { PostgresConversationLeases } from './postgres-conversation-leases.ts';
-export { openPostgresEventLog, PostgresEventLog, type PostgresEventLogOptions } from './postgres-event-log.ts';
+export {
+  BATCHES_IN_FLIGHT,
+  openPostgresEventLog,
+  PostgresEventLog,
+  type PostgresEventLogOptions,
+} from './postgres-event-log.ts';
 export { DEFAULT_SCHEMA, POSTGRES_LAYOUT_VERSION } from './postgres-schema.ts';
 export { createPostgresSendLock } from './postgres-send-lock.ts';

@@ -10,10 +10,22 @@ import {
   toStoredEntry,
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
-import type { ReservedSql, Sql } from 'postgres';
-import { encodeCommitPayload } from './commit-payload.ts';
+import postgres, { type ReservedSql, type Sql } from 'postgres';
+import {
+  batchStreams,
+  createStreams,
+  lockStreams,
+  type NewRows,
+  notifyHeads,
+  writeRows,
+} from './postgres-append-statements.ts';
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
+
+/** PostgreSQL's error code of a unique index refusing a row. */
+const UNIQUE_VIOLATION = '23505';
+/** The unique index on an event's identity (stream, messageId, blockIndex, seq). */
+const IDENTITY_INDEX = 'events_identity';
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {
@@ -40,23 +52,6 @@ interface LockedStream {
   readonly key: number;
   readonly before: number;
   head: number;
-}
-
-/** The streams of a batch, by {@link streamId}, with their names as two parallel columns. */
-interface BatchStreams {
-  readonly byId: ReadonlyMap<string, StreamKey>;
-  readonly kinds: string[];
-  readonly names: string[];
-}
-
-/** The columns of the new `events` rows of a transaction, for one multi-row insert. */
-interface NewRows {
-  readonly streams: number[];
-  readonly offsets: number[];
-  readonly messageIds: (string | null)[];
-  readonly blockIndexes: (number | null)[];
-  readonly seqs: (number | null)[];
-  readonly envelopes: string[];
 }
 
 /** The new rows' events grouped by stream key, each group in offset order. */
@@ -88,18 +83,30 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *    key order (two writers of the same streams then queue instead of deadlocking), which
  *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
  *    conversations (an append whose fence no longer holds its row is refused alone), and
- *    read the batch's identities that are stored already — a statement of its own, whose
+ *    — only when a first attempt hit an event stored before (see {@link commit}) — read
+ *    the batch's identities that are stored already: a statement of its own, whose
  *    snapshot, taken once the locks are held, includes every transaction that held them
  *    before;
  * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
- *    NOTIFYs one payload per stream (delivered by PostgreSQL only if the transaction
- *    commits), then `COMMIT`.
+ *    marks the session with the batch's token, then `COMMIT`, then — in the same
+ *    pipeline, as a transaction of its own — NOTIFYs of the new heads, sent only if the
+ *    session still holds the token, that is if the COMMIT took effect (a failed
+ *    transaction undoes the mark).
+ *
+ * NOTIFY is kept out of the append transaction because PostgreSQL serialises the commits
+ * of every transaction that notifies, fsync included (a database-wide lock, taken just
+ * before commit and held until it is done): with it inside, batches on two connections or
+ * two daemons could not share a WAL flush, and neither more lanes nor more daemons
+ * appended more (docs/decisions/018-postgresql-appends-in-parallel.md). The notifying
+ * transaction commits with `synchronous_commit = off`: it writes nothing worth keeping.
  */
 export class PostgresAppender {
   readonly #sql: Sql;
   readonly #names: SchemaNames;
   readonly #instance: string;
   readonly #keys = new Map<string, number>();
+  /** Counts batches, for the token that tells the notifying statement its batch committed. */
+  #batches = 0;
 
   /** @param instance Identifies this log in its notifications, so it can skip its own. */
   constructor(sql: Sql, names: SchemaNames, instance: string) {
@@ -125,22 +132,37 @@ export class PostgresAppender {
   }
 
   /**
-   * Writes the appends in one transaction, in order.
+   * Writes the appends in one transaction, in order. The first attempt does not look up
+   * the batch's identities: the unique identity index refuses an event stored before,
+   * and only then is the batch written again the careful way, reading them first (a
+   * retry of a stored event is rare; the lookup costs a statement and an index probe
+   * per event in every batch).
    * @throws the database error; the transaction is rolled back and nothing of the batch is stored.
    */
   async commit(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
+    try {
+      return await this.#attempt(appends, false);
+    } catch (error) {
+      if (!(error instanceof postgres.PostgresError && error.code === UNIQUE_VIOLATION)) throw error;
+      if (error.constraint_name !== IDENTITY_INDEX) throw error;
+      return this.#attempt(appends, true);
+    }
+  }
+
+  /** One transaction of the batch; `lookUp` reads its stored identities first. */
+  async #attempt(appends: readonly PendingAppend[], lookUp: boolean): Promise<CommittedBatch> {
     const streams = batchStreams(appends);
     const connection = await this.#sql.reserve();
     try {
       const created = [...streams.byId.keys()].some((id) => !this.#keys.has(id))
-        ? this.#create(connection, streams)
+        ? createStreams(connection, this.#names, streams)
         : undefined;
       const [, , lockRows, owners, storedRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
-        this.#lock(connection, streams),
+        lockStreams(connection, this.#names, streams),
         lockLeaseOwners(connection, this.#names, appends),
-        readStoredIdentities(connection, this.#names, appends),
+        lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
       ]);
       const locked = new Map<string, LockedStream>();
       for (const row of lockRows) {
@@ -162,8 +184,24 @@ export class PostgresAppender {
         return append.drafts.map((draft) => toStoredEntry(this.#place(id, state, draft, stored, rows)));
       });
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
-      // COMMIT of a transaction whose write failed only rolls it back; settled() still throws the write's error.
-      await settled([moved.length > 0 ? this.#write(connection, rows, moved) : undefined, connection`COMMIT`]);
+      this.#batches += 1;
+      const token = `${this.#instance}:${this.#batches}`;
+      // Sent now, in this order, in one pipeline (postgres.js sends a statement once it is
+      // executed or first awaited). COMMIT of a transaction whose write failed only rolls
+      // it back; settled() still throws the write's error. What the notifying statement
+      // does not deliver is not the append's failure.
+      const write = moved.length > 0 ? writeRows(connection, this.#names, rows, moved, token).execute() : undefined;
+      const commit = connection`COMMIT`.execute();
+      const notified =
+        moved.length > 0
+          ? notifyHeads(connection, this.#names, this.#instance, moved, token).execute().catch(warn)
+          : undefined;
+      const committed = settled([write, commit]);
+      try {
+        await committed;
+      } finally {
+        await notified;
+      }
       const entries = entriesByStream(rows);
       const notices = moved.map((state) => ({
         stream: state.stream,
@@ -200,57 +238,10 @@ export class PostgresAppender {
     if (key !== undefined) stored.set(key, envelope);
     return envelope;
   }
+}
 
-  /** Creates the streams' rows that are missing; another daemon may create one meanwhile. */
-  #create(connection: ReservedSql, streams: BatchStreams) {
-    return connection.unsafe(
-      `INSERT INTO ${this.#names.streams} (kind, name) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (kind, name) DO NOTHING`,
-      [streams.kinds, streams.names],
-      PREPARED,
-    );
-  }
-
-  /** Locks the streams' rows for the transaction, in key order, and reads their heads. */
-  #lock(connection: ReservedSql, streams: BatchStreams) {
-    return connection.unsafe<{ key: string; kind: string; name: string; head: string }[]>(
-      `SELECT key, kind, name, head FROM ${this.#names.streams}
-       WHERE (kind, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY key FOR UPDATE`,
-      [streams.kinds, streams.names],
-      PREPARED,
-    );
-  }
-
-  /** Inserts the new rows, moves the heads and queues the notifications, in one statement. */
-  #write(connection: ReservedSql, rows: NewRows, moved: readonly LockedStream[]) {
-    const payloads = moved.map((state) =>
-      encodeCommitPayload({ from: this.#instance, ...streamName(state.stream), head: state.head }),
-    );
-    // Data-modifying CTEs run whether or not the final SELECT reads them.
-    return connection.unsafe(
-      `WITH inserted AS (
-         INSERT INTO ${this.#names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
-       ), moved AS (
-         UPDATE ${this.#names.streams} AS s SET head = m.head
-         FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
-       )
-       SELECT pg_notify($9, payload) FROM unnest($10::text[]) AS payload`,
-      [
-        rows.streams,
-        rows.offsets,
-        rows.messageIds,
-        rows.blockIndexes,
-        rows.seqs,
-        rows.envelopes,
-        moved.map((state) => state.key),
-        moved.map((state) => state.head),
-        this.#names.channel,
-        payloads,
-      ],
-      PREPARED,
-    );
-  }
+function warn(error: unknown): void {
+  process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogWarning');
 }
 
 function fencedOut(append: PendingAppend): OnceError {
@@ -259,21 +250,6 @@ function fencedOut(append: PendingAppend): OnceError {
     'conflict',
     `This daemon no longer holds conversation ${conversation} (another daemon took it over), so nothing of this append was stored.`,
   );
-}
-
-function batchStreams(appends: readonly PendingAppend[]): BatchStreams {
-  const byId = new Map<string, StreamKey>();
-  const kinds: string[] = [];
-  const names: string[] = [];
-  for (const { stream } of appends) {
-    const id = streamId(stream);
-    if (byId.has(id)) continue;
-    byId.set(id, stream);
-    const { kind, name } = streamName(stream);
-    kinds.push(kind);
-    names.push(name);
-  }
-  return { byId, kinds, names };
 }
 
 /**

@@ -42,9 +42,16 @@ export interface PostgresEventLogOptions extends GroupCommitOptions {
   readonly schema?: string;
   /**
    * Most connections the log opens for appends and reads, besides the one that listens
-   * for other daemons' commits. Appends use one at a time (group commit). Default: 10.
+   * for other daemons' commits. Appends use one per batch in flight. Default: 10.
    */
   readonly maxConnections?: number;
+  /**
+   * Most append batches (transactions) in flight at once, each on a connection of its
+   * own and over streams no other batch in flight holds, so each stream's appends still
+   * commit in order. 1 commits one batch at a time. At most `maxConnections`.
+   * Default: {@link BATCHES_IN_FLIGHT}.
+   */
+  readonly batchesInFlight?: number;
   /**
    * How long, in ms, PostgreSQL lets a transaction of this log sit open between two of
    * its statements before it ends the session (`idle_in_transaction_session_timeout`).
@@ -55,6 +62,12 @@ export interface PostgresEventLogOptions extends GroupCommitOptions {
    */
   readonly idleInTransactionTimeoutMs?: number;
 }
+
+/**
+ * Default of {@link PostgresEventLogOptions.batchesInFlight}
+ * (docs/decisions/018-postgresql-appends-in-parallel.md).
+ */
+export const BATCHES_IN_FLIGHT = 2;
 
 /** Default of {@link PostgresEventLogOptions.idleInTransactionTimeoutMs}. */
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
@@ -69,8 +82,15 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
 export async function openPostgresEventLog(options: PostgresEventLogOptions): Promise<PostgresEventLog> {
   const { url, schema: fromUrl } = splitDatabaseUrl(options.url);
   const names = schemaNames(options.schema ?? fromUrl ?? DEFAULT_SCHEMA);
+  const maxConnections = options.maxConnections ?? 10;
+  const batchesInFlight = options.batchesInFlight ?? Math.min(BATCHES_IN_FLIGHT, maxConnections);
+  if (!Number.isSafeInteger(batchesInFlight) || batchesInFlight < 1 || batchesInFlight > maxConnections) {
+    throw new RangeError(
+      `batchesInFlight must be a whole number from 1 to maxConnections (${maxConnections}), got ${batchesInFlight}.`,
+    );
+  }
   const sql = postgres(url, {
-    max: options.maxConnections ?? 10,
+    max: maxConnections,
     // Schema creation says "already exists, skipping" at each open; that is expected.
     onnotice: () => {},
     connection: {
@@ -85,7 +105,7 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
   });
   try {
     await preparePostgresSchema(sql, names);
-    const log = new PostgresEventLog(sql, names, options);
+    const log = new PostgresEventLog(sql, names, { ...options, batchesInFlight });
     await log.listen();
     return log;
   } catch (error) {
@@ -108,11 +128,14 @@ export class PostgresEventLog implements EventLog {
   #ended = false;
 
   /** @internal Use {@link openPostgresEventLog}, which prepares the schema and listens first. */
-  constructor(sql: Sql, names: SchemaNames, options: GroupCommitOptions) {
+  constructor(sql: Sql, names: SchemaNames, options: GroupCommitOptions & { readonly batchesInFlight?: number }) {
     this.#sql = sql;
     this.#names = names;
     this.#appender = new PostgresAppender(sql, names, this.#instance);
-    this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options);
+    this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options, {
+      lanes: options.batchesInFlight ?? 1,
+      keyOf: (append) => streamId(append.stream),
+    });
   }
 
   /** @internal Starts listening for other daemons' commits; {@link openPostgresEventLog} calls it. */
@@ -123,9 +146,9 @@ export class PostgresEventLog implements EventLog {
     await this.#sql.listen(
       this.#names.channel,
       (text) => {
-        const notice = decodeCommitPayload(text);
-        if (notice === undefined || notice.from === this.#instance) return;
-        this.#fanout.announce({ stream: notice.stream, head: notice.head });
+        const payload = decodeCommitPayload(text);
+        if (payload === undefined || payload.from === this.#instance) return;
+        for (const notice of payload.notices) this.#fanout.announce(notice);
       },
       () => {
         if (listened) {

@@ -16,7 +16,8 @@ import { withDatabase } from './with-database.ts';
 
 describe('PostgreSQL event log failures', () => {
   it('rejects every append of a failed transaction and stores none of them', async () => {
-    const fixture = await createPostgresFixture();
+    // One batch in flight, so that the three appends share one transaction.
+    const fixture = await createPostgresFixture({ batchesInFlight: 1 });
     const schema = new URL(fixture.url).searchParams.get('schema') as string;
     try {
       const { log } = fixture;
@@ -51,6 +52,47 @@ describe('PostgreSQL event log failures', () => {
       const retried = await log.append(first, deltaDrafts(first, message, 3, 3));
       expect(retried.map((event) => event.offset)).toEqual([3, 4, 5]);
       expect((await readAll(log, first)).map((event) => event.offset)).toEqual(range(5));
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('with batches in flight side by side, leaves no hole in a stream when one of them fails', async () => {
+    const fixture = await createPostgresFixture({ batchesInFlight: 2 });
+    const schema = new URL(fixture.url).searchParams.get('schema') as string;
+    try {
+      const { log } = fixture;
+      const first = newConversationStream();
+      const second = newConversationStream();
+      const message = newMessageId();
+      await log.append(first, deltaDrafts(first, message, 1, 2));
+      await withDatabase((sql) =>
+        sql.unsafe(`
+          CREATE FUNCTION "${schema}".poison() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.envelope LIKE '%poison%' THEN RAISE EXCEPTION 'poisoned event'; END IF; RETURN NEW; END $$;
+          CREATE TRIGGER fail_poison BEFORE INSERT ON "${schema}".events FOR EACH ROW EXECUTE FUNCTION "${schema}".poison();
+        `),
+      );
+      // Sent without waiting, as a streaming message writes: the first stream's two
+      // appends and the poisoned one may go in separate transactions.
+      const [early, poisoned, late] = await Promise.allSettled([
+        log.append(first, deltaDrafts(first, message, 3, 2)),
+        log.append(second, [deltaDraft(second, newMessageId(), 1, 'poison')]),
+        log.append(first, deltaDrafts(first, message, 5, 1)),
+      ]);
+      expect(poisoned?.status).toBe('rejected');
+      expect(await log.head(second)).toBe(0);
+      // Whatever shared the failed transaction, the first stream holds a prefix of what
+      // was sent: never the later append without the earlier one.
+      expect(early?.status === 'rejected' && late?.status === 'fulfilled').toBe(false);
+      const expected = [
+        1,
+        2,
+        ...(early?.status === 'fulfilled' ? [3, 4] : []),
+        ...(late?.status === 'fulfilled' ? [5] : []),
+      ];
+      expect((await readAll(log, first)).map((event) => event.seq)).toEqual(expected);
+      expect(await log.head(first)).toBe(expected.length);
     } finally {
       await fixture.cleanup();
     }

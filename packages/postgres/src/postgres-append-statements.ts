@@ -1,0 +1,130 @@
+import { type StreamKey, streamId, streamName } from '@once/log';
+import type { ReservedSql } from 'postgres';
+import { encodeCommitPayloads } from './commit-payload.ts';
+import { PREPARED, type SchemaNames } from './postgres-schema.ts';
+
+// The statements of an append transaction (docs/decisions/004 and 018), built from the
+// schema's table names and sent by PostgresAppender on one reserved connection.
+
+/** The streams of a batch, by {@link streamId}, with their names as two parallel columns. */
+export interface BatchStreams {
+  readonly byId: ReadonlyMap<string, StreamKey>;
+  readonly kinds: string[];
+  readonly names: string[];
+}
+
+/** The columns of the new `events` rows of a transaction, for one multi-row insert. */
+export interface NewRows {
+  readonly streams: number[];
+  readonly offsets: number[];
+  readonly messageIds: (string | null)[];
+  readonly blockIndexes: (number | null)[];
+  readonly seqs: (number | null)[];
+  readonly envelopes: string[];
+}
+
+/** A stream whose head a batch moved: its row key and its new head. */
+export interface MovedHead {
+  readonly stream: StreamKey;
+  readonly key: number;
+  readonly head: number;
+}
+
+/** The distinct streams of a batch's appends, in the order they first appear. */
+export function batchStreams(appends: readonly { readonly stream: StreamKey }[]): BatchStreams {
+  const byId = new Map<string, StreamKey>();
+  const kinds: string[] = [];
+  const names: string[] = [];
+  for (const { stream } of appends) {
+    const id = streamId(stream);
+    if (byId.has(id)) continue;
+    byId.set(id, stream);
+    const { kind, name } = streamName(stream);
+    kinds.push(kind);
+    names.push(name);
+  }
+  return { byId, kinds, names };
+}
+
+/** Creates the streams' rows that are missing; another daemon may create one meanwhile. */
+export function createStreams(connection: ReservedSql, names: SchemaNames, streams: BatchStreams) {
+  return connection.unsafe(
+    `INSERT INTO ${names.streams} (kind, name) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (kind, name) DO NOTHING`,
+    [streams.kinds, streams.names],
+    PREPARED,
+  );
+}
+
+/** Locks the streams' rows for the transaction, in key order, and reads their heads. */
+export function lockStreams(connection: ReservedSql, names: SchemaNames, streams: BatchStreams) {
+  return connection.unsafe<{ key: string; kind: string; name: string; head: string }[]>(
+    `SELECT key, kind, name, head FROM ${names.streams}
+     WHERE (kind, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY key FOR UPDATE`,
+    [streams.kinds, streams.names],
+    PREPARED,
+  );
+}
+
+/**
+ * Inserts the new rows, moves the heads, and sets the session setting `once.commit` to
+ * `token`, in one statement. A setting set in a transaction that does not commit
+ * returns to its value before.
+ */
+export function writeRows(
+  connection: ReservedSql,
+  names: SchemaNames,
+  rows: NewRows,
+  heads: readonly MovedHead[],
+  token: string,
+) {
+  // Data-modifying CTEs run whether or not the final SELECT reads them.
+  return connection.unsafe(
+    `WITH inserted AS (
+       INSERT INTO ${names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
+     ), moved AS (
+       UPDATE ${names.streams} AS s SET head = m.head
+       FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
+     )
+     SELECT set_config('once.commit', $9::text, false)`,
+    [
+      rows.streams,
+      rows.offsets,
+      rows.messageIds,
+      rows.blockIndexes,
+      rows.seqs,
+      rows.envelopes,
+      heads.map((moved) => moved.key),
+      heads.map((moved) => moved.head),
+      token,
+    ],
+    PREPARED,
+  );
+}
+
+/**
+ * Notifications of the moved streams' heads (`{"from":<log instance>,"heads":[[kind,
+ * name, head], …]}` on the schema's channel, as few payloads as fit), in a transaction
+ * of its own, sent only if the session's `once.commit` is `token`: the batch's
+ * transaction committed. Without fsync: a notification is not stored anyway.
+ */
+export function notifyHeads(
+  connection: ReservedSql,
+  names: SchemaNames,
+  instance: string,
+  heads: readonly MovedHead[],
+  token: string,
+) {
+  const payloads = encodeCommitPayloads(
+    instance,
+    heads.map((moved) => ({ ...streamName(moved.stream), head: moved.head })),
+  );
+  return connection.unsafe(
+    `SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload
+     WHERE current_setting('once.commit', true) = $3::text
+       AND set_config('synchronous_commit', 'off', true) IS NOT NULL`,
+    [names.channel, payloads, token],
+    PREPARED,
+  );
+}
