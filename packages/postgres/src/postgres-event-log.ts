@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import {
   type AppendOptions,
   type CommitListener,
+  checkSnapshotOffset,
   type EventDraft,
   type EventLog,
   GroupCommit,
   type GroupCommitOptions,
   prepareDraft,
+  type SnapshotStore,
+  type SnapshotSummary,
   type StoredEntry,
   type StoredEvent,
+  type StoredSnapshot,
   type StreamKey,
   streamId,
   streamIdOf,
@@ -22,6 +26,7 @@ import { decodeCommitPayload } from './commit-payload.ts';
 import { splitDatabaseUrl } from './database-url.ts';
 import { type CommittedBatch, type PendingAppend, PostgresAppender } from './postgres-appender.ts';
 import { DEFAULT_SCHEMA, PREPARED, preparePostgresSchema, type SchemaNames, schemaNames } from './postgres-schema.ts';
+import { PostgresSnapshots } from './postgres-snapshots.ts';
 
 /** Options of {@link openPostgresEventLog}. */
 export interface PostgresEventLogOptions extends GroupCommitOptions {
@@ -92,14 +97,18 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
   }
 }
 
-/** The {@link EventLog} on PostgreSQL. Create it with {@link openPostgresEventLog}. */
-export class PostgresEventLog implements EventLog {
+/**
+ * The {@link EventLog} on PostgreSQL, with its {@link SnapshotStore} in the same schema.
+ * Create it with {@link openPostgresEventLog}.
+ */
+export class PostgresEventLog implements EventLog, SnapshotStore {
   readonly #sql: Sql;
   readonly #names: SchemaNames;
   /** Tags this log's notifications, so that it skips its own when they come back. */
   readonly #instance = randomUUID();
   readonly #appender: PostgresAppender;
   readonly #fanout = new CommitFanout();
+  readonly #snapshots: PostgresSnapshots;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[] | OnceError>;
   #closing: Promise<void> | undefined;
   /** Set once close() starts ending the connections. */
@@ -110,6 +119,7 @@ export class PostgresEventLog implements EventLog {
     this.#sql = sql;
     this.#names = names;
     this.#appender = new PostgresAppender(sql, names, this.#instance);
+    this.#snapshots = new PostgresSnapshots(sql, names);
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options);
   }
 
@@ -215,6 +225,29 @@ export class PostgresEventLog implements EventLog {
       PREPARED,
     );
     return Number(row?.head ?? 0) as Offset;
+  }
+
+  /** {@inheritDoc SnapshotStore.saveSnapshot} */
+  async saveSnapshot(stream: StreamKey, snapshot: StoredSnapshot): Promise<boolean> {
+    if (this.#closing) throw closedError();
+    // A head only grows: an offset within it now stays within it.
+    checkSnapshotOffset(snapshot.offset, await this.head(stream));
+    const key = (await this.#appender.streamKey(stream)) as number;
+    return this.#snapshots.save(key, snapshot);
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshot} */
+  async latestSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
+    this.#assertOpen();
+    const key = await this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.latest(key);
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshotSummary} */
+  async latestSnapshotSummary(stream: StreamKey): Promise<SnapshotSummary | undefined> {
+    this.#assertOpen();
+    const key = await this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.summary(key);
   }
 
   /** {@inheritDoc EventLog.onCommit} */

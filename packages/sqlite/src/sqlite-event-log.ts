@@ -4,13 +4,17 @@ import { setTimeout } from 'node:timers/promises';
 import {
   type CommitListener,
   callCommitListener,
+  checkSnapshotOffset,
   type EventDraft,
   type EventLog,
   GroupCommit,
   type GroupCommitOptions,
   prepareDraft,
+  type SnapshotStore,
+  type SnapshotSummary,
   type StoredEntry,
   type StoredEvent,
+  type StoredSnapshot,
   type StreamKey,
   toStoredEntry,
 } from '@once/log';
@@ -20,6 +24,7 @@ import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
 import { type CheckpointOptions, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
+import { SqliteSnapshots } from './sqlite-snapshots.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { readStreamEnvelopes } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
@@ -54,14 +59,18 @@ export function openSqliteEventLog(options: SqliteEventLogOptions): SqliteEventL
   return new SqliteEventLog(options);
 }
 
-/** The {@link EventLog} on `node:sqlite`. Create it with {@link openSqliteEventLog}. */
-export class SqliteEventLog implements EventLog {
+/**
+ * The {@link EventLog} on `node:sqlite`, with its {@link SnapshotStore} in the same file.
+ * Create it with {@link openSqliteEventLog}.
+ */
+export class SqliteEventLog implements EventLog, SnapshotStore {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
   readonly #tail: EventTail;
   readonly #appender: SqliteAppender;
   readonly #indexer: SqliteTailIndexer;
   readonly #checkpointer: SqliteCheckpointer;
+  readonly #snapshots: SqliteSnapshots;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   readonly #listeners = new Set<CommitListener>();
   /** Where the file is, for errors that blame the storage under it. */
@@ -85,6 +94,7 @@ export class SqliteEventLog implements EventLog {
       this.#tail = loadSqliteTail(this.#statements);
       this.#indexer = new SqliteTailIndexer(this.#database, this.#statements, this.#tail, options);
       this.#checkpointer = new SqliteCheckpointer(this.#database, options.path, options);
+      this.#snapshots = new SqliteSnapshots(this.#database);
     } catch (error) {
       this.#database.close();
       throw toStorageError(error, this.#directory);
@@ -130,6 +140,32 @@ export class SqliteEventLog implements EventLog {
   async head(stream: StreamKey): Promise<Offset> {
     this.#assertOpen();
     return this.#appender.head(stream);
+  }
+
+  /** {@inheritDoc SnapshotStore.saveSnapshot} */
+  async saveSnapshot(stream: StreamKey, snapshot: StoredSnapshot): Promise<boolean> {
+    if (this.#closing) throw closedError();
+    checkSnapshotOffset(snapshot.offset, this.#appender.head(stream));
+    const key = this.#appender.streamKey(stream) as number;
+    try {
+      return await this.#snapshots.save(key, snapshot);
+    } catch (error) {
+      throw toStorageError(error, this.#directory);
+    }
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshot} */
+  async latestSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
+    this.#assertOpen();
+    const key = this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.latest(key);
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshotSummary} */
+  async latestSnapshotSummary(stream: StreamKey): Promise<SnapshotSummary | undefined> {
+    this.#assertOpen();
+    const key = this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.summary(key);
   }
 
   /** {@inheritDoc EventLog.onCommit} */
