@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLocalTurnCoordination, type EventLog, type TurnCoordination } from '@once/log';
+import { createLocalTurnCoordination, type EventLog, type SnapshotStore, type TurnCoordination } from '@once/log';
 import { openPostgresEventLog, openPostgresTurnCoordination } from '@once/postgres';
 import { OnceError } from '@once/protocol';
 import { openSqliteEventLog } from '@once/sqlite';
@@ -18,7 +18,8 @@ export interface EventLogSettings {
 
 /** The daemon's log, and how it agrees with other daemons on the log about running turns. */
 export interface OpenedEventLog {
-  readonly log: EventLog;
+  /** The log, which also keeps conversations' snapshots. */
+  readonly log: EventLog & SnapshotStore;
   readonly coordination: TurnCoordination;
   readonly store: EventLogStore;
 }

@@ -4,7 +4,7 @@ import { openPostgresEventLog, type PostgresEventLog, type PostgresEventLogOptio
 
 /** A PostgreSQL event log in a schema of its own, dropped again by `cleanup`. */
 export async function createPostgresFixture(options: Omit<PostgresEventLogOptions, 'url'> = {}): Promise<
-  EventLogFixture & {
+  Omit<EventLogFixture, 'reopen'> & {
     readonly log: PostgresEventLog;
     readonly url: string;
     open(): Promise<PostgresEventLog>;
