@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { createLocalTurnCoordination, type EventLog, type SnapshotStore, type TurnCoordination } from '@once/log';
-import { openPostgresEventLog, openPostgresTurnCoordination } from '@once/postgres';
 import { OnceError } from '@once/protocol';
 import { openSqliteEventLog } from '@once/sqlite';
 
@@ -45,6 +44,8 @@ export async function openEventLog(settings: EventLogSettings): Promise<OpenedEv
     };
   }
   try {
+    // Loaded only when used: its driver is a tenth of an SQLite daemon's start-up.
+    const { openPostgresEventLog, openPostgresTurnCoordination } = await import('@once/postgres');
     const log = await openPostgresEventLog({ url: settings.databaseUrl, maxDelayMs: settings.commitDelayMs });
     try {
       const coordination = await openPostgresTurnCoordination({ url: settings.databaseUrl, leaseMs: settings.leaseMs });
