@@ -13,3 +13,4 @@ export {
   createConversationService,
   type SendResult,
 } from './service/conversation-service.ts';
+export { saveConversationSnapshot } from './service/save-conversation-snapshot.ts';
