@@ -167,6 +167,7 @@ export function createConversationService(options: ConversationServiceOptions): 
       turns.discard(id);
       await accounts.delete(accountId, id);
       states.forget(id);
+      writer?.forget(id);
     },
     async snapshot(accountId, conversationId) {
       const { conversation, id } = await owned(accountId, conversationId);

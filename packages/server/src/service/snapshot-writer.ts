@@ -33,6 +33,8 @@ export interface SnapshotWriter {
    * long to read is saved so that the next one does not.
    */
   noteUnsaved(conversationId: ConversationId, events: number): void;
+  /** Drops what the writer knows of a deleted conversation: it saves no snapshot of it any more. */
+  forget(conversationId: ConversationId): void;
   /**
    * Stops listening, drops what is queued, and saves every conversation that gained
    * events through this daemon since its last save, so a restart reads none of them.
@@ -102,6 +104,11 @@ export function createSnapshotWriter(options: SnapshotWriterOptions): SnapshotWr
   return {
     noteUnsaved(conversationId, events) {
       count(conversationId, events, true);
+    },
+    forget(conversationId) {
+      unsaved.delete(conversationId);
+      committed.delete(conversationId);
+      queue.delete(conversationId);
     },
     async close() {
       if (closed) return;
