@@ -2,11 +2,15 @@
 // 1,000 events, written in large batches by the event log itself) and, at each size, the
 // append rate of 100 concurrent writers, the daemon's start-up time until ready, and the
 // catch-up rate of one conversation through the daemon, each beside node:sqlite's raw
-// limit on a plain table of the same size; plotted as SVG curves. Run alone with
-// `npm run bench scaling-log-size`.
+// limit on a plain table of the same size, and the first (cold) read of a long
+// conversation's snapshot; plotted as SVG curves. Every conversation's snapshot is saved
+// as a running daemon leaves it (SCALING_SNAPSHOTS=0: none, the log alone). Run alone
+// with `npm run bench scaling-log-size`.
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConversationId } from '@once/protocol';
+import { saveConversationSnapshot } from '@once/server';
 import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { medianOf, rowFromRuns } from './bench-report.ts';
@@ -24,6 +28,8 @@ const SIZES = (process.env.SCALING_LOG_SIZES ?? (quick ? '10000,30000' : '10000,
   .split(',')
   .map(Number);
 const RUNS = quick ? 2 : 3;
+// SCALING_SNAPSHOTS=0 leaves the log without snapshots, as a log written before them.
+const snapshots = process.env.SCALING_SNAPSHOTS !== '0';
 /** How long each append run lasts: short, because its events stay in the log. */
 const APPEND_MS = 200;
 const WRITERS = 100;
@@ -44,6 +50,7 @@ interface SizePoint {
   readonly events: number;
   readonly bytes: number;
   readonly startUpMs: number[];
+  readonly coldRead: number[];
   readonly catchUp: number[];
   readonly append: number[];
   readonly rawInsert: number[];
@@ -53,6 +60,7 @@ interface SizePoint {
 /** Daemon start-ups on `dataDir`, each followed by one catch-up of the conversation through it. */
 async function startUpAndCatchUp(dataDir: string, conversationId: string, events: number) {
   const startUpMs: number[] = [];
+  const coldRead: number[] = [];
   const catchUp: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     const started = performance.now();
@@ -60,6 +68,12 @@ async function startUpAndCatchUp(dataDir: string, conversationId: string, events
     try {
       startUpMs.push(performance.now() - started);
       if (events > 0) {
+        // The first read of the conversation after a start: its snapshot is in no cache.
+        const read = performance.now();
+        const response = await fetch(`${url}/v1/conversations/${conversationId}`);
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`GET /v1/conversations/:id answered ${response.status}`);
+        coldRead.push(performance.now() - read);
         // The first catch-up after a start runs on code not yet optimised; the second is what a size changes.
         const stream = `${url}/v1/conversations/${conversationId}/events?after=0`;
         await replayRate(stream, events);
@@ -69,7 +83,13 @@ async function startUpAndCatchUp(dataDir: string, conversationId: string, events
       await stop(child);
     }
   }
-  return { startUpMs, catchUp };
+  return { startUpMs, coldRead, catchUp };
+}
+
+/** Saves each conversation's snapshot as a running daemon's snapshot writer leaves it. */
+async function saveSnapshots(log: SqliteEventLog, conversationIds: readonly ConversationId[]) {
+  if (!snapshots) return;
+  for (const conversationId of conversationIds) await saveConversationSnapshot(log, log, conversationId);
 }
 
 const bench: Bench = async () => {
@@ -89,25 +109,43 @@ const bench: Bench = async () => {
     emptyStartUp = (await startUpAndCatchUp(emptyDir, '', 0)).startUpMs;
     let log: SqliteEventLog = openSqliteEventLog({ path: join(dataDir, 'once.db') });
     const [conversationId] = await appendStoredConversations(log, 1, CATCH_UP);
+    await saveSnapshots(log, [conversationId as ConversationId]);
     let events = catchUpEvents + 1;
     for (const size of SIZES) {
       const conversations = Math.ceil((size - events) / (storedEventCount(FILLER) + 1));
       if (conversations > 0) {
         progress(`writing ${count(conversations)} conversations, to ${count(size)} events`);
         const started = performance.now();
-        await appendStoredConversations(log, conversations, FILLER, 8);
+        const ids = await appendStoredConversations(log, conversations, FILLER, 8);
         const written = conversations * (storedEventCount(FILLER) + 1);
         fills.push(`${count(written)} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
         events += written;
+        if (snapshots) {
+          progress(`saving ${count(conversations)} snapshots`);
+          await saveSnapshots(log, ids);
+        }
       }
       raw.growTo(events);
       await log.close();
       const bytes = statSync(join(dataDir, 'once.db')).size;
       progress(`${count(events)} events: start-up and catch-up`);
-      const { startUpMs, catchUp } = await startUpAndCatchUp(dataDir, conversationId as string, catchUpEvents);
+      const { startUpMs, coldRead, catchUp } = await startUpAndCatchUp(
+        dataDir,
+        conversationId as string,
+        catchUpEvents,
+      );
       progress(`${count(events)} events: appends`);
       log = openSqliteEventLog({ path: join(dataDir, 'once.db') });
-      const point: SizePoint = { events, bytes, startUpMs, catchUp, append: [], rawInsert: [], rawRead: [] };
+      const point: SizePoint = {
+        events,
+        bytes,
+        startUpMs,
+        coldRead,
+        catchUp,
+        append: [],
+        rawInsert: [],
+        rawRead: [],
+      };
       for (let run = 0; run < RUNS; run += 1) {
         const appended = await measureAppends(log, {
           conversations: WRITERS,
@@ -148,6 +186,13 @@ const bench: Bench = async () => {
           limit: { what: 'start-up on an empty data dir', value: medianOf(emptyStartUp) },
         },
         point.startUpMs,
+      ),
+      rowFromRuns(
+        {
+          what: `first GET /v1/conversations/:id of the ${count(catchUpEvents)}-event conversation after a start, ${size}`,
+          unit: 'ms',
+        },
+        point.coldRead,
       ),
       rowFromRuns(
         {
@@ -197,12 +242,12 @@ const bench: Bench = async () => {
 
   return {
     title: 'Scaling with the log (SQLite)',
-    method: `One data dir grown through ${SIZES.map(count).join(', ')} events: first the conversation caught up on (${count(catchUpEvents)} events), then conversations of 1,000 events written by the event log itself, one conversation a call, 8 in flight. At each size, ${RUNS} runs of each: the daemon (child process) started on the data dir, timed until /v1/health answers, then one client catching up on that conversation over SSE from offset 0, twice, the second timed (the first, right after start-up, runs on code not yet optimised); ${WRITERS} writers appending 1 event a call for ${APPEND_MS} ms (as the event-log section measures; their events stay in the log, so a size's figures are taken from the size named up to about a few hundred thousand events more). The raw limits run on a plain rowid table in its own file grown to the same number of rows. It needs about 6 GB of disk (deleted at the end); most of its time goes to writing 10M events and to the three start-ups on them; how long it took is in the notes.`,
+    method: `${snapshots ? "Every conversation's snapshot saved at its head after it was written, by the daemon's own code (saveConversationSnapshot of @once/server: the fold its background writer saves as a conversation grows and at shutdown), as a running daemon leaves the log" : 'No snapshots (SCALING_SNAPSHOTS=0): the log as one written before them'}. One data dir grown through ${SIZES.map(count).join(', ')} events: first the conversation caught up on (${count(catchUpEvents)} events), then conversations of 1,000 events written by the event log itself, one conversation a call, 8 in flight. At each size, ${RUNS} runs of each: the daemon (child process) started on the data dir, timed until /v1/health answers, then the first GET /v1/conversations/:id of that conversation (its snapshot, cold), then one client catching up on that conversation over SSE from offset 0, twice, the second timed (the first, right after start-up, runs on code not yet optimised); ${WRITERS} writers appending 1 event a call for ${APPEND_MS} ms (as the event-log section measures; their events stay in the log, so a size's figures are taken from the size named up to about a few hundred thousand events more). The raw limits run on a plain rowid table in its own file grown to the same number of rows. It needs about 6 GB of disk (deleted at the end); most of its time goes to writing 10M events and to the three start-ups on them; how long it took is in the notes.`,
     rows,
     notes: [
       `Writing the log (the event log's own appends): ${fills.join('; ') || 'nothing beyond the first conversation'}. On disk: ${points.map((point) => `${count(point.events)} events, ${(point.bytes / 2 ** 20).toFixed(0)} MiB`).join('; ')}.`,
       runDuration(started, loadBefore),
-      `Daemon start-up on an empty data dir: ${emptyStartUp.map((ms) => ms.toFixed(0)).join(' / ')} ms. Start-up reads every conversation's stored entries to find work a crash left open (the open-work scan folds only the conversations that have some; none here), so it grows with the log.`,
+      `Daemon start-up on an empty data dir: ${emptyStartUp.map((ms) => ms.toFixed(0)).join(' / ')} ms. Start-up reads, per conversation, its stored snapshot's open work and the events after it (none here${snapshots ? '' : ': without snapshots, every stored entry'}), to find work a crash left open.`,
     ],
     images,
   };

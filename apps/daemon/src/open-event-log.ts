@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { createLocalTurnCoordination, type EventLog, type TurnCoordination } from '@once/log';
-import { openPostgresEventLog, openPostgresTurnCoordination } from '@once/postgres';
+import { createLocalTurnCoordination, type EventLog, type SnapshotStore, type TurnCoordination } from '@once/log';
 import { OnceError } from '@once/protocol';
 import { openSqliteEventLog } from '@once/sqlite';
 
@@ -18,7 +17,8 @@ export interface EventLogSettings {
 
 /** The daemon's log, and how it agrees with other daemons on the log about running turns. */
 export interface OpenedEventLog {
-  readonly log: EventLog;
+  /** The log, which also keeps conversations' snapshots. */
+  readonly log: EventLog & SnapshotStore;
   readonly coordination: TurnCoordination;
   readonly store: EventLogStore;
 }
@@ -44,6 +44,8 @@ export async function openEventLog(settings: EventLogSettings): Promise<OpenedEv
     };
   }
   try {
+    // Loaded only when used: its driver is a tenth of an SQLite daemon's start-up.
+    const { openPostgresEventLog, openPostgresTurnCoordination } = await import('@once/postgres');
     const log = await openPostgresEventLog({ url: settings.databaseUrl, maxDelayMs: settings.commitDelayMs });
     try {
       const coordination = await openPostgresTurnCoordination({ url: settings.databaseUrl, leaseMs: settings.leaseMs });

@@ -52,6 +52,7 @@ export async function serve(
   });
   const server = createOnceServer({
     log,
+    snapshots: log,
     logKind: store,
     coordination,
     runTurn: turns.runTurn,

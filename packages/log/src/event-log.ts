@@ -144,8 +144,9 @@ export interface EventLog {
   /**
    * Removes every event of a conversation stream, as retention does for a conversation
    * that expired (after its deletion was recorded in the account stream). The head stays
-   * where it was, so offsets are never reused; reads return nothing any more. The storage is
-   * given back as {@link compact} gives it back.
+   * where it was, so offsets are never reused; reads return nothing any more, and the
+   * stream's stored snapshot (`SnapshotStore`) is deleted with it. The storage is given
+   * back as {@link compact} gives it back.
    *
    * @returns How many events were removed.
    * @throws OnceError `invalid_request` for an account stream; `unavailable` once closed.

@@ -1,4 +1,5 @@
 export { callCommitListener } from './call-commit-listener.ts';
+export { checkSnapshotOffset } from './check-snapshot-offset.ts';
 export type { ConversationLeases } from './coordination/conversation-leases.ts';
 export { createKeyedLock, type KeyedLock } from './coordination/keyed-lock.ts';
 export {
@@ -27,5 +28,6 @@ export {
 } from './group-commit.ts';
 export { type CompactionPlan, planCompaction } from './plan-compaction.ts';
 export { type EventIdentity, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
+export type { SnapshotStore, SnapshotSummary, StoredSnapshot } from './snapshot-store.ts';
 export { toStoredEntry } from './stored-entry.ts';
 export { type StreamName, streamId, streamIdOf, streamKeyOf, streamName } from './stream-names.ts';

@@ -3,13 +3,17 @@ import {
   type AppendOptions,
   type CommitListener,
   type CompactionResult,
+  checkSnapshotOffset,
   type EventDraft,
   type EventLog,
   GroupCommit,
   type GroupCommitOptions,
   prepareDraft,
+  type SnapshotStore,
+  type SnapshotSummary,
   type StoredEntry,
   type StoredEvent,
+  type StoredSnapshot,
   type StreamKey,
   streamId,
   streamIdOf,
@@ -24,6 +28,7 @@ import { splitDatabaseUrl } from './database-url.ts';
 import { type CommittedBatch, type PendingAppend, PostgresAppender } from './postgres-appender.ts';
 import { compactPostgresStream } from './postgres-compactor.ts';
 import { DEFAULT_SCHEMA, PREPARED, preparePostgresSchema, type SchemaNames, schemaNames } from './postgres-schema.ts';
+import { PostgresSnapshots } from './postgres-snapshots.ts';
 
 /** Options of {@link openPostgresEventLog}. */
 export interface PostgresEventLogOptions extends GroupCommitOptions {
@@ -114,14 +119,18 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
   }
 }
 
-/** The {@link EventLog} on PostgreSQL. Create it with {@link openPostgresEventLog}. */
-export class PostgresEventLog implements EventLog {
+/**
+ * The {@link EventLog} on PostgreSQL, with its {@link SnapshotStore} in the same schema.
+ * Create it with {@link openPostgresEventLog}.
+ */
+export class PostgresEventLog implements EventLog, SnapshotStore {
   readonly #sql: Sql;
   readonly #names: SchemaNames;
   /** Tags this log's notifications, so that it skips its own when they come back. */
   readonly #instance = randomUUID();
   readonly #appender: PostgresAppender;
   readonly #fanout = new CommitFanout();
+  readonly #snapshots: PostgresSnapshots;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[] | OnceError>;
   #closing: Promise<void> | undefined;
   /** Set once close() starts ending the connections. */
@@ -132,6 +141,7 @@ export class PostgresEventLog implements EventLog {
     this.#sql = sql;
     this.#names = names;
     this.#appender = new PostgresAppender(sql, names, this.#instance);
+    this.#snapshots = new PostgresSnapshots(sql, names);
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options, {
       lanes: options.batchesInFlight ?? 1,
       keyOf: (append) => streamId(append.stream),
@@ -248,9 +258,12 @@ export class PostgresEventLog implements EventLog {
     }
     const key = await this.#appender.streamKey(stream);
     if (key === undefined) return { removed: 0 };
-    // The streams row (and its head) stays: offsets are never reused.
-    const result = await this.#sql.unsafe(`DELETE FROM ${this.#names.events} WHERE stream = $1`, [key], PREPARED);
-    return { removed: result.count };
+    // The streams row (and its head) stays: offsets are never reused. The stored snapshot goes.
+    return this.#sql.begin(async (transaction) => {
+      await transaction.unsafe(`DELETE FROM ${this.#names.snapshots} WHERE stream = $1`, [key], PREPARED);
+      const result = await transaction.unsafe(`DELETE FROM ${this.#names.events} WHERE stream = $1`, [key], PREPARED);
+      return { removed: result.count };
+    });
   }
 
   /** {@inheritDoc EventLog.head} */
@@ -264,6 +277,29 @@ export class PostgresEventLog implements EventLog {
       PREPARED,
     );
     return Number(row?.head ?? 0) as Offset;
+  }
+
+  /** {@inheritDoc SnapshotStore.saveSnapshot} */
+  async saveSnapshot(stream: StreamKey, snapshot: StoredSnapshot): Promise<boolean> {
+    if (this.#closing) throw closedError();
+    // A head only grows: an offset within it now stays within it.
+    checkSnapshotOffset(snapshot.offset, await this.head(stream));
+    const key = (await this.#appender.streamKey(stream)) as number;
+    return this.#snapshots.save(key, snapshot);
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshot} */
+  async latestSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
+    this.#assertOpen();
+    const key = await this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.latest(key);
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshotSummary} */
+  async latestSnapshotSummary(stream: StreamKey): Promise<SnapshotSummary | undefined> {
+    this.#assertOpen();
+    const key = await this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.summary(key);
   }
 
   /** {@inheritDoc EventLog.onCommit} */

@@ -21,6 +21,8 @@ export interface SchemaNames {
   readonly events: string;
   /** Which daemon runs each conversation's turns, and until when (docs/decisions/007). */
   readonly leases: string;
+  /** Each stream's latest folded state at one offset (docs/decisions/016). */
+  readonly snapshots: string;
   /** LISTEN/NOTIFY channel: one per schema, so logs in other schemas never wake this one. */
   readonly channel: string;
   /** LISTEN/NOTIFY channel of cancels and approval decisions for the daemon running a turn. */
@@ -42,6 +44,7 @@ export function schemaNames(schema: string): SchemaNames {
     streams: `"${schema}".streams`,
     events: `"${schema}".events`,
     leases: `"${schema}".leases`,
+    snapshots: `"${schema}".snapshots`,
     channel: `${schema}_commits`,
     commandChannel: `${schema}_commands`,
   };
@@ -55,7 +58,7 @@ export function schemaNames(schema: string): SchemaNames {
  * @throws Error when the schema holds a layout newer than this code knows.
  */
 export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promise<void> {
-  const { schema, streams, events, leases } = names;
+  const { schema, streams, events, leases, snapshots } = names;
   await sql.begin(async (transaction) => {
     await transaction`SELECT pg_advisory_xact_lock(hashtext(${`once:${schema}`}))`;
     await transaction
@@ -87,6 +90,13 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
         conversation text PRIMARY KEY,
         owner text NOT NULL,
         expires_at timestamptz NOT NULL
+      );
+      -- Added within layout 1: a cache of the log, which code that does not know it ignores.
+      CREATE TABLE IF NOT EXISTS ${snapshots} (
+        stream bigint PRIMARY KEY,
+        stream_offset bigint NOT NULL,
+        summary text NOT NULL,
+        state text NOT NULL
       );
       INSERT INTO "${schema}".layout (version) VALUES (${POSTGRES_LAYOUT_VERSION}) ON CONFLICT (id) DO NOTHING;
     `)

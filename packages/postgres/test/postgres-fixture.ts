@@ -3,10 +3,13 @@ import { createPostgresTestSchema } from '@once/testing';
 import { openPostgresEventLog, type PostgresEventLog, type PostgresEventLogOptions } from '../src/index.ts';
 
 /** A PostgreSQL event log in a schema of its own, dropped again by `cleanup`. */
-export async function createPostgresFixture(
-  options: Omit<PostgresEventLogOptions, 'url'> = {},
-): Promise<
-  EventLogFixture & { readonly log: PostgresEventLog; readonly url: string; open(): Promise<PostgresEventLog> }
+export async function createPostgresFixture(options: Omit<PostgresEventLogOptions, 'url'> = {}): Promise<
+  Omit<EventLogFixture, 'reopen'> & {
+    readonly log: PostgresEventLog;
+    readonly url: string;
+    open(): Promise<PostgresEventLog>;
+    reopen(): Promise<PostgresEventLog>;
+  }
 > {
   const database = await createPostgresTestSchema();
   const opened: PostgresEventLog[] = [];

@@ -1,4 +1,4 @@
-import type { EventLog, TurnCoordination } from '@once/log';
+import type { EventLog, SnapshotStore, TurnCoordination } from '@once/log';
 import type { TurnRunner } from '@once/producer';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
@@ -19,6 +19,12 @@ const FINISH_STREAMS_MS = 2_000;
 export interface OnceServerOptions {
   /** The log every event goes through; closed by `stop()`. */
   readonly log: EventLog;
+  /**
+   * Where conversations' folded states are kept beside the log: pass the log itself when
+   * it is one (the SQLite and PostgreSQL logs are). Cold reads and start-up then read only
+   * the events after a conversation's stored snapshot. Default none.
+   */
+  readonly snapshots?: SnapshotStore;
   /** Runs assistant turns; without one, messages are stored and never answered. */
   readonly runTurn?: TurnRunner;
   /** Bearer token → account; unset: no auth, one account named `default`. */
@@ -115,6 +121,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
   const feed = createEventFeed(log);
   const service = createConversationService({
     log,
+    ...(options.snapshots === undefined ? {} : { snapshots: options.snapshots }),
     ...(options.runTurn === undefined ? {} : { runTurn: options.runTurn }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),

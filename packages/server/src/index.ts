@@ -15,3 +15,4 @@ export {
   createConversationService,
   type SendResult,
 } from './service/conversation-service.ts';
+export { saveConversationSnapshot } from './service/save-conversation-snapshot.ts';

@@ -83,8 +83,8 @@ function readRegion(
 }
 
 /**
- * Deletes every log row of one stream (retention), a page of positions at a time, in one
- * write transaction. The `runs` rows stay, so the head stays and offsets are never reused;
+ * Deletes every log row of one stream (retention), a page of positions at a time, and its
+ * stored snapshot, in one write transaction. The `runs` rows stay, so the head stays and offsets are never reused;
  * reads skip the positions whose rows are gone.
  *
  * @returns How many events were removed, or `busy` when another connection holds the
@@ -94,9 +94,12 @@ export function removeSqliteStream(
   database: DatabaseSync,
   statements: SqliteStatements,
   readRows: (afterOffset: number, limit: number) => ReturnType<typeof readStreamRows>,
+  stream: number,
 ): number | 'busy' {
   if (!beginWrite(database)) return 'busy';
   try {
+    // Its stored snapshot goes too: nothing is left to read it for.
+    database.prepare('DELETE FROM snapshots WHERE stream = ?').run(stream);
     let removed = 0;
     // Each page starts after the last offset read: the rows already deleted are skipped.
     for (let after = 0; ; ) {

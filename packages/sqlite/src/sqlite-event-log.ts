@@ -5,13 +5,17 @@ import {
   type CommitListener,
   type CompactionResult,
   callCommitListener,
+  checkSnapshotOffset,
   type EventDraft,
   type EventLog,
   GroupCommit,
   type GroupCommitOptions,
   prepareDraft,
+  type SnapshotStore,
+  type SnapshotSummary,
   type StoredEntry,
   type StoredEvent,
+  type StoredSnapshot,
   type StreamKey,
   toStoredEntry,
 } from '@once/log';
@@ -22,6 +26,7 @@ import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlit
 import { type CheckpointOptions, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { compactSqliteStream, removeSqliteStream } from './sqlite-compactor.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
+import { SqliteSnapshots } from './sqlite-snapshots.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { readStreamEnvelopes, readStreamRows } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
@@ -56,14 +61,18 @@ export function openSqliteEventLog(options: SqliteEventLogOptions): SqliteEventL
   return new SqliteEventLog(options);
 }
 
-/** The {@link EventLog} on `node:sqlite`. Create it with {@link openSqliteEventLog}. */
-export class SqliteEventLog implements EventLog {
+/**
+ * The {@link EventLog} on `node:sqlite`, with its {@link SnapshotStore} in the same file.
+ * Create it with {@link openSqliteEventLog}.
+ */
+export class SqliteEventLog implements EventLog, SnapshotStore {
   readonly #database: DatabaseSync;
   readonly #statements: SqliteStatements;
   readonly #tail: EventTail;
   readonly #appender: SqliteAppender;
   readonly #indexer: SqliteTailIndexer;
   readonly #checkpointer: SqliteCheckpointer;
+  readonly #snapshots: SqliteSnapshots;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   readonly #listeners = new Set<CommitListener>();
   /** Whether the file was created with `auto_vacuum = INCREMENTAL`, so compaction can shrink it. */
@@ -91,6 +100,7 @@ export class SqliteEventLog implements EventLog {
         (this.#database.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum === 2;
       this.#indexer = new SqliteTailIndexer(this.#database, this.#statements, this.#tail, options);
       this.#checkpointer = new SqliteCheckpointer(this.#database, options.path, options);
+      this.#snapshots = new SqliteSnapshots(this.#database);
     } catch (error) {
       this.#database.close();
       throw toStorageError(error, this.#directory);
@@ -188,8 +198,11 @@ export class SqliteEventLog implements EventLog {
       try {
         if (this.#tail.firstOffset(key) !== undefined) this.#indexer.indexNow();
         if (this.#tail.firstOffset(key) === undefined) {
-          removed = removeSqliteStream(this.#database, this.#statements, (after, limit) =>
-            readStreamRows(this.#statements, this.#tail, key, after, limit),
+          removed = removeSqliteStream(
+            this.#database,
+            this.#statements,
+            (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit),
+            key,
           );
         }
       } catch (error) {
@@ -228,6 +241,32 @@ export class SqliteEventLog implements EventLog {
   async head(stream: StreamKey): Promise<Offset> {
     this.#assertOpen();
     return this.#appender.head(stream);
+  }
+
+  /** {@inheritDoc SnapshotStore.saveSnapshot} */
+  async saveSnapshot(stream: StreamKey, snapshot: StoredSnapshot): Promise<boolean> {
+    if (this.#closing) throw closedError();
+    checkSnapshotOffset(snapshot.offset, this.#appender.head(stream));
+    const key = this.#appender.streamKey(stream) as number;
+    try {
+      return await this.#snapshots.save(key, snapshot);
+    } catch (error) {
+      throw toStorageError(error, this.#directory);
+    }
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshot} */
+  async latestSnapshot(stream: StreamKey): Promise<StoredSnapshot | undefined> {
+    this.#assertOpen();
+    const key = this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.latest(key);
+  }
+
+  /** {@inheritDoc SnapshotStore.latestSnapshotSummary} */
+  async latestSnapshotSummary(stream: StreamKey): Promise<SnapshotSummary | undefined> {
+    this.#assertOpen();
+    const key = this.#appender.streamKey(stream);
+    return key === undefined ? undefined : this.#snapshots.summary(key);
   }
 
   /** {@inheritDoc EventLog.onCommit} */

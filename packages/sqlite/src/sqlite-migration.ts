@@ -64,3 +64,11 @@ export function migrateToLayout3(database: DatabaseSync, version: 1 | 2): void {
     throw error;
   }
 }
+
+/**
+ * Adds the snapshots table to a file of layout 3 (docs/decisions/016-persisted-snapshots.md),
+ * in one transaction: nothing else changes, so an older Once cannot open the file after.
+ */
+export function migrateToLayout4(database: DatabaseSync, snapshotsTable: string): void {
+  database.exec(`BEGIN IMMEDIATE; ${snapshotsTable}; PRAGMA user_version = 4; COMMIT;`);
+}

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { migrateToLayout3 } from './sqlite-migration.ts';
+import { migrateToLayout3, migrateToLayout4 } from './sqlite-migration.ts';
 
 /**
  * How hard SQLite works to keep a commit through a crash. Both keep the database
@@ -16,10 +16,10 @@ import { migrateToLayout3 } from './sqlite-migration.ts';
 export type SqliteSynchronous = 'normal' | 'full';
 
 /** The layout version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
- * Layout 3 (docs/decisions/001-sqlite-event-log-schema.md): every event
+ * The tables of layout 3 (docs/decisions/001-sqlite-event-log-schema.md): every event
  * is written once, to `log`, at the end of one tree keyed by a global position, whatever
  * the number of streams a transaction touches. `runs` is the index that finds a
  * stream's events: a row per stream per indexing round, listing the positions of its
@@ -62,6 +62,20 @@ INSERT INTO log_mark (only, position) VALUES (1, 0);
 `;
 
 /**
+ * Layout 4: layout 3 plus `snapshots`, each stream's latest folded state at one offset
+ * (docs/decisions/016-persisted-snapshots.md). A cache of the log: deleting a row loses
+ * nothing but the time to fold the stream again.
+ */
+export const SNAPSHOTS_TABLE = `
+CREATE TABLE snapshots (
+  stream INTEGER PRIMARY KEY REFERENCES streams (key),
+  offset INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+`;
+
+/**
  * Sets the connection up (WAL, durability, cache), creates the tables on a new database
  * and migrates a file of an earlier layout.
  * @throws Error when the file was written by a newer layout this code does not know.
@@ -80,11 +94,12 @@ export function prepareSqliteDatabase(database: DatabaseSync, synchronous: Sqlit
   `);
   if (version === SCHEMA_VERSION) return;
   if (version === 0) {
-    database.exec(`BEGIN IMMEDIATE; ${LAYOUT_3}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+    database.exec(`BEGIN IMMEDIATE; ${LAYOUT_3}; ${SNAPSHOTS_TABLE}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
     return;
   }
-  if (version === 1 || version === 2) {
-    migrateToLayout3(database, version);
+  if (version === 1 || version === 2) migrateToLayout3(database, version);
+  if (version >= 1 && version <= 3) {
+    migrateToLayout4(database, SNAPSHOTS_TABLE);
     return;
   }
   throw new Error(`The event log file has layout version ${version}; this version of Once reads ${SCHEMA_VERSION}.`);

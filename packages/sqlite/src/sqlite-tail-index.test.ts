@@ -208,7 +208,7 @@ describe('SQLite event log tail and index', () => {
       expect(appended[0]).toEqual(stored[1]);
       await log.close();
       const migrated = new DatabaseSync(path, { readOnly: true });
-      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 4 });
       migrated.close();
     } finally {
       await rm(directory, { recursive: true, force: true });
@@ -258,8 +258,8 @@ describe('SQLite event log tail and index', () => {
           "SELECT group_concat(name, ' ') AS names FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)",
         )
         .get();
-      expect(tables).toEqual({ names: 'log log_mark messages runs streams' });
-      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+      expect(tables).toEqual({ names: 'log log_mark messages runs snapshots streams' });
+      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 4 });
       migrated.close();
       const again = openSqliteEventLog({ path });
       expect((await readAll(again, first)).map((event) => event.seq)).toEqual(range(6));

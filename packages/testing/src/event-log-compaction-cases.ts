@@ -1,4 +1,4 @@
-import type { EventDraft, EventLog, StoredEvent, StreamKey } from '@once/log';
+import type { EventDraft, EventLog, SnapshotStore, StoredEvent, StreamKey } from '@once/log';
 import type { ConversationId, IncomingEvent, Offset } from '@once/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -142,7 +142,14 @@ export function describeEventLogCompaction(getFixture: () => EventLogFixture): v
       if (sample === undefined) throw new Error('no sample');
       const gone = await writeConversation(fixture.log, sample, 5);
       const kept = await writeConversation(fixture.log, sample, 5);
+      const store = fixture.log as Partial<SnapshotStore>;
+      const snapshot = { offset: 1 as Offset, state: '{}', summary: '{}' };
+      await store.saveSnapshot?.(gone.stream, snapshot);
+      await store.saveSnapshot?.(kept.stream, snapshot);
       expect((await fixture.log.removeStream(gone.stream)).removed).toBe(gone.events.length);
+      // Its stored snapshot, where the log keeps them, goes with it; another stream's stays.
+      expect(await store.latestSnapshot?.(gone.stream)).toBeUndefined();
+      if (store.latestSnapshot !== undefined) expect(await store.latestSnapshot(kept.stream)).toEqual(snapshot);
       expect(await readAfter(fixture.log, gone.stream, 0, 7)).toEqual([]);
       expect(await fixture.log.read(gone.stream, 3 as Offset, 10)).toEqual([]);
       expect(await fixture.log.head(gone.stream)).toBe(gone.events.length);

@@ -60,6 +60,11 @@ export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } 
 export { type ConversationTranscript, readConversation } from './read-conversation.ts';
 export { readUntilTurnEnds } from './read-until-turn-ends.ts';
 export { mountExt4, mountTmpfs, type SmallFileSystem, unmountLeftovers, whyNoMount } from './small-file-system.ts';
+export {
+  describeSnapshotStoreConformance,
+  type LogWithSnapshots,
+  type SnapshotStoreFixture,
+} from './snapshot-store-conformance.ts';
 export { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
 export { createTemporaryLogFixture } from './temporary-log-fixture.ts';
 export {

@@ -13,7 +13,7 @@ import type { EventLogFixture } from './event-log-conformance.ts';
  */
 export async function createTemporaryLogFixture<Log extends EventLog>(
   open: (path: string) => Log,
-): Promise<EventLogFixture & { readonly log: Log; readonly path: string }> {
+): Promise<Omit<EventLogFixture, 'reopen'> & { readonly log: Log; readonly path: string; reopen(): Promise<Log> }> {
   const directory = await mkdtemp(join(tmpdir(), 'once-event-log-'));
   const path = join(directory, 'events.db');
   const opened: Log[] = [];

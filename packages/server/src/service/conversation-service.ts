@@ -1,5 +1,11 @@
 import { type ConversationState, snapshot } from '@once/core';
-import { type AppendOptions, createLocalTurnCoordination, type EventLog, type TurnCoordination } from '@once/log';
+import {
+  type AppendOptions,
+  createLocalTurnCoordination,
+  type EventLog,
+  type SnapshotStore,
+  type TurnCoordination,
+} from '@once/log';
 import { type AppendDrafts, type TurnRunner, writeUserMessage } from '@once/producer';
 import {
   type ApprovalDecision,
@@ -17,7 +23,8 @@ import { createApprovalGate } from './approval-gate.ts';
 import { type CompactionPass, createConversationCompactor } from './conversation-compactor.ts';
 import { createConversationExpiry, type RetentionPass } from './conversation-expiry.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
-import { hasOpenWork } from './open-work-scan.ts';
+import { scanOpenWork } from './open-work-scan.ts';
+import { createSnapshotWriter, type SnapshotWriter } from './snapshot-writer.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
 
 /** What a send returns; the same ids again for a repeated clientMessageId. */
@@ -45,6 +52,16 @@ export interface ConversationServiceOptions {
    * the log's only writer, as with SQLite).
    */
   readonly coordination?: TurnCoordination;
+  /**
+   * Where conversations' folded states are kept beside the log (the SQLite and PostgreSQL
+   * logs are their own): a cold read and start-up read only the events after a
+   * conversation's stored snapshot, and a background writer saves new ones as
+   * conversations grow (docs/decisions/016-persisted-snapshots.md). Default none: every
+   * cold read and start-up reads conversations from offset 0.
+   */
+  readonly snapshots?: SnapshotStore;
+  /** Events a conversation gains beyond its stored snapshot before a new one is saved. Default 1000. */
+  readonly snapshotEvery?: number;
 }
 
 /**
@@ -95,7 +112,22 @@ export function createConversationService(options: ConversationServiceOptions): 
   const newId = options.newId ?? defaultNewId;
   const now = options.now ?? (() => new Date());
   const accounts = createAccountDirectory(log, { newId, now });
-  const states: ConversationStates = createConversationStates(log);
+  const { snapshots } = options;
+  let writer: SnapshotWriter | undefined;
+  const states: ConversationStates = createConversationStates(log, {
+    ...(snapshots === undefined ? {} : { snapshots }),
+    onColdRead: (conversationId, events) => writer?.noteUnsaved(conversationId, events),
+  });
+  writer =
+    snapshots === undefined
+      ? undefined
+      : createSnapshotWriter({
+          log,
+          snapshots,
+          current: (conversationId) => states.current(conversationId),
+          ...(options.snapshotEvery === undefined ? {} : { every: options.snapshotEvery }),
+          onError: (error) => options.onError?.(error),
+        });
   const compactor = createConversationCompactor(log, states, accounts);
   const coordination = options.coordination ?? createLocalTurnCoordination();
   const approvals = createApprovalGate(
@@ -145,6 +177,7 @@ export function createConversationService(options: ConversationServiceOptions): 
     turns.discard(id);
     await accounts.delete(accountId, id);
     states.forget(id);
+    writer?.forget(id);
     compactor.forget(id);
   };
   const expiry = createConversationExpiry(
@@ -229,9 +262,11 @@ export function createConversationService(options: ConversationServiceOptions): 
         const list = await accounts.list(accountId);
         for (const { id } of list.conversations) {
           conversations += 1;
-          // Most conversations were left with nothing open: tell by their event types,
-          // without folding them.
-          if (!(await hasOpenWork(log, id))) continue;
+          // Most conversations were left with nothing open: tell by their stored snapshot's
+          // open work and the event types after it, without folding them.
+          const scan = await scanOpenWork(log, snapshots, id);
+          if (scan.read > 0) writer?.noteUnsaved(id, scan.read);
+          if (!scan.open) continue;
           // Recovered only when no live daemon holds its lease: a peer's running turn is left alone.
           const result = await turns.wake(id);
           interrupted += result.interrupted;
@@ -246,6 +281,8 @@ export function createConversationService(options: ConversationServiceOptions): 
     async shutdown() {
       stopListening();
       await turns.shutdown();
+      // After the turns ended: their last events are in the snapshots saved now.
+      await writer?.close();
     },
   };
 }

@@ -1,12 +1,14 @@
 import { type ConversationState, createConversationState, reduceAll } from '@once/core';
-import type { EventLog } from '@once/log';
+import type { EventLog, SnapshotStore } from '@once/log';
 import type { ConversationId, IncomingEvent } from '@once/protocol';
+import { fromStoredSnapshot } from './snapshot-record.ts';
 
 /**
  * Each conversation's state folded by the core reducer — the snapshot history serves —
  * kept in memory for the most recently used conversations and brought up to date from
  * the log on every read, so a snapshot is consistent at exactly its offset and a long
- * conversation is not folded again per request.
+ * conversation is not folded again per request. A conversation not in memory starts from
+ * its stored snapshot, when there is a usable one, and folds only the events after it.
  */
 export interface ConversationStates {
   /** The state up to the log's current head. */
@@ -21,6 +23,14 @@ export interface ConversationStatesOptions {
   readonly capacity?: number;
   /** Events read per page while catching up. Default 5000. */
   readonly pageSize?: number;
+  /** Where a conversation not in memory starts from. Default none: offset 0. */
+  readonly snapshots?: SnapshotStore;
+  /**
+   * Called after a read of a conversation not in memory, with how many events it folded
+   * beyond the stored snapshot (or from offset 0), so that a writer can save a snapshot
+   * of a conversation that took long to fold. Must not throw.
+   */
+  readonly onColdRead?: (conversationId: ConversationId, events: number) => void;
 }
 
 export function createConversationStates(log: EventLog, options: ConversationStatesOptions = {}): ConversationStates {
@@ -43,15 +53,25 @@ export function createConversationStates(log: EventLog, options: ConversationSta
     return state;
   };
 
+  /** Where a conversation not in memory starts: its usable stored snapshot, else offset 0. */
+  const start = async (conversationId: ConversationId): Promise<ConversationState> => {
+    const stored = await options.snapshots?.latestSnapshot({ stream: 'conversation', conversationId });
+    return (stored && fromStoredSnapshot(conversationId, stored)) ?? createConversationState(conversationId);
+  };
+
   return {
     async current(conversationId) {
-      let state = cache.get(conversationId) ?? createConversationState(conversationId);
+      const cached = cache.get(conversationId);
+      let state = cached ?? (await start(conversationId));
       const stream = { stream: 'conversation', conversationId } as const;
+      let folded = 0;
       for (;;) {
         const events = await log.read(stream, state.offset, pageSize);
         state = reduceAll(state, events as readonly IncomingEvent[]);
+        folded += events.length;
         if (events.length < pageSize) break;
       }
+      if (cached === undefined && folded > 0) options.onColdRead?.(conversationId, folded);
       return remember(state);
     },
     forget(conversationId) {

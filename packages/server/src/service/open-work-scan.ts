@@ -1,21 +1,42 @@
-import type { EventLog, StoredEntry } from '@once/log';
+import type { EventLog, SnapshotStore, StoredEntry } from '@once/log';
 import type { ConversationId, Offset } from '@once/protocol';
+import type { OpenWork } from './open-work.ts';
+import { openWorkOfSummary } from './snapshot-record.ts';
 
 /** Entries a scan reads at a time. */
 const PAGE = 1_000;
 
+/** What {@link scanOpenWork} found in one conversation. */
+export interface OpenWorkScanResult {
+  /** Whether a crash left work open there. */
+  readonly open: boolean;
+  /** How many events it read: those after the stored snapshot, or all without one. */
+  readonly read: number;
+}
+
 /**
- * Reads a conversation's stored entries in pages and tells whether a crash left work open
- * there (see {@link OpenWorkScan}).
+ * Tells whether a crash left work open in a conversation (see {@link OpenWorkScan}),
+ * reading only what the stored snapshot does not hold: it starts from the snapshot's
+ * open work and reads the events after its offset. A conversation whose head is its
+ * snapshot's offset, with nothing open there, costs one look-up of the summary and one
+ * empty read. Without a usable snapshot, every stored entry is read.
  */
-export async function hasOpenWork(log: EventLog, conversationId: ConversationId): Promise<boolean> {
+export async function scanOpenWork(
+  log: EventLog,
+  snapshots: SnapshotStore | undefined,
+  conversationId: ConversationId,
+): Promise<OpenWorkScanResult> {
   const stream = { stream: 'conversation', conversationId } as const;
-  const scan = new OpenWorkScan();
-  let after = 0;
+  const stored = await snapshots?.latestSnapshotSummary(stream);
+  const work = stored === undefined ? undefined : openWorkOfSummary(stored);
+  const scan = new OpenWorkScan(work);
+  let after = work === undefined ? 0 : (stored?.offset ?? 0);
+  let read = 0;
   for (;;) {
     const page = await log.readEntries(stream, after as Offset, PAGE);
     for (const entry of page) scan.add(entry);
-    if (page.length < PAGE) return scan.hasOpenWork();
+    read += page.length;
+    if (page.length < PAGE) return { open: scan.hasOpenWork(), read };
     after = page[page.length - 1]?.offset ?? after;
   }
 }
@@ -36,10 +57,21 @@ interface WorkFields {
  * need it.
  */
 export class OpenWorkScan {
-  readonly #streaming = new Set<string>();
-  readonly #userTurns = new Set<string>();
+  readonly #streaming: Set<string>;
+  readonly #userTurns: Set<string>;
   readonly #assistantTurns = new Set<string>();
   #activeTurn: string | undefined;
+
+  /**
+   * @param start The open work at the offset the scan starts after (a stored snapshot's);
+   *   none when it starts at offset 0. Answered turns are not needed: no event after the
+   *   snapshot can make them unanswered again.
+   */
+  constructor(start?: OpenWork) {
+    this.#streaming = new Set(start?.streaming);
+    this.#userTurns = new Set(start?.unanswered);
+    this.#activeTurn = start?.activeTurn;
+  }
 
   /** Takes the next entry of the stream. */
   add(entry: StoredEntry): void {

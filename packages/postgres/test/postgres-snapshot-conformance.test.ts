@@ -1,0 +1,4 @@
+import { describeSnapshotStoreConformance } from '@once/testing';
+import { createPostgresFixture } from './postgres-fixture.ts';
+
+describeSnapshotStoreConformance('PostgreSQL', () => createPostgresFixture());
