@@ -31,7 +31,11 @@ async function readUntilReady(
   const controller = new AbortController();
   const events: IncomingEvent[] = [];
   try {
-    for await (const item of transport.events({ stream: 'conversation', conversationId }, toOffset(after), controller.signal)) {
+    for await (const item of transport.events(
+      { stream: 'conversation', conversationId },
+      toOffset(after),
+      controller.signal,
+    )) {
       if (item.kind === 'event') events.push(item.event);
       if (item.kind === 'ready') break;
     }
