@@ -8,6 +8,7 @@ import type { AnswerSpec } from './support/peers/answer-model.ts';
 import { type Backend, startOnceBackend, startPeerBackend } from './support/peers/backends.ts';
 import { loadTargetOf } from './support/peers/load-driver.ts';
 import { type FaultRun, faultRun, type KillRun, killRun, type LoadRun, loadRun } from './support/peers/phases.ts';
+import { answerCharacters, bytesPerCharacter, type WireReader } from './support/peers/wire-bytes.ts';
 
 const RUNS = Number(process.env.PEERS_RUNS ?? 3);
 const CHATS = 8;
@@ -26,6 +27,8 @@ interface BackendRuns {
   /** By stream count: the backend's runs, and for Once the route alone (the floor). */
   readonly loads: Map<number, LoadRun[]>;
   readonly routeAlone: Map<number, LoadRun[]>;
+  /** By way of reading an answer: body bytes per character of its text, one figure a run. */
+  readonly wire: Map<string, number[]>;
   /** Times the server process exited by itself during the load runs and was started again. */
   crashes: number;
 }
@@ -37,8 +40,22 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
     kills: [],
     loads: new Map(),
     routeAlone: new Map(),
+    wire: new Map(),
     crashes: 0,
   };
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const way of wireWaysOf(backend)) {
+      const measured = await bytesPerCharacter(
+        baseUrlOf(backend),
+        way.reader,
+        FAULT_ANSWER,
+        () => backend.newChatId(),
+        way.path,
+      );
+      runs.wire.set(way.label, [...(runs.wire.get(way.label) ?? []), measured]);
+    }
+  }
+  console.error(`peers: ${backend.name}: bytes per character ${JSON.stringify(Object.fromEntries(runs.wire))}`);
   for (let run = 0; run < RUNS; run += 1) {
     runs.faults.push(await faultRun(backend, FAULT_ANSWER, CHATS, SEEDS[run % SEEDS.length] as number, naive));
     console.error(`peers: ${backend.name}: fault run ${run + 1} ${JSON.stringify(runs.faults.at(-1))}`);
@@ -62,6 +79,35 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
   }
   if (await backend.restartIfExited()) runs.crashes += 1;
   return runs;
+}
+
+const baseUrlOf = (backend: Backend) => `http://127.0.0.1:${backend.port}`;
+
+/** The ways a client reads an answer from `backend`, for the bytes-per-character rows. */
+function wireWaysOf(backend: Backend): { label: string; reader: WireReader; path?: string }[] {
+  if (backend.redisPrefix !== undefined)
+    return [{ label: 'POST /api/chat (UI message stream)', reader: 'ui-message-stream' }];
+  if (backend.recovery === 'resume') return [];
+  return [
+    { label: 'POST /v1/ai-sdk/chat (UI message stream)', reader: 'ui-message-stream', path: '/v1/ai-sdk/chat' },
+    { label: 'GET …/events, full envelopes', reader: 'events-full' },
+    { label: 'GET …/events?format=compact (OnceChatTransport, the client)', reader: 'events-compact' },
+  ];
+}
+
+function wireRows(runs: BackendRuns, peer: BackendRuns): BenchRow[] {
+  const [peerRuns] = [...peer.wire.values()];
+  const peerMedian = [...(peerRuns ?? [])].sort((a, b) => a - b)[Math.floor((peerRuns?.length ?? 0) / 2)];
+  return [...runs.wire].map(([label, values]) =>
+    rowFromRuns(
+      {
+        what: `${runs.name}: bytes on the wire per character of answer text, ${label}`,
+        unit: 'bytes',
+        ...(runs === peer || peerMedian === undefined ? {} : { goal: `≤ ${peerMedian.toFixed(1)} (the peer's)` }),
+      },
+      values,
+    ),
+  );
 }
 
 function faultRows(runs: BackendRuns, naive: boolean): BenchRow[] {
@@ -148,8 +194,10 @@ const bench: Bench = async () => {
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   return {
     title: 'useChat: resumable-stream + Redis vs Once under one fault schedule (issue 14)',
-    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes (retried while it fails, as after a drop: a first run without the retry left one OnceChatTransport page in error now and then, its first resume failing on a socket the cut left behind). The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat; each word carries the moment the model emitted it. Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
+    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes (retried while it fails, as after a drop: a first run without the retry left one OnceChatTransport page in error now and then, its first resume failing on a socket the cut left behind). The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat; each word carries the moment the model emitted it. Bytes per character: one ${FAULT_ANSWER.tokens}-word answer (${answerCharacters(FAULT_ANSWER)} characters of text) read whole per run and way, without faults: response bodies only (no HTTP head), from the first byte to the turn's end ([DONE], or Once's turn_end, the user's message and the turn's other events included). Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
     rows: [
+      ...wireRows(peer, peer),
+      ...wireRows(once, peer),
       ...faultRows(peer, true),
       ...faultRows(once, true),
       ...faultRows(endpoints, false),

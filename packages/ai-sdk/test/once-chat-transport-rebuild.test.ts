@@ -13,7 +13,7 @@ afterEach(stopLeftoverDaemons);
 
 const CORRUPTED = 'CORRUPTED ';
 
-/** A fetch that rewrites the text of the `nth` block_delta of the first event stream it reads. */
+/** A fetch that rewrites the text of the `nth` block_delta (in either wire form) of the first event stream it reads. */
 function corruptingFetch(nth: number): typeof fetch {
   let corrupted = false;
   return async (input, init) => {
@@ -30,13 +30,21 @@ function corruptingFetch(nth: number): typeof fetch {
         if (end === -1) return;
         const complete = pending.slice(0, end + 2);
         pending = pending.slice(end + 2);
+        // A delta is a full envelope, or a short frame of the compact form (decision 019).
         controller.enqueue(
-          complete.replace(/event: block_delta\ndata: (.*)\n/g, (frame, json: string) => {
-            seen += 1;
-            if (seen !== nth) return frame;
-            const event = JSON.parse(json) as { data: { text?: string } };
-            return `event: block_delta\ndata: ${JSON.stringify({ ...event, data: { text: CORRUPTED } })}\n`;
-          }),
+          complete.replace(
+            /^(?:event: block_delta\ndata: (.*)|data:(\[.*\]))$/gm,
+            (frame, json: string | undefined, short: string | undefined) => {
+              seen += 1;
+              if (seen !== nth) return frame;
+              if (short !== undefined) {
+                const [, ...rest] = JSON.parse(short) as unknown[];
+                return `data:${JSON.stringify([CORRUPTED, ...rest])}`;
+              }
+              const event = JSON.parse(json ?? '') as { data: { text?: string } };
+              return `event: block_delta\ndata: ${JSON.stringify({ ...event, data: { text: CORRUPTED } })}`;
+            },
+          ),
         );
       },
       flush(controller) {

@@ -21,6 +21,12 @@ export interface HttpTransportOptions {
   readonly token?: string;
   /** The `fetch` to use. Default: `globalThis.fetch`. */
   readonly fetch?: typeof fetch;
+  /**
+   * Asks conversation streams for the compact wire form (`?format=compact`, decision 019):
+   * streamed text costs a few bytes per delta instead of a full envelope. Events come out
+   * the same either way. Default true; a daemon that predates it sends full envelopes.
+   */
+  readonly compact?: boolean;
 }
 
 /**
@@ -32,6 +38,7 @@ export interface HttpTransportOptions {
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const fetchImplementation = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const compactQuery = options.compact === false ? '' : '&format=compact';
   const authorization: Record<string, string> =
     options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
 
@@ -83,7 +90,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 
     async *events(stream, afterOffset, signal) {
       const response = await request(
-        `${eventsPath(stream)}?after=${afterOffset}`,
+        `${eventsPath(stream)}?after=${afterOffset}${stream.stream === 'conversation' ? compactQuery : ''}`,
         { headers: { accept: 'text/event-stream' } },
         signal,
       );

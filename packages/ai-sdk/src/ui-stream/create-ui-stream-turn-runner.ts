@@ -141,11 +141,19 @@ function outcome(
 
 /**
  * `DefaultChatTransport`'s request (the AI SDK's own `HttpChatTransport`) with a faster
- * reader of the same wire format (see {@link parseUIMessageChunks}).
+ * reader of the same wire format (see {@link parseUIMessageChunks}), which tells
+ * `onBytes` of every piece of the body it reads.
  */
 class UIStreamTransport extends HttpChatTransport<UIMessage> {
+  readonly #onBytes: () => void;
+
+  constructor(options: ConstructorParameters<typeof HttpChatTransport<UIMessage>>[0], onBytes: () => void) {
+    super(options);
+    this.#onBytes = onBytes;
+  }
+
   protected override processResponseStream(stream: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
-    return parseUIMessageChunks(stream);
+    return parseUIMessageChunks(stream, this.#onBytes);
   }
 }
 
@@ -156,11 +164,15 @@ class UIStreamTransport extends HttpChatTransport<UIMessage> {
 function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: AbortSignal) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const idle = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  // Called for every piece of the body: re-arming one timer is far cheaper than a new one each time.
   const touch = () => {
-    clearTimeout(timer);
     if (stopped) return;
+    if (timer !== undefined) {
+      timer.refresh();
+      return;
+    }
     timer = setTimeout(() => {
       idle.abort(new UpstreamFailure('timeout', `The upstream ${options.url} sent nothing for ${timeoutMs} ms.`));
     }, timeoutMs);
@@ -182,22 +194,18 @@ function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: Abort
       );
     }
     state.responded = true;
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(bytes, controller) {
-          touch();
-          controller.enqueue(bytes);
-        },
-      }),
-    );
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // The body's reader (parseUIMessageChunks) touches the timer on every piece it reads.
+    return response;
   };
 
-  const transport = new UIStreamTransport({
-    api: options.url,
-    ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
-    fetch: watchedFetch,
-  });
+  const transport = new UIStreamTransport(
+    {
+      api: options.url,
+      ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
+      fetch: watchedFetch,
+    },
+    touch,
+  );
 
   return {
     get responded() {

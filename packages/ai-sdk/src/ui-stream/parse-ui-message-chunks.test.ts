@@ -52,6 +52,9 @@ describe('parseUIMessageChunks', () => {
   it.each<[string, string, unknown]>([
     ['a delta whose text is no string', '{"type":"text-delta","id":"0","delta":42}', TypeValidationError],
     ['a chunk of no known type', '{"type":"surprise"}', TypeValidationError],
+    ['a finish with a reason the SDK does not know', '{"type":"finish","finishReason":"bored"}', TypeValidationError],
+    ['a start whose message id is no string', '{"type":"start","messageId":7}', TypeValidationError],
+    ['a text end whose id is no string', '{"type":"text-end","id":null}', TypeValidationError],
     ['a line that is no JSON', '{"type":"text-delta",', JSONParseError],
   ])('refuses %s, after the chunks before it', async (_name, line, error) => {
     const before: UIMessageChunk[] = [{ type: 'start' }, { type: 'text-start', id: '0' }];

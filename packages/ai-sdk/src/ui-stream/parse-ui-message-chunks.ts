@@ -10,13 +10,20 @@ const chunkSchema = asSchema(uiMessageChunkSchema);
  * The UI message chunks of an SSE body, read as the AI SDK's `DefaultChatTransport` reads
  * them (`parseJsonEventStream` with `uiMessageChunkSchema`): `data:` lines only, `[DONE]`
  * skipped, a line that is not JSON a `JSONParseError`, JSON that is no chunk a
- * `TypeValidationError`, an event over 64 MiB an error. Two differences, for speed: a
+ * `TypeValidationError`, an event over 64 MiB an error. Differences, for speed: a
  * text, reasoning or tool-input delta with exactly its required fields, nearly all of a
- * stream, is checked in place instead of by the schema (whose validation costs more than
- * the rest of the ingestion path together; `npm run bench ai-sdk`), and the SSE parser
- * runs in the same stream stage as the JSON, saving a stage per chunk.
+ * stream, and the small chunks every answer opens and closes with (see `isPlainDelta`)
+ * are checked in place instead of by the schema (whose validation costs more than
+ * the rest of the ingestion path together; `npm run bench ai-sdk`), and decoding, SSE
+ * parsing and JSON run in one stream stage that reads the body itself (each web-stream
+ * stage costs a promise round trip per chunk: three stages were a tenth of the daemon's
+ * CPU per token under load, decision 019). `onBytes` is told of every piece of the body
+ * as it is read (the upstream's idle timer).
  */
-export function parseUIMessageChunks(body: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
+export function parseUIMessageChunks(
+  body: ReadableStream<Uint8Array>,
+  onBytes?: () => void,
+): ReadableStream<UIMessageChunk> {
   let events: string[] = [];
   let failure: ParseError | undefined;
   const parser = createParser({
@@ -26,19 +33,46 @@ export function parseUIMessageChunks(body: ReadableStream<Uint8Array>): Readable
     },
     maxBufferSize: LARGEST_EVENT,
   });
-  const drain = (controller: TransformStreamDefaultController<UIMessageChunk>) => {
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  let enqueued = 0;
+  const drain = (controller: ReadableStreamDefaultController<UIMessageChunk>) => {
     const taken = events;
     events = [];
     if (failure !== undefined) throw failure;
-    return enqueueAll(taken, 0, controller);
-  };
-  return body.pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>).pipeThrough(
-    new TransformStream<string, UIMessageChunk>({
-      transform(text, controller) {
-        parser.feed(text);
-        return drain(controller);
+    return enqueueAll(taken, 0, {
+      enqueue(chunk) {
+        enqueued += 1;
+        controller.enqueue(chunk);
       },
-    }),
+    });
+  };
+  return new ReadableStream<UIMessageChunk>(
+    {
+      async pull(controller) {
+        // Reads until the body gave at least one chunk, or ended: the stream calls pull
+        // again only when a read arrives meanwhile.
+        const before = enqueued;
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) {
+            parser.feed(decoder.decode());
+            await drain(controller);
+            controller.close();
+            return;
+          }
+          onBytes?.();
+          parser.feed(decoder.decode(next.value, { stream: true }));
+          if (events.length === 0 && failure === undefined) continue;
+          await drain(controller);
+          if (enqueued > before) return;
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
   );
 }
 
@@ -49,7 +83,7 @@ export function parseUIMessageChunks(body: ReadableStream<Uint8Array>): Readable
 function enqueueAll(
   events: readonly string[],
   start: number,
-  controller: TransformStreamDefaultController<UIMessageChunk>,
+  controller: Pick<ReadableStreamDefaultController<UIMessageChunk>, 'enqueue'>,
 ): Promise<void> | undefined {
   for (let index = start; index < events.length; index += 1) {
     const data = events[index] as string;
@@ -79,7 +113,14 @@ async function validated(value: unknown): Promise<UIMessageChunk> {
   return checked.value;
 }
 
-/** A delta chunk with its string fields and nothing optional: what the schema would pass as it is. */
+const FINISH_REASONS = new Set(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'interrupted', 'other']);
+
+/**
+ * A chunk the schema would pass as it is, checked in place: a delta with its string
+ * fields and nothing optional, and the few small chunks every answer has (its start and
+ * finish, each step's, each text or reasoning part's start and end) with nothing beyond
+ * their plain fields. Anything else goes through the schema.
+ */
 function isPlainDelta(value: unknown): value is UIMessageChunk {
   if (typeof value !== 'object' || value === null) return false;
   const chunk = value as Record<string, unknown>;
@@ -89,6 +130,18 @@ function isPlainDelta(value: unknown): value is UIMessageChunk {
       return typeof chunk.id === 'string' && typeof chunk.delta === 'string' && !('providerMetadata' in chunk);
     case 'tool-input-delta':
       return typeof chunk.toolCallId === 'string' && typeof chunk.inputTextDelta === 'string';
+    case 'text-start':
+    case 'text-end':
+    case 'reasoning-start':
+    case 'reasoning-end':
+      return typeof chunk.id === 'string' && Object.keys(chunk).length === 2;
+    case 'start-step':
+    case 'finish-step':
+      return Object.keys(chunk).length === 1;
+    case 'start':
+      return Object.keys(chunk).length === (typeof chunk.messageId === 'string' ? 2 : 1);
+    case 'finish':
+      return Object.keys(chunk).length === (FINISH_REASONS.has(chunk.finishReason as string) ? 2 : 1);
     default:
       return false;
   }

@@ -109,7 +109,7 @@ export function createEventStreamEntry(options: EventStreamEntryOptions): EventS
           { req: { method: 'GET', url: resolution.loggedUrl }, transport: sink.transport },
           'event stream opened',
         );
-        streams.open(sink, resolution.stream, resolution.cursor);
+        streams.open(sink, resolution.stream, resolution.cursor, resolution.format);
       },
       () => passOn(),
     );

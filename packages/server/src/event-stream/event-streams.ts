@@ -1,6 +1,7 @@
 import type { StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { EventFeed, FeedReader } from '../feed/event-feed.ts';
+import type { EventFeed, FeedEntry, FeedReader } from '../feed/event-feed.ts';
+import { frameAfter } from './compact-frames.ts';
 import type { OpenStream, SseConnections } from './sse-connections.ts';
 import { heartbeatFrame, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';
 import type { SseSink } from './sse-sink.ts';
@@ -19,15 +20,22 @@ export interface EventStreamsOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/**
+ * The wire form of a stream: `full`, every event's envelope as stored; `compact`, block
+ * deltas that follow their block's previous event as short frames (decision 019,
+ * `@once/protocol`'s `compactDelta`), every other event in full.
+ */
+export type StreamFormat = 'full' | 'compact';
+
 /** Opens SSE streams; see {@link EventStreams.open}. */
 export interface EventStreams {
   /**
    * Serves one SSE connection on `sink`: replays the events after `cursor` (the
    * offset of the last event the client has; `'tail'` for only new ones), sends `ready`,
    * then follows the stream live until the client leaves or the daemon stops. Returns at
-   * once; nothing needs to wait for the stream.
+   * once; nothing needs to wait for the stream. `format` is the wire form (default `full`).
    */
-  open(sink: SseSink, stream: StreamKey, cursor: Offset | 'tail'): void;
+  open(sink: SseSink, stream: StreamKey, cursor: Offset | 'tail', format?: StreamFormat): void;
 }
 
 interface Shared {
@@ -50,8 +58,8 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
     onError: options.onError,
   };
   return {
-    open(sink, stream, cursor) {
-      new EventStream(shared, sink, stream, cursor).open();
+    open(sink, stream, cursor, format = 'full') {
+      new EventStream(shared, sink, stream, cursor, format === 'compact').open();
     },
   };
 }
@@ -87,12 +95,17 @@ class EventStream implements OpenStream, FeedReader {
   private readonly shared: Shared;
   private readonly sink: SseSink;
   private readonly stream: StreamKey;
+  /** Whether the client asked for the compact form. */
+  private readonly compact: boolean;
+  /** The last event written, while compact: a short frame needs its predecessor sent on this connection. */
+  private previous: FeedEntry | undefined;
 
-  constructor(shared: Shared, sink: SseSink, stream: StreamKey, cursor: Offset | 'tail') {
+  constructor(shared: Shared, sink: SseSink, stream: StreamKey, cursor: Offset | 'tail', compact: boolean) {
     this.shared = shared;
     this.sink = sink;
     this.stream = stream;
     this.cursor = cursor === 'tail' ? -1 : cursor;
+    this.compact = compact;
   }
 
   open(): void {
@@ -182,7 +195,16 @@ class EventStream implements OpenStream, FeedReader {
         if (this.hasStopped()) return;
         if (entries.length > 0) {
           let chunk = '';
-          for (const entry of entries) chunk += entry.frame;
+          if (this.compact) {
+            let previous = this.previous;
+            for (const entry of entries) {
+              chunk += previous === undefined ? entry.frame : frameAfter(previous, entry);
+              previous = entry;
+            }
+            this.previous = previous;
+          } else {
+            for (const entry of entries) chunk += entry.frame;
+          }
           this.cursor = entries[entries.length - 1]?.offset ?? this.cursor;
           onSent?.(entries.length);
           if (!sink.write(chunk)) {
@@ -226,6 +248,7 @@ class EventStream implements OpenStream, FeedReader {
   private stop(): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
+    this.previous = undefined;
     this.shared.feed.unwatch(this.stream, this);
     // Unless the client is gone, or the body already ended (reset, or a finished stream).
     if (this.sink.writable) this.sink.end();

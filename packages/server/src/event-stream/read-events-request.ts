@@ -18,6 +18,7 @@ export const eventsQuery = z.object({
     .default(100),
   live: z.enum(['tail'], { message: 'live accepts only "tail"' }).optional(),
   token: z.string().optional(),
+  format: z.enum(['full', 'compact'], { message: 'format accepts only "full" or "compact"' }).optional(),
 });
 
 /** An events request's validated query. */

@@ -4,6 +4,7 @@ import type { StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
 import { checkEventsRequest, type EventsRequestChecks } from './check-events-request.ts';
 import { matchEventStreamRoute } from './event-stream-routes.ts';
+import type { StreamFormat } from './event-streams.ts';
 import { wantsEventStream } from './read-events-request.ts';
 
 /** What is read of a request below Fastify: node:http's, or a head read off a raw socket. */
@@ -19,6 +20,8 @@ export interface AcceptedEventStream {
   readonly kind: 'accepted';
   readonly stream: StreamKey;
   readonly cursor: Offset | 'tail';
+  /** The wire form the client asked for (`?format=`); default `full`. */
+  readonly format: StreamFormat;
   /** The target for the log line, its `?token=` redacted. */
   readonly loggedUrl: string;
 }
@@ -51,10 +54,11 @@ export function resolveEventStreamRequest(
   if (route === undefined) return undefined;
   const query = mark === -1 ? {} : parseQuery(url.slice(mark + 1));
   return checkEventsRequest({ route, headers, query }, checks).then(
-    ({ stream, cursor }): EventStreamResolution => ({
+    ({ stream, cursor, query }): EventStreamResolution => ({
       kind: 'accepted',
       stream,
       cursor,
+      format: query.format ?? 'full',
       loggedUrl: url.replace(TOKEN_VALUE, '$1[redacted]'),
     }),
     () => REFUSED,

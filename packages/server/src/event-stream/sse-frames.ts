@@ -34,3 +34,12 @@ export function heartbeatFrame(sent: number): string {
 export function retryFrame(milliseconds: number): string {
   return `retry: ${milliseconds}\n\n`;
 }
+
+/**
+ * A block delta in the compact form (`?format=compact`, decision 019): data only, no `id:`
+ * and no `event:` line. The reader knows its offset (the previous event's plus one) and
+ * rebuilds its envelope from the event before it.
+ */
+export function compactDeltaFrame(data: string): string {
+  return `data:${data}\n\n`;
+}

@@ -8,6 +8,12 @@ export interface FeedEntry {
   /** The envelope's JSON text, as stored. */
   readonly json: string;
   readonly frame: string;
+  /**
+   * The event's short frame in the compact form, once a compact stream asked for it
+   * (`event-stream/compact-frames.ts`): null when it travels in full. Its short frame
+   * depends only on the event before it in the stream, so every subscriber shares it.
+   */
+  compactFrame: string | null | undefined;
 }
 
 /** Options of {@link createEventFeed}. */
@@ -68,7 +74,7 @@ interface Watched {
 }
 
 export function toFeedEntry({ offset, type, json }: StoredEntry): FeedEntry {
-  return { offset, json, frame: eventFrame(offset, type, json) };
+  return { offset, json, frame: eventFrame(offset, type, json), compactFrame: undefined };
 }
 
 export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): EventFeed {

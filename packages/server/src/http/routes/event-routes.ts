@@ -36,7 +36,7 @@ async function serveEvents(
   if (request.method !== 'HEAD' && wantsEventStream(headers)) {
     reply.hijack();
     // The head is written on reply.raw: it carries what hooks set on the reply (CORS).
-    streams.open(new ResponseSink(reply.raw, rawReplyHeaders(reply)), stream, cursor);
+    streams.open(new ResponseSink(reply.raw, rawReplyHeaders(reply)), stream, cursor, query.format);
     return reply;
   }
 
