@@ -162,6 +162,15 @@ function Deliveries({ conversationId }: { conversationId: string }) {
   );
 }
 
+function Older({ conversationId }: { conversationId: string }) {
+  const { hasOlder, count, loading, loadOlder } = useOlderMessages(conversationId);
+  return (
+    <button type="button" data-testid="older" onClick={() => void loadOlder()}>
+      {loading ? 'loading' : hasOlder ? `${count} older` : 'all shown'}
+    </button>
+  );
+}
+
 describe('React bindings', () => {
   it('render streaming text as events arrive, and ignore a duplicate', () => {
     const client = createFakeClient();
@@ -293,14 +302,6 @@ describe('React bindings', () => {
 
   it('useOlderMessages follows whether older messages are left and loads the next page on demand', async () => {
     const client = createFakeClient();
-    function Older({ conversationId }: { conversationId: string }) {
-      const { hasOlder, count, loading, loadOlder } = useOlderMessages(conversationId);
-      return (
-        <button type="button" data-testid="older" onClick={() => void loadOlder()}>
-          {loading ? 'loading' : hasOlder ? `${count} older` : 'all shown'}
-        </button>
-      );
-    }
     render(client, <Older conversationId="c-1" />);
     const [conversation] = client.opened;
     expect(textOf('older')).toBe('all shown');
