@@ -4,8 +4,10 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Composer } from './composer.tsx';
 import { EventInspector } from './inspector/event-inspector.tsx';
 import { MessageView } from './message-view.tsx';
+import { OlderMessagesRow } from './older-messages-row.tsx';
 import { queuedMessageKeys } from './queued-message-keys.ts';
 import { ConnectionIndicator } from './shell/connection-indicator.tsx';
+import { useOlderOnScroll } from './use-older-on-scroll.ts';
 
 /** Props of {@link ChatView}. */
 export interface ChatViewProps {
@@ -13,7 +15,8 @@ export interface ChatViewProps {
 }
 
 /**
- * One conversation: the connection indicator and the Events toggle, its messages, the
+ * One conversation: the connection indicator and the Events toggle, its messages (the
+ * latest page first, older pages as the user scrolls up), the
  * composer (with Stop while a turn runs), and the event inspector beside them when open
  * (Escape closes it).
  */
@@ -23,6 +26,9 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   const queued = queuedMessageKeys(state);
   const [inspecting, setInspecting] = useState(false);
   const eventsButton = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const first = messages[0];
+  useOlderOnScroll(conversationId, list, first === undefined ? undefined : messageKey(first));
 
   useEffect(() => {
     if (!inspecting) return;
@@ -52,7 +58,8 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
       </header>
       <div className="shell-chat-body">
         <div className="shell-chat-column">
-          <ol className="messages" aria-label="Messages">
+          <ol ref={list} className="messages" aria-label="Messages">
+            <OlderMessagesRow conversationId={conversationId} />
             {messages.map((message) => (
               <MessageView
                 key={messageKey(message)}

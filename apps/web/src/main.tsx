@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { ErrorBoundary } from 'react-error-boundary';
 import { App } from './app.tsx';
 import { PageError } from './page-error.tsx';
+import { pageSizeOf } from './page-size.ts';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -16,7 +17,7 @@ const client = createClient({ baseUrl: location.origin });
 createRoot(container).render(
   <StrictMode>
     <ErrorBoundary FallbackComponent={PageError}>
-      <OnceProvider client={client}>
+      <OnceProvider client={client} pageSize={pageSizeOf(location.search)}>
         <App />
       </OnceProvider>
     </ErrorBoundary>

@@ -16,6 +16,7 @@ import { createConnectionDomain } from './domains/connection-domain.ts';
 import { type ConversationEventDomains, createConversationDomains } from './domains/conversation-domains.ts';
 import type { DomainDispatcher } from './domains/create-domain-dispatcher.ts';
 import type { NetworkEvents } from './network-status.ts';
+import { createHistoryPages, type OlderMessages } from './older-messages.ts';
 import { retry } from './retry.ts';
 import type { Timers } from './timers.ts';
 import type { SendResult, Transport } from './transport.ts';
@@ -45,6 +46,14 @@ export interface OpenConversationOptions {
    * Default: none.
    */
   readonly appDomains?: readonly AppDomain<unknown, unknown>[];
+  /**
+   * Start from the latest `pageSize` messages (1–1000) instead of the whole history, so a
+   * conversation of 10,000 messages opens as fast as a short one; older messages load a
+   * page at a time through {@link ConversationClient.olderMessages}. Ignored with
+   * `appDomains` (they replay the stream from its first event) and by a transport that
+   * cannot page. Default: the whole snapshot.
+   */
+  readonly pageSize?: number;
 }
 
 /** One conversation, followed live. Isolated: its own store, connection and requests. */
@@ -73,6 +82,12 @@ export interface ConversationClient {
    */
   appDomain<Data, State>(domain: AppDomain<Data, State>): DomainDispatcher<State, AppEvent<Data>>;
   /**
+   * The messages the store does not hold yet when the conversation was opened with a
+   * `pageSize`: `hasOlder`, `loading`, and `loadOlder()` to put the next older page at the
+   * start of the store. Without a `pageSize`, `hasOlder` is always false.
+   */
+  readonly olderMessages: OlderMessages;
+  /**
    * Sends a user message. It shows at once as a pending message, is retried with the same
    * clientMessageId while the daemon is unreachable, and is withdrawn when the send fails
    * for good (the promise then rejects).
@@ -100,6 +115,14 @@ export interface ConversationClientOptions extends OpenConversationOptions {
   readonly sendAttempts?: number;
 }
 
+/** What a conversation opened without pages has: everything, so nothing older. */
+const NOTHING_OLDER = { hasOlder: false, count: 0, loading: false } as const;
+const NO_OLDER_MESSAGES: OlderMessages = {
+  getSnapshot: () => NOTHING_OLDER,
+  subscribe: () => () => {},
+  loadOlder: async () => {},
+};
+
 /** Opens one conversation: a store bootstrapped from its snapshot and its live stream. */
 export function openConversation(
   conversationId: ConversationId,
@@ -110,12 +133,17 @@ export function openConversation(
   const appDomains = options.appDomains ?? [];
   const hub = createConversationDomains(store, appDomains);
   const deliveries = createDeliveryLog();
+  const pages =
+    options.pageSize !== undefined && appDomains.length === 0 && transport.olderMessages !== undefined
+      ? createHistoryPages({ transport, store, pageSize: options.pageSize, changed: hub.restarted })
+      : undefined;
   const connection = connectStream({
     transport,
     target: conversationTarget(transport, store, {
       start: appDomains.length === 0 ? 'snapshot' : 'replay',
       observer: hub,
       deliveries,
+      ...(pages === undefined ? {} : { fetchSnapshot: pages.fetchStart }),
     }),
     timers,
     random,
@@ -136,6 +164,7 @@ export function openConversation(
   const connectionDomain = createConnectionDomain(connection.state, () => store.getSnapshot().offset);
   const close = () => {
     requests.abort();
+    pages?.close();
     connection.close();
   };
   void connection.done.then(connectionDomain.close);
@@ -147,6 +176,7 @@ export function openConversation(
     deliveries,
     domains: { ...hub.domains, connection: connectionDomain.dispatcher },
     appDomain: hub.appDomain,
+    olderMessages: pages ?? NO_OLDER_MESSAGES,
     closed: connection.done,
     async send(content, sendOptions = {}) {
       const clientMessageId = clientMessageIdSchema.parse(sendOptions.clientMessageId ?? newId()) as ClientMessageId;

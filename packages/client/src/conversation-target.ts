@@ -1,5 +1,5 @@
 import type { MessageStore } from '@once/core';
-import type { IncomingEvent, Offset } from '@once/protocol';
+import type { ConversationSnapshot, IncomingEvent, Offset } from '@once/protocol';
 import type { DeliveryRecorder } from './delivery-log.ts';
 import type { ApplyOutcome, StreamTarget } from './stream-target.ts';
 import type { Transport } from './transport.ts';
@@ -13,6 +13,11 @@ export interface ConversationTargetOptions {
    * snapshot does not hold (app domains). Default `snapshot`.
    */
   readonly start?: 'snapshot' | 'replay';
+  /**
+   * Where a `snapshot` start comes from. Default: the whole snapshot
+   * (`transport.snapshot`); a conversation opened with pages passes its latest page.
+   */
+  readonly fetchSnapshot?: (signal: AbortSignal) => Promise<ConversationSnapshot>;
   /** Told of every event the store accepted, and of every new start state. */
   readonly observer?: StoreObserver;
   /** Told of every event delivered for this conversation and of where each attempt starts. */
@@ -39,6 +44,7 @@ export function conversationTarget(
 ): StreamTarget {
   const conversationId = store.getSnapshot().conversationId;
   const { observer, deliveries } = options;
+  const fetchSnapshot = options.fetchSnapshot ?? ((signal: AbortSignal) => transport.snapshot(conversationId, signal));
   let refetched = false;
   return {
     stream: { stream: 'conversation', conversationId },
@@ -47,7 +53,7 @@ export function conversationTarget(
       store.reset(
         options.start === 'replay'
           ? { conversationId, offset: 0 as Offset, messages: [], activity: { phase: 'idle' }, pendingApprovals: [] }
-          : await transport.snapshot(conversationId, signal),
+          : await fetchSnapshot(signal),
       );
       observer?.restarted();
       refetched = true;

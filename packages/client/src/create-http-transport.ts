@@ -6,6 +6,7 @@ import {
   conversationSnapshotSchema,
   describeZodError,
   isOnceError,
+  messagePageSchema,
   OnceError,
   offsetSchema,
 } from '@once/protocol';
@@ -79,13 +80,26 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     sendJson('POST', path, body, signal);
 
   return {
-    async snapshot(conversationId, signal) {
+    async snapshot(conversationId, signal, options = {}) {
+      const query = options.limit === undefined ? '' : `?limit=${options.limit}`;
       const response = await request(
-        conversationPath(conversationId),
+        `${conversationPath(conversationId)}${query}`,
         { headers: { accept: 'application/json' } },
         signal,
       );
       return parseSnapshot(await response.json());
+    },
+
+    async olderMessages(conversationId, before, limit, signal) {
+      const query = `?before=${encodeURIComponent(before)}&limit=${limit}`;
+      const response = await request(
+        `${conversationPath(conversationId)}/messages${query}`,
+        { headers: { accept: 'application/json' } },
+        signal,
+      );
+      const result = messagePageSchema.safeParse(await response.json());
+      if (result.success) return result.data;
+      throw unreadable('page of messages', describeZodError(result.error));
     },
 
     async *events(stream, afterOffset, signal) {

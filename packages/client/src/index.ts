@@ -69,13 +69,16 @@ export type { MessageDomainState } from './domains/message-domain.ts';
 export type { TurnDomainEvent, TurnDomainState } from './domains/turn-domain.ts';
 export type { UsageDomainEvent, UsageDomainState } from './domains/usage-domain.ts';
 export { isRetryable } from './is-retryable.ts';
+export { joinOlderMessages } from './join-older-messages.ts';
 export type { NetworkEvents } from './network-status.ts';
+export type { OlderMessages, OlderMessagesState } from './older-messages.ts';
 export type { ApplyOutcome, AttemptEnd, StreamTarget } from './stream-target.ts';
 export { systemTimers, type TimerHandle, type Timers } from './timers.ts';
 export type {
   ConversationPage,
   SendInput,
   SendResult,
+  SnapshotOptions,
   StreamKey,
   Transport,
   TransportItem,

@@ -6,6 +6,7 @@ import type {
   ConversationSnapshot,
   IncomingEvent,
   MessageId,
+  MessagePage,
   Offset,
   TurnId,
 } from '@once/protocol';
@@ -47,6 +48,15 @@ export interface SendInput {
   readonly clientMessageId: ClientMessageId;
 }
 
+/** Options of {@link Transport.snapshot}. */
+export interface SnapshotOptions {
+  /**
+   * Ask for the latest `limit` messages only (1–1000), with an `older` cursor when the
+   * server left some out. Default: every message.
+   */
+  readonly limit?: number;
+}
+
 /** One page of `GET /v1/conversations`. */
 export interface ConversationPage {
   /** Most recently updated first. */
@@ -66,8 +76,26 @@ export interface ConversationPage {
  * as whatever the platform threw (a network `TypeError`, an `AbortError`) when it did not.
  */
 export interface Transport {
-  /** `GET /v1/conversations/:id`: the conversation folded at exactly `snapshot.offset`. */
-  snapshot(conversationId: ConversationId, signal?: AbortSignal): Promise<ConversationSnapshot>;
+  /**
+   * `GET /v1/conversations/:id`: the conversation folded at exactly `snapshot.offset`;
+   * with `options.limit`, only its latest messages and an `older` cursor to the rest.
+   */
+  snapshot(
+    conversationId: ConversationId,
+    signal?: AbortSignal,
+    options?: SnapshotOptions,
+  ): Promise<ConversationSnapshot>;
+  /**
+   * `GET /v1/conversations/:id/messages?before=&limit=`: the `limit` messages just before
+   * message `before`, all ended. A transport without it cannot page: conversations opened
+   * with a `pageSize` then start from the whole snapshot.
+   */
+  olderMessages?(
+    conversationId: ConversationId,
+    before: MessageId,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<MessagePage>;
   /**
    * The events of `stream` after `afterOffset`, live: replays what exists, yields `ready`,
    * then follows new commits until the server ends the stream or `signal` aborts (which

@@ -14,6 +14,18 @@ export const pendingApprovalSchema = z.object({
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 
 /**
+ * Where older messages are, when a page (`?limit=`) left some out: read them with
+ * `GET /v1/conversations/:id/messages?before=<before>`.
+ */
+export const olderMessagesSchema = z.object({
+  /** The id of the oldest message the page holds: older pages are read before it. */
+  before: messageIdSchema,
+  /** How many messages are older than `before`. */
+  count: z.number().int().positive(),
+});
+export type OlderMessages = z.infer<typeof olderMessagesSchema>;
+
+/**
  * A conversation's state folded at exactly `offset`: what history returns and what a
  * client starts from. `reduce(fromSnapshot(s), events after s.offset)` equals the fold
  * of the whole stream.
@@ -33,5 +45,10 @@ export const conversationSnapshotSchema = z.object({
    * absent when it has none. Added after v1: older servers never send it.
    */
   appEvents: z.array(appEventRecordSchema).optional(),
+  /**
+   * Present only on a page (`?limit=`) that left older messages out; `messages` then
+   * holds the latest ones only. Added after v1: a request without `limit` never has it.
+   */
+  older: olderMessagesSchema.optional(),
 });
 export type ConversationSnapshot = z.infer<typeof conversationSnapshotSchema>;

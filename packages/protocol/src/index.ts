@@ -15,6 +15,8 @@ export { type Conversation, conversationSchema } from './conversation.ts';
 export {
   type ConversationSnapshot,
   conversationSnapshotSchema,
+  type OlderMessages,
+  olderMessagesSchema,
   type PendingApproval,
   pendingApprovalSchema,
 } from './conversation-snapshot.ts';
@@ -67,6 +69,7 @@ export {
   messageCompleteEventSchema,
   messageOpenEventSchema,
 } from './message-events.ts';
+export { type MessagePage, messagePageSchema } from './message-page.ts';
 export { type Offset, offsetSchema, parseCursor, START_OFFSET, toOffset } from './offset.ts';
 export {
   type JsonSchemaDocument,

@@ -15,6 +15,7 @@ import {
   messageCompleteEventSchema,
   messageOpenEventSchema,
 } from './message-events.ts';
+import { messagePageSchema } from './message-page.ts';
 import { blockSnapshotSchema, jsonValueSchema, messageSnapshotSchema } from './snapshots.ts';
 import {
   activityEventSchema,
@@ -69,6 +70,11 @@ const definitions: ReadonlyArray<readonly [string, z.ZodType, string]> = [
     'ConversationSnapshot',
     conversationSnapshotSchema,
     'A conversation folded at exactly `offset`: what GET /v1/conversations/:id returns.',
+  ],
+  [
+    'MessagePage',
+    messagePageSchema,
+    'Older messages, all ended: what GET /v1/conversations/:id/messages?before= returns.',
   ],
   ['Conversation', conversationSchema, 'A conversation’s metadata.'],
   ['ErrorBody', errorBodySchema, 'The body of every error response.'],

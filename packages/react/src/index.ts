@@ -15,3 +15,4 @@ export { useDeliveries } from './use-deliveries.ts';
 export { useDomainSubscription } from './use-domain-subscription.ts';
 export { useMessage } from './use-message.ts';
 export { useMessages } from './use-messages.ts';
+export { type OlderMessagesView, useOlderMessages } from './use-older-messages.ts';

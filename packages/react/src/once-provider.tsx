@@ -24,17 +24,25 @@ export interface OnceProviderProps {
    * Default: none.
    */
   readonly appDomains?: OpenConversationOptions['appDomains'];
+  /**
+   * Open every conversation below from its latest `pageSize` messages; older ones load on
+   * demand through `useOlderMessages`. Default: the whole history at once.
+   */
+  readonly pageSize?: number;
   readonly children?: ReactNode;
 }
 
 /** Makes a Once client available to the hooks of the components below it. */
-export function OnceProvider({ client, appDomains, children }: OnceProviderProps): ReactNode {
+export function OnceProvider({ client, appDomains, pageSize, children }: OnceProviderProps): ReactNode {
   const registries = useMemo(
     () => ({
-      conversations: createConversationRegistry(client, appDomains === undefined ? {} : { appDomains }),
+      conversations: createConversationRegistry(client, {
+        ...(appDomains === undefined ? {} : { appDomains }),
+        ...(pageSize === undefined ? {} : { pageSize }),
+      }),
       list: createConversationListRegistry(client),
     }),
-    [client, appDomains],
+    [client, appDomains, pageSize],
   );
   return <OnceContext value={registries}>{children}</OnceContext>;
 }

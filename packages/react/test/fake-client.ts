@@ -7,6 +7,7 @@ import {
   createConnectionDomain,
   createConversationDomains,
   createDeliveryLog,
+  type OlderMessagesState,
   type OnceClient,
 } from '@once/client';
 import { createMessageStore } from '@once/core';
@@ -14,6 +15,9 @@ import type { ConversationId } from '@once/protocol';
 
 export interface FakeConversation extends ConversationClient {
   setConnection(state: ConnectionState): void;
+  /** Sets what `olderMessages` says; `loadOlder()` counts its calls in `loadOlderCalls`. */
+  setOlder(state: OlderMessagesState): void;
+  readonly loadOlderCalls: () => number;
   readonly isClosed: () => boolean;
 }
 
@@ -49,6 +53,9 @@ function fakeConversation(conversationId: ConversationId): FakeConversation {
       return () => listeners.delete(listener);
     },
   };
+  let older: OlderMessagesState = { hasOlder: false, count: 0, loading: false };
+  let loadOlderCalls = 0;
+  const olderListeners = new Set<() => void>();
   // The store is fed by hand, so the event domains only ever deliver their first resync.
   const hub = createConversationDomains(store);
   return {
@@ -61,6 +68,21 @@ function fakeConversation(conversationId: ConversationId): FakeConversation {
       connection: createConnectionDomain(source, () => store.getSnapshot().offset).dispatcher,
     },
     appDomain: hub.appDomain,
+    olderMessages: {
+      getSnapshot: () => older,
+      subscribe(listener) {
+        olderListeners.add(listener);
+        return () => olderListeners.delete(listener);
+      },
+      loadOlder: async () => {
+        loadOlderCalls += 1;
+      },
+    },
+    setOlder(state) {
+      older = state;
+      for (const listener of olderListeners) listener();
+    },
+    loadOlderCalls: () => loadOlderCalls,
     setConnection(state) {
       connection = state;
       for (const listener of listeners) listener();

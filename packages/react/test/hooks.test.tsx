@@ -30,6 +30,7 @@ import {
   useDomainSubscription,
   useMessage,
   useMessages,
+  useOlderMessages,
 } from '../src/index.ts';
 import { createAccountTransport, createdAt } from './account-transport.ts';
 import { createFakeClient, type FakeClient } from './fake-client.ts';
@@ -161,6 +162,15 @@ function Deliveries({ conversationId }: { conversationId: string }) {
   );
 }
 
+function Older({ conversationId }: { conversationId: string }) {
+  const { hasOlder, count, loading, loadOlder } = useOlderMessages(conversationId);
+  return (
+    <button type="button" data-testid="older" onClick={() => void loadOlder()}>
+      {loading ? 'loading' : hasOlder ? `${count} older` : 'all shown'}
+    </button>
+  );
+}
+
 describe('React bindings', () => {
   it('render streaming text as events arrive, and ignore a duplicate', () => {
     const client = createFakeClient();
@@ -288,6 +298,19 @@ describe('React bindings', () => {
     await vi.waitFor(() => expect(container.textContent).toBe(JSON.stringify({ a: 2, b: 1 })));
     act(() => root.render(null));
     client.close();
+  });
+
+  it('useOlderMessages follows whether older messages are left and loads the next page on demand', async () => {
+    const client = createFakeClient();
+    render(client, <Older conversationId="c-1" />);
+    const [conversation] = client.opened;
+    expect(textOf('older')).toBe('all shown');
+    act(() => conversation?.setOlder({ hasOlder: true, count: 40, loading: false }));
+    expect(textOf('older')).toBe('40 older');
+    act(() => container.querySelector<HTMLButtonElement>('[data-testid="older"]')?.click());
+    expect(conversation?.loadOlderCalls()).toBe(1);
+    act(() => conversation?.setOlder({ hasOlder: true, count: 40, loading: true }));
+    expect(textOf('older')).toBe('loading');
   });
 
   it('follow the connection state and close the conversation when the last user unmounts', async () => {

@@ -4,6 +4,7 @@ import { describeAccountCases } from './http-account-cases.ts';
 import { AUTH_FLAGS, describeAuthCases } from './http-auth-cases.ts';
 import { describeErrorCases } from './http-error-cases.ts';
 import { describeEventStreamCases } from './http-event-stream-cases.ts';
+import { describeHistoryPageCases } from './http-history-page-cases.ts';
 import { describeMessageCases } from './http-message-cases.ts';
 import { describePageCases } from './http-page-cases.ts';
 import {
@@ -47,6 +48,7 @@ export function describeHttpProtocolConformance(name: string, createFixture: Cre
       const daemon = useSuiteDaemon(createFixture, []);
       describeHealthCases(daemon);
       describePageCases(daemon);
+      describeHistoryPageCases(daemon);
       describeEventStreamCases(daemon);
       describeMessageCases(daemon);
       describeAccountCases(daemon);

@@ -1,5 +1,6 @@
-import { OnceError } from '@once/protocol';
+import { messageIdSchema, OnceError } from '@once/protocol';
 import { z } from 'zod';
+import { latestPage, olderPage } from '../../service/snapshot-pages.ts';
 import { parseInput } from '../parse-input.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -15,8 +16,16 @@ const listQuery = z.object({
     .default(50),
   cursor: z.string().max(200).optional(),
 });
+/** How many messages a history page may hold. */
+const pageLimit = z.coerce
+  .number({ error: 'limit must be a number' })
+  .int('limit must be a whole number')
+  .min(1, 'limit must be at least 1')
+  .max(1000, 'limit must be at most 1000');
+const snapshotQuery = z.object({ limit: pageLimit.optional() });
+const olderQuery = z.object({ limit: pageLimit.default(50), before: z.string().optional() });
 
-/** Create, list, read (snapshot), rename and delete conversations. */
+/** Create, list, read (snapshot, whole or in pages of messages), rename and delete conversations. */
 export function registerConversationRoutes({ app, service, accountOf }: RouteContext): void {
   app.post('/v1/conversations', async (request, reply) => {
     const account = accountOf(request);
@@ -44,8 +53,22 @@ export function registerConversationRoutes({ app, service, accountOf }: RouteCon
 
   app.get('/v1/conversations/:id', async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
+    const { limit } = parseInput(snapshotQuery, request.query, 'query');
     const { conversation, snapshot } = await service.snapshot(accountOf(request), id);
-    return { conversation, ...snapshot };
+    return { conversation, ...(limit === undefined ? snapshot : latestPage(snapshot, limit)) };
+  });
+
+  app.get('/v1/conversations/:id/messages', async (request) => {
+    const { id } = parseInput(idParams, request.params, 'path');
+    const { limit, before } = parseInput(olderQuery, request.query, 'query');
+    if (before === undefined || !messageIdSchema.safeParse(before).success) {
+      throw new OnceError(
+        'bad_cursor',
+        'before must be the id of a message (the older.before of a page): ask GET /v1/conversations/:id?limit=N for the latest page first.',
+      );
+    }
+    const { snapshot } = await service.snapshot(accountOf(request), id);
+    return olderPage(snapshot, before, limit);
   });
 
   app.patch('/v1/conversations/:id', async (request) => {
