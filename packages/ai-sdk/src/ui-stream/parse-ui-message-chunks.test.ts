@@ -56,11 +56,16 @@ describe('parseUIMessageChunks', () => {
     ['a start whose message id is no string', '{"type":"start","messageId":7}', TypeValidationError],
     ['a text end whose id is no string', '{"type":"text-end","id":null}', TypeValidationError],
     ['a line that is no JSON', '{"type":"text-delta",', JSONParseError],
-  ])('refuses %s, after the chunks before it', async (_name, line, error) => {
-    const before: UIMessageChunk[] = [{ type: 'start' }, { type: 'text-start', id: '0' }];
+  ])('refuses %s, after the chunks before it, even those that arrived in the same read', async (_name, line, error) => {
+    const before: UIMessageChunk[] = [
+      { type: 'start' },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', delta: 'Partly' },
+    ];
     const reader = parseUIMessageChunks(bytesOf(sse([...before, line]))).getReader();
     expect((await reader.read()).value).toEqual(before[0]);
     expect((await reader.read()).value).toEqual(before[1]);
+    expect((await reader.read()).value).toEqual(before[2]);
     await expect(reader.read()).rejects.toBeInstanceOf(error);
   });
 });

@@ -36,6 +36,9 @@ export function parseUIMessageChunks(
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let enqueued = 0;
+  /** A refusal met after chunks this pull enqueued: thrown by the next pull, once those are read. */
+  let deferred: unknown;
+  let refused = false;
   const drain = (controller: ReadableStreamDefaultController<UIMessageChunk>) => {
     const taken = events;
     events = [];
@@ -50,22 +53,31 @@ export function parseUIMessageChunks(
   return new ReadableStream<UIMessageChunk>(
     {
       async pull(controller) {
+        if (refused) throw deferred;
         // Reads until the body gave at least one chunk, or ended: the stream calls pull
         // again only when a read arrives meanwhile.
         const before = enqueued;
-        for (;;) {
-          const next = await reader.read();
-          if (next.done) {
-            parser.feed(decoder.decode());
+        try {
+          for (;;) {
+            const next = await reader.read();
+            if (next.done) {
+              parser.feed(decoder.decode());
+              await drain(controller);
+              controller.close();
+              return;
+            }
+            onBytes?.();
+            parser.feed(decoder.decode(next.value, { stream: true }));
+            if (events.length === 0 && failure === undefined) continue;
             await drain(controller);
-            controller.close();
-            return;
+            if (enqueued > before) return;
           }
-          onBytes?.();
-          parser.feed(decoder.decode(next.value, { stream: true }));
-          if (events.length === 0 && failure === undefined) continue;
-          await drain(controller);
-          if (enqueued > before) return;
+        } catch (error) {
+          // Erroring the stream now would drop the chunks already enqueued, which the
+          // consumer has not read: a refusal comes after everything before it.
+          if (enqueued === before) throw error;
+          refused = true;
+          deferred = error;
         }
       },
       cancel(reason) {
