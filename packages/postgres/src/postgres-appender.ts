@@ -10,7 +10,7 @@ import {
   toStoredEntry,
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
-import postgres, { type ReservedSql, type Sql } from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import {
   batchStreams,
   createStreams,
