@@ -28,7 +28,7 @@ import { compactSqliteStream, removeSqliteStream } from './sqlite-compactor.ts';
 import { prepareSqliteDatabase, type SqliteSynchronous } from './sqlite-schema.ts';
 import { SqliteSnapshots } from './sqlite-snapshots.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
-import { readStreamEnvelopes, readStreamRows } from './sqlite-stream-reader.ts';
+import { type LogRow, readStreamEnvelopes, readStreamRows } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
 import { toStorageError } from './storage-error.ts';
 
@@ -143,51 +143,33 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
   }
 
   /** {@inheritDoc EventLog.compact} */
-  async compact(stream: StreamKey, messageIds: readonly string[]): Promise<CompactionResult> {
-    this.#assertOpen();
-    if (stream.stream !== 'conversation') {
-      throw new OnceError('invalid_request', 'Only conversation streams hold messages to compact.');
-    }
-    const key = this.#appender.streamKey(stream);
-    if (key === undefined) return { removed: 0 };
-    const started = performance.now();
-    for (;;) {
-      if (this.#closing) throw closedError();
-      let removed: number | 'busy' = 'busy';
-      try {
-        // The region's rows must be indexed: the tail read back on open expects no holes.
-        if (this.#tail.firstOffset(key) !== undefined) this.#indexer.indexNow();
-        if (this.#tail.firstOffset(key) === undefined) {
-          removed = compactSqliteStream(
-            this.#database,
-            this.#statements,
-            (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit),
-            key,
-            messageIds,
-          );
-        }
-      } catch (error) {
-        throw toStorageError(error, this.#directory);
-      }
-      if (removed !== 'busy') {
-        if (removed > 0) this.#giveBackFreePages();
-        return { removed };
-      }
-      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
-        throw new OnceError(
-          'unavailable',
-          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was compacted. Try again later.`,
-        );
-      }
-      await setTimeout(1);
-    }
+  compact(stream: StreamKey, messageIds: readonly string[]): Promise<CompactionResult> {
+    return this.#removeEvents(stream, 'compacted', (key, readRows) =>
+      compactSqliteStream(this.#database, this.#statements, readRows, key, messageIds),
+    );
   }
 
   /** {@inheritDoc EventLog.removeStream} */
-  async removeStream(stream: StreamKey): Promise<CompactionResult> {
+  removeStream(stream: StreamKey): Promise<CompactionResult> {
+    return this.#removeEvents(stream, 'removed', (key, readRows) =>
+      removeSqliteStream(this.#database, this.#statements, readRows, key),
+    );
+  }
+
+  /**
+   * Runs a removal (compaction or retention) on a conversation stream: indexes the
+   * stream's tail first (the tail read back on open expects no holes), retries every
+   * millisecond while another connection holds the write lock, and gives the freed pages
+   * back. `remove` returns how many events it removed, or `busy`.
+   */
+  async #removeEvents(
+    stream: StreamKey,
+    what: 'compacted' | 'removed',
+    remove: (key: number, readRows: (after: number, limit: number) => LogRow[]) => number | 'busy',
+  ): Promise<CompactionResult> {
     this.#assertOpen();
     if (stream.stream !== 'conversation') {
-      throw new OnceError('invalid_request', 'Only conversation streams expire; an account stream is kept.');
+      throw new OnceError('invalid_request', 'Only conversation streams can have events compacted or removed.');
     }
     const key = this.#appender.streamKey(stream);
     if (key === undefined) return { removed: 0 };
@@ -198,12 +180,7 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
       try {
         if (this.#tail.firstOffset(key) !== undefined) this.#indexer.indexNow();
         if (this.#tail.firstOffset(key) === undefined) {
-          removed = removeSqliteStream(
-            this.#database,
-            this.#statements,
-            (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit),
-            key,
-          );
+          removed = remove(key, (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit));
         }
       } catch (error) {
         throw toStorageError(error, this.#directory);
@@ -215,7 +192,7 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
       if (performance.now() - started > LOCKED_GIVE_UP_MS) {
         throw new OnceError(
           'unavailable',
-          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was removed. Try again later.`,
+          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was ${what}. Try again later.`,
         );
       }
       await setTimeout(1);
