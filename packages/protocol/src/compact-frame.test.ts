@@ -114,7 +114,8 @@ describe('compact frames', () => {
         fc.array(fc.record({ step, time: timeStep }), { minLength: 1, maxLength: 40 }),
         fc.nat(),
         (steps, cursorSeed) => {
-          const events = toEvents(steps);
+          // As the log stores them: JSON has no -0 (fc.jsonValue makes one), so it reads back as 0.
+          const events = JSON.parse(JSON.stringify(toEvents(steps))) as ReturnType<typeof toEvents>;
           const cursor = cursorSeed % events.length;
           expect(readAll(writeFrom(events, cursor))).toEqual(events.slice(cursor));
         },
