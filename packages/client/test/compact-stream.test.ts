@@ -37,6 +37,7 @@ async function readUntilReady(
       controller.signal,
     )) {
       if (item.kind === 'event') events.push(item.event);
+      if (item.kind === 'events') events.push(...item.events);
       if (item.kind === 'ready') break;
     }
   } finally {
