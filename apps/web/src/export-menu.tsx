@@ -1,0 +1,45 @@
+import type { ExportFormat } from '@once/protocol';
+import { type ReactNode, useRef } from 'react';
+
+/** Props of {@link ExportMenu}. */
+export interface ExportMenuProps {
+  readonly conversationId: string;
+}
+
+const CHOICES: readonly { readonly format: ExportFormat; readonly label: string }[] = [
+  { format: 'markdown', label: 'Markdown' },
+  { format: 'json', label: 'JSON' },
+  { format: 'events', label: 'Events (NDJSON)' },
+];
+
+/**
+ * The conversation header's Export menu: each choice is a plain link to the daemon's
+ * export endpoint, which answers with `Content-Disposition: attachment`, so the browser
+ * saves the file as it streams in, however long the conversation, without holding it in
+ * the page. The page is served by the daemon it talks to and sends no token, so a link
+ * carries everything the request needs.
+ */
+export function ExportMenu({ conversationId }: ExportMenuProps): ReactNode {
+  const menu = useRef<HTMLDetailsElement>(null);
+  const path = `/v1/conversations/${encodeURIComponent(conversationId)}/export`;
+  return (
+    <details ref={menu} className="shell-export">
+      <summary>Export</summary>
+      <ul aria-label="Export as">
+        {CHOICES.map(({ format, label }) => (
+          <li key={format}>
+            <a
+              href={`${path}?format=${format}`}
+              download
+              onClick={() => {
+                if (menu.current !== null) menu.current.open = false;
+              }}
+            >
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
