@@ -1,6 +1,6 @@
 import type { BlockSnapshot, ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
 import fc from 'fast-check';
-import { marked } from 'marked';
+import { marked, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { conversationMarkdown } from './conversation-markdown.ts';
 import { closeOpenFence, markdownFence } from './markdown-fence.ts';
@@ -8,9 +8,16 @@ import { closeOpenFence, markdownFence } from './markdown-fence.ts';
 const conversationId = '019a5b1e-2f00-7c3a-9b1d-4e5f60718293' as ConversationId;
 const turnId = '019a5b1e-2f00-7c3a-9b1d-4e5f60718294' as TurnId;
 
+/** A block without the fields `message` fills in, per block type. */
+type BlockInput = BlockSnapshot extends infer Block
+  ? Block extends BlockSnapshot
+    ? Omit<Block, 'index' | 'status'>
+    : never
+  : never;
+
 function message(
   role: MessageSnapshot['role'],
-  blocks: readonly Omit<BlockSnapshot, 'index' | 'status'>[],
+  blocks: readonly BlockInput[],
   fields: Partial<MessageSnapshot> = {},
 ): MessageSnapshot {
   return {
@@ -143,7 +150,9 @@ describe('conversationMarkdown', () => {
     });
     expect(markdown).toContain(`\`\`\`\`\`text\n${output}\n\`\`\`\`\``);
     const tokens = marked.lexer(markdown);
-    expect(tokens.filter((token) => token.type === 'code').map((token) => token.text)).toEqual([output]);
+    expect(tokens.filter((token): token is Tokens.Code => token.type === 'code').map((token) => token.text)).toEqual([
+      output,
+    ]);
   });
 
   it("closes a text's unclosed code fence, so the next message is not swallowed by it", () => {
@@ -154,7 +163,7 @@ describe('conversationMarkdown', () => {
         message('user', [{ type: 'text', text: 'thanks' }]),
       ],
     });
-    const headings = marked.lexer(markdown).filter((token) => token.type === 'heading');
+    const headings = marked.lexer(markdown).filter((token): token is Tokens.Heading => token.type === 'heading');
     expect(headings.map((token) => token.text)).toEqual([
       't',
       'Assistant · 2026-11-23 21:05 UTC',
