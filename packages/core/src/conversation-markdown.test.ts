@@ -172,19 +172,49 @@ describe('conversationMarkdown', () => {
   });
 });
 
+/** A line that is a code fence: up to three spaces, then three or more backticks or tildes. */
+const FENCE_LINE = fc
+  .tuple(fc.nat({ max: 3 }), fc.constantFrom('`', '~'), fc.integer({ min: 3, max: 8 }))
+  .map(([indent, char, length]) => ' '.repeat(indent) + char.repeat(length));
+
 describe('markdownFence', () => {
   it('holds any content as one code block whose text is the content', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('`', '~', 'a', ' ', '\n', '#', '>') }), (content) => {
-        const tokens = marked.lexer(markdownFence(`x${content}x`, 'text'));
-        expect(tokens).toHaveLength(1);
-        expect(tokens[0]).toMatchObject({ type: 'code', text: `x${content}x` });
-      }),
+      // Lines that are fences of their own (the ones that could close ours) and lines of anything.
+      fc.property(
+        fc.array(fc.oneof(FENCE_LINE, fc.string({ unit: fc.constantFrom('`', '~', 'a', ' ', '#') }))),
+        (lines) => {
+          const content = ['x', ...lines, 'x'].join('\n');
+          const tokens = marked.lexer(markdownFence(content, 'text'));
+          expect(tokens).toHaveLength(1);
+          expect(tokens[0]).toMatchObject({ type: 'code', text: content });
+        },
+      ),
     );
   });
 });
 
 describe('closeOpenFence', () => {
+  it('keeps whatever a text holds from swallowing the message after it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(FENCE_LINE, fc.string({ unit: fc.constantFrom('`', '~', 'a', ' ', '#') }))),
+        (lines) => {
+          const markdown = conversationMarkdown({
+            title: 't',
+            messages: [
+              message('assistant', [{ type: 'text', text: `x\n${lines.join('\n')}` }], { status: 'cancelled' }),
+              message('user', [{ type: 'text', text: 'after' }]),
+            ],
+          });
+          const tokens = marked.lexer(markdown).filter((token) => token.type !== 'space');
+          expect(tokens.at(-2)).toMatchObject({ type: 'heading', depth: 2, text: 'User · 2026-11-23 21:05 UTC' });
+          expect(tokens.at(-1)).toMatchObject({ type: 'paragraph', text: 'after' });
+        },
+      ),
+    );
+  });
+
   it('leaves balanced text as it is and closes an open fence with the same kind', () => {
     expect(closeOpenFence('a\n```\nb\n```\nc')).toBe('a\n```\nb\n```\nc');
     expect(closeOpenFence('a\n~~~~ts\nb')).toBe('a\n~~~~ts\nb\n~~~~');
