@@ -127,6 +127,8 @@ describe('GET /v1/conversations/:id/export', () => {
 
     const missing = await exported(api, '/v1/conversations/019a5b1e-2f00-7c3a-9b1d-4e5f60718293/export');
     expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(missing.headers.get('content-disposition')).toBeNull();
     expect(JSON.parse(missing.text).error.code).toBe('conversation_not_found');
 
     const pdf = await exported(api, `/v1/conversations/${id}/export?format=pdf`);

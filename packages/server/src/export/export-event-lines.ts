@@ -6,14 +6,13 @@ import type { EventFeed } from '../feed/event-feed.ts';
 const PAGE_SIZE = 1000;
 
 /**
- * Every event of a stream up to its head when the export started, as NDJSON: each
+ * Every event of a stream up to `head` (its head when the export started), as NDJSON: each
  * envelope's JSON text exactly as the log stores it, then a newline, one page of events
  * per chunk. Events committed while it is read are left out, so the export is the stream
  * at one offset; a reader that wants them asks `GET …/events?after=` the last offset.
  * Pulled, so a slow reader holds back the reading instead of filling memory.
  */
-export async function* exportEventLines(feed: EventFeed, stream: StreamKey): AsyncGenerator<string> {
-  const head = await feed.head(stream);
+export async function* exportEventLines(feed: EventFeed, stream: StreamKey, head: Offset): AsyncGenerator<string> {
   let after = 0 as Offset;
   while (after < head) {
     const entries = await feed.read(stream, after, PAGE_SIZE);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { conversationMarkdown } from '@once/core';
-import { type ExportFormat, exportFormatSchema } from '@once/protocol';
+import { type Conversation, type ExportFormat, exportFormatSchema } from '@once/protocol';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { exportEventLines } from '../../export/export-event-lines.ts';
 import { exportFileName } from '../../export/export-file-name.ts';
@@ -26,23 +27,30 @@ export function registerExportRoutes({ app, service, feed, accountOf }: RouteCon
     const account = accountOf(request);
     const { id } = parseInput(idParams, request.params, 'path');
     const { format } = parseInput(exportQuery, request.query, 'query');
-    void reply
-      .type(CONTENT_TYPES[format])
-      // An export is the conversation at one moment; a cached copy would hide what came since.
-      .header('cache-control', 'no-store');
     if (format === 'events') {
       const conversation = await service.accounts.get(account, id);
-      const lines = exportEventLines(feed, { stream: 'conversation', conversationId: conversation.id });
-      void reply.header('content-disposition', attachment(exportFileName(conversation, format)));
-      return reply.send(Readable.from(lines, { objectMode: false }));
+      const stream = { stream: 'conversation', conversationId: conversation.id } as const;
+      // Read before the head goes out, so a store that cannot answer gets its error status.
+      const head = await feed.head(stream);
+      const lines = exportEventLines(feed, stream, head);
+      return download(reply, conversation, format).send(Readable.from(lines, { objectMode: false }));
     }
     const { conversation, snapshot } = await service.snapshot(account, id);
-    void reply.header('content-disposition', attachment(exportFileName(conversation, format)));
-    if (format === 'json') return reply.send(JSON.stringify({ conversation, ...snapshot }));
-    return reply.send(conversationMarkdown({ title: conversation.title, messages: snapshot.messages }));
+    if (format === 'json') {
+      return download(reply, conversation, format).send(JSON.stringify({ conversation, ...snapshot }));
+    }
+    const markdown = conversationMarkdown({ title: conversation.title, messages: snapshot.messages });
+    return download(reply, conversation, format).send(markdown);
   });
 }
 
-function attachment(fileName: string): string {
-  return `attachment; filename="${fileName}"`;
+/** The headers of an export, set once the conversation was found: a refusal keeps the error's own. */
+function download(reply: FastifyReply, conversation: Conversation, format: ExportFormat): FastifyReply {
+  return (
+    reply
+      .type(CONTENT_TYPES[format])
+      .header('content-disposition', `attachment; filename="${exportFileName(conversation, format)}"`)
+      // An export is the conversation at one moment; a cached copy would hide what came since.
+      .header('cache-control', 'no-store')
+  );
 }
