@@ -1,5 +1,5 @@
 import type { ExportFormat } from '@once/protocol';
-import { type ReactNode, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 
 /** Props of {@link ExportMenu}. */
 export interface ExportMenuProps {
@@ -17,24 +17,39 @@ const CHOICES: readonly { readonly format: ExportFormat; readonly label: string 
  * export endpoint, which answers with `Content-Disposition: attachment`, so the browser
  * saves the file as it streams in, however long the conversation, without holding it in
  * the page. The page is served by the daemon it talks to and sends no token, so a link
- * carries everything the request needs.
+ * carries everything the request needs. A choice, a click elsewhere or Escape closes it.
  */
 export function ExportMenu({ conversationId }: ExportMenuProps): ReactNode {
   const menu = useRef<HTMLDetailsElement>(null);
   const path = `/v1/conversations/${encodeURIComponent(conversationId)}/export`;
+  const close = () => closeMenu(menu.current);
+
+  useEffect(() => {
+    const closeOutside = (event: PointerEvent) => {
+      if (menu.current?.open && !menu.current.contains(event.target as Node)) closeMenu(menu.current);
+    };
+    const closeOnEscape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || !menu.current?.open) return;
+      // Handled here: the event inspector, which also listens for Escape, stays open.
+      event.preventDefault();
+      closeMenu(menu.current);
+      menu.current.querySelector('summary')?.focus();
+    };
+    document.addEventListener('pointerdown', closeOutside);
+    document.addEventListener('keydown', closeOnEscape);
+    return () => {
+      document.removeEventListener('pointerdown', closeOutside);
+      document.removeEventListener('keydown', closeOnEscape);
+    };
+  }, []);
+
   return (
     <details ref={menu} className="shell-export">
       <summary>Export</summary>
       <ul aria-label="Export as">
         {CHOICES.map(({ format, label }) => (
           <li key={format}>
-            <a
-              href={`${path}?format=${format}`}
-              download
-              onClick={() => {
-                if (menu.current !== null) menu.current.open = false;
-              }}
-            >
+            <a href={`${path}?format=${format}`} download onClick={close}>
               {label}
             </a>
           </li>
@@ -42,4 +57,8 @@ export function ExportMenu({ conversationId }: ExportMenuProps): ReactNode {
       </ul>
     </details>
   );
+}
+
+function closeMenu(menu: HTMLDetailsElement | null): void {
+  if (menu !== null) menu.open = false;
 }

@@ -35,6 +35,17 @@ describe.skipIf(browserMissing)('export from the web app', () => {
     // The menu closed once a choice was made.
     await expect.poll(() => page.getByRole('link', { name: 'Markdown', exact: true }).isVisible()).toBe(false);
 
+    // Escape, or a click elsewhere, closes it too.
+    const exportMenu = page.getByText('Export', { exact: true });
+    const markdownLink = page.getByRole('link', { name: 'Markdown', exact: true });
+    await exportMenu.click();
+    await expect.poll(() => markdownLink.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => markdownLink.isVisible()).toBe(false);
+    await exportMenu.click();
+    await page.getByRole('textbox', { name: 'Message' }).click();
+    await expect.poll(() => markdownLink.isVisible()).toBe(false);
+
     const json = await download(page, 'JSON');
     expect(json.name).toBe(`export-this-please-${day}.json`);
     expect(JSON.parse(json.text)).toEqual(snapshot);
