@@ -1,6 +1,7 @@
 import { isOnceError } from '@once/protocol';
 import { chatCommand } from './cli/chat-command.ts';
 import { DEFAULT_URL } from './cli/client-flags.ts';
+import { exportCommand } from './cli/export-command.ts';
 import { sendCommand } from './cli/send-command.ts';
 import { tailCommand } from './cli/tail-command.ts';
 import { describeSettings, readConfig } from './config.ts';
@@ -10,6 +11,7 @@ const USAGE = `Usage: once [serve] [flags]
        once send [--url URL] [--token TOKEN] [--conversation ID] <message>
        once tail [--url URL] [--token TOKEN] <conversation id>
        once chat [--url URL] [--token TOKEN] [conversation id]
+       once export [--url URL] [--token TOKEN] [--format markdown|json|events] [--output FILE] <conversation id>
 
 once serve (the default) runs the Once daemon: the HTTP API, live event streams, the
 web app and the demo model. --config once.config.ts adds your tools, provider and system
@@ -26,7 +28,10 @@ typed is sent and its answer streams; a tool call waiting for approval asks [y/N
 Ctrl-C stops the running turn, and at the prompt or twice within 2 s quits; Ctrl-D
 quits once the running turn has ended. Piped input (echo hi | once chat) is sent a
 line per turn, and the command exits when it ends.
-All three talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
+once export writes a conversation to stdout (or --output FILE, created only once it is
+whole): markdown (the default) a readable transcript, json its whole snapshot, events
+every stored event as NDJSON.
+All four talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
 (ONCE_TOKEN) when it requires one.
 
   --help                                   this text
@@ -68,6 +73,7 @@ async function main(args: readonly string[]): Promise<number> {
   const flags = command === first ? rest : args;
   if (command === 'send') return sendCommand(flags, process.env, output);
   if (command === 'tail') return tailCommand(flags, process.env, output, stopSignal());
+  if (command === 'export') return exportCommand(flags, process.env, { out: process.stdout, err: process.stderr });
   if (command === 'chat') return chatCommand(flags, process.env, { ...output, input: process.stdin, onSignal });
   if (command !== 'serve') {
     process.stderr.write(`once: unknown command "${command}". Run "once --help" for what it can do.\n`);

@@ -2,6 +2,7 @@ import { messageKey } from '@once/core';
 import { useConversation, useMessages } from '@once/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Composer } from './composer.tsx';
+import { ExportMenu } from './export-menu.tsx';
 import { EventInspector } from './inspector/event-inspector.tsx';
 import { MessageView } from './message-view.tsx';
 import { OlderMessagesRow } from './older-messages-row.tsx';
@@ -15,7 +16,7 @@ export interface ChatViewProps {
 }
 
 /**
- * One conversation: the connection indicator and the Events toggle, its messages (the
+ * One conversation: the connection indicator, the Export menu and the Events toggle, its messages (the
  * latest page first, older pages as the user scrolls up), the
  * composer (with Stop while a turn runs), and the event inspector beside them when open
  * (Escape closes it).
@@ -45,16 +46,19 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
     <section className="chat shell-chat" aria-label="Conversation">
       <header className="chat-header shell-chat-header">
         <ConnectionIndicator conversationId={conversationId} />
-        <button
-          ref={eventsButton}
-          type="button"
-          className="shell-toggle"
-          aria-pressed={inspecting}
-          aria-controls={inspecting ? 'event-inspector' : undefined}
-          onClick={() => setInspecting(!inspecting)}
-        >
-          Events
-        </button>
+        <div className="shell-chat-actions">
+          <ExportMenu conversationId={conversationId} />
+          <button
+            ref={eventsButton}
+            type="button"
+            className="shell-toggle"
+            aria-pressed={inspecting}
+            aria-controls={inspecting ? 'event-inspector' : undefined}
+            onClick={() => setInspecting(!inspecting)}
+          >
+            Events
+          </button>
+        </div>
       </header>
       <div className="shell-chat-body">
         <div className="shell-chat-column">

@@ -68,6 +68,11 @@ export type { DomainEvent, DomainItem, DomainRejection, DomainResync, DomainStat
 export type { MessageDomainState } from './domains/message-domain.ts';
 export type { TurnDomainEvent, TurnDomainState } from './domains/turn-domain.ts';
 export type { UsageDomainEvent, UsageDomainState } from './domains/usage-domain.ts';
+export {
+  type ConversationExport,
+  type ExportConversationOptions,
+  exportConversation,
+} from './export-conversation.ts';
 export { isRetryable } from './is-retryable.ts';
 export { joinOlderMessages } from './join-older-messages.ts';
 export type { NetworkEvents } from './network-status.ts';

@@ -3,6 +3,7 @@ export {
   createConversationListState,
   reduceConversationList,
 } from './conversation-list.ts';
+export { type ConversationMarkdownInput, conversationMarkdown } from './conversation-markdown.ts';
 export type {
   ActiveTurn,
   Activity,

@@ -38,6 +38,7 @@ export {
 } from './event.ts';
 export type { ConversationEventDraft, EventDraft } from './event-draft.ts';
 export { type AnyEventEnvelope, anyEventEnvelopeSchema } from './event-envelope.ts';
+export { EXPORT_FORMATS, type ExportFormat, exportFormatSchema } from './export-format.ts';
 export {
   type ClientMessageId,
   type ConversationId,

@@ -4,6 +4,7 @@ import { describeAccountCases } from './http-account-cases.ts';
 import { AUTH_FLAGS, describeAuthCases } from './http-auth-cases.ts';
 import { describeErrorCases } from './http-error-cases.ts';
 import { describeEventStreamCases } from './http-event-stream-cases.ts';
+import { describeExportCases } from './http-export-cases.ts';
 import { describeHistoryPageCases } from './http-history-page-cases.ts';
 import { describeMessageCases } from './http-message-cases.ts';
 import { describePageCases } from './http-page-cases.ts';
@@ -34,7 +35,7 @@ function describeHealthCases(daemon: () => SuiteDaemon): void {
  * client notices them, run against real daemon processes: cursors and JSON pages, SSE
  * replay, resume, `?live=tail`, `ready` and `reset`, heartbeats, errors and that refused
  * requests write nothing, idempotent sends, snapshots equal to the fold of their events,
- * the account stream, auth, and health. A backend's test file calls it with a factory
+ * the account stream, exports, auth, and health. A backend's test file calls it with a factory
  * that starts a daemon on that backend; the suite starts two daemons (one without auth,
  * one with `--auth-tokens`), each shared by the tests of its block, every test working
  * in conversations of its own.
@@ -53,6 +54,7 @@ export function describeHttpProtocolConformance(name: string, createFixture: Cre
       describeMessageCases(daemon);
       describeAccountCases(daemon);
       describeErrorCases(daemon);
+      describeExportCases(daemon);
     });
 
     describe('a daemon with --auth-tokens', () => {

@@ -5,6 +5,10 @@ import { createClient, createHttpTransport, type OnceClient, type Transport } fr
 export interface ClientConnection {
   readonly transport: Transport;
   readonly client: OnceClient;
+  /** The daemon's address: `--url`, else `ONCE_URL`, else {@link DEFAULT_URL}. */
+  readonly baseUrl: string;
+  /** `--token`, else `ONCE_TOKEN`; undefined when neither is set. */
+  readonly token: string | undefined;
   /** The rest of the command line: flags the command declared, and its words. */
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
   readonly positionals: readonly string[];
@@ -28,5 +32,5 @@ export function connectClient(
   const baseUrl = (values.url as string | undefined) ?? env.ONCE_URL ?? DEFAULT_URL;
   const token = (values.token as string | undefined) ?? env.ONCE_TOKEN;
   const transport = createHttpTransport({ baseUrl, ...(token === undefined ? {} : { token }) });
-  return { transport, client: createClient({ transport }), values, positionals };
+  return { transport, client: createClient({ transport }), baseUrl, token, values, positionals };
 }

@@ -14,6 +14,7 @@ import { parseCorsOrigins } from './parse-cors-origins.ts';
 import { createAccountResolver } from './request-account.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
+import { registerExportRoutes } from './routes/export-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerMessageRoutes } from './routes/message-routes.ts';
 import type { RegisterRoutes } from './routes/once-routes-context.ts';
@@ -134,6 +135,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   registerConversationRoutes(context);
   registerMessageRoutes(context);
   registerEventRoutes(context);
+  registerExportRoutes(context);
   registerHealthRoutes(context, {
     registry: options.metrics.registry,
     isReady: options.isReady ?? (() => true),
