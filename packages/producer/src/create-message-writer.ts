@@ -19,7 +19,7 @@ import {
   type TurnId,
   type Usage,
 } from '@once/protocol';
-import { createDeltaCoalescer } from './delta-coalescer.ts';
+import { type CoalesceWindow, createDeltaCoalescer } from './delta-coalescer.ts';
 
 /** Hands drafts to the log, in call order; resolves once they are committed. */
 export type AppendDrafts = (drafts: readonly ConversationEventDraft[]) => Promise<unknown>;
@@ -35,9 +35,11 @@ export interface MessageWriterOptions {
    * Deltas of one block (text or tool-input JSON) that arrive within this many
    * milliseconds become one event. Fewer, larger events mean fewer commits and less
    * per-event overhead for every reader; the price is up to this much extra latency
-   * before readers see a token. Default 0: every delta is its own event.
+   * before readers see a token. `'turn'`: the deltas of one block written in the same
+   * event-loop turn become one event (a writer fed by an upstream's body merges what one
+   * read of it brought; it waits for nothing). Default 0: every delta is its own event.
    */
-  readonly coalesceMs?: number;
+  readonly coalesceMs?: CoalesceWindow;
 }
 
 /** What a new message is. */

@@ -176,6 +176,39 @@ describe('MessageWriter', () => {
     expect(seqsByBlock(log.events())).toEqual({ '-1': [1, 2], 0: [1, 2, 3, 4], 1: [1, 2, 3] });
   });
 
+  it("with coalesceMs 'turn' merges the deltas of one event-loop turn, and no more", async () => {
+    const log = recordAppends(conversationId);
+    const writer = createMessageWriter(assistant, { append: log.append, coalesceMs: 'turn' });
+    const text = writer.openBlock({ blockType: 'text' });
+    for (const word of ['Hel', 'lo, ', 'world']) writer.appendDelta(text, { text: word });
+    expect(deltas(log.events())).toEqual([]);
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(deltas(log.events())).toEqual([[0, { text: 'Hello, world' }]]);
+
+    // The next turn's delta is an event of its own, and a close sends what is held first.
+    writer.appendDelta(text, { text: '!' });
+    await new Promise((resolve) => setImmediate(resolve));
+    writer.appendDelta(text, { text: ' Bye' });
+    writer.closeBlock(text);
+    const message = await writer.complete('complete');
+    expect(deltas(log.events())).toEqual([
+      [0, { text: 'Hello, world' }],
+      [0, { text: '!' }],
+      [0, { text: ' Bye' }],
+    ]);
+    expect(message.blocks).toMatchObject([{ text: 'Hello, world! Bye' }]);
+    expect(log.events().map((event) => event.type)).toEqual([
+      'message_open',
+      'block_open',
+      'block_delta',
+      'block_delta',
+      'block_delta',
+      'block_close',
+      'message_complete',
+    ]);
+  });
+
   it('with coalesceMs never merges across blocks, and passes surface patches through one by one', async () => {
     vi.useFakeTimers();
     const log = recordAppends(conversationId);

@@ -1,6 +1,7 @@
 import {
   type CompletionDetails,
   createMessageWriter,
+  type MessageWriter,
   type MessageWriterOptions,
   SHUTTING_DOWN,
   type TurnContext,
@@ -55,7 +56,10 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
   const { conversationId, turnId, signal } = turn;
   const now = options.now ?? (() => new Date());
   const written: Promise<unknown>[] = [];
+  let writer: MessageWriter | undefined;
   const emit = (type: string, data: JsonObject) => {
+    // Deltas the writer holds (coalesced) were sent before this event: they go first.
+    writer?.flush().catch(() => undefined);
     const draft = { stream: 'conversation', conversationId, type, ts: now().toISOString(), data };
     const appended = turn.append([draft as ConversationEventDraft]);
     appended.catch(() => undefined);
@@ -69,9 +73,12 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
 
   emit('turn_start', { turnId, userMessageId: turn.userMessageId });
   emit('activity', { phase });
-  const writer = createMessageWriter(
+  writer = createMessageWriter(
     { conversationId, role: 'assistant', turnId },
-    { ...options.writer, append: turn.append },
+    // One read of the body brings several deltas once the daemon falls behind the route:
+    // they become one event (one row, one frame), which keeps the cost per token falling as
+    // the load grows. A lone delta is not delayed (see `CoalesceWindow`).
+    { ...options.writer, coalesceMs: options.writer?.coalesceMs || 'turn', append: turn.append },
   );
   const chunks = createUIChunkWriter({ writer, emit });
   const request = createUpstreamRequest(options, signal);
