@@ -207,7 +207,9 @@ describe('Once in front of an AI SDK chat route', () => {
 
     expect(answer.blocks).toMatchObject([{ type: 'text', text: 'Once upon a time' }]);
     const written = (await once.events()).filter(
-      (event) => (event.type === 'block_delta' && event.messageId === answer.id) || event.type === 'data_weather',
+      (event) =>
+        (event.type === 'block_delta' && (event as { messageId?: string }).messageId === answer.id) ||
+        event.type === 'data_weather',
     );
     expect(written.map((event) => [event.type, event.data])).toEqual([
       ['block_delta', { text: 'Once upon ' }],

@@ -75,6 +75,12 @@ export interface MessageWriter {
   complete(status: FinalMessageStatus, details?: CompletionDetails): Promise<MessageSnapshot>;
   /** Resolves when everything written so far is committed; rejects if an append failed. */
   flush(): Promise<void>;
+  /**
+   * Writes the deltas held for coalescing (`coalesceMs`) now, without waiting for their
+   * commit: for a caller that knows no more are coming in this batch, or that is about to
+   * write an event of its own (not through this writer) that must follow them.
+   */
+  sendHeldDeltas(): void;
   /** The message as written so far. */
   snapshot(): MessageSnapshot;
   /** True once `complete` was called. */
@@ -235,6 +241,7 @@ function writerFor(
       return current();
     },
     flush,
+    sendHeldDeltas: () => coalescer.flush(),
     snapshot: current,
   };
   return { api, write };
