@@ -35,9 +35,9 @@ export interface MessageWriterOptions {
    * Deltas of one block (text or tool-input JSON) that arrive within this many
    * milliseconds become one event. Fewer, larger events mean fewer commits and less
    * per-event overhead for every reader; the price is up to this much extra latency
-   * before readers see a token. `'turn'`: the deltas of one block written in the same
-   * event-loop turn become one event (a writer fed by an upstream's body merges what one
-   * read of it brought; it waits for nothing). Default 0: every delta is its own event.
+   * before readers see a token. `'batch'`: held until {@link MessageWriter.sendHeldDeltas}
+   * or the message's next other event (a writer fed by an upstream's body merges what one
+   * read of it brought, and waits for nothing). Default 0: every delta is its own event.
    */
   readonly coalesceMs?: CoalesceWindow;
 }

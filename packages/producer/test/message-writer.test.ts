@@ -176,19 +176,20 @@ describe('MessageWriter', () => {
     expect(seqsByBlock(log.events())).toEqual({ '-1': [1, 2], 0: [1, 2, 3, 4], 1: [1, 2, 3] });
   });
 
-  it("with coalesceMs 'turn' merges the deltas of one event-loop turn, and no more", async () => {
+  it("with coalesceMs 'batch' holds a block's deltas until sendHeldDeltas or another event, and no timer sends them", async () => {
     const log = recordAppends(conversationId);
-    const writer = createMessageWriter(assistant, { append: log.append, coalesceMs: 'turn' });
+    const writer = createMessageWriter(assistant, { append: log.append, coalesceMs: 'batch' });
     const text = writer.openBlock({ blockType: 'text' });
     for (const word of ['Hel', 'lo, ', 'world']) writer.appendDelta(text, { text: word });
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(deltas(log.events())).toEqual([]);
 
-    await new Promise((resolve) => setImmediate(resolve));
+    writer.sendHeldDeltas();
+    // Written now: an event the caller writes next (not through the writer) follows them.
     expect(deltas(log.events())).toEqual([[0, { text: 'Hello, world' }]]);
-
-    // The next turn's delta is an event of its own, and a close sends what is held first.
+    writer.sendHeldDeltas();
     writer.appendDelta(text, { text: '!' });
-    await new Promise((resolve) => setImmediate(resolve));
+    writer.sendHeldDeltas();
     writer.appendDelta(text, { text: ' Bye' });
     writer.closeBlock(text);
     const message = await writer.complete('complete');

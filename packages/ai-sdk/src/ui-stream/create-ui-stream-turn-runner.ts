@@ -78,7 +78,7 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
     // One read of the body brings several deltas once the daemon falls behind the route:
     // they become one event (one row, one frame), which keeps the cost per token falling as
     // the load grows. Each batch's are sent at its end, so a lone delta waits for nothing.
-    { ...options.writer, coalesceMs: options.writer?.coalesceMs || 'turn', append: turn.append },
+    { ...options.writer, coalesceMs: options.writer?.coalesceMs || 'batch', append: turn.append },
   );
   const chunks = createUIChunkWriter({ writer, emit });
   const request = createUpstreamRequest(options, signal);
