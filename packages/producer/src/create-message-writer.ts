@@ -152,14 +152,17 @@ function writerFor(
       state = next;
       return event;
     });
-    const appended = options.append(stamped).then(
-      () => undefined,
+    // One promise per write (a streamed message writes one per token): no `finally` on top.
+    const appended: Promise<void> = options.append(stamped).then(
+      () => {
+        inflight.delete(appended);
+      },
       (error: unknown) => {
         failure ??= error;
+        inflight.delete(appended);
       },
     );
     inflight.add(appended);
-    void appended.finally(() => inflight.delete(appended));
   };
 
   // `type` right after the stream fields: the log stores a draft in that order as it is.
