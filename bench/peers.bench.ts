@@ -15,10 +15,16 @@ const CHATS = 8;
 const KILL_CHATS = 3;
 const SEEDS = [14, 15, 16, 17, 18];
 const FAULT_ANSWER: AnswerSpec = { tokens: 150, delayMs: 20, timed: false };
-const LOADS = [
-  { streams: 100, spec: { tokens: 100, delayMs: 20, timed: true } },
-  { streams: 1_000, spec: { tokens: 20, delayMs: 20, timed: true } },
-] as const;
+/** Words per answer at each load level: about 10,000–20,000 delivered tokens a run. */
+const WORDS_AT: Readonly<Record<number, number>> = { 100: 100, 500: 40, 1000: 20 };
+const LOADS = (process.env.PEERS_STREAMS ?? '100,500,1000').split(',').map((count) => {
+  const streams = Number(count);
+  const tokens = WORDS_AT[streams] ?? Math.max(10, Math.round(20_000 / streams));
+  return { streams, spec: { tokens, delayMs: 20, timed: true } };
+});
+const PARTS = new Set((process.env.PEERS_PARTS ?? 'wire,faults,kills,load').split(','));
+/** Which backends run: `peer`, `once` (OnceChatTransport; its load runs on the AI SDK endpoint) and `endpoints`. */
+const SIDES = new Set((process.env.PEERS_SIDES ?? 'peer,once,endpoints').split(','));
 
 interface BackendRuns {
   readonly name: string;
@@ -33,9 +39,10 @@ interface BackendRuns {
   crashes: number;
 }
 
-async function measure(backend: Backend, naive: boolean, load: boolean): Promise<BackendRuns> {
-  const runs: BackendRuns = {
-    name: backend.name,
+/** A side the run left out (`PEERS_SIDES`): no figures. */
+function emptyRuns(name: string): BackendRuns {
+  return {
+    name,
     faults: [],
     kills: [],
     loads: new Map(),
@@ -43,7 +50,11 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
     wire: new Map(),
     crashes: 0,
   };
-  for (let run = 0; run < RUNS; run += 1) {
+}
+
+async function measure(backend: Backend, naive: boolean, load: boolean): Promise<BackendRuns> {
+  const runs = emptyRuns(backend.name);
+  for (let run = 0; run < (PARTS.has('wire') ? RUNS : 0); run += 1) {
     for (const way of wireWaysOf(backend)) {
       const measured = await bytesPerCharacter(
         baseUrlOf(backend),
@@ -56,15 +67,15 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
     }
   }
   console.error(`peers: ${backend.name}: bytes per character ${JSON.stringify(Object.fromEntries(runs.wire))}`);
-  for (let run = 0; run < RUNS; run += 1) {
+  for (let run = 0; run < (PARTS.has('faults') ? RUNS : 0); run += 1) {
     runs.faults.push(await faultRun(backend, FAULT_ANSWER, CHATS, SEEDS[run % SEEDS.length] as number, naive));
     console.error(`peers: ${backend.name}: fault run ${run + 1} ${JSON.stringify(runs.faults.at(-1))}`);
   }
-  for (let run = 0; run < RUNS; run += 1) {
+  for (let run = 0; run < (PARTS.has('kills') ? RUNS : 0); run += 1) {
     runs.kills.push(await killRun(backend, FAULT_ANSWER, KILL_CHATS));
     console.error(`peers: ${backend.name}: kill run ${run + 1} ${JSON.stringify(runs.kills.at(-1)?.chats)}`);
   }
-  if (!load) return runs;
+  if (!load || !PARTS.has('load')) return runs;
   const upstream = backend.upstream;
   for (const { streams, spec } of LOADS) {
     for (let run = 0; run < RUNS; run += 1) {
@@ -111,6 +122,7 @@ function wireRows(runs: BackendRuns, peer: BackendRuns): BenchRow[] {
 }
 
 function faultRows(runs: BackendRuns, naive: boolean): BenchRow[] {
+  if (runs.faults.length === 0) return [];
   const row = (what: string, unit: string, pick: (run: FaultRun) => number, goal?: string) =>
     rowFromRuns(
       { what: `${runs.name}: ${what}`, unit, ...(goal === undefined ? {} : { goal }) },
@@ -140,6 +152,7 @@ function faultRows(runs: BackendRuns, naive: boolean): BenchRow[] {
 }
 
 function killRows(runs: BackendRuns): BenchRow[] {
+  if (runs.kills.length === 0) return [];
   const row = (what: string, pick: (run: KillRun) => number) =>
     rowFromRuns({ what: `${runs.name}, server SIGKILL: ${what}`, unit: 'chars', goal: '0' }, runs.kills.map(pick));
   return [
@@ -154,22 +167,45 @@ function killRows(runs: BackendRuns): BenchRow[] {
   ];
 }
 
-function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefined): BenchRow[] {
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * The load rows of one side. Beside `peer` (Once's rows), the goals are issue 15's: CPU per
+ * delivered token at or below the peer's, and a token latency p99 under 50 ms up to 500 streams.
+ */
+function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefined, peer?: BackendRuns): BenchRow[] {
   return LOADS.flatMap(({ streams }) => {
     const measured = runs.loads.get(streams) ?? [];
+    if (measured.length === 0) return [];
     const alone = floor?.routeAlone.get(streams) ?? [];
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+    const peerCpu = median((peer?.loads.get(streams) ?? []).map((run) => run.cpuPerThousand));
     const limit = (what: string, pick: (run: LoadRun) => number) =>
       alone.length === 0 ? {} : { limit: { what: `the route alone, ${what}`, value: median(alone.map(pick)) } };
-    const row = (what: string, unit: string, pick: (run: LoadRun) => number) =>
+    const row = (what: string, unit: string, pick: (run: LoadRun) => number, goal?: string) =>
       rowFromRuns(
-        { what: `${label}: ${what} at ${streams.toLocaleString('en-US')} streams`, unit, ...limit(what, pick) },
+        {
+          what: `${label}: ${what} at ${streams.toLocaleString('en-US')} streams`,
+          unit,
+          ...limit(what, pick),
+          ...(goal === undefined ? {} : { goal }),
+        },
         measured.map(pick),
       );
     return [
       row('token-to-client latency p50', 'ms', (run) => run.p50),
-      row('token-to-client latency p99', 'ms', (run) => run.p99),
-      row('server CPU per 1,000 delivered tokens', 'CPU s', (run) => run.cpuPerThousand),
+      row(
+        'token-to-client latency p99',
+        'ms',
+        (run) => run.p99,
+        peer !== undefined && streams <= 500 ? '< 50 ms' : undefined,
+      ),
+      row(
+        'server CPU per 1,000 delivered tokens',
+        'CPU s',
+        (run) => run.cpuPerThousand,
+        Number.isNaN(peerCpu) ? undefined : `≤ ${peerCpu.toFixed(3)} (the peer's)`,
+      ),
       rowFromRuns(
         {
           what: `${label}: streams failed before their end at ${streams.toLocaleString('en-US')} streams`,
@@ -185,12 +221,13 @@ function loadRows(runs: BackendRuns, label: string, floor: BackendRuns | undefin
 const bench: Bench = async () => {
   const started = Date.now();
   const loadBefore = loadavg()[1] ?? 0;
-  await using peerBackend = await startPeerBackend();
-  const peer = await measure(peerBackend, true, true);
-  await using onceBackend = await startOnceBackend('once-transport');
-  const once = await measure(onceBackend, true, true);
-  await using endpointsBackend = await startOnceBackend('ai-sdk-endpoints');
-  const endpoints = await measure(endpointsBackend, false, false);
+  await using peerBackend = SIDES.has('peer') ? await startPeerBackend() : undefined;
+  const peer = peerBackend === undefined ? emptyRuns('peer') : await measure(peerBackend, true, true);
+  await using onceBackend = SIDES.has('once') ? await startOnceBackend('once-transport') : undefined;
+  const once = onceBackend === undefined ? emptyRuns('once') : await measure(onceBackend, true, true);
+  await using endpointsBackend = SIDES.has('endpoints') ? await startOnceBackend('ai-sdk-endpoints') : undefined;
+  const endpoints =
+    endpointsBackend === undefined ? emptyRuns('endpoints') : await measure(endpointsBackend, false, false);
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   return {
     title: 'useChat: resumable-stream + Redis vs Once under one fault schedule (issue 14)',
@@ -205,7 +242,7 @@ const bench: Bench = async () => {
       ...killRows(once),
       ...killRows(endpoints),
       ...loadRows(peer, 'resumable-stream + Redis (POST /api/chat)', once),
-      ...loadRows(once, "Once (the daemon's POST /v1/ai-sdk/chat)", once),
+      ...loadRows(once, "Once (the daemon's POST /v1/ai-sdk/chat)", once, peer),
     ],
     notes: [
       ...notesOf(peer, once, endpoints),
@@ -233,8 +270,8 @@ function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): 
     `Not like for like: Once commits every event durably to SQLite (WAL) before it sends it to any client, and a turn outlives the daemon (a restart ends it as interrupted, with what was committed); the peer keeps the stream in the route process's memory, publishing through Redis pub/sub only to a resuming reader, and saves the answer to Redis only when it finishes. Once's path has one more hop (route → daemon → client) than the peer's (route → client).`,
     `What the user sees after a SIGKILL, peer: ${killWords(peer)}. The route's in-flight generation is gone with the process; resumable-stream's sentinel still says the stream runs, so every resume waits for a producer that no longer exists and fails ("Timeout waiting for ack", a 500), and the history a reload loads holds the question without its answer.`,
     `What the user sees after a SIGKILL, Once (OnceChatTransport): ${killWords(once)}. The restarted daemon ends the turn as interrupted with every word it had committed, which includes every word any client was shown; the page shows that text as the finished answer, and a reload shows the same. Through the AI SDK endpoints: ${killWords(endpoints)}.`,
-    `Server CPU is the route process plus Redis for the peer (Redis's own INFO; other Redis users on the machine would count too; Redis's share per 1,000 tokens: ${redisShare(100)} s at 100 streams, ${redisShare(1_000)} s at 1,000), and the daemon plus the same route for Once. The "physical limit" beside the load rows is the route alone (streamText without resumable-stream, read by the same client).`,
-    `The client process (every SSE reader, one Node process) was busy ${busy(peer, 100)} / ${busy(once, 100)} of a core at 100 streams (peer / Once) and ${busy(peer, 1_000)} / ${busy(once, 1_000)} at 1,000; near 1 it is itself a bottleneck and the latencies include its queueing.`,
+    `Server CPU is the route process plus Redis for the peer (Redis's own INFO; other Redis users on the machine would count too; Redis's share per 1,000 tokens: ${LOADS.map(({ streams }) => `${redisShare(streams)} s at ${streams.toLocaleString('en-US')} streams`).join(', ')}), and the daemon plus the same route for Once. The "physical limit" beside the load rows is the route alone (streamText without resumable-stream, read by the same client).`,
+    `The client process (every SSE reader, one Node process) was busy ${LOADS.map(({ streams }) => `${busy(peer, streams)} / ${busy(once, streams)} of a core at ${streams.toLocaleString('en-US')} streams`).join(', ')} (peer / Once); near 1 it is itself a bottleneck and the latencies include its queueing.`,
     ...LOADS.map(({ streams, spec }) => {
       const pace = (runs: BackendRuns) => {
         const measured = runs.loads.get(streams) ?? [];

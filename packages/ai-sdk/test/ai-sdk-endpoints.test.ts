@@ -121,6 +121,29 @@ describe('POST /v1/ai-sdk/chat', () => {
     expect(expected?.parts.some((part) => part.type === 'tool-clock')).toBe(true);
   });
 
+  it('streams the answer while moving the conversation up the account’s list still waits (other chats hold it)', async () => {
+    const { server, url } = await startDaemon();
+    // Many chats starting at once queue on the account's lock to move their conversation up.
+    const accounts = server.service.accounts as { update: typeof server.service.accounts.update };
+    const update = accounts.update;
+    const released = Promise.withResolvers<void>();
+    accounts.update = async (...args) => {
+      await released.promise;
+      return update(...args);
+    };
+    try {
+      const response = await post(url, chatBody('chat-busy-account', 'What time is it? Use a tool.'));
+      expect(response.status).toBe(200);
+      const { chunks } = await readChunks(response);
+      expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+      const { conversations } = await server.service.accounts.list(DEFAULT_ACCOUNT);
+      const { messages } = await snapshotOf(server, conversations[0]?.id as string);
+      expect(await fold(chunks)).toEqual(toUIMessages(messages)[1]);
+    } finally {
+      released.resolve();
+    }
+  });
+
   it('sends a retried message once and streams the same turn again', async () => {
     const { server, url } = await startDaemon();
     const body = chatBody('chat-retry', 'Hello there', 'user-message-1');

@@ -183,6 +183,41 @@ describe('Once in front of an AI SDK chat route', () => {
     expect(answer.error?.message).toMatch(new RegExp(`^The upstream ${upstream.url} broke off its stream: `));
   });
 
+  it('text deltas that arrive in one read of the body become one event, in their place among data parts', async () => {
+    // One write of the whole answer: the daemon reads it at once, as it reads several
+    // tokens at a time once it falls behind a fast route.
+    const frames = [
+      { type: 'start' },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', delta: 'Once ' },
+      { type: 'text-delta', id: '0', delta: 'upon ' },
+      { type: 'data-weather', data: { city: 'Paris' } },
+      { type: 'text-delta', id: '0', delta: 'a ' },
+      { type: 'text-delta', id: '0', delta: 'time' },
+      { type: 'text-end', id: '0' },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    const upstream = await route((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' });
+      response.end(frames.map((frame) => `data: ${JSON.stringify(frame)}\n\n`).join(''));
+    });
+    const once = await startOnce({ url: upstream.url });
+
+    const answer = await once.ask('Hi');
+
+    expect(answer.blocks).toMatchObject([{ type: 'text', text: 'Once upon a time' }]);
+    const written = (await once.events()).filter(
+      (event) =>
+        (event.type === 'block_delta' && (event as { messageId?: string }).messageId === answer.id) ||
+        event.type === 'data_weather',
+    );
+    expect(written.map((event) => [event.type, event.data])).toEqual([
+      ['block_delta', { text: 'Once upon ' }],
+      ['data_weather', { messageId: answer.id, beforeBlock: 1, name: 'weather', data: { city: 'Paris' } }],
+      ['block_delta', { text: 'a time' }],
+    ]);
+  });
+
   it('a route that breaks off after its finish chunk has answered: the message is complete', async () => {
     const upstream = await route((_request, response) => {
       writeChunks(

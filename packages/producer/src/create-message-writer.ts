@@ -19,7 +19,7 @@ import {
   type TurnId,
   type Usage,
 } from '@once/protocol';
-import { createDeltaCoalescer } from './delta-coalescer.ts';
+import { type CoalesceWindow, createDeltaCoalescer } from './delta-coalescer.ts';
 
 /** Hands drafts to the log, in call order; resolves once they are committed. */
 export type AppendDrafts = (drafts: readonly ConversationEventDraft[]) => Promise<unknown>;
@@ -35,9 +35,11 @@ export interface MessageWriterOptions {
    * Deltas of one block (text or tool-input JSON) that arrive within this many
    * milliseconds become one event. Fewer, larger events mean fewer commits and less
    * per-event overhead for every reader; the price is up to this much extra latency
-   * before readers see a token. Default 0: every delta is its own event.
+   * before readers see a token. `'batch'`: held until {@link MessageWriter.sendHeldDeltas}
+   * or the message's next other event (a writer fed by an upstream's body merges what one
+   * read of it brought, and waits for nothing). Default 0: every delta is its own event.
    */
-  readonly coalesceMs?: number;
+  readonly coalesceMs?: CoalesceWindow;
 }
 
 /** What a new message is. */
@@ -73,6 +75,12 @@ export interface MessageWriter {
   complete(status: FinalMessageStatus, details?: CompletionDetails): Promise<MessageSnapshot>;
   /** Resolves when everything written so far is committed; rejects if an append failed. */
   flush(): Promise<void>;
+  /**
+   * Writes the deltas held for coalescing (`coalesceMs`) now, without waiting for their
+   * commit: for a caller that knows no more are coming in this batch, or that is about to
+   * write an event of its own (not through this writer) that must follow them.
+   */
+  sendHeldDeltas(): void;
   /** The message as written so far. */
   snapshot(): MessageSnapshot;
   /** True once `complete` was called. */
@@ -144,14 +152,17 @@ function writerFor(
       state = next;
       return event;
     });
-    const appended = options.append(stamped).then(
-      () => undefined,
+    // One promise per write (a streamed message writes one per token): no `finally` on top.
+    const appended: Promise<void> = options.append(stamped).then(
+      () => {
+        inflight.delete(appended);
+      },
       (error: unknown) => {
         failure ??= error;
+        inflight.delete(appended);
       },
     );
     inflight.add(appended);
-    void appended.finally(() => inflight.delete(appended));
   };
 
   // `type` right after the stream fields: the log stores a draft in that order as it is.
@@ -233,6 +244,7 @@ function writerFor(
       return current();
     },
     flush,
+    sendHeldDeltas: () => coalescer.flush(),
     snapshot: current,
   };
   return { api, write };

@@ -1,9 +1,18 @@
 import type { BlockDeltaData } from '@once/protocol';
 
 /**
+ * How long deltas wait to be merged: a window in milliseconds (0: every delta passes
+ * through at once), or `'batch'`: until the writer's caller says its batch of input is
+ * done (`MessageWriter.sendHeldDeltas`, e.g. at the end of what one read of an upstream's
+ * body brought, several deltas once the process fell behind) or writes another event of
+ * the message. No timer: a caller that reads in batches loses no time to it.
+ */
+export type CoalesceWindow = number | 'batch';
+
+/**
  * Merges consecutive text (or tool-input JSON) deltas of one block that arrive within
- * `windowMs` into one. Surface patches pass straight through: composing JSON merge
- * patches is not plain concatenation. With `windowMs` 0 every delta passes through.
+ * the window into one. Surface patches pass straight through: composing JSON merge
+ * patches is not plain concatenation.
  */
 export interface DeltaCoalescer {
   add(blockIndex: number, data: BlockDeltaData): void;
@@ -12,7 +21,7 @@ export interface DeltaCoalescer {
 }
 
 export function createDeltaCoalescer(
-  windowMs: number,
+  window: CoalesceWindow,
   emit: (blockIndex: number, data: BlockDeltaData) => void,
 ): DeltaCoalescer {
   let held: { blockIndex: number; key: 'text' | 'partialJson'; value: string } | undefined;
@@ -30,7 +39,12 @@ export function createDeltaCoalescer(
   return {
     add(blockIndex, data) {
       const key = 'text' in data ? 'text' : 'partialJson' in data ? 'partialJson' : undefined;
-      if (windowMs <= 0 || key === undefined) {
+      if (window !== 'batch' && window <= 0) {
+        flush();
+        emit(blockIndex, data);
+        return;
+      }
+      if (key === undefined) {
         flush();
         emit(blockIndex, data);
         return;
@@ -42,7 +56,7 @@ export function createDeltaCoalescer(
       }
       flush();
       held = { blockIndex, key, value };
-      timer = setTimeout(flush, windowMs);
+      if (window !== 'batch') timer = setTimeout(flush, window);
     },
     flush,
   };

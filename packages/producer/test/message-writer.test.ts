@@ -176,6 +176,40 @@ describe('MessageWriter', () => {
     expect(seqsByBlock(log.events())).toEqual({ '-1': [1, 2], 0: [1, 2, 3, 4], 1: [1, 2, 3] });
   });
 
+  it("with coalesceMs 'batch' holds a block's deltas until sendHeldDeltas or another event, and no timer sends them", async () => {
+    const log = recordAppends(conversationId);
+    const writer = createMessageWriter(assistant, { append: log.append, coalesceMs: 'batch' });
+    const text = writer.openBlock({ blockType: 'text' });
+    for (const word of ['Hel', 'lo, ', 'world']) writer.appendDelta(text, { text: word });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(deltas(log.events())).toEqual([]);
+
+    writer.sendHeldDeltas();
+    // Written now: an event the caller writes next (not through the writer) follows them.
+    expect(deltas(log.events())).toEqual([[0, { text: 'Hello, world' }]]);
+    writer.sendHeldDeltas();
+    writer.appendDelta(text, { text: '!' });
+    writer.sendHeldDeltas();
+    writer.appendDelta(text, { text: ' Bye' });
+    writer.closeBlock(text);
+    const message = await writer.complete('complete');
+    expect(deltas(log.events())).toEqual([
+      [0, { text: 'Hello, world' }],
+      [0, { text: '!' }],
+      [0, { text: ' Bye' }],
+    ]);
+    expect(message.blocks).toMatchObject([{ text: 'Hello, world! Bye' }]);
+    expect(log.events().map((event) => event.type)).toEqual([
+      'message_open',
+      'block_open',
+      'block_delta',
+      'block_delta',
+      'block_delta',
+      'block_close',
+      'message_complete',
+    ]);
+  });
+
   it('with coalesceMs never merges across blocks, and passes surface patches through one by one', async () => {
     vi.useFakeTimers();
     const log = recordAppends(conversationId);

@@ -28,14 +28,25 @@ export const aiSdkRoutes: RegisterRoutes = (context) => {
     const chat = parseChatRequest(request.body);
     refuseWhileClosing(context);
     const conversationId = await resolveChat(service.accounts, account, chat.chatId, { create: true });
-    const sent = await service.send(account, conversationId, {
+    const stream = open(context, conversationId, reply);
+    const sent = service.send(account, conversationId, {
       content: chat.text,
       clientMessageId: chat.clientMessageId,
     });
-    const stream = open(context, conversationId, reply);
-    await catchUp(stream);
+    let turnId: string;
+    try {
+      turnId = await stream.turnOf(chat.clientMessageId, sent);
+    } catch (error) {
+      stream.abandon();
+      throw error;
+    }
+    // The message and its turn are stored: what failed after them (the account's list)
+    // is the daemon's to report, the answer streams all the same.
+    sent.catch((error: unknown) =>
+      app.log.error({ err: error }, 'a message was sent but its conversation was not moved up'),
+    );
     reply.hijack();
-    void stream.follow(sent.turnId);
+    void stream.follow(turnId);
     return reply;
   });
 

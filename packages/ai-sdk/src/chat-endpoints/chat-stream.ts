@@ -73,6 +73,41 @@ export class ChatStream implements OpenStream {
     }
   }
 
+  /**
+   * The turn of the user message sent with `clientMessageId`: as soon as that message is
+   * in the log, or what `sent` resolves with if it settles first.
+   *
+   * Sending stores the message and starts its turn, then moves the conversation up the
+   * account's list, under the account's lock: with many chats starting at once, that
+   * waits its turn behind all of theirs while the answer is already streaming into the
+   * log. Following from the message itself spares the reader that wait.
+   * @throws what `sent` rejects with, when it does before the message is in the log.
+   */
+  async turnOf(clientMessageId: string, sent: Promise<{ readonly turnId: string }>): Promise<string> {
+    let settled: { readonly turnId: string } | { readonly error: unknown } | undefined;
+    const settling = sent.then(
+      ({ turnId }) => {
+        settled = { turnId };
+      },
+      (error: unknown) => {
+        settled = { error };
+      },
+    );
+    for (;;) {
+      const state = await this.catchUp();
+      const message = state.messages.find(
+        (entry) => entry.role === 'user' && entry.clientMessageId === clientMessageId,
+      );
+      if (message !== undefined) return message.turnId;
+      const outcome = settled as { readonly turnId: string } | { readonly error: unknown } | undefined;
+      if (outcome !== undefined) {
+        if ('error' in outcome) throw outcome.error;
+        return outcome.turnId;
+      }
+      await Promise.race([this.nextCommit(), settling]);
+    }
+  }
+
   /** Gives up before sending anything (the route answers otherwise, e.g. 204). */
   abandon(): void {
     this.close();

@@ -1,6 +1,7 @@
 import {
   type CompletionDetails,
   createMessageWriter,
+  type MessageWriter,
   type MessageWriterOptions,
   SHUTTING_DOWN,
   type TurnContext,
@@ -11,7 +12,7 @@ import { HttpChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
 import { createUIChunkWriter } from '../ui-message/create-ui-chunk-writer.ts';
 import { toUIMessages } from '../ui-message/to-ui-messages.ts';
 import { describeUpstreamFailure, UpstreamFailure } from './describe-upstream-failure.ts';
-import { parseUIMessageChunks } from './parse-ui-message-chunks.ts';
+import { chunkStreamOf, readUIMessageChunks, type UIMessageChunkReader } from './parse-ui-message-chunks.ts';
 
 /** Default of {@link UIStreamTurnRunnerOptions.timeoutMs}: two minutes. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 120_000;
@@ -55,7 +56,10 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
   const { conversationId, turnId, signal } = turn;
   const now = options.now ?? (() => new Date());
   const written: Promise<unknown>[] = [];
+  let writer: MessageWriter | undefined;
   const emit = (type: string, data: JsonObject) => {
+    // Deltas the writer holds (coalesced) were sent before this event: they go first.
+    writer?.sendHeldDeltas();
     const draft = { stream: 'conversation', conversationId, type, ts: now().toISOString(), data };
     const appended = turn.append([draft as ConversationEventDraft]);
     appended.catch(() => undefined);
@@ -69,26 +73,36 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
 
   emit('turn_start', { turnId, userMessageId: turn.userMessageId });
   emit('activity', { phase });
-  const writer = createMessageWriter(
+  writer = createMessageWriter(
     { conversationId, role: 'assistant', turnId },
-    { ...options.writer, append: turn.append },
+    // One read of the body brings several deltas once the daemon falls behind the route:
+    // they become one event (one row, one frame), which keeps the cost per token falling as
+    // the load grows. Each batch's are sent at its end, so a lone delta waits for nothing.
+    { ...options.writer, coalesceMs: options.writer?.coalesceMs || 'batch', append: turn.append },
   );
   const chunks = createUIChunkWriter({ writer, emit });
   const request = createUpstreamRequest(options, signal);
   let failure: MessageError | undefined;
   try {
-    const stream = await request.send(conversationId, toUIMessages(turn.history));
-    const reader = stream.getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      try {
-        chunks.write(next.value);
-      } catch (error) {
-        await reader.cancel();
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new UpstreamFailure('provider_error', `The upstream ${options.url} sent chunks out of order: ${reason}`);
+    const body = await request.send(conversationId, toUIMessages(turn.history));
+    // A batch at a time: what one read of the body brought, written in one go.
+    for (let batch = await body.next(); batch !== undefined; batch = await body.next()) {
+      for (const chunk of batch) {
+        try {
+          chunks.write(chunk);
+        } catch (error) {
+          await body.cancel();
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new UpstreamFailure(
+            'provider_error',
+            `The upstream ${options.url} sent chunks out of order: ${reason}`,
+          );
+        }
+        const entered = PHASES[chunk.type];
+        if (entered !== undefined) enter(entered);
       }
-      const entered = PHASES[next.value.type];
-      if (entered !== undefined) enter(entered);
+      // The batch's deltas go to the log with its other events, in the same commit.
+      writer.sendHeldDeltas();
     }
   } catch (caught) {
     if (!signal.aborted) {
@@ -141,11 +155,16 @@ function outcome(
 
 /**
  * `DefaultChatTransport`'s request (the AI SDK's own `HttpChatTransport`) with a faster
- * reader of the same wire format (see {@link parseUIMessageChunks}), which tells
+ * reader of the same wire format (see {@link readUIMessageChunks}), which tells
  * `onBytes` of every piece of the body it reads.
  */
 class UIStreamTransport extends HttpChatTransport<UIMessage> {
   readonly #onBytes: () => void;
+  /**
+   * The reader of the last response's body. The turn reads it a batch at a time rather
+   * than through the stream `sendMessages` returns (a promise round trip per chunk).
+   */
+  chunks: UIMessageChunkReader | undefined;
 
   constructor(options: ConstructorParameters<typeof HttpChatTransport<UIMessage>>[0], onBytes: () => void) {
     super(options);
@@ -153,7 +172,8 @@ class UIStreamTransport extends HttpChatTransport<UIMessage> {
   }
 
   protected override processResponseStream(stream: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
-    return parseUIMessageChunks(stream, this.#onBytes);
+    this.chunks = readUIMessageChunks(stream, this.#onBytes);
+    return chunkStreamOf(this.chunks);
   }
 }
 
@@ -194,7 +214,7 @@ function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: Abort
       );
     }
     state.responded = true;
-    // The body's reader (parseUIMessageChunks) touches the timer on every piece it reads.
+    // The body's reader (readUIMessageChunks) touches the timer on every piece it reads.
     return response;
   };
 
@@ -215,15 +235,19 @@ function createUpstreamRequest(options: UIStreamTurnRunnerOptions, signal: Abort
     get timedOut(): unknown {
       return idle.signal.aborted ? idle.signal.reason : undefined;
     },
-    send(chatId: string, messages: ReturnType<typeof toUIMessages>) {
+    /** Sends the request; the answer's chunks, read a batch at a time. */
+    async send(chatId: string, messages: ReturnType<typeof toUIMessages>): Promise<UIMessageChunkReader> {
       touch();
-      return transport.sendMessages({
+      // The stream it returns goes unread: `transport.chunks` reads the same body.
+      await transport.sendMessages({
         trigger: 'submit-message',
         chatId,
         messageId: undefined,
         messages,
         abortSignal: AbortSignal.any([signal, idle.signal]),
       });
+      if (transport.chunks === undefined) throw new Error('The transport read no response body.');
+      return transport.chunks;
     },
     stop() {
       stopped = true;

@@ -6,6 +6,18 @@ const LARGEST_EVENT = 64 * 1024 * 1024;
 
 const chunkSchema = asSchema(uiMessageChunkSchema);
 
+/** Reads the UI message chunks of a body a read at a time: see {@link readUIMessageChunks}. */
+export interface UIMessageChunkReader {
+  /**
+   * The chunks of the next read of the body that brought any, in order (the body's end:
+   * `undefined`). A refusal met after some chunks of a read is thrown by the next call,
+   * once those are taken.
+   */
+  next(): Promise<readonly UIMessageChunk[] | undefined>;
+  /** Stops reading the body. */
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /**
  * The UI message chunks of an SSE body, read as the AI SDK's `DefaultChatTransport` reads
  * them (`parseJsonEventStream` with `uiMessageChunkSchema`): `data:` lines only, `[DONE]`
@@ -14,16 +26,13 @@ const chunkSchema = asSchema(uiMessageChunkSchema);
  * text, reasoning or tool-input delta with exactly its required fields, nearly all of a
  * stream, and the small chunks every answer opens and closes with (see `isPlainDelta`)
  * are checked in place instead of by the schema (whose validation costs more than
- * the rest of the ingestion path together; `npm run bench ai-sdk`), and decoding, SSE
- * parsing and JSON run in one stream stage that reads the body itself (each web-stream
- * stage costs a promise round trip per chunk: three stages were a tenth of the daemon's
- * CPU per token under load, decision 019). `onBytes` is told of every piece of the body
- * as it is read (the upstream's idle timer).
+ * the rest of the ingestion path together; `npm run bench ai-sdk`); decoding, SSE
+ * parsing and JSON run on each piece of the body as it is read, and what one read
+ * brought comes out as one batch (a web-stream stage per chunk costs a promise round
+ * trip each: decision 019). `onBytes` is told of every piece of the body as it is read
+ * (the upstream's idle timer).
  */
-export function parseUIMessageChunks(
-  body: ReadableStream<Uint8Array>,
-  onBytes?: () => void,
-): ReadableStream<UIMessageChunk> {
+export function readUIMessageChunks(body: ReadableStream<Uint8Array>, onBytes?: () => void): UIMessageChunkReader {
   let events: string[] = [];
   let failure: ParseError | undefined;
   const parser = createParser({
@@ -35,53 +44,74 @@ export function parseUIMessageChunks(
   });
   const decoder = new TextDecoder();
   const reader = body.getReader();
-  let enqueued = 0;
-  /** A refusal met after chunks this pull enqueued: thrown by the next pull, once those are read. */
-  let deferred: unknown;
-  let refused = false;
-  const drain = (controller: ReadableStreamDefaultController<UIMessageChunk>) => {
+  /** A refusal met after chunks of the same read: thrown by the next call, once those are taken. */
+  let deferred: { readonly error: unknown } | undefined;
+  let ended = false;
+  const drain = async (batch: UIMessageChunk[]) => {
     const taken = events;
     events = [];
     if (failure !== undefined) throw failure;
-    return enqueueAll(taken, 0, {
-      enqueue(chunk) {
-        enqueued += 1;
-        controller.enqueue(chunk);
-      },
-    });
+    await enqueueAll(taken, 0, { enqueue: (chunk) => batch.push(chunk) });
   };
+  return {
+    async next() {
+      if (deferred !== undefined) throw deferred.error;
+      if (ended) return undefined;
+      const batch: UIMessageChunk[] = [];
+      try {
+        // Reads until the body gave at least one chunk, or ended.
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) {
+            parser.feed(decoder.decode());
+            await drain(batch);
+            ended = true;
+            return batch.length > 0 ? batch : undefined;
+          }
+          onBytes?.();
+          parser.feed(decoder.decode(next.value, { stream: true }));
+          if (events.length === 0 && failure === undefined) continue;
+          await drain(batch);
+          if (batch.length > 0) return batch;
+        }
+      } catch (error) {
+        // The chunks before the refusal come first: it is thrown by the next call.
+        if (batch.length === 0) throw error;
+        deferred = { error };
+        return batch;
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  };
+}
+
+/**
+ * {@link readUIMessageChunks} as a stream of chunks (what `HttpChatTransport` hands on):
+ * a refusal errors the stream after the chunks before it were read.
+ */
+export function parseUIMessageChunks(
+  body: ReadableStream<Uint8Array>,
+  onBytes?: () => void,
+): ReadableStream<UIMessageChunk> {
+  return chunkStreamOf(readUIMessageChunks(body, onBytes));
+}
+
+/** The chunks a {@link UIMessageChunkReader} reads, as a stream. */
+export function chunkStreamOf(chunks: UIMessageChunkReader): ReadableStream<UIMessageChunk> {
   return new ReadableStream<UIMessageChunk>(
     {
       async pull(controller) {
-        if (refused) throw deferred;
-        // Reads until the body gave at least one chunk, or ended: the stream calls pull
-        // again only when a read arrives meanwhile.
-        const before = enqueued;
-        try {
-          for (;;) {
-            const next = await reader.read();
-            if (next.done) {
-              parser.feed(decoder.decode());
-              await drain(controller);
-              controller.close();
-              return;
-            }
-            onBytes?.();
-            parser.feed(decoder.decode(next.value, { stream: true }));
-            if (events.length === 0 && failure === undefined) continue;
-            await drain(controller);
-            if (enqueued > before) return;
-          }
-        } catch (error) {
-          // Erroring the stream now would drop the chunks already enqueued, which the
-          // consumer has not read: a refusal comes after everything before it.
-          if (enqueued === before) throw error;
-          refused = true;
-          deferred = error;
+        const batch = await chunks.next();
+        if (batch === undefined) {
+          controller.close();
+          return;
         }
+        for (const chunk of batch) controller.enqueue(chunk);
       },
       cancel(reason) {
-        return reader.cancel(reason);
+        return chunks.cancel(reason);
       },
     },
     { highWaterMark: 0 },
