@@ -130,6 +130,8 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     state.entries.splice(0, drop);
     state.bytes -= freed;
     total -= freed;
+    // Nothing left to let go of: the global budget's pass need not step over it.
+    if (state.entries.length === 0) byRecency.delete(state);
   };
 
   /** Keeps committed events in the stream's memory, within both budgets. */
