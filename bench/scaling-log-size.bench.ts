@@ -247,7 +247,7 @@ const bench: Bench = async () => {
     notes: [
       `Writing the log (the event log's own appends): ${fills.join('; ') || 'nothing beyond the first conversation'}. On disk: ${points.map((point) => `${count(point.events)} events, ${(point.bytes / 2 ** 20).toFixed(0)} MiB`).join('; ')}.`,
       runDuration(started, loadBefore),
-      `Daemon start-up on an empty data dir: ${emptyStartUp.map((ms) => ms.toFixed(0)).join(' / ')} ms. Start-up reads, per conversation, its stored snapshot's open work and the events after it (none here${snapshots ? '' : ': without snapshots, every stored entry'}), to find work a crash left open.`,
+      `Daemon start-up on an empty data dir: ${emptyStartUp.map((ms) => ms.toFixed(0)).join(' / ')} ms. To find work a crash left open, start-up reads every conversation's head and stored snapshot summary in one query, then the events of only those whose head is beyond their snapshot or whose snapshot names open work (${snapshots ? 'none here' : 'here, without snapshots, every conversation: all its stored entries'}).`,
     ],
     images,
   };

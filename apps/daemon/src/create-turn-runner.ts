@@ -1,5 +1,4 @@
 import { builtInTools, runTurn } from '@once/agent';
-import { createUIStreamTurnRunner } from '@once/ai-sdk';
 import type { TurnRunner } from '@once/producer';
 import type { DaemonConfig } from './config.ts';
 import type { OnceConfig } from './config-file/define-config.ts';
@@ -29,13 +28,19 @@ export function createTurnRunner(
 ): DaemonTurns {
   if (file.runTurn !== undefined) return { runTurn: file.runTurn, provider: 'runTurn', tools: [] };
   if (config.provider === 'ui-stream' && file.provider === undefined && config.upstreamUrl !== undefined) {
-    const runUpstream = createUIStreamTurnRunner({
+    const options = {
       url: config.upstreamUrl,
       headers: config.upstreamHeaders,
       timeoutMs: config.upstreamTimeoutMs,
       writer: { coalesceMs: config.coalesceMs },
-    });
-    return { runTurn: runUpstream, provider: 'ui-stream', tools: [] };
+    };
+    // Imported at the first turn: start-up does without the AI SDK.
+    let runUpstream: Promise<TurnRunner> | undefined;
+    const load = () => {
+      runUpstream ??= import('@once/ai-sdk').then(({ createUIStreamTurnRunner }) => createUIStreamTurnRunner(options));
+      return runUpstream;
+    };
+    return { runTurn: async (turn) => (await load())(turn), provider: 'ui-stream', tools: [] };
   }
   const provider = file.provider ?? createProvider(config, env);
   const tools = [

@@ -1,13 +1,12 @@
 import { isOnceError } from '@once/protocol';
-import { chatCommand } from './cli/chat-command.ts';
-import { DEFAULT_URL } from './cli/client-flags.ts';
-import { exportCommand } from './cli/export-command.ts';
-import { sendCommand } from './cli/send-command.ts';
-import { tailCommand } from './cli/tail-command.ts';
 import { describeSettings, readConfig } from './config.ts';
 import { serve } from './serve.ts';
 
-const USAGE = `Usage: once [serve] [flags]
+// The client commands (send, tail, chat, export) and their client library are imported only when
+// run: the daemon's start-up does without them.
+
+/** The help text; the client's default URL is the client commands' own. */
+const usage = (defaultUrl: string) => `Usage: once [serve] [flags]
        once send [--url URL] [--token TOKEN] [--conversation ID] <message>
        once tail [--url URL] [--token TOKEN] <conversation id>
        once chat [--url URL] [--token TOKEN] [conversation id]
@@ -31,7 +30,7 @@ line per turn, and the command exits when it ends.
 once export writes a conversation to stdout (or --output FILE, created only once it is
 whole): markdown (the default) a readable transcript, json its whole snapshot, events
 every stored event as NDJSON.
-All four talk to the daemon at --url (ONCE_URL, default ${DEFAULT_URL}) with --token
+All four talk to the daemon at --url (ONCE_URL, default ${defaultUrl}) with --token
 (ONCE_TOKEN) when it requires one.
 
   --help                                   this text
@@ -66,15 +65,21 @@ async function main(args: readonly string[]): Promise<number> {
   const [first, ...rest] = args;
   // Anywhere among the flags: `npm start -- --help` runs `once serve --help`.
   if (first === 'help' || args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(USAGE);
+    const { DEFAULT_URL } = await import('./cli/client-flags.ts');
+    process.stdout.write(usage(DEFAULT_URL));
     return 0;
   }
   const command = first === undefined || first.startsWith('--') ? 'serve' : first;
   const flags = command === first ? rest : args;
-  if (command === 'send') return sendCommand(flags, process.env, output);
-  if (command === 'tail') return tailCommand(flags, process.env, output, stopSignal());
-  if (command === 'export') return exportCommand(flags, process.env, { out: process.stdout, err: process.stderr });
-  if (command === 'chat') return chatCommand(flags, process.env, { ...output, input: process.stdin, onSignal });
+  if (command === 'send') return (await import('./cli/send-command.ts')).sendCommand(flags, process.env, output);
+  if (command === 'tail') {
+    return (await import('./cli/tail-command.ts')).tailCommand(flags, process.env, output, stopSignal());
+  }
+  if (command === 'chat') {
+    const { chatCommand } = await import('./cli/chat-command.ts');
+    return chatCommand(flags, process.env, { ...output, input: process.stdin, onSignal });
+  }
+  if (command === 'export') return (await import('./cli/export-command.ts')).exportCommand(flags, process.env, output);
   if (command !== 'serve') {
     process.stderr.write(`once: unknown command "${command}". Run "once --help" for what it can do.\n`);
     return 2;

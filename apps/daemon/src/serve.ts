@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { aiSdkRoutes } from '@once/ai-sdk';
 import { createOnceServer } from '@once/server';
 import pino from 'pino';
 import { checkDataDirWritable } from './check-data-dir-writable.ts';
 import type { DaemonConfig } from './config.ts';
 import { loadConfigFile } from './config-file/load-config-file.ts';
 import { createTurnRunner } from './create-turn-runner.ts';
+import { lazyAiSdkRoutes } from './lazy-ai-sdk-routes.ts';
 import { openEventLog } from './open-event-log.ts';
 import { serveWebApp } from './serve-web-app.ts';
 
@@ -62,7 +62,8 @@ export async function serve(
     heartbeatMs: config.heartbeatMs,
     logger,
     // Apps on the AI SDK's stock DefaultChatTransport only point its `api` at the daemon.
-    routes: [aiSdkRoutes],
+    // Loaded at their first request: start-up does without the AI SDK.
+    routes: [lazyAiSdkRoutes],
     ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
     ...(config.compactAfterMs === undefined ? {} : { compactAfterMs: config.compactAfterMs }),

@@ -21,5 +21,6 @@ export {
 } from './message-store.ts';
 export { addPendingMessage, type PendingMessageInput, removePendingMessage } from './pending-messages.ts';
 export { reduce, reduceAll } from './reduce.ts';
+export { reduceConversationListEvents } from './reduce-conversation-list-events.ts';
 export { type ListedMessage, messageKey, selectMessages } from './select-messages.ts';
 export { fromSnapshot, rebaseOnSnapshot, snapshot } from './snapshot.ts';

@@ -1,4 +1,4 @@
-import type { Offset } from '@once/protocol';
+import type { ConversationId, Offset } from '@once/protocol';
 import type { StreamKey } from './event-log.ts';
 
 /**
@@ -20,6 +20,15 @@ export interface StoredSnapshot {
 
 /** The summary part of a {@link StoredSnapshot}, without its state. */
 export type SnapshotSummary = Omit<StoredSnapshot, 'state'>;
+
+/** A conversation's head beside its latest snapshot's offset and summary: see {@link SnapshotStore.conversationHeads}. */
+export interface ConversationHead {
+  readonly conversationId: ConversationId;
+  /** The offset of the conversation's last committed event. */
+  readonly head: Offset;
+  /** Its latest snapshot's offset and summary; undefined when none was saved. */
+  readonly snapshot: SnapshotSummary | undefined;
+}
 
 /**
  * Where folded states of streams are kept beside the log, one per stream: the latest one
@@ -46,4 +55,14 @@ export interface SnapshotStore {
 
   /** The offset and summary of the stream's latest snapshot, without reading its state. */
   latestSnapshotSummary(stream: StreamKey): Promise<SnapshotSummary | undefined>;
+
+  /**
+   * Every conversation stream that holds an event, with its head and its latest
+   * snapshot's offset and summary, read in one query, without any state: what start-up
+   * reads to tell which conversations a crash may have left open (only those whose head
+   * is beyond their snapshot, or whose summary names open work, need their events read),
+   * instead of two queries per stored conversation. In no particular order.
+   * @throws OnceError `unavailable` once the log is closed.
+   */
+  conversationHeads(): Promise<readonly ConversationHead[]>;
 }

@@ -3,6 +3,7 @@ import {
   type AppendOptions,
   type CommitListener,
   type CompactionResult,
+  type ConversationHead,
   checkSnapshotOffset,
   type EventDraft,
   type EventLog,
@@ -300,6 +301,12 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     this.#assertOpen();
     const key = await this.#appender.streamKey(stream);
     return key === undefined ? undefined : this.#snapshots.summary(key);
+  }
+
+  /** {@inheritDoc SnapshotStore.conversationHeads} */
+  async conversationHeads(): Promise<readonly ConversationHead[]> {
+    this.#assertOpen();
+    return this.#snapshots.conversationHeads();
   }
 
   /** {@inheritDoc EventLog.onCommit} */

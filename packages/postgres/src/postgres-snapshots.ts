@@ -1,5 +1,5 @@
-import type { SnapshotSummary, StoredSnapshot } from '@once/log';
-import type { Offset } from '@once/protocol';
+import type { ConversationHead, SnapshotSummary, StoredSnapshot } from '@once/log';
+import type { ConversationId, Offset } from '@once/protocol';
 import type { Sql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
@@ -10,10 +10,12 @@ import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 export class PostgresSnapshots {
   readonly #sql: Sql;
   readonly #table: string;
+  readonly #streams: string;
 
   constructor(sql: Sql, names: SchemaNames) {
     this.#sql = sql;
     this.#table = names.snapshots;
+    this.#streams = names.streams;
   }
 
   /**
@@ -54,5 +56,26 @@ export class PostgresSnapshots {
       PREPARED,
     );
     return row === undefined ? undefined : { offset: Number(row.offset) as Offset, summary: row.summary };
+  }
+
+  /** Every conversation stream that holds an event: its head and latest snapshot summary, in one query. */
+  async conversationHeads(): Promise<ConversationHead[]> {
+    const rows = await this.#sql.unsafe<
+      { name: string; head: string; offset: string | null; summary: string | null }[]
+    >(
+      `SELECT streams.name, streams.head, snapshots.stream_offset AS offset, snapshots.summary
+       FROM ${this.#streams} AS streams LEFT JOIN ${this.#table} AS snapshots ON snapshots.stream = streams.key
+       WHERE streams.kind = 'conversation' AND streams.head > 0`,
+      [],
+      PREPARED,
+    );
+    return rows.map((row) => ({
+      conversationId: row.name as ConversationId,
+      head: Number(row.head) as Offset,
+      snapshot:
+        row.offset === null || row.summary === null
+          ? undefined
+          : { offset: Number(row.offset) as Offset, summary: row.summary },
+    }));
   }
 }

@@ -116,7 +116,8 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
   const connections = createSseConnections(
     options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs },
   );
-  const metrics = createDaemonMetrics(connections);
+  // The feed is made after the log is instrumented; the gauge reads it only when scraped.
+  const metrics = createDaemonMetrics(connections, () => feed.retainedBytes());
   const log = metrics.instrument(options.log);
   const feed = createEventFeed(log);
   const service = createConversationService({

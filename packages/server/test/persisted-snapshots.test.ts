@@ -149,6 +149,33 @@ describe('persisted snapshots', () => {
     expect(snapshot.messages[1]?.blocks[0]).toMatchObject({ text: 'Half an answer' });
   });
 
+  it('recovers a crash after a snapshot with nothing open: the question its turn never took up is answered, the conversation left whole stays as it was', async () => {
+    const service = startService();
+    const { id } = await service.create(ACCOUNT);
+    await service.send(ACCOUNT, id, { content: 'One' });
+    await until(async () => (await folded(id)).messages.at(-1)?.status === 'complete');
+    const whole = await service.create(ACCOUNT);
+    await service.send(ACCOUNT, whole.id, { content: 'Two' });
+    await until(async () => (await folded(whole.id)).messages.at(-1)?.status === 'complete');
+    await until(
+      async () => (await folded(id)).activeTurn === undefined && (await folded(whole.id)).activeTurn === undefined,
+    );
+    // Both saved with nothing open; then a question comes in, and the daemon dies before its turn.
+    await saveSnapshotNow(id);
+    await saveSnapshotNow(whole.id);
+    await writeUserMessage(
+      { conversationId: id, turnId: 'turn-late' as TurnId, text: 'Three?' },
+      { append: append(id) },
+    );
+
+    const restarted = startService();
+    expect(await restarted.recover([ACCOUNT])).toEqual({ conversations: 2, interrupted: 0, requeued: 1 });
+    await until(
+      async () => (await folded(id)).messages.filter((message) => message.status === 'complete').length === 4,
+    );
+    expect((await folded(whole.id)).messages).toHaveLength(2);
+  });
+
   it('recovers work the snapshot holds open, with no event after it: a streaming answer, an unanswered question', async () => {
     const service = startService();
     const streaming = await conversationWithQuestion(service);

@@ -4,6 +4,7 @@ import { setTimeout } from 'node:timers/promises';
 import {
   type CommitListener,
   type CompactionResult,
+  type ConversationHead,
   callCommitListener,
   checkSnapshotOffset,
   type EventDraft,
@@ -19,7 +20,7 @@ import {
   type StreamKey,
   toStoredEntry,
 } from '@once/log';
-import { type Offset, OnceError, toOffset } from '@once/protocol';
+import { type ConversationId, type Offset, OnceError, toOffset } from '@once/protocol';
 import type { EventTail } from './event-tail.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
@@ -244,6 +245,26 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
     this.#assertOpen();
     const key = this.#appender.streamKey(stream);
     return key === undefined ? undefined : this.#snapshots.summary(key);
+  }
+
+  /** {@inheritDoc SnapshotStore.conversationHeads} */
+  async conversationHeads(): Promise<readonly ConversationHead[]> {
+    this.#assertOpen();
+    const heads: ConversationHead[] = [];
+    for (const row of this.#snapshots.conversations()) {
+      // Events committed since the last indexing round are in the tail, in memory.
+      const head = this.#tail.lastOffset(row.key) ?? row.indexed ?? 0;
+      if (head === 0) continue;
+      heads.push({
+        conversationId: row.name as ConversationId,
+        head: head as Offset,
+        snapshot:
+          row.offset === null || row.summary === null
+            ? undefined
+            : { offset: row.offset as Offset, summary: row.summary },
+      });
+    }
+    return heads;
   }
 
   /** {@inheritDoc EventLog.onCommit} */

@@ -16,6 +16,7 @@ export class SqliteSnapshots {
   readonly #save: StatementSync;
   readonly #latest: StatementSync;
   readonly #summary: StatementSync;
+  readonly #conversations: StatementSync;
 
   constructor(database: DatabaseSync) {
     this.#database = database;
@@ -26,6 +27,13 @@ export class SqliteSnapshots {
       WHERE excluded.offset > snapshots.offset`);
     this.#latest = database.prepare('SELECT offset, summary, state FROM snapshots WHERE stream = ?');
     this.#summary = database.prepare('SELECT offset, summary FROM snapshots WHERE stream = ?');
+    // A stream's indexed head is its last run's last offset: one step down the runs' key.
+    this.#conversations = database.prepare(`
+      SELECT streams.key, streams.name,
+        (SELECT max(last_offset) FROM runs WHERE runs.stream = streams.key) AS indexed,
+        snapshots.offset, snapshots.summary
+      FROM streams LEFT JOIN snapshots ON snapshots.stream = streams.key
+      WHERE streams.kind = 'conversation'`);
   }
 
   /**
@@ -66,4 +74,21 @@ export class SqliteSnapshots {
     const row = this.#summary.get(stream) as { offset: number; summary: string } | undefined;
     return row === undefined ? undefined : { offset: row.offset as Offset, summary: row.summary };
   }
+
+  /**
+   * Every conversation stream's key, id, indexed head (null when nothing of it is indexed
+   * yet) and latest snapshot (null offset when none), in one statement.
+   */
+  conversations(): ConversationRow[] {
+    return this.#conversations.all() as unknown as ConversationRow[];
+  }
+}
+
+/** A row of {@link SqliteSnapshots.conversations}. */
+export interface ConversationRow {
+  readonly key: number;
+  readonly name: string;
+  readonly indexed: number | null;
+  readonly offset: number | null;
+  readonly summary: string | null;
 }

@@ -126,6 +126,33 @@ export function describeSnapshotStoreConformance(name: string, create: () => Pro
       expect(await log.latestSnapshot(stream)).toEqual(snapshotAt(2));
     });
 
+    it('lists every conversation that holds an event with its head and snapshot summary, in one read, after a reopen too', async () => {
+      const bare = await streamOf(log, 3);
+      const saved = await streamOf(log, 5);
+      await streamOf(log, 0);
+      await log.append(newAccountStream(), [accountDraft()]);
+      await log.saveSnapshot(saved, snapshotAt(4, 'saved'));
+      const idOf = (stream: StreamKey) => (stream.stream === 'conversation' ? stream.conversationId : '');
+      const byId = async (store: LogWithSnapshots) =>
+        new Map((await store.conversationHeads()).map((head) => [head.conversationId as string, head]));
+      const expected = new Map([
+        [idOf(bare), { conversationId: idOf(bare), head: 3, snapshot: undefined }],
+        [
+          idOf(saved),
+          { conversationId: idOf(saved), head: 5, snapshot: { offset: 4, summary: snapshotAt(4, 'saved').summary } },
+        ],
+      ]);
+      expect(await byId(log)).toEqual(expected);
+      await log.close();
+      const reopened = await fixture.reopen();
+      expect(await byId(reopened)).toEqual(expected);
+      // Events committed after the reopen move the head at once.
+      await reopened.append(bare, deltaDrafts(bare, newMessageId(), 1, 2));
+      expect((await byId(reopened)).get(idOf(bare))?.head).toBe(5);
+      await reopened.close();
+      expect((await refusal(() => reopened.conversationHeads())).code).toBe('unavailable');
+    });
+
     it('refuses to save once the log is closed', async () => {
       const stream = await streamOf(log, 2);
       await log.close();

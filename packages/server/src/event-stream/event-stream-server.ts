@@ -1,4 +1,10 @@
-import { type RequestListener, Server, type ServerOptions } from 'node:http';
+import type { RequestListener, ServerOptions } from 'node:http';
+
+// Taken from the built-in module, not imported: an ESM import of node:http copies its
+// exports, which loads Node's bundled fetch library (undici) for its lazy WebSocket
+// exports, 20–150 ms of every start-up for nothing (decision 025).
+const { Server } = process.getBuiltinModule('node:http');
+
 import type { Socket } from 'node:net';
 import { type RequestHead, readRequestHead } from './read-request-head.ts';
 import { SocketSink } from './socket-sink.ts';

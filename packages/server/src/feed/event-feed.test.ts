@@ -5,7 +5,7 @@ import { openSqliteEventLog } from '@once/sqlite';
 import { createTemporaryLogFixture, deltaDrafts, newConversationStream, newMessageId } from '@once/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEventFeed, type EventFeed } from './event-feed.ts';
+import { createEventFeed, type EventFeed, feedEntryBytes, toFeedEntry } from './event-feed.ts';
 
 /**
  * The log as the feed sees it: `readEntries` calls counted and answered `readDelayMs`
@@ -103,12 +103,14 @@ describe('event feed', () => {
           maxLength: 12,
         }),
         fc.integer({ min: 0, max: 3 }),
-        async (commits, readDelayMs) => {
+        // From nothing kept (every read from the log) to a few commits' worth.
+        fc.integer({ min: 0, max: 8_000 }),
+        async (commits, readDelayMs, recentBytes) => {
           const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
           try {
             const carried = commits.map((commit) => commit.carried);
             const { log } = observedLog(fixture.log, () => carried.shift() ?? true, readDelayMs);
-            const feed = createEventFeed(log, { recentEvents: 16, pageSize: 5 });
+            const feed = createEventFeed(log, { recentBytes, pageSize: 5 });
             const stream = newConversationStream();
             const message = newMessageId();
             feed.watch(stream);
@@ -130,5 +132,58 @@ describe('event feed', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('keeps its memory within the per-stream and total budgets, oldest out first, and a reader behind it still gets every event once', async () => {
+    const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
+    try {
+      const recentBytes = 8_000;
+      const totalRecentBytes = 40_000;
+      const feed = createEventFeed(fixture.log, { recentBytes, totalRecentBytes });
+      const streams = Array.from({ length: 20 }, () => newConversationStream());
+      for (const stream of streams) feed.watch(stream);
+      await Promise.all(streams.map((stream) => feed.head(stream)));
+      // A reader that only starts reading once everything is written, far behind the memory.
+      const late = streams[0] as StreamKey;
+      let largest = 0;
+      for (let seq = 1; seq <= 60; seq += 10) {
+        for (const stream of streams) {
+          const stored = await fixture.log.append(stream, deltaDrafts(stream, newMessageId(), seq, 10));
+          for (const entry of stored) largest = Math.max(largest, feedEntryBytes(toFeedEntry(entry)));
+          expect(feed.retainedBytes()).toBeLessThanOrEqual(totalRecentBytes);
+        }
+      }
+      // Full, not empty: the budget is used, not merely respected.
+      expect(feed.retainedBytes()).toBeGreaterThan(totalRecentBytes - 2 * largest);
+      // The first stream's oldest events left memory long ago: they come from the log.
+      expect(await follow(feed, late, 60)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+      for (const stream of streams) feed.unwatch(stream);
+      expect(feed.retainedBytes()).toBe(0);
+      feed.close();
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
+  it('keeps one busy stream within its own budget', async () => {
+    const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
+    try {
+      const feed = createEventFeed(fixture.log, { recentBytes: 5_000 });
+      const stream = newConversationStream();
+      feed.watch(stream);
+      await feed.head(stream);
+      const followed = follow(feed, stream, 200);
+      const message = newMessageId();
+      for (let seq = 1; seq <= 200; seq += 20) {
+        await fixture.log.append(stream, deltaDrafts(stream, message, seq, 20));
+        expect(feed.retainedBytes()).toBeLessThanOrEqual(5_000);
+      }
+      expect(await followed).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+      expect(feed.retainedBytes()).toBeGreaterThan(2_500);
+      feed.close();
+      expect(feed.retainedBytes()).toBe(0);
+    } finally {
+      await fixture.cleanup();
+    }
   });
 });

@@ -18,10 +18,36 @@ export interface FeedEntry {
 
 /** Options of {@link createEventFeed}. */
 export interface EventFeedOptions {
-  /** Recent events kept in memory per watched stream. Default 4096. */
-  readonly recentEvents?: number;
+  /**
+   * Bytes of recent events kept in memory per watched stream, the oldest let go first.
+   * Default 1 MiB (about 1,700 text deltas: a long answer). A reader further behind
+   * reads from the log.
+   */
+  readonly recentBytes?: number;
+  /**
+   * Bytes of recent events kept in memory for all watched streams together: past it, the
+   * oldest events of the streams that committed least recently are let go first. Default
+   * 32 MiB (with 100 conversations streaming at once, about 550 events each).
+   */
+  readonly totalRecentBytes?: number;
   /** Events read from the log per page when refilling. Default 1000. */
   readonly pageSize?: number;
+}
+
+/** Default of {@link EventFeedOptions.recentBytes}: 1 MiB. */
+export const DEFAULT_RECENT_BYTES = 2 ** 20;
+/** Default of {@link EventFeedOptions.totalRecentBytes}: 32 MiB. */
+export const DEFAULT_TOTAL_RECENT_BYTES = 32 * 2 ** 20;
+/** What an entry costs beside its texts: the entry object, its slot, the strings' headers. */
+const ENTRY_OVERHEAD_BYTES = 96;
+
+/**
+ * What an entry held in memory costs, near enough: its two texts (a character a byte, as
+ * V8 stores text that is all Latin-1; other text takes two) and a fixed overhead. Its
+ * compact frame, set later and shorter than its frame, is not counted.
+ */
+export function feedEntryBytes(entry: FeedEntry): number {
+  return entry.json.length + entry.frame.length + ENTRY_OVERHEAD_BYTES;
 }
 
 /**
@@ -39,8 +65,9 @@ export interface FeedReader {
 /**
  * Fans committed events out to many readers. For a stream someone watches, the feed
  * reads each commit from the log once, keeps the recent events with their SSE frames in
- * memory, and wakes the readers waiting on that stream; a reader further behind reads
- * from the log. Readers pull at their own pace, so a slow one holds no queue here.
+ * memory (within a budget in bytes per stream and one for all streams, see
+ * {@link EventFeedOptions}), and wakes the readers waiting on that stream; a reader
+ * further behind reads from the log. Readers pull at their own pace, so a slow one holds no queue here.
  */
 export interface EventFeed {
   /** Events after `afterOffset` in offset order: from memory when recent, else from the log. */
@@ -57,6 +84,8 @@ export interface EventFeed {
   watch(stream: StreamKey): void;
   /** Undoes one {@link watch}, and forgets `reader` if it was waiting. Call once per watch. */
   unwatch(stream: StreamKey, reader?: FeedReader): void;
+  /** Bytes of recent events held in memory now, for every watched stream (see {@link feedEntryBytes}). */
+  retainedBytes(): number;
   /** Stops listening to the log. */
   close(): void;
 }
@@ -65,6 +94,8 @@ interface Watched {
   watchers: number;
   /** Contiguous recent events; `entries[i].offset === first + i`. */
   entries: FeedEntry[];
+  /** What `entries` cost, by {@link feedEntryBytes}. */
+  bytes: number;
   /** Offset this memory has read up to. */
   loaded: number;
   /** The head the log announced last. */
@@ -78,9 +109,56 @@ export function toFeedEntry({ offset, type, json }: StoredEntry): FeedEntry {
 }
 
 export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): EventFeed {
-  const capacity = options.recentEvents ?? 4096;
+  const streamBudget = options.recentBytes ?? DEFAULT_RECENT_BYTES;
+  const totalBudget = options.totalRecentBytes ?? DEFAULT_TOTAL_RECENT_BYTES;
   const pageSize = options.pageSize ?? 1000;
   const watched = new Map<string, Watched>();
+  // The watched streams, the one that took events least recently first: the global budget
+  // lets go of their events first, as the oldest.
+  const byRecency = new Set<Watched>();
+  let total = 0;
+
+  /** Lets go of the stream's oldest events until it holds at most `budget` bytes. */
+  const trim = (state: Watched, budget: number) => {
+    let drop = 0;
+    let freed = 0;
+    while (state.bytes - freed > budget && drop < state.entries.length) {
+      freed += feedEntryBytes(state.entries[drop] as FeedEntry);
+      drop += 1;
+    }
+    if (drop === 0) return;
+    state.entries.splice(0, drop);
+    state.bytes -= freed;
+    total -= freed;
+    // Nothing left to let go of: the global budget's pass need not step over it.
+    if (state.entries.length === 0) byRecency.delete(state);
+  };
+
+  /** Keeps committed events in the stream's memory, within both budgets. */
+  const keep = (state: Watched, stored: readonly StoredEntry[]) => {
+    for (const entry of stored) {
+      const kept = toFeedEntry(entry);
+      state.entries.push(kept);
+      const bytes = feedEntryBytes(kept);
+      state.bytes += bytes;
+      total += bytes;
+    }
+    byRecency.delete(state);
+    byRecency.add(state);
+    trim(state, streamBudget);
+    for (const oldest of byRecency) {
+      if (total <= totalBudget) break;
+      trim(oldest, Math.max(0, oldest.bytes - (total - totalBudget)));
+    }
+  };
+
+  /** Lets go of all the stream's events: nobody watches it any more. */
+  const forget = (state: Watched) => {
+    total -= state.bytes;
+    state.bytes = 0;
+    state.entries = [];
+    byRecency.delete(state);
+  };
 
   const wakeReaders = (state: Watched) => {
     for (const reader of state.waiters) {
@@ -101,9 +179,10 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     while (state.loaded < state.announced) {
       const stored = await log.readEntries(stream, state.loaded as Offset, pageSize);
       if (stored.length === 0) break;
-      for (const entry of stored) state.entries.push(toFeedEntry(entry));
+      // Nobody watches it any more: its memory is gone, and this page with it.
+      if (watched.get(streamId(stream)) !== state) break;
+      keep(state, stored);
       state.loaded = stored[stored.length - 1]?.offset ?? state.loaded;
-      if (state.entries.length > capacity) state.entries.splice(0, state.entries.length - capacity);
     }
     wakeReaders(state);
   };
@@ -131,9 +210,8 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   const take = (state: Watched, entries: readonly StoredEntry[] | undefined, head: number): boolean => {
     if (entries === undefined || state.refilling !== undefined || state.loaded !== state.announced) return false;
     if (entries[0]?.offset !== state.loaded + 1 || entries.at(-1)?.offset !== head) return false;
-    for (const entry of entries) state.entries.push(toFeedEntry(entry));
+    keep(state, entries);
     state.loaded = head;
-    if (state.entries.length > capacity) state.entries.splice(0, state.entries.length - capacity);
     return true;
   };
 
@@ -181,7 +259,15 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       const key = streamId(stream);
       let state = watched.get(key);
       if (state === undefined) {
-        state = { watchers: 0, entries: [], loaded: 0, announced: 0, refilling: undefined, waiters: new Set() };
+        state = {
+          watchers: 0,
+          entries: [],
+          bytes: 0,
+          loaded: 0,
+          announced: 0,
+          refilling: undefined,
+          waiters: new Set(),
+        };
         watched.set(key, state);
         // Start from the current head: older events are read from the log.
         const fresh = state;
@@ -206,12 +292,17 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       state.watchers -= 1;
       if (state.watchers === 0) {
         watched.delete(key);
+        forget(state);
         wakeAll(state);
       }
     },
+    retainedBytes: () => total,
     close() {
       stopListening();
-      for (const state of watched.values()) wakeAll(state);
+      for (const state of watched.values()) {
+        forget(state);
+        wakeAll(state);
+      }
       watched.clear();
     },
   };

@@ -12,7 +12,12 @@ export interface DaemonMetrics {
   instrument(log: EventLog): EventLog;
 }
 
-export function createDaemonMetrics(connections: SseConnections): DaemonMetrics {
+/**
+ * @param connections The open event streams, counted by `once_sse_connections`.
+ * @param feedBytes The event feed's retained bytes (`EventFeed.retainedBytes`), shown as
+ *   `once_feed_retained_bytes`; absent, the gauge stays 0.
+ */
+export function createDaemonMetrics(connections: SseConnections, feedBytes: () => number = () => 0): DaemonMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const eventsSent = new Counter({
@@ -32,6 +37,14 @@ export function createDaemonMetrics(connections: SseConnections): DaemonMetrics 
     registers: [registry],
     collect() {
       this.set(connections.size);
+    },
+  });
+  new Gauge({
+    name: 'once_feed_retained_bytes',
+    help: 'Bytes of recent events the event feed holds in memory for live readers (bounded by its budgets).',
+    registers: [registry],
+    collect() {
+      this.set(feedBytes());
     },
   });
   const appended = new Counter({

@@ -1,4 +1,4 @@
-import { type ConversationListState, createConversationListState, reduceConversationList } from '@once/core';
+import { type ConversationListState, createConversationListState, reduceConversationListEvents } from '@once/core';
 import { createKeyedLock, type EventLog, type StreamKey } from '@once/log';
 import {
   type Conversation,
@@ -72,11 +72,10 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
   const catchUp = async (accountId: string) => {
     let state = lists.get(accountId) ?? createConversationListState();
     for (;;) {
-      const events = await log.read(streamOf(accountId), state.offset, 1000);
-      for (const event of events) {
-        state = reduceConversationList(state, event as IncomingEvent);
-        remember(accountId, event as IncomingEvent);
-      }
+      const events = (await log.read(streamOf(accountId), state.offset, 1000)) as readonly IncomingEvent[];
+      // A page at a time: folding event by event re-sorts the whole list per event.
+      state = reduceConversationListEvents(state, events);
+      for (const event of events) remember(accountId, event);
       if (events.length < 1000) break;
     }
     const known = lists.get(accountId);

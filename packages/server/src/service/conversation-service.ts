@@ -1,6 +1,7 @@
 import { type ConversationState, snapshot } from '@once/core';
 import {
   type AppendOptions,
+  type ConversationHead,
   createLocalTurnCoordination,
   type EventLog,
   type SnapshotStore,
@@ -23,7 +24,7 @@ import { createApprovalGate } from './approval-gate.ts';
 import { type CompactionPass, createConversationCompactor } from './conversation-compactor.ts';
 import { createConversationExpiry, type RetentionPass } from './conversation-expiry.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
-import { scanOpenWork } from './open-work-scan.ts';
+import { mayHoldOpenWork, scanOpenWork } from './open-work-scan.ts';
 import { createSnapshotWriter, type SnapshotWriter } from './snapshot-writer.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
 
@@ -258,12 +259,15 @@ export function createConversationService(options: ConversationServiceOptions): 
       let conversations = 0;
       let interrupted = 0;
       let requeued = 0;
+      // Every conversation's head and snapshot summary in one read: most were left with
+      // nothing open and need no query of their own.
+      const heads = snapshots === undefined ? undefined : await conversationHeadsById(snapshots);
       for (const accountId of accountIds) {
         const list = await accounts.list(accountId);
         for (const { id } of list.conversations) {
           conversations += 1;
-          // Most conversations were left with nothing open: tell by their stored snapshot's
-          // open work and the event types after it, without folding them.
+          if (heads !== undefined && !mayHoldOpenWork(heads.get(id))) continue;
+          // Tell by the stored snapshot's open work and the event types after it, without folding.
           const scan = await scanOpenWork(log, snapshots, id);
           if (scan.read > 0) writer?.noteUnsaved(id, scan.read);
           if (!scan.open) continue;
@@ -285,6 +289,10 @@ export function createConversationService(options: ConversationServiceOptions): 
       await writer?.close();
     },
   };
+}
+
+async function conversationHeadsById(snapshots: SnapshotStore): Promise<Map<string, ConversationHead>> {
+  return new Map((await snapshots.conversationHeads()).map((head) => [head.conversationId, head]));
 }
 
 function findSent(state: ConversationState, clientMessageId: ClientMessageId) {

@@ -1,4 +1,4 @@
-import type { EventLog, SnapshotStore, StoredEntry } from '@once/log';
+import type { ConversationHead, EventLog, SnapshotStore, StoredEntry } from '@once/log';
 import type { ConversationId, Offset } from '@once/protocol';
 import type { OpenWork } from './open-work.ts';
 import { openWorkOfSummary } from './snapshot-record.ts';
@@ -12,6 +12,20 @@ export interface OpenWorkScanResult {
   readonly open: boolean;
   /** How many events it read: those after the stored snapshot, or all without one. */
   readonly read: number;
+}
+
+/**
+ * Whether a conversation may hold work a crash left open, told by its head and stored
+ * snapshot summary alone (from {@link SnapshotStore.conversationHeads}): only when events
+ * follow its snapshot, or it has none (or one it cannot use), or the snapshot names open
+ * work. A conversation with no entry holds no event, so nothing is open there. Start-up
+ * scans only these, so its cost follows the conversations a crash left open.
+ */
+export function mayHoldOpenWork(head: ConversationHead | undefined): boolean {
+  if (head === undefined) return false;
+  if (head.snapshot === undefined || head.snapshot.offset < head.head) return true;
+  const work = openWorkOfSummary(head.snapshot);
+  return work === undefined || work.streaming.length > 0 || work.activeTurn !== undefined || work.unanswered.length > 0;
 }
 
 /**

@@ -1,9 +1,8 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { ModelPart, ModelProvider, ModelRequest } from '../../model-provider.ts';
 import { ProviderError } from '../../provider-error.ts';
 import { createAnthropicEventMapper } from './anthropic-event-mapper.ts';
 import { toAnthropicMessages, toAnthropicTools } from './to-anthropic-messages.ts';
-import { toProviderError } from './to-provider-error.ts';
 
 /** Options of {@link createAnthropicProvider}. */
 export interface AnthropicProviderOptions {
@@ -30,7 +29,13 @@ export interface AnthropicProviderOptions {
  * and rethrows the signal's reason unchanged.
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
-  const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
+  // The SDK is loaded at the first call, not when the daemon starts: it is the largest
+  // module a daemon would load (0.1–0.2 s), and most daemons run another provider.
+  let client: Promise<Anthropic> | undefined;
+  const connect = () =>
+    (client ??= import('@anthropic-ai/sdk').then(
+      ({ default: Sdk }) => new Sdk({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 }),
+    ));
   const maxTokens = options.maxTokens ?? 4096;
   return {
     name: 'anthropic',
@@ -38,7 +43,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
       const { signal } = request;
       const mapper = createAnthropicEventMapper();
       try {
-        const events = await client.messages.create(
+        const events = await (await connect()).messages.create(
           {
             model: options.model,
             max_tokens: maxTokens,
@@ -55,6 +60,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         for await (const event of events) yield* mapper.map(event);
       } catch (caught) {
         signal.throwIfAborted();
+        // With the SDK it needs, loaded by now.
+        const { toProviderError } = await import('./to-provider-error.ts');
         throw toProviderError(caught);
       }
       // The SDK ends the stream quietly when aborted; the abort is the outcome, not a cut.

@@ -1,8 +1,7 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ModelPart, ModelProvider, ModelRequest } from '../../model-provider.ts';
 import { createChatChunkReader } from './chat-chunk-reader.ts';
 import { toChatMessages, toChatTools } from './to-chat-messages.ts';
-import { toProviderError } from './to-provider-error.ts';
 
 /** Options of {@link createOpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -31,7 +30,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   if (options.apiKey === '') {
     throw new Error('createOpenAIProvider needs an apiKey; for a local server that checks none, pass any text.');
   }
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
+  // The SDK is loaded at the first call, not when the daemon starts, which most daemons
+  // do without it.
+  let client: Promise<OpenAI> | undefined;
+  const connect = () =>
+    (client ??= import('openai').then(
+      ({ default: Sdk }) => new Sdk({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 }),
+    ));
   return {
     name: 'openai',
     async *stream(request: ModelRequest): AsyncIterable<ModelPart> {
@@ -39,7 +44,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
       const reader = createChatChunkReader();
       const tools = toChatTools(request.tools);
       try {
-        const stream = await client.chat.completions.create(
+        const stream = await (await connect()).chat.completions.create(
           {
             model: options.model,
             // `system` rather than `developer`: every compatible server knows it.
@@ -64,6 +69,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         yield* reader.end();
       } catch (error) {
         signal.throwIfAborted();
+        // With the SDK it needs, loaded by now.
+        const { toProviderError } = await import('./to-provider-error.ts');
         throw toProviderError(error);
       }
     },
