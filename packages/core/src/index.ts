@@ -1,4 +1,14 @@
 export {
+  type Alternatives,
+  alternativesOf,
+  type BranchSource,
+  currentPath,
+  leafOf,
+  newestBelow,
+  parentOf,
+  pathTo,
+} from './branch-selectors.ts';
+export {
   type ConversationListState,
   createConversationListState,
   reduceConversationList,
@@ -18,6 +28,7 @@ export {
   type MessageStoreStart,
   type StoreListener,
 } from './message-store.ts';
+export { type MessageTree, messageTree } from './message-tree.ts';
 export { addPendingMessage, type PendingMessageInput, removePendingMessage } from './pending-messages.ts';
 export { reduce, reduceAll } from './reduce.ts';
 export { type ListedMessage, messageKey, selectMessages } from './select-messages.ts';
