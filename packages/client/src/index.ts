@@ -15,6 +15,7 @@ export type {
   ConversationClientOptions,
   ConversationDomains,
   OpenConversationOptions,
+  RegenerateOptions,
   SendOptions,
 } from './conversation-client.ts';
 export type {
@@ -76,6 +77,7 @@ export type { ApplyOutcome, AttemptEnd, StreamTarget } from './stream-target.ts'
 export { systemTimers, type TimerHandle, type Timers } from './timers.ts';
 export type {
   ConversationPage,
+  RegenerateResult,
   SendInput,
   SendResult,
   SnapshotOptions,

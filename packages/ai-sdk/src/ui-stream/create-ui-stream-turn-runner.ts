@@ -70,7 +70,13 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
   emit('turn_start', { turnId, userMessageId: turn.userMessageId });
   emit('activity', { phase });
   const writer = createMessageWriter(
-    { conversationId, role: 'assistant', turnId },
+    {
+      conversationId,
+      role: 'assistant',
+      turnId,
+      ...(turn.replaces === undefined ? {} : { replaces: turn.replaces }),
+      ...(turn.clientMessageId === undefined ? {} : { clientMessageId: turn.clientMessageId }),
+    },
     { ...options.writer, append: turn.append },
   );
   const chunks = createUIChunkWriter({ writer, emit });
