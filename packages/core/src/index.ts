@@ -32,4 +32,5 @@ export { type MessageTree, messageTree } from './message-tree.ts';
 export { addPendingMessage, type PendingMessageInput, removePendingMessage } from './pending-messages.ts';
 export { reduce, reduceAll } from './reduce.ts';
 export { type ListedMessage, messageKey, selectMessages } from './select-messages.ts';
+export { selectPathMessages } from './select-path-messages.ts';
 export { fromSnapshot, rebaseOnSnapshot, snapshot } from './snapshot.ts';
