@@ -15,9 +15,14 @@ export interface Alternatives {
 
 const paths = new WeakMap<readonly MessageSnapshot[], Map<MessageId | undefined, readonly MessageSnapshot[]>>();
 
-/** The last message of the current path: `leafId`, or the last message opened. */
+/**
+ * The last message of the current path: `leafId`, or the last message opened (also when
+ * the state lacks the `leafId` message, as a page might: a path, never an empty list).
+ */
 export function leafOf(source: BranchSource): MessageId | undefined {
-  return source.leafId ?? source.messages.at(-1)?.id;
+  const { leafId } = source;
+  if (leafId !== undefined && messageTree(source.messages).position.has(leafId)) return leafId;
+  return source.messages.at(-1)?.id;
 }
 
 /** The parent of a message (null at the start); undefined for a message the state lacks. */
