@@ -1,9 +1,11 @@
 import type { MessageId, MessageSnapshot } from '@once/protocol';
-import type { ConversationState } from './conversation-state.ts';
 import { messageTree } from './message-tree.ts';
 
 /** The messages and branch position a selector needs: a state or a snapshot. */
-export type BranchSource = Pick<ConversationState, 'messages' | 'leafId'>;
+export interface BranchSource {
+  readonly messages: readonly MessageSnapshot[];
+  readonly leafId?: MessageId | undefined;
+}
 
 /** A message's alternatives: the messages with the same parent, itself included. */
 export interface Alternatives {
