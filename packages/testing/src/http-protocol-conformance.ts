@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stopLeftoverDaemons } from './daemon-process.ts';
 import { describeAccountCases } from './http-account-cases.ts';
 import { AUTH_FLAGS, describeAuthCases } from './http-auth-cases.ts';
+import { describeBranchCases } from './http-branch-cases.ts';
 import { describeErrorCases } from './http-error-cases.ts';
 import { describeEventStreamCases } from './http-event-stream-cases.ts';
 import { describeHistoryPageCases } from './http-history-page-cases.ts';
@@ -51,6 +52,7 @@ export function describeHttpProtocolConformance(name: string, createFixture: Cre
       describeHistoryPageCases(daemon);
       describeEventStreamCases(daemon);
       describeMessageCases(daemon);
+      describeBranchCases(daemon);
       describeAccountCases(daemon);
       describeErrorCases(daemon);
     });
