@@ -40,10 +40,8 @@ describe.skipIf(browserMissing)('branches in the web app', () => {
     await page.goto(daemon.url);
     const conversationId = await startConversation(page, 'Hello there');
     await eventually(() => connectionStatus(page)).toBe('live');
-    const [q1, a1] = (await answered(daemon, conversationId, 2)).messages.map((message) => message.id) as [
-      string,
-      string,
-    ];
+    const [q1, a1] = (await answered(daemon, conversationId, 2)).messages.map((message) => message.id as string);
+    if (q1 === undefined || a1 === undefined) throw new Error('The first turn left no question and answer.');
     await eventually(() => shownIds(page)).toEqual([q1, a1]);
 
     // Regenerate: a second answer replaces the first on the page; both stay, "2 / 2".

@@ -66,7 +66,7 @@ export {
 } from './domains/create-domain-dispatcher.ts';
 export type { ResyncReason } from './domains/domain-buffer.ts';
 export type { DomainEvent, DomainItem, DomainRejection, DomainResync, DomainState } from './domains/domain-item.ts';
-export type { MessageDomainState } from './domains/message-domain.ts';
+export type { MessageDomainEvent, MessageDomainState } from './domains/message-domain.ts';
 export type { TurnDomainEvent, TurnDomainState } from './domains/turn-domain.ts';
 export type { UsageDomainEvent, UsageDomainState } from './domains/usage-domain.ts';
 export { isRetryable } from './is-retryable.ts';
