@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { eventBuilder } from '../test/event-builder.ts';
 import { alternativesOf, currentPath, parentOf, pathTo } from './branch-selectors.ts';
 import { type ConversationState, createConversationState } from './conversation-state.ts';
+import { messageTree } from './message-tree.ts';
 import { reduceAll } from './reduce.ts';
 import { fromSnapshot, snapshot } from './snapshot.ts';
 
@@ -108,6 +109,16 @@ describe('branches: the tree the reducer derives, its path and alternatives', ()
     expect(unknown.offset).toBe(edited.offset + 1);
     expect(unknown.leafId).toBe(edited.leafId);
     expect(unknown.messages).toBe(edited.messages);
+  });
+
+  it('a streamed delta reuses the tree (same ids and parents); a new message gets its own', () => {
+    const messages = edited.messages;
+    const tree = messageTree(messages);
+    const afterDelta = messages.map((entry, index) => (index === 1 ? { ...entry, blocks: [] } : entry));
+    expect(messageTree(afterDelta)).toBe(tree);
+    const shorter = messages.slice(0, -1);
+    expect(messageTree(shorter)).not.toBe(tree);
+    expect(messageTree(shorter).position.size).toBe(messages.length - 1);
   });
 
   it('the path is memoised: the same array while messages and leaf stay', () => {

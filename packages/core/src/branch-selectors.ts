@@ -41,13 +41,11 @@ export function parentOf(source: BranchSource, messageId: MessageId): MessageId 
 export function pathTo(source: BranchSource, messageId: MessageId): readonly MessageSnapshot[] {
   const tree = messageTree(source.messages);
   const path: MessageSnapshot[] = [];
-  const seen = new Set<MessageId>();
   let index = tree.position.get(messageId);
-  // The seen set guards against a cycle, which no fold produces but a hand-made snapshot might.
-  while (index !== undefined) {
+  // The length bound stops a cycle, which no fold produces but a hand-made snapshot might.
+  while (index !== undefined && path.length < source.messages.length) {
     const message = source.messages[index];
-    if (message === undefined || seen.has(message.id)) break;
-    seen.add(message.id);
+    if (message === undefined) break;
     path.push(message);
     const parent = tree.parents[index];
     index = parent === null || parent === undefined ? undefined : tree.position.get(parent);
@@ -61,9 +59,9 @@ export function pathTo(source: BranchSource, messageId: MessageId): readonly Mes
  * the leaf change (as `useSyncExternalStore` selectors need).
  */
 export function currentPath(source: BranchSource): readonly MessageSnapshot[] {
-  const leaf = leafOf(source);
-  // Without branches the path is every message: no copy.
+  // Without branches the path is every message: no copy, no tree.
   if (source.leafId === undefined && !hasBranches(source.messages)) return source.messages;
+  const leaf = leafOf(source);
   let byLeaf = paths.get(source.messages);
   if (byLeaf === undefined) {
     byLeaf = new Map();

@@ -16,11 +16,22 @@ export interface MessageTree {
 }
 
 const trees = new WeakMap<readonly MessageSnapshot[], MessageTree>();
+/** The last tree built, with its messages: a streamed delta makes a new array of the same shape. */
+let lastBuilt: { readonly messages: readonly MessageSnapshot[]; readonly tree: MessageTree } | undefined;
 
-/** The tree of `messages`, in O(messages) the first time and from a cache after. */
+/**
+ * The tree of `messages`, from a cache when this array, or one with the same ids and
+ * parents (the array before a delta changed one message's blocks), had it built; else
+ * built in O(messages).
+ */
 export function messageTree(messages: readonly MessageSnapshot[]): MessageTree {
   const cached = trees.get(messages);
   if (cached !== undefined) return cached;
+  if (lastBuilt !== undefined && sameShape(lastBuilt.messages, messages)) {
+    trees.set(messages, lastBuilt.tree);
+    lastBuilt = { messages, tree: lastBuilt.tree };
+    return lastBuilt.tree;
+  }
   const position = new Map<MessageId, number>();
   const parents: (MessageId | null)[] = [];
   const children = new Map<MessageId | null, MessageId[]>();
@@ -34,7 +45,20 @@ export function messageTree(messages: readonly MessageSnapshot[]): MessageTree {
   });
   const tree: MessageTree = { position, parents, children };
   trees.set(messages, tree);
+  lastBuilt = { messages, tree };
   return tree;
+}
+
+/** Whether both lists hold the same message ids with the same explicit parents, in order. */
+function sameShape(before: readonly MessageSnapshot[], after: readonly MessageSnapshot[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let index = after.length - 1; index >= 0; index -= 1) {
+    const was = before[index];
+    const is = after[index];
+    if (was === is) continue;
+    if (was?.id !== is?.id || was?.parentId !== is?.parentId) return false;
+  }
+  return true;
 }
 
 /**
