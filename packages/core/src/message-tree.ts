@@ -16,7 +16,7 @@ export interface MessageTree {
 }
 
 const trees = new WeakMap<readonly MessageSnapshot[], MessageTree>();
-/** The last tree built, with its messages: a streamed delta makes a new array of the same shape. */
+/** The last tree asked for, with its messages: a streamed delta makes a new array of the same shape. */
 let lastBuilt: { readonly messages: readonly MessageSnapshot[]; readonly tree: MessageTree } | undefined;
 
 /**
@@ -26,7 +26,10 @@ let lastBuilt: { readonly messages: readonly MessageSnapshot[]; readonly tree: M
  */
 export function messageTree(messages: readonly MessageSnapshot[]): MessageTree {
   const cached = trees.get(messages);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    lastBuilt = { messages, tree: cached };
+    return cached;
+  }
   if (lastBuilt !== undefined && sameShape(lastBuilt.messages, messages)) {
     trees.set(messages, lastBuilt.tree);
     lastBuilt = { messages, tree: lastBuilt.tree };
