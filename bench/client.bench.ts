@@ -193,7 +193,7 @@ async function measureDispatch(rows: BenchRow[], notes: string[], applyRate: num
       });
     });
     const elapsed = (performance.now() - started) / 1000;
-    if (folded?.length !== APPLY_MESSAGES) throw new Error('the consumer lacks messages');
+    if (folded?.messages.length !== APPLY_MESSAGES) throw new Error('the consumer lacks messages');
     client.close();
     await conversation.closed;
     return elapsed;

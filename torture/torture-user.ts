@@ -8,7 +8,7 @@ export interface UserRecord {
   /** The clientMessageId of every send, and how it ended. */
   readonly sends: { clientMessageId: string; outcome: 'accepted' | 'failed' | 'pending' }[];
   /** The message domain as a consumer that stalls now and then folded it, or undefined if it has none. */
-  stalledView(): MessageDomainState | undefined;
+  stalledView(): MessageDomainState['messages'] | undefined;
   /** How often the stalled consumer fell behind and was handed the whole state instead. */
   readonly overflows: number;
 }
@@ -78,7 +78,7 @@ export function runUser(options: UserOptions): { record: UserRecord; finished: P
     record: {
       conversationId: conversation.conversationId,
       sends,
-      stalledView: () => stalledState,
+      stalledView: () => stalledState?.messages,
       get overflows() {
         return overflows;
       },

@@ -1,5 +1,5 @@
 import { messageKey } from '@once/core';
-import { useConversation, useMessages } from '@once/react';
+import { useConversation, usePathMessages } from '@once/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Composer } from './composer.tsx';
 import { ExportMenu } from './export-menu.tsx';
@@ -23,7 +23,8 @@ export interface ChatViewProps {
  */
 export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   const { conversation, state } = useConversation(conversationId);
-  const messages = useMessages(conversationId);
+  // The current path only: other branches show through each message's switcher.
+  const messages = usePathMessages(conversationId);
   const queued = queuedMessageKeys(state);
   const [inspecting, setInspecting] = useState(false);
   const eventsButton = useRef<HTMLButtonElement>(null);
@@ -70,6 +71,7 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
                 message={message}
                 queued={queued.has(messageKey(message))}
                 appEvents={state.appEvents}
+                branchControls
               />
             ))}
           </ol>

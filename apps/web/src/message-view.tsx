@@ -6,6 +6,7 @@ import { AppEventCard } from './blocks/app-event-card.tsx';
 import { MessageEnding } from './blocks/message-ending.tsx';
 import { appEventsOfMessage } from './blocks/shown-app-events.ts';
 import { toolResultsByCall } from './blocks/tool-results-by-call.ts';
+import { BranchControls } from './branch-controls.tsx';
 
 /** Props of {@link MessageView}. */
 export interface MessageViewProps {
@@ -17,6 +18,8 @@ export interface MessageViewProps {
    * itself, those that named no message and came after it opened. Default none.
    */
   readonly appEvents?: readonly AppEventRecord[];
+  /** Show Regenerate, Edit and the alternatives switcher under a stored message (decision 022). Default false. */
+  readonly branchControls?: boolean;
 }
 
 /** What the small line above a message says about where it stands, or nothing when it is done. */
@@ -38,6 +41,7 @@ export const MessageView = memo(function MessageView({
   message,
   queued = false,
   appEvents = [],
+  branchControls = false,
 }: MessageViewProps): ReactNode {
   const label = statusLabel(message, queued);
   const conversationId = 'conversationId' in message ? message.conversationId : undefined;
@@ -77,6 +81,7 @@ export const MessageView = memo(function MessageView({
           {writing ? <span className="writing" role="status" aria-label="The assistant is writing" /> : null}
           <MessageEnding message={message} />
         </div>
+        {branchControls && 'id' in message ? <BranchControls message={message} /> : null}
       </li>
       {events.afterMessage.map((event) => (
         <li key={event.key} className="app-event-item">

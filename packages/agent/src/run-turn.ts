@@ -1,6 +1,7 @@
 import { type AppendDrafts, createMessageWriter, type MessageWriterOptions, SHUTTING_DOWN } from '@once/producer';
 import type {
   ApprovalDecision,
+  ClientMessageId,
   ConversationEventDraft,
   ConversationId,
   FinalMessageStatus,
@@ -22,6 +23,10 @@ export interface RunTurnOptions {
   readonly conversationId: ConversationId;
   readonly turnId: TurnId;
   readonly userMessageId: MessageId;
+  /** A regenerate turn's answer replaces this assistant message (decision 022). Default none. */
+  readonly replaces?: MessageId;
+  /** The `clientMessageId` this turn's assistant message opens with. Default none. */
+  readonly clientMessageId?: ClientMessageId;
   /** Completed messages of the conversation, the user message of this turn included. */
   readonly history: readonly MessageSnapshot[];
   readonly provider: ModelProvider;
@@ -81,7 +86,13 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   emit({ type: 'turn_start', data: { turnId, userMessageId: options.userMessageId } });
   emit({ type: 'activity', data: { phase: 'thinking' } });
   const writer = createMessageWriter(
-    { conversationId, role: 'assistant', turnId },
+    {
+      conversationId,
+      role: 'assistant',
+      turnId,
+      ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
+      ...(options.clientMessageId === undefined ? {} : { clientMessageId: options.clientMessageId }),
+    },
     { ...options.writer, append: options.append },
   );
   const usage = { inputTokens: 0, outputTokens: 0 };

@@ -63,6 +63,26 @@ describe('OnceChatTransport', () => {
   );
 
   it(
+    'regenerate() asks Once for a new answer that replaces the last one; Once keeps both',
+    async () => {
+      await using once = await startConversation();
+      const chat = new NodeChat({ id: once.conversationId, transport: once.transport });
+      await chat.sendMessage({ text: 'Tell me about durable streams.' });
+      const first = (await once.api.getSnapshot(once.conversationId)).messages[1];
+      await chat.regenerate();
+      const { messages } = await once.api.getSnapshot(once.conversationId);
+      expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'assistant']);
+      expect(messages[2]).toMatchObject({ replaces: first?.id, status: 'complete' });
+      // The hook shows the new answer in place of the old, with Once's id and whole text.
+      expect(chat.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+      expect(chat.messages[1]?.id).toBe(messages[2]?.id);
+      const text = messages[2]?.blocks.map((block) => ('text' in block ? block.text : '')).join('') ?? '';
+      expect(chat.lastAnswerText()).toBe(text);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'has nothing to resume when no turn runs, and streams the same answer for a retried send',
     async () => {
       await using once = await startConversation();
@@ -100,9 +120,6 @@ describe('OnceChatTransport', () => {
     const options = { chatId: 'my-chat', messageId: undefined, messages: [], abortSignal: undefined };
     await expect(transport.sendMessages({ ...options, trigger: 'submit-message' })).rejects.toThrow(
       "pass the conversation's id as useChat({ id }), or give OnceChatTransport a conversationId",
-    );
-    await expect(transport.sendMessages({ ...options, trigger: 'regenerate-message' })).rejects.toThrow(
-      'Once cannot regenerate an answer yet',
     );
     const conversationId = '019a5b1e-2f00-7c3a-9b1d-4e5f60718293';
     const sending = (parts: unknown[]) =>

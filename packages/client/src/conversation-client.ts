@@ -4,6 +4,7 @@ import {
   type ClientMessageId,
   type ConversationId,
   clientMessageIdSchema,
+  type MessageId,
   newId,
 } from '@once/protocol';
 import type { BackoffOptions } from './backoff.ts';
@@ -19,7 +20,7 @@ import type { NetworkEvents } from './network-status.ts';
 import { createHistoryPages, type OlderMessages } from './older-messages.ts';
 import { retry } from './retry.ts';
 import type { Timers } from './timers.ts';
-import type { SendResult, Transport } from './transport.ts';
+import type { RegenerateResult, SendResult, Transport } from './transport.ts';
 
 /** Options of {@link ConversationClient.send}. */
 export interface SendOptions {
@@ -27,6 +28,17 @@ export interface SendOptions {
    * The id that makes the send idempotent: the same id again (a retry, a second tab, a
    * reload that resends) creates no second message. Default: a fresh UUIDv7.
    */
+  readonly clientMessageId?: string;
+  /**
+   * Edit and resend: the id of the user message this one replaces. It opens beside that
+   * one, on a new branch that becomes the current path (decision 022). Default none.
+   */
+  readonly replaces?: MessageId;
+}
+
+/** Options of {@link ConversationClient.regenerate}. */
+export interface RegenerateOptions {
+  /** The id that makes the regenerate idempotent: the same id again queues nothing new. Default: a fresh UUIDv7. */
   readonly clientMessageId?: string;
 }
 
@@ -93,6 +105,19 @@ export interface ConversationClient {
    * for good (the promise then rejects).
    */
   send(content: string, options?: SendOptions): Promise<SendResult>;
+  /**
+   * Answers the assistant message's question again: a new turn whose answer is a new
+   * message beside this one (its alternatives: `alternativesOf` in `@once/core`). Retried
+   * with the same clientMessageId while the daemon is unreachable. Rejects with `conflict`
+   * while a turn runs or waits.
+   */
+  regenerate(messageId: MessageId, options?: RegenerateOptions): Promise<RegenerateResult>;
+  /**
+   * Shows the branch through the message (an alternative the user paged to): every client
+   * of the conversation follows, and a reload shows it too. Rejects with `conflict` while a
+   * turn runs or waits.
+   */
+  selectBranch(messageId: MessageId): Promise<void>;
   /** Cancels the running turn, if any; retried while the daemon is unreachable. */
   cancel(): Promise<void>;
   /** Answers a tool call waiting for approval. */
@@ -181,12 +206,30 @@ export function openConversation(
     async send(content, sendOptions = {}) {
       const clientMessageId = clientMessageIdSchema.parse(sendOptions.clientMessageId ?? newId()) as ClientMessageId;
       store.addPending({ clientMessageId, text: content, createdAt: new Date(options.now()).toISOString() });
+      const input = {
+        content,
+        clientMessageId,
+        ...(sendOptions.replaces === undefined ? {} : { replaces: sendOptions.replaces }),
+      };
       try {
-        return await retried(() => transport.send(conversationId, { content, clientMessageId }, requests.signal));
+        return await retried(() => transport.send(conversationId, input, requests.signal));
       } catch (error) {
         store.removePending(clientMessageId);
         throw error;
       }
+    },
+    async regenerate(messageId, regenerateOptions = {}) {
+      const regenerate = transport.regenerate?.bind(transport);
+      if (regenerate === undefined) throw new Error('This transport cannot regenerate: it has no regenerate().');
+      const clientMessageId = clientMessageIdSchema.parse(
+        regenerateOptions.clientMessageId ?? newId(),
+      ) as ClientMessageId;
+      return retried(() => regenerate(conversationId, messageId, { clientMessageId }, requests.signal));
+    },
+    async selectBranch(messageId) {
+      const select = transport.selectBranch?.bind(transport);
+      if (select === undefined) throw new Error('This transport cannot switch branches: it has no selectBranch().');
+      await retried(() => select(conversationId, messageId, requests.signal));
     },
     cancel: () => retried(() => transport.cancel(conversationId, requests.signal)),
     decide: (toolUseId, decision) =>

@@ -12,7 +12,14 @@ import {
 } from '@once/protocol';
 import { readErrorResponse } from './read-error-response.ts';
 import { readSseItems } from './read-sse-items.ts';
-import type { ConversationPage, SendResult, StreamKey, Transport, TransportItem } from './transport.ts';
+import type {
+  ConversationPage,
+  RegenerateResult,
+  SendResult,
+  StreamKey,
+  Transport,
+  TransportItem,
+} from './transport.ts';
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -116,6 +123,15 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 
     async send(conversationId, input, signal) {
       return (await postJson(`${conversationPath(conversationId)}/messages`, input, signal)) as SendResult;
+    },
+
+    async regenerate(conversationId, messageId, input, signal) {
+      const path = `${conversationPath(conversationId)}/messages/${encodeURIComponent(messageId)}/regenerate`;
+      return (await postJson(path, input, signal)) as RegenerateResult;
+    },
+
+    async selectBranch(conversationId, messageId, signal) {
+      await postJson(`${conversationPath(conversationId)}/branch`, { messageId }, signal);
     },
 
     async cancel(conversationId, signal) {

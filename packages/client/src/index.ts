@@ -15,6 +15,7 @@ export type {
   ConversationClientOptions,
   ConversationDomains,
   OpenConversationOptions,
+  RegenerateOptions,
   SendOptions,
 } from './conversation-client.ts';
 export type {
@@ -65,7 +66,7 @@ export {
 } from './domains/create-domain-dispatcher.ts';
 export type { ResyncReason } from './domains/domain-buffer.ts';
 export type { DomainEvent, DomainItem, DomainRejection, DomainResync, DomainState } from './domains/domain-item.ts';
-export type { MessageDomainState } from './domains/message-domain.ts';
+export type { MessageDomainEvent, MessageDomainState } from './domains/message-domain.ts';
 export type { TurnDomainEvent, TurnDomainState } from './domains/turn-domain.ts';
 export type { UsageDomainEvent, UsageDomainState } from './domains/usage-domain.ts';
 export {
@@ -81,6 +82,7 @@ export type { ApplyOutcome, AttemptEnd, StreamTarget } from './stream-target.ts'
 export { systemTimers, type TimerHandle, type Timers } from './timers.ts';
 export type {
   ConversationPage,
+  RegenerateResult,
   SendInput,
   SendResult,
   SnapshotOptions,

@@ -46,6 +46,14 @@ export interface SendResult {
 export interface SendInput {
   readonly content: string;
   readonly clientMessageId: ClientMessageId;
+  /** The user message this one edits: it opens beside that one, on a new branch (decision 022). */
+  readonly replaces?: MessageId;
+}
+
+/** What a regenerate returns: the new turn and the user message it answers again. */
+export interface RegenerateResult {
+  readonly turnId: TurnId;
+  readonly userMessageId: MessageId;
 }
 
 /** Options of {@link Transport.snapshot}. */
@@ -104,6 +112,22 @@ export interface Transport {
   events(stream: StreamKey, afterOffset: Offset, signal: AbortSignal): AsyncIterable<TransportItem>;
   /** `POST …/messages`. Safe to repeat with the same clientMessageId. */
   send(conversationId: ConversationId, input: SendInput, signal?: AbortSignal): Promise<SendResult>;
+  /**
+   * `POST …/messages/:messageId/regenerate`: answers again in a new turn, whose answer
+   * replaces that assistant message. Safe to repeat with the same clientMessageId.
+   * Optional: a transport without it cannot regenerate.
+   */
+  regenerate?(
+    conversationId: ConversationId,
+    messageId: MessageId,
+    input: { readonly clientMessageId: ClientMessageId },
+    signal?: AbortSignal,
+  ): Promise<RegenerateResult>;
+  /**
+   * `POST …/branch`: shows the branch through the message, for every client. Optional: a
+   * transport without it cannot switch branches.
+   */
+  selectBranch?(conversationId: ConversationId, messageId: MessageId, signal?: AbortSignal): Promise<void>;
   /** `POST …/cancel`: cancels the running turn; idempotent. */
   cancel(conversationId: ConversationId, signal?: AbortSignal): Promise<void>;
   /** `POST …/approvals/:toolUseId`: decides a tool call waiting for approval. */

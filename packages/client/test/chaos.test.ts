@@ -53,7 +53,7 @@ async function expectConsumerToEqual(
   served: ConversationSnapshot,
 ): Promise<void> {
   await consumer.subscription.settled();
-  expect(consumer.seen.folded).toEqual(served.messages);
+  expect(consumer.seen.folded?.messages).toEqual(served.messages);
 }
 
 /**

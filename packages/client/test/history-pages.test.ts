@@ -35,7 +35,7 @@ describe('a conversation opened with pages', () => {
       await loading;
       expect(conversation.olderMessages.getSnapshot()).toEqual({ hasOlder: true, count: 2, loading: false });
       expect(ids().slice(0, 6)).toEqual(before.messages.slice(-6).map((message) => message.id));
-      expect(messageDomain.current().state).toEqual(conversation.store.getSnapshot().messages);
+      expect(messageDomain.current().state.messages).toEqual(conversation.store.getSnapshot().messages);
       await conversation.olderMessages.loadOlder();
       expect(conversation.olderMessages.getSnapshot()).toEqual({ hasOlder: false, count: 0, loading: false });
       await conversation.olderMessages.loadOlder();

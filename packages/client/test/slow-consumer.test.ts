@@ -56,7 +56,7 @@ describe('a domain consumer slower than the stream', () => {
       await expectStoreToEqual(conversation, served);
       await subscription.settled();
 
-      expect(folded).toEqual(served.messages);
+      expect(folded?.messages).toEqual(served.messages);
       const overflows = items.filter((item) => item.kind === 'resync' && item.reason === 'overflow');
       expect(overflows.length).toBeGreaterThan(0);
       for (const overflow of overflows) expect(overflow).toMatchObject({ replaced: expect.any(Number) });

@@ -3,6 +3,7 @@ import type {
   ClientMessageId,
   ConversationId,
   ConversationSnapshot,
+  MessageId,
   MessageSnapshot,
   Offset,
   PendingApproval,
@@ -56,6 +57,11 @@ export interface ConversationState {
   readonly offset: Offset;
   /** Server messages in the order they opened. */
   readonly messages: readonly MessageSnapshot[];
+  /**
+   * The last message of the current path (docs/decisions/022-branches.md); absent when it
+   * is the last message opened, the linear default.
+   */
+  readonly leafId?: MessageId;
   /** Optimistic user messages not yet confirmed by the server, in the order sent. */
   readonly pending: readonly PendingUserMessage[];
   readonly activeTurn?: ActiveTurn;

@@ -1,4 +1,14 @@
 export {
+  type Alternatives,
+  alternativesOf,
+  type BranchSource,
+  currentPath,
+  leafOf,
+  newestBelow,
+  parentOf,
+  pathTo,
+} from './branch-selectors.ts';
+export {
   type ConversationListState,
   createConversationListState,
   reduceConversationList,
@@ -19,8 +29,10 @@ export {
   type MessageStoreStart,
   type StoreListener,
 } from './message-store.ts';
+export { type MessageTree, messageTree } from './message-tree.ts';
 export { addPendingMessage, type PendingMessageInput, removePendingMessage } from './pending-messages.ts';
 export { reduce, reduceAll } from './reduce.ts';
 export { reduceConversationListEvents } from './reduce-conversation-list-events.ts';
 export { type ListedMessage, messageKey, selectMessages } from './select-messages.ts';
+export { selectPathMessages } from './select-path-messages.ts';
 export { fromSnapshot, rebaseOnSnapshot, snapshot } from './snapshot.ts';

@@ -11,6 +11,7 @@ import type {
 import { applyBlockClose, applyBlockDelta, openBlock } from './block-reducers.ts';
 import type { ConversationState } from './conversation-state.ts';
 import { advance, needResync } from './cursor-steps.ts';
+import { parentAt } from './message-tree.ts';
 
 /**
  * Applies a message-domain event whose offset is the next one. Deduplicates by the
@@ -57,8 +58,16 @@ function changeBlocks(
   return replaceAt(blocks, event.blockIndex, changed);
 }
 
+/**
+ * Opens a message on the tree (docs/decisions/022-branches.md): an alternative to a known
+ * message gets that one's parent; any other message follows the current leaf. It becomes
+ * the leaf. `parentId` is stored only when it is not the message opened just before.
+ */
 function openMessage(state: ConversationState, event: MessageOpenEvent): ConversationState {
-  const { role, turnId, clientMessageId } = event.data;
+  const { role, turnId, clientMessageId, replaces } = event.data;
+  const last = state.messages.at(-1)?.id ?? null;
+  const replaced = replaces === undefined ? -1 : findMessage(state.messages, replaces);
+  const parent = replaced === -1 ? (state.leafId ?? last) : parentAt(state.messages, replaced);
   const message: MessageSnapshot = {
     id: event.messageId,
     conversationId: event.conversationId,
@@ -66,16 +75,25 @@ function openMessage(state: ConversationState, event: MessageOpenEvent): Convers
     status: 'streaming',
     turnId,
     ...(clientMessageId === undefined ? {} : { clientMessageId }),
+    ...(parent === last ? {} : { parentId: parent }),
+    ...(replaces === undefined ? {} : { replaces }),
     createdAt: event.ts,
     blocks: [],
     watermarks: { [event.blockIndex]: event.seq },
   };
-  return addMessage(advance(state, event.offset), message);
+  const { leafId: _previousLeaf, ...opened } = advance(state, event.offset);
+  return addMessage(opened, message);
 }
 
-/** Reconciles the message to the final snapshot the writer sent, whatever was seen before. */
+/**
+ * Reconciles the message to the final snapshot the writer sent, whatever was seen before.
+ * The writer does not know the conversation's tree: a message this state has keeps its
+ * own `parentId` and `replaces`.
+ */
 function completeMessage(state: ConversationState, position: number, event: MessageCompleteEvent): ConversationState {
-  const { status, stopReason, usage, error, message: final } = event.data;
+  const { status, stopReason, usage, error, message: carried } = event.data;
+  const known = position === -1 ? undefined : state.messages[position];
+  const final = known === undefined ? carried : withPlaceOf(carried, known);
   const message: MessageSnapshot = {
     ...final,
     id: event.messageId,
@@ -89,6 +107,16 @@ function completeMessage(state: ConversationState, position: number, event: Mess
   const next = advance(state, event.offset);
   if (position === -1) return addMessage(next, message);
   return { ...next, messages: replaceAt(state.messages, position, message) };
+}
+
+/** `message` with the tree fields (`parentId`, `replaces`) of `place` instead of its own. */
+function withPlaceOf(message: MessageSnapshot, place: MessageSnapshot): MessageSnapshot {
+  const { parentId: _parentId, replaces: _replaces, ...rest } = message;
+  return {
+    ...rest,
+    ...(place.parentId === undefined ? {} : { parentId: place.parentId }),
+    ...(place.replaces === undefined ? {} : { replaces: place.replaces }),
+  };
 }
 
 /** Appends a server message; an optimistic message with its clientMessageId gives way to it. */

@@ -4,6 +4,7 @@ import { needResync } from './cursor-steps.ts';
 import { recordAppEvent } from './record-app-event.ts';
 import { reduceMessageEvent } from './reduce-message-event.ts';
 import { reduceTurnEvent } from './reduce-turn-event.ts';
+import { selectBranch } from './select-branch.ts';
 
 /**
  * Folds one event into a conversation's state. Pure and idempotent:
@@ -47,6 +48,8 @@ export function reduce(state: ConversationState, event: IncomingEvent): Conversa
     case 'approval_resolved':
     case 'usage':
       return reduceTurnEvent(state, event);
+    case 'branch_selected':
+      return selectBranch(state, event);
     default: {
       // Every known type has its case (a new one fails to compile here). An event of a type
       // this version does not know but that nobody marked `unknownType` (read back raw from

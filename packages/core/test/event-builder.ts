@@ -20,7 +20,7 @@ export interface EventBuilder {
   newTurnId(): TurnId;
   messageOpen(
     messageId: MessageId,
-    data: { role: 'user' | 'assistant'; turnId: TurnId; clientMessageId?: string },
+    data: { role: 'user' | 'assistant'; turnId: TurnId; clientMessageId?: string; replaces?: MessageId },
   ): ConversationEvent;
   blockOpen(messageId: MessageId, blockIndex: number, data: BlockOpenData): ConversationEvent;
   delta(messageId: MessageId, blockIndex: number, data: BlockDeltaData): ConversationEvent;

@@ -2,9 +2,13 @@ import { type ConversationId, EVENT_TYPES, type IncomingEvent, parseIncomingEven
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  alternativesOf,
   type ConversationState,
   createConversationState,
+  currentPath,
   fromSnapshot,
+  leafOf,
+  parentOf,
   reduce,
   reduceAll,
   snapshot,
@@ -173,6 +177,25 @@ describe('reduce (properties over generated conversations)', { timeout: 60_000 }
             expect(before?.watermarks).toEqual(final.watermarks);
           }
           state = reduce(state, event);
+        }
+      }),
+      RUNS,
+    );
+  });
+  it('branches: the current path runs from the start to the leaf, and every message is among its alternatives', () => {
+    fc.assert(
+      fc.property(streamArbitrary, (events) => {
+        const state = foldAll(events);
+        const path = currentPath(state);
+        expect(path.at(-1)?.id).toBe(leafOf(state));
+        path.forEach((message, index) => {
+          expect(parentOf(state, message.id)).toBe(index === 0 ? null : path[index - 1]?.id);
+        });
+        for (const message of state.messages) {
+          const { ids, index } = alternativesOf(state, message.id);
+          expect(ids[index]).toBe(message.id);
+          // A regenerated or edited message is an alternative to the one it replaces.
+          if (message.replaces !== undefined) expect(ids).toContain(message.replaces);
         }
       }),
       RUNS,

@@ -48,6 +48,11 @@ export interface NewMessage {
   readonly role: Role;
   readonly turnId: TurnId;
   readonly clientMessageId?: ClientMessageId;
+  /**
+   * The message this one is an alternative to (a regenerated answer, an edited user
+   * message: docs/decisions/022-branches.md). Default none: it continues the current path.
+   */
+  readonly replaces?: MessageId;
 }
 
 /** How a message ended, beyond its status. */
@@ -104,6 +109,7 @@ export function createMessageWriter(message: NewMessage, options: MessageWriterO
         role: message.role,
         turnId: message.turnId,
         ...(message.clientMessageId === undefined ? {} : { clientMessageId: message.clientMessageId }),
+        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
       },
     },
   ]);

@@ -1,4 +1,11 @@
-import type { ApprovalDecision, ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
+import type {
+  ApprovalDecision,
+  ClientMessageId,
+  ConversationId,
+  MessageId,
+  MessageSnapshot,
+  TurnId,
+} from '@once/protocol';
 import type { AppendDrafts } from './create-message-writer.ts';
 
 /** What a turn runner gets: one turn of one conversation. */
@@ -6,7 +13,15 @@ export interface TurnContext {
   readonly conversationId: ConversationId;
   readonly turnId: TurnId;
   readonly userMessageId: MessageId;
-  /** The conversation up to and including this turn's user message. */
+  /**
+   * A regenerate turn (docs/decisions/022-branches.md): the assistant message this turn's
+   * answer replaces. Its `message_open` must carry it (`createMessageWriter`'s `replaces`),
+   * or the answer shows as a continuation instead of an alternative. Absent for a send's turn.
+   */
+  readonly replaces?: MessageId;
+  /** A regenerate turn's `clientMessageId`: its assistant message opens with it, so a retry finds it. */
+  readonly clientMessageId?: ClientMessageId;
+  /** The conversation's current path up to and including this turn's user message. */
   readonly history: readonly MessageSnapshot[];
   /** Appends drafts to this conversation's stream. */
   readonly append: AppendDrafts;

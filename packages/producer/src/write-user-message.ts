@@ -1,4 +1,11 @@
-import type { ClientMessageId, ConversationEventDraft, ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
+import type {
+  ClientMessageId,
+  ConversationEventDraft,
+  ConversationId,
+  MessageId,
+  MessageSnapshot,
+  TurnId,
+} from '@once/protocol';
 import { createMessageWriter, type MessageWriterOptions } from './create-message-writer.ts';
 
 /** A user message as it is sent. */
@@ -7,6 +14,8 @@ export interface UserMessageInput {
   readonly turnId: TurnId;
   readonly text: string;
   readonly clientMessageId?: ClientMessageId;
+  /** The user message this one edits (docs/decisions/022-branches.md). Default none. */
+  readonly replaces?: MessageId;
 }
 
 /**
@@ -19,7 +28,13 @@ export async function writeUserMessage(
 ): Promise<MessageSnapshot> {
   const batch: ConversationEventDraft[] = [];
   const writer = createMessageWriter(
-    { conversationId: input.conversationId, role: 'user', turnId: input.turnId, ...clientId(input.clientMessageId) },
+    {
+      conversationId: input.conversationId,
+      role: 'user',
+      turnId: input.turnId,
+      ...clientId(input.clientMessageId),
+      ...(input.replaces === undefined ? {} : { replaces: input.replaces }),
+    },
     {
       ...options,
       append: async (drafts) => {

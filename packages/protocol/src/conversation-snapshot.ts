@@ -34,6 +34,11 @@ export const conversationSnapshotSchema = z.object({
   conversationId: conversationIdSchema,
   offset: offsetSchema,
   messages: z.array(messageSnapshotSchema),
+  /**
+   * The last message of the current path (docs/decisions/022-branches.md); absent when it
+   * is the last message opened, as in every conversation without branches. Added after v1.
+   */
+  leafId: messageIdSchema.optional(),
   /** The running turn, absent when none runs. */
   activeTurn: z.object({ turnId: turnIdSchema, userMessageId: messageIdSchema }).optional(),
   /** What the assistant is doing; `idle` between turns. */

@@ -5,6 +5,7 @@ import {
   conversationDeletedEventSchema,
   conversationUpdatedEventSchema,
 } from './account-events.ts';
+import { type BranchSelectedEvent, branchSelectedEventSchema } from './branch-events.ts';
 import { describeZodError } from './describe-zod-error.ts';
 import { OnceError } from './errors.ts';
 import { type AnyEventEnvelope, anyEventEnvelopeSchema } from './event-envelope.ts';
@@ -39,15 +40,16 @@ export const onceEventSchema = z.discriminatedUnion('type', [
   approvalRequestEventSchema,
   approvalResolvedEventSchema,
   usageEventSchema,
+  branchSelectedEventSchema,
   conversationCreatedEventSchema,
   conversationUpdatedEventSchema,
   conversationDeletedEventSchema,
 ]);
 
 /** Any v1 event. */
-export type OnceEvent = MessageEvent | TurnEvent | AccountEvent;
+export type OnceEvent = MessageEvent | TurnEvent | BranchSelectedEvent | AccountEvent;
 /** Events of a conversation stream. */
-export type ConversationEvent = MessageEvent | TurnEvent;
+export type ConversationEvent = MessageEvent | TurnEvent | BranchSelectedEvent;
 export type EventType = OnceEvent['type'];
 
 /** Every event type this version of the protocol knows. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { messageEnvelope } from './event-envelope.ts';
-import { clientMessageIdSchema, turnIdSchema } from './ids.ts';
+import { clientMessageIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
 import {
   blockIndexSchema,
   jsonObjectSchema,
@@ -23,6 +23,13 @@ export const messageOpenEventSchema = z.object({
     role: roleSchema,
     turnId: turnIdSchema,
     clientMessageId: clientMessageIdSchema.optional(),
+    /**
+     * This message is an alternative to that one, with the same parent: a regenerated
+     * answer replaces an assistant message, an edited user message replaces a user
+     * message (docs/decisions/022-branches.md). Absent: the message continues the current
+     * path. Added after v1; older readers ignore it.
+     */
+    replaces: messageIdSchema.optional(),
   }),
 });
 

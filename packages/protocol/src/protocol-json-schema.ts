@@ -4,6 +4,7 @@ import {
   conversationDeletedEventSchema,
   conversationUpdatedEventSchema,
 } from './account-events.ts';
+import { branchSelectedEventSchema } from './branch-events.ts';
 import { conversationSchema } from './conversation.ts';
 import { conversationSnapshotSchema } from './conversation-snapshot.ts';
 import { ERROR_STATUS, type ErrorCode } from './errors.ts';
@@ -57,6 +58,7 @@ const definitions: ReadonlyArray<readonly [string, z.ZodType, string]> = [
   ['ApprovalRequestEvent', approvalRequestEventSchema, 'A tool call waits for the user to allow or deny it.'],
   ['ApprovalResolvedEvent', approvalResolvedEventSchema, 'A tool call was allowed or denied.'],
   ['UsageEvent', usageEventSchema, 'Tokens used by one model call of a turn.'],
+  ['BranchSelectedEvent', branchSelectedEventSchema, 'The user switched to the branch through a message.'],
   ['ConversationCreatedEvent', conversationCreatedEventSchema, 'Account stream: a conversation was created.'],
   ['ConversationUpdatedEvent', conversationUpdatedEventSchema, 'Account stream: a conversation changed.'],
   ['ConversationDeletedEvent', conversationDeletedEventSchema, 'Account stream: a conversation was deleted.'],

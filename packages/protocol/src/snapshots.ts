@@ -105,6 +105,14 @@ export const messageSnapshotSchema = z.object({
   status: messageStatusSchema,
   turnId: turnIdSchema,
   clientMessageId: clientMessageIdSchema.optional(),
+  /**
+   * The message this one follows on its branch, or null for the conversation's start;
+   * present only when that is not the message opened just before it (in `messages`
+   * order), so linear conversations never carry it. Added after v1.
+   */
+  parentId: messageIdSchema.nullable().optional(),
+  /** The message this one is an alternative to, as its `message_open` said. Added after v1. */
+  replaces: messageIdSchema.optional(),
   createdAt: z.iso.datetime(),
   stopReason: z.string().optional(),
   usage: usageSchema.optional(),

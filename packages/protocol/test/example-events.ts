@@ -143,6 +143,12 @@ export const exampleEvents: { readonly [Type in WireEventType]: Extract<WireEven
     data: { toolUseId: 'toolu_2', decision: 'deny' },
   },
   usage: { ...conversation, offset: 11, type: 'usage', data: { inputTokens: 12, outputTokens: 34 } },
+  branch_selected: {
+    ...conversation,
+    offset: 12,
+    type: 'branch_selected',
+    data: { messageId: exampleIds.assistantMessage },
+  },
   conversation_created: {
     ...account,
     offset: 1,

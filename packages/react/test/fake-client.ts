@@ -88,6 +88,8 @@ function fakeConversation(conversationId: ConversationId): FakeConversation {
       for (const listener of listeners) listener();
     },
     send: () => Promise.reject(new Error('the fake client sends nothing')),
+    regenerate: () => Promise.reject(new Error('the fake client regenerates nothing')),
+    selectBranch: () => Promise.resolve(),
     cancel: () => Promise.resolve(),
     decide: () => Promise.resolve(),
     close() {

@@ -43,6 +43,13 @@ export interface TurnSpec {
   readonly withUnknownEvent: boolean;
   /** Put a data part (an app event placed in the assistant message, decision 010) into the turn. */
   readonly withDataPart: boolean;
+  /**
+   * Branches (decision 022): `edit` opens this turn's user message as an alternative to the
+   * previous turn's; `regenerate` adds a turn whose assistant message replaces this one's;
+   * `select` switches back to this turn's first answer after that; `select_unknown`
+   * selects a message no stream has. Default `none`.
+   */
+  readonly branching?: 'none' | 'edit' | 'regenerate' | 'select' | 'select_unknown';
 }
 
 const text = fc.string({ minLength: 1, maxLength: 6 });
@@ -79,6 +86,14 @@ export const turnSpecArbitrary: fc.Arbitrary<TurnSpec> = fc.record({
   queuedAt: fc.double({ min: 0, max: 1, noNaN: true }),
   withUnknownEvent: fc.boolean(),
   withDataPart: fc.boolean(),
+  branching: fc.constantFrom(
+    'none' as const,
+    'none' as const,
+    'edit' as const,
+    'regenerate' as const,
+    'select' as const,
+    'select_unknown' as const,
+  ),
 });
 
 export const conversationArbitrary = fc.array(turnSpecArbitrary, { minLength: 1, maxLength: 4 });
@@ -98,13 +113,16 @@ export function buildConversation(
     return new Date(clock).toISOString();
   };
   const turnEvents: Draft[][] = [];
+  let previousUserId: MessageId | undefined;
 
   turns.forEach((turn, turnIndex) => {
     const turnId = newId() as TurnId;
     const userId = newId() as MessageId;
     const assistantId = newId() as MessageId;
     const clientMessageId = turn.withClientMessageId ? (`client-${turnIndex}` as ClientMessageId) : undefined;
-    const user = userMessage(conversationId, userId, turnId, clientMessageId, turn.userText, ts);
+    const replaces = turn.branching === 'edit' ? previousUserId : undefined;
+    const user = userMessage(conversationId, userId, turnId, clientMessageId, turn.userText, ts, replaces);
+    previousUserId = userId;
     const assistant: Draft[] = [
       { type: 'turn_start', data: { turnId, userMessageId: userId } },
       { type: 'activity', data: { phase: 'thinking' } },
@@ -118,8 +136,23 @@ export function buildConversation(
       // After the assistant message opened, before the usage and turn_end events.
       assistant.splice(assistant.length - 3, 0, { type: 'data_progress', data: part });
     }
+    const branching = turn.branching ?? 'none';
+    if (branching === 'regenerate' || branching === 'select') {
+      // Another turn answers the same user message with an alternative to this answer.
+      const again = newId() as TurnId;
+      assistant.push(
+        { type: 'turn_start', data: { turnId: again, userMessageId: userId } },
+        ...assistantMessage(conversationId, newId() as MessageId, again, turn, ts, assistantId),
+        { type: 'turn_end', data: { turnId: again, reason: turnEndReason(turn.status) } },
+      );
+      if (branching === 'select') assistant.push({ type: 'branch_selected', data: { messageId: assistantId } });
+    }
+    if (branching === 'select_unknown') {
+      assistant.push({ type: 'branch_selected', data: { messageId: idsFor(turns.length + 99)() } });
+    }
     const previous = turnEvents[turnIndex - 1];
-    if (turn.queuedDuringPrevious && previous !== undefined) {
+    // An edit is sent between turns (the daemon refuses one while a turn runs).
+    if (turn.queuedDuringPrevious && branching !== 'edit' && previous !== undefined) {
       previous.splice(Math.round(turn.queuedAt * previous.length), 0, ...user);
       turnEvents.push(assistant);
     } else {
@@ -140,6 +173,7 @@ function userMessage(
   clientMessageId: ClientMessageId | undefined,
   content: string,
   ts: () => string,
+  replaces?: MessageId,
 ): Draft[] {
   const createdAt = ts();
   const final: MessageSnapshot = {
@@ -159,7 +193,12 @@ function userMessage(
       type: 'message_open',
       ...on(-1, 1),
       ts: createdAt,
-      data: { role: 'user', turnId, ...(clientMessageId ? { clientMessageId } : {}) },
+      data: {
+        role: 'user',
+        turnId,
+        ...(clientMessageId ? { clientMessageId } : {}),
+        ...(replaces === undefined ? {} : { replaces }),
+      },
     },
     { type: 'block_open', ...on(0, 1), data: { blockType: 'text' } },
     { type: 'block_delta', ...on(0, 2), data: { text: content } },
@@ -174,11 +213,11 @@ function assistantMessage(
   turnId: TurnId,
   turn: TurnSpec,
   ts: () => string,
+  replaces?: MessageId,
 ): Draft[] {
   const createdAt = ts();
-  const events: Draft[] = [
-    { type: 'message_open', messageId: id, blockIndex: -1, seq: 1, ts: createdAt, data: { role: 'assistant', turnId } },
-  ];
+  const open = { role: 'assistant', turnId, ...(replaces === undefined ? {} : { replaces }) };
+  const events: Draft[] = [{ type: 'message_open', messageId: id, blockIndex: -1, seq: 1, ts: createdAt, data: open }];
   const blocks: BlockSnapshot[] = [];
   const watermarks: Record<string, number> = { '-1': 1 };
   // A message that did not complete normally leaves its last block open.

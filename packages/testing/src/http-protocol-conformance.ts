@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stopLeftoverDaemons } from './daemon-process.ts';
 import { describeAccountCases } from './http-account-cases.ts';
 import { AUTH_FLAGS, describeAuthCases } from './http-auth-cases.ts';
+import { describeBranchCases } from './http-branch-cases.ts';
 import { describeErrorCases } from './http-error-cases.ts';
 import { describeEventStreamCases } from './http-event-stream-cases.ts';
 import { describeExportCases } from './http-export-cases.ts';
@@ -52,6 +53,7 @@ export function describeHttpProtocolConformance(name: string, createFixture: Cre
       describeHistoryPageCases(daemon);
       describeEventStreamCases(daemon);
       describeMessageCases(daemon);
+      describeBranchCases(daemon);
       describeAccountCases(daemon);
       describeErrorCases(daemon);
       describeExportCases(daemon);

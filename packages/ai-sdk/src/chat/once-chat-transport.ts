@@ -11,6 +11,7 @@ import type { ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
 import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
 import type { UIPartEvent } from '../ui-message/ui-part-events.ts';
 import { conversationIdOf } from './conversation-id-of.ts';
+import { regenerateTarget } from './regenerate-target.ts';
 import { type AssistantMessageStream, streamAssistantMessage } from './stream-assistant-message.ts';
 import { uiPartDomain } from './ui-part-domain.ts';
 
@@ -53,7 +54,9 @@ interface FollowedConversation {
  * - `sendMessages` sends the last user message's text with the UI message's id as its
  *   `clientMessageId` (a retried send creates nothing twice) and streams the assistant
  *   message that answers it, until it ends. The hook's `stop()` cancels the turn.
- *   Regenerating is refused: Once has no regenerate yet.
+ *   `regenerate()` (trigger `regenerate-message`) asks Once to regenerate the assistant
+ *   message (decision 022) and streams the new answer; the old one stays in Once as an
+ *   alternative, and `useChat` shows the new one in its place.
  * - `reconnectToStream` returns `null` when the conversation runs no turn, else a replay
  *   of the running turn's assistant message (`resumeStreamIsReplay`): `start` with its
  *   id, its content so far, then live.
@@ -89,10 +92,8 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
   }
 
   async sendMessages(options: Parameters<ChatTransport<UI_MESSAGE>['sendMessages']>[0]) {
-    if (options.trigger === 'regenerate-message') {
-      throw new Error('Once cannot regenerate an answer yet: send the question again as a new message.');
-    }
     const conversationId = conversationIdOf(options.chatId, this.#options.conversationId);
+    if (options.trigger === 'regenerate-message') return this.#regenerate(conversationId, options);
     const last = options.messages.at(-1);
     if (last?.role !== 'user') throw new Error('sendMessages needs the last message to be the user message to send.');
     if (last.parts.some((part) => part.type === 'file')) {
@@ -146,6 +147,37 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
           if (this.#resumes === resume) void followed.conversation.cancel().catch(() => {});
         }, 0),
     });
+  }
+
+  /**
+   * useChat's `regenerate()`: a new turn whose answer replaces the assistant message
+   * (decision 022), streamed like a send's. Once keeps the old answer as an alternative.
+   */
+  async #regenerate(
+    conversationId: ConversationId,
+    options: Parameters<ChatTransport<UI_MESSAGE>['sendMessages']>[0],
+  ): Promise<ReadableStream<UIMessageChunk>> {
+    const snapshot = await this.#http.snapshot(conversationId, options.abortSignal);
+    const target = regenerateTarget(snapshot, options.messageId);
+    if (target === undefined) throw new Error('There is no answer to regenerate in this conversation yet.');
+    const followed = this.#follow(conversationId);
+    const { turnId } = await followed.conversation.regenerate(target);
+    let seenRunning = false;
+    return this.#stream(
+      conversationId,
+      followed,
+      (state) => {
+        const message = answerOf(state, turnId);
+        if (message !== undefined) return message;
+        if (state.activeTurn?.turnId === turnId) seenRunning = true;
+        return seenRunning && state.activeTurn?.turnId !== turnId ? 'gone' : 'wait';
+      },
+      {
+        goneText: 'The turn ended without an answer.',
+        signal: options.abortSignal,
+        onAbort: () => void followed.conversation.cancel().catch(() => {}),
+      },
+    );
   }
 
   /** Closes every connection; streams still open end as aborted. */

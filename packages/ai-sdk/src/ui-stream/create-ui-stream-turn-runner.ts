@@ -74,7 +74,13 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
   emit('turn_start', { turnId, userMessageId: turn.userMessageId });
   emit('activity', { phase });
   writer = createMessageWriter(
-    { conversationId, role: 'assistant', turnId },
+    {
+      conversationId,
+      role: 'assistant',
+      turnId,
+      ...(turn.replaces === undefined ? {} : { replaces: turn.replaces }),
+      ...(turn.clientMessageId === undefined ? {} : { clientMessageId: turn.clientMessageId }),
+    },
     // One read of the body brings several deltas once the daemon falls behind the route:
     // they become one event (one row, one frame), which keeps the cost per token falling as
     // the load grows. Each batch's are sent at its end, so a lone delta waits for nothing.

@@ -1,4 +1,4 @@
-import { createMessageStore, reduceAll, snapshot } from '@once/core';
+import { createMessageStore, currentPath, reduceAll, snapshot } from '@once/core';
 import type { ConversationId, IncomingEvent } from '@once/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { buildConversation, conversationArbitrary, idsFor } from '../../../core/
 import { createConversationDomains } from './conversation-domains.ts';
 import type { DomainDispatcher } from './create-domain-dispatcher.ts';
 import type { DomainItem } from './domain-item.ts';
+import type { MessageDomainState } from './message-domain.ts';
 
 const conversationId = idsFor(0)() as ConversationId;
 
@@ -87,7 +88,9 @@ describe('conversation domains (properties, fake timers)', () => {
         for (const { subscription } of Object.values(consumers)) await subscription.settled();
 
         const state = store.getSnapshot();
-        expect(consumers.message.seen.state).toEqual(state.messages);
+        expect(consumers.message.seen.state).toEqual(hub.domains.message.current().state);
+        // The domain's messages and path are the store's, switches and edits included.
+        expect(currentPath(consumers.message.seen.state ?? { messages: [] })).toEqual(currentPath(state));
         expect(consumers.turn.seen.state).toEqual(hub.domains.turn.current().state);
         expect(consumers.approval.seen.state).toEqual(hub.domains.approval.current().state);
         expect(consumers.usage.seen.state).toEqual(hub.domains.usage.current().state);
@@ -123,7 +126,7 @@ describe('conversation domains (properties, fake timers)', () => {
     await vi.runAllTimersAsync();
     await subscription.settled();
     expect(seen.items.filter((item) => item.kind === 'resync')).toHaveLength(1);
-    expect(seen.state).toEqual(store.getSnapshot().messages);
+    expect(seen.state?.messages).toEqual(store.getSnapshot().messages);
   });
 
   it('a consumer that subscribes after events went by with nobody subscribed starts from a state that holds them, and gets none of them again', async () => {
@@ -147,7 +150,7 @@ describe('conversation domains (properties, fake timers)', () => {
         await subscription.settled();
         expect(seen.items[0]).toMatchObject({ kind: 'resync', reason: 'subscribed', offset: before });
         expect(seen.items.slice(1).every((item) => item.kind === 'event' && item.event.offset > before)).toBe(true);
-        expect(seen.state).toEqual(store.getSnapshot().messages);
+        expect(seen.state?.messages).toEqual(store.getSnapshot().messages);
       }),
       { numRuns: 50 },
     );
@@ -176,7 +179,7 @@ describe('conversation domains (properties, fake timers)', () => {
       { bufferSize: 8 },
     );
     await vi.advanceTimersByTimeAsync(0);
-    const messageEvents = events.filter((event) => event.type.startsWith('message') || event.type.startsWith('block'));
+    const messageEvents = events.filter((event) => claims('message', event));
     for (const event of events) {
       store.apply(event);
       hub.accepted(event);
@@ -188,14 +191,21 @@ describe('conversation domains (properties, fake timers)', () => {
     expect(overflow).toMatchObject({ kind: 'resync', reason: 'overflow' });
     const delivered = items.filter((item) => item.kind === 'event').length;
     expect(delivered + (overflow?.kind === 'resync' ? overflow.replaced : 0)).toBe(messageEvents.length);
-    expect(state).toEqual(store.getSnapshot().messages);
+    expect((state as MessageDomainState | undefined)?.messages).toEqual(store.getSnapshot().messages);
   });
 });
 
 function claims(name: 'message' | 'turn' | 'approval' | 'usage', event: IncomingEvent): boolean {
   switch (name) {
     case 'message':
-      return ['message_open', 'block_open', 'block_delta', 'block_close', 'message_complete'].includes(event.type);
+      return [
+        'message_open',
+        'block_open',
+        'block_delta',
+        'block_close',
+        'message_complete',
+        'branch_selected',
+      ].includes(event.type);
     case 'turn':
       return ['turn_start', 'turn_end', 'activity'].includes(event.type);
     case 'approval':

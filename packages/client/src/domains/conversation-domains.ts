@@ -1,17 +1,17 @@
 import type { ConversationState, MessageStore } from '@once/core';
-import { type IncomingEvent, isKnownEvent, type MessageEvent } from '@once/protocol';
+import { type IncomingEvent, isKnownEvent } from '@once/protocol';
 import type { AppDomain, AppEvent } from './app-domain.ts';
 import { type ApprovalDomainEvent, type ApprovalDomainState, approvalDomain } from './approval-domain.ts';
 import { createDomainDispatcher, type DomainDispatcher, type DomainFeed } from './create-domain-dispatcher.ts';
 import type { DomainDefinition } from './domain-definition.ts';
-import { type MessageDomainState, messageDomain } from './message-domain.ts';
+import { type MessageDomainEvent, type MessageDomainState, messageDomain } from './message-domain.ts';
 import { type TurnDomainEvent, type TurnDomainState, turnDomain } from './turn-domain.ts';
 import { type UsageDomainEvent, type UsageDomainState, usageDomain } from './usage-domain.ts';
 
 /** The domains of a conversation's events; each has its own subscriptions and buffers. */
 export interface ConversationEventDomains {
-  /** Messages and blocks. */
-  readonly message: DomainDispatcher<MessageDomainState, MessageEvent>;
+  /** Messages and blocks, and the current path's leaf. */
+  readonly message: DomainDispatcher<MessageDomainState, MessageDomainEvent>;
   /** The running turn and the assistant's activity. */
   readonly turn: DomainDispatcher<TurnDomainState, TurnDomainEvent>;
   /** Tool calls waiting for approval. */

@@ -1,4 +1,4 @@
-import { type ConversationState, snapshot } from '@once/core';
+import { type ConversationState, pathTo, snapshot } from '@once/core';
 import {
   type AppendOptions,
   type ConversationHead,
@@ -21,6 +21,7 @@ import {
 } from '@once/protocol';
 import { type AccountDirectory, createAccountDirectory } from './account-directory.ts';
 import { createApprovalGate } from './approval-gate.ts';
+import { createBranchRequests, type RegenerateResult } from './branch-requests.ts';
 import { type CompactionPass, createConversationCompactor } from './conversation-compactor.ts';
 import { createConversationExpiry, type RetentionPass } from './conversation-expiry.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
@@ -83,8 +84,26 @@ export interface ConversationService {
   send(
     accountId: string,
     conversationId: string,
-    input: { content: string; clientMessageId?: ClientMessageId },
+    input: {
+      content: string;
+      clientMessageId?: ClientMessageId;
+      /** A user message this one edits: it opens beside that one, on a new branch (decision 022). */
+      replaces?: string;
+    },
   ): Promise<SendResult>;
+  /**
+   * Answers an assistant message's question again in a new turn, whose answer replaces it
+   * (decision 022). `404 message_not_found`, `400 invalid_request` for a user message,
+   * `409 conflict` while a turn runs or waits.
+   */
+  regenerate(
+    accountId: string,
+    conversationId: string,
+    messageId: string,
+    input: { clientMessageId?: ClientMessageId },
+  ): Promise<RegenerateResult>;
+  /** Switches the current path to the branch through the message (appends `branch_selected`). */
+  selectBranch(accountId: string, conversationId: string, messageId: string): Promise<{ leafId: MessageId }>;
   /** Cancels the running turn; does nothing when none runs. */
   cancel(accountId: string, conversationId: string): Promise<{ cancelled: boolean; turnId?: TurnId }>;
   decide(accountId: string, conversationId: string, toolUseId: string, decision: ApprovalDecision): Promise<void>;
@@ -153,12 +172,19 @@ export function createConversationService(options: ConversationServiceOptions): 
     run: options.runTurn ?? (async () => {}),
     appendTo: appendHolding,
     awaitApproval: (conversationId, toolUseId, signal) => approvals.wait(conversationId, toolUseId, signal),
-    historyUpTo: async (conversationId, userMessageId) => {
-      const { messages } = await states.current(conversationId);
-      const end = messages.findIndex((message) => message.id === userMessageId);
-      return messages.slice(0, end + 1).filter((message) => message.status !== 'streaming');
-    },
+    // The model sees the current path only: never the messages of other branches.
+    historyUpTo: async (conversationId, userMessageId) =>
+      pathTo(await states.current(conversationId), userMessageId).filter((message) => message.status !== 'streaming'),
     onError: (error) => options.onError?.(error),
+  });
+
+  const branches = createBranchRequests({
+    current: (conversationId) => states.current(conversationId),
+    turns,
+    sendLock: coordination.sendLock,
+    appendTo,
+    newId,
+    now,
   });
 
   // Cancels and decisions sent through other daemons, for the turns this one runs.
@@ -176,6 +202,7 @@ export function createConversationService(options: ConversationServiceOptions): 
   const deleteConversation = async (accountId: string, conversationId: string) => {
     const { id } = await owned(accountId, conversationId);
     turns.discard(id);
+    branches.forget(id);
     await accounts.delete(accountId, id);
     states.forget(id);
     writer?.forget(id);
@@ -202,12 +229,21 @@ export function createConversationService(options: ConversationServiceOptions): 
       // Across daemons: the same clientMessageId sent to two at once is stored once.
       const result = await coordination.sendLock
         .run(id, async () => {
-          const existing = findSent(await states.current(id), clientMessageId);
+          const state = await states.current(id);
+          const existing = findSent(state, clientMessageId);
           if (existing !== undefined) return { ...existing, duplicate: true };
+          const { replaces } = input;
+          if (replaces !== undefined) branches.checkEdit(id, state, replaces);
           await turns.reserve(id);
           const turnId = newId() as TurnId;
           const message = await writeUserMessage(
-            { conversationId: id, turnId, text: input.content, clientMessageId },
+            {
+              conversationId: id,
+              turnId,
+              text: input.content,
+              clientMessageId,
+              ...(replaces === undefined ? {} : { replaces: replaces as MessageId }),
+            },
             { append: appendTo(id), newId, now },
           );
           return { userMessageId: message.id, turnId, duplicate: false };
@@ -226,6 +262,16 @@ export function createConversationService(options: ConversationServiceOptions): 
         await accounts.update(accountId, id, title === undefined ? {} : { title });
       }
       return result;
+    },
+    async regenerate(accountId, conversationId, messageId, input) {
+      const { id } = await owned(accountId, conversationId);
+      const result = await branches.regenerate(id, messageId, input.clientMessageId);
+      if (!result.duplicate) await accounts.update(accountId, id, {});
+      return result;
+    },
+    async selectBranch(accountId, conversationId, messageId) {
+      const { id } = await owned(accountId, conversationId);
+      return branches.selectBranch(id, messageId);
     },
     async cancel(accountId, conversationId) {
       const { id } = await owned(accountId, conversationId);

@@ -1,4 +1,4 @@
-import { createConversationState, fromSnapshot, reduceAll, snapshot } from '@once/core';
+import { createConversationState, currentPath, fromSnapshot, reduceAll, snapshot } from '@once/core';
 import type { ConversationId, ConversationSnapshot, MessageSnapshot } from '@once/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,35 @@ describe('history pages of a snapshot', () => {
     const live = reduceAll(fromSnapshot(latest), [b.delta(streaming, 0, { text: 'still here' })]);
     expect(live.resync).toBeUndefined();
     expect(live.messages[0]?.blocks[0]).toMatchObject({ text: 'still here' });
+  });
+
+  it("reaches back to the current path's leaf (decision 022), so a page never shows an empty path", () => {
+    const b = eventBuilder(6);
+    const turnId = b.newTurnId();
+    const [question, answer, later, laterAnswer] = [
+      b.newMessageId(),
+      b.newMessageId(),
+      b.newMessageId(),
+      b.newMessageId(),
+    ];
+    const events = [
+      b.messageOpen(question, { role: 'user', turnId }),
+      b.messageOpen(answer, { role: 'assistant', turnId }),
+      // An edit of the question, answered: a second branch from the start.
+      b.messageOpen(later, { role: 'user', turnId: b.newTurnId(), replaces: question }),
+      b.messageOpen(laterAnswer, { role: 'assistant', turnId: b.newTurnId() }),
+      b.other('branch_selected', { messageId: answer }),
+    ];
+    const folded = snapshot(reduceAll(createConversationState(b.conversationId), events));
+    // Every message ended: only the leaf holds the page back.
+    const full = {
+      ...folded,
+      messages: folded.messages.map((message) => ({ ...message, status: 'complete' as const })),
+    };
+    expect(full.leafId).toBe(answer);
+    const latest = latestPage(full, 1);
+    expect(latest.messages.map((message) => message.id)).toEqual([answer, later, laterAnswer]);
+    expect(currentPath(fromSnapshot(latest)).map((message) => message.id)).toEqual([answer]);
   });
 
   it('refuses a cursor no message has with message_not_found', () => {

@@ -69,8 +69,19 @@ export function olderPage(full: ConversationSnapshot, before: string, limit: num
   };
 }
 
-/** The index of the oldest message that can still change; the message count when none can. */
+/**
+ * The index of the oldest message that can still change, or of the current path's leaf
+ * (decision 022: a page that left it out would show no path); the message count when
+ * neither is older than the end.
+ */
 function oldestLiveIndex(full: ConversationSnapshot): number {
+  const leaf = full.leafId === undefined ? -1 : full.messages.findIndex((message) => message.id === full.leafId);
+  const live = oldestChangingIndex(full);
+  return leaf === -1 ? live : Math.min(leaf, live);
+}
+
+/** The index of the oldest message that can still change; the message count when none can. */
+function oldestChangingIndex(full: ConversationSnapshot): number {
   const awaited = new Set(full.pendingApprovals.map((approval) => approval.toolUseId));
   const index = full.messages.findIndex(
     (message) =>

@@ -2,7 +2,7 @@ import type { ConversationState } from '@once/core';
 import { type CommitListener, type ConversationLeases, createKeyedLock } from '@once/log';
 import { type ConversationId, isOnceError, type TurnId } from '@once/protocol';
 import { recoverConversation } from './recover-conversation.ts';
-import { createTurnScheduler, type TurnSchedulerOptions } from './turn-scheduler.ts';
+import { createTurnScheduler, type QueuedTurn, type TurnSchedulerOptions } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
 
 /** What waking a conversation did on this daemon. */
@@ -42,6 +42,14 @@ export interface TurnDispatcher {
    * queues the message or gives the lease back.
    */
   reserve(conversationId: ConversationId): Promise<void>;
+  /**
+   * Queues a turn the log does not derive (a regenerate turn, decision 022) on this
+   * daemon, taking the conversation's lease first. @returns false, queuing nothing, when
+   * another live daemon holds the lease (it runs a turn there) or this one is stopping.
+   */
+  enqueue(conversationId: ConversationId, turn: QueuedTurn): Promise<boolean>;
+  /** Turns queued or running on this daemon in the conversation. */
+  pending(conversationId: ConversationId): number;
   /** Cancels the turn running on this daemon, if any. @returns the cancelled turn's id. */
   cancel(conversationId: ConversationId): TurnId | undefined;
   /** The turn running on this daemon in the conversation, if any. */
@@ -265,6 +273,17 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
     async reserve(conversationId) {
       await claim(conversationId, true);
     },
+    async enqueue(conversationId, turn) {
+      await claim(conversationId, true);
+      return serial.run(conversationId, async () => {
+        const hold = held.get(conversationId);
+        if (hold === undefined || stopping) return false;
+        hold.queued.add(turn.turnId);
+        scheduler.enqueue(conversationId, turn);
+        return true;
+      });
+    },
+    pending: (conversationId) => scheduler.pending(conversationId),
     cancel: (conversationId) => scheduler.cancel(conversationId),
     running: (conversationId) => scheduler.running(conversationId),
     holds: (conversationId) => held.has(conversationId),

@@ -1,10 +1,21 @@
 import { type AppendDrafts, CANCELLED, SHUTTING_DOWN, type TurnRunner } from '@once/producer';
-import type { ApprovalDecision, ConversationId, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
+import type {
+  ApprovalDecision,
+  ClientMessageId,
+  ConversationId,
+  MessageId,
+  MessageSnapshot,
+  TurnId,
+} from '@once/protocol';
 
 /** A turn waiting to run. */
 export interface QueuedTurn {
   readonly turnId: TurnId;
   readonly userMessageId: MessageId;
+  /** A regenerate turn: the assistant message its answer replaces (decision 022). */
+  readonly replaces?: MessageId;
+  /** A regenerate turn: the clientMessageId its assistant message opens with. */
+  readonly clientMessageId?: ClientMessageId;
 }
 
 /**

@@ -12,20 +12,49 @@ const sendBody = z.strictObject({
     // A message of only whitespace would start a turn the model has nothing to answer in.
     .refine((content) => content.trim() !== '', 'content must not be empty or only whitespace'),
   clientMessageId: clientMessageIdSchema.optional(),
+  /** The user message this one edits (decision 022). */
+  replaces: z.string('replaces must be a message id').min(1).max(100).optional(),
+});
+const messageParams = z.object({ id: z.string().min(1).max(100), messageId: z.string().min(1).max(100) });
+const regenerateBody = z.strictObject({ clientMessageId: clientMessageIdSchema.optional() });
+const branchBody = z.strictObject({
+  messageId: z.string({ error: 'messageId is required: the id of a message on the branch to show' }).min(1).max(100),
 });
 const decisionBody = z.strictObject({ decision: approvalDecisionSchema });
 
-/** Send a message, cancel the running turn, decide on a tool approval. */
+/** Send or edit a message, regenerate an answer, switch branches, cancel the running turn, decide on a tool approval. */
 export function registerMessageRoutes({ app, service, accountOf }: RouteContext): void {
   app.post('/v1/conversations/:id/messages', async (request, reply) => {
     const account = accountOf(request);
     const { id } = parseInput(idParams, request.params, 'path');
-    const { content, clientMessageId } = parseInput(sendBody, request.body, 'request body');
+    const { content, clientMessageId, replaces } = parseInput(sendBody, request.body, 'request body');
     const result = await service.send(account, id, {
       content,
       ...(clientMessageId === undefined ? {} : { clientMessageId: clientMessageId as ClientMessageId }),
+      ...(replaces === undefined ? {} : { replaces }),
     });
     return reply.status(202).send({ userMessageId: result.userMessageId, turnId: result.turnId });
+  });
+
+  app.post('/v1/conversations/:id/messages/:messageId/regenerate', async (request, reply) => {
+    const account = accountOf(request);
+    const { id, messageId } = parseInput(messageParams, request.params, 'path');
+    const { clientMessageId } = parseInput(regenerateBody, request.body, 'request body');
+    const result = await service.regenerate(
+      account,
+      id,
+      messageId,
+      clientMessageId === undefined ? {} : { clientMessageId: clientMessageId as ClientMessageId },
+    );
+    return reply.status(202).send({ turnId: result.turnId, userMessageId: result.userMessageId, replaces: messageId });
+  });
+
+  app.post('/v1/conversations/:id/branch', async (request) => {
+    const account = accountOf(request);
+    const { id } = parseInput(idParams, request.params, 'path');
+    const { messageId } = parseInput(branchBody, request.body, 'request body');
+    const { leafId } = await service.selectBranch(account, id, messageId);
+    return { messageId, leafId };
   });
 
   app.post('/v1/conversations/:id/cancel', async (request) => {

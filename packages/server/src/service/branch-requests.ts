@@ -1,0 +1,177 @@
+import { type ConversationState, newestBelow, pathTo } from '@once/core';
+import type { KeyedLock } from '@once/log';
+import type { AppendDrafts } from '@once/producer';
+import {
+  type ClientMessageId,
+  type ConversationEventDraft,
+  type ConversationId,
+  type MessageId,
+  type MessageSnapshot,
+  OnceError,
+  type TurnId,
+} from '@once/protocol';
+import type { TurnDispatcher } from './turn-dispatcher.ts';
+import { unansweredTurns } from './unanswered-turns.ts';
+
+/** What a regenerate returns; the same ids again for a repeated clientMessageId. */
+export interface RegenerateResult {
+  /** The new turn, whose assistant message replaces the one regenerated. */
+  readonly turnId: TurnId;
+  /** The user message the new turn answers (the one the regenerated message answered). */
+  readonly userMessageId: MessageId;
+  /** True when this clientMessageId was already regenerated and nothing new was queued. */
+  readonly duplicate: boolean;
+}
+
+/** What {@link createBranchRequests} needs from the conversation service. */
+export interface BranchRequestsOptions {
+  /** The conversation's state folded up to the log's head. */
+  readonly current: (conversationId: ConversationId) => Promise<ConversationState>;
+  readonly turns: TurnDispatcher;
+  /** The lock sends take, across daemons: a branch request and a send never interleave. */
+  readonly sendLock: KeyedLock;
+  readonly appendTo: (conversationId: ConversationId) => AppendDrafts;
+  readonly newId: () => string;
+  readonly now: () => Date;
+}
+
+/**
+ * Regenerate, edit checks and branch switches (docs/decisions/022-branches.md). Each is
+ * refused with `409 conflict` while a turn runs or waits in the conversation: a branch
+ * changes what the next turn answers, so it waits until none is pending.
+ */
+export interface BranchRequests {
+  /**
+   * Queues a turn that answers the assistant message's user message again, its answer
+   * opening with `replaces: messageId`. Nothing is written until the turn starts.
+   */
+  regenerate(
+    conversationId: ConversationId,
+    messageId: string,
+    clientMessageId: ClientMessageId | undefined,
+  ): Promise<RegenerateResult>;
+  /** Throws unless `replaces` names a user message and no turn is pending: call under the send lock. */
+  checkEdit(conversationId: ConversationId, state: ConversationState, replaces: string): void;
+  /** Appends `branch_selected`; @returns where the current path now ends. */
+  selectBranch(conversationId: ConversationId, messageId: string): Promise<{ leafId: MessageId }>;
+  /** Drops what is kept about a deleted conversation. */
+  forget(conversationId: ConversationId): void;
+}
+
+export function createBranchRequests(options: BranchRequestsOptions): BranchRequests {
+  const { turns } = options;
+  // Regenerate turns queued here and not yet opened: a retry finds them before the log has them.
+  const queued = new Map<string, { clientMessageId: ClientMessageId; result: RegenerateResult }>();
+
+  const refuseWhileBusy = (conversationId: ConversationId, state: ConversationState) => {
+    const busy =
+      state.activeTurn !== undefined || unansweredTurns(state).length > 0 || turns.pending(conversationId) > 0;
+    if (busy) {
+      throw new OnceError(
+        'conflict',
+        'A turn is running or waiting in this conversation: wait for it to end, or cancel it (POST /v1/conversations/:id/cancel), then try again.',
+      );
+    }
+  };
+
+  return {
+    async regenerate(conversationId, messageId, clientMessageId) {
+      const requestId = clientMessageId ?? (options.newId() as ClientMessageId);
+      try {
+        return await options.sendLock.run(conversationId, async () => {
+          const state = await options.current(conversationId);
+          const repeated = findRegenerated(state, requestId) ?? queuedResult(queued.get(conversationId), requestId);
+          if (repeated !== undefined) return { ...repeated, duplicate: true };
+          const target = messageOf(state, messageId);
+          if (target.role !== 'assistant') {
+            throw new OnceError(
+              'invalid_request',
+              `Message ${target.id} is a user message: regenerate takes an assistant message; to change a question, send it again with "replaces".`,
+            );
+          }
+          refuseWhileBusy(conversationId, state);
+          const userMessageId = userMessageOf(state, target.id);
+          if (userMessageId === undefined) {
+            throw new OnceError(
+              'invalid_request',
+              `Message ${target.id} answers no user message this daemon can find, so there is nothing to answer again.`,
+            );
+          }
+          const turnId = options.newId() as TurnId;
+          const result: RegenerateResult = { turnId, userMessageId, duplicate: false };
+          const turn = { turnId, userMessageId, replaces: target.id, clientMessageId: requestId };
+          if (!(await turns.enqueue(conversationId, turn))) {
+            throw new OnceError(
+              'conflict',
+              'Another daemon is running a turn in this conversation: wait for it to end, then try again.',
+            );
+          }
+          queued.set(conversationId, { clientMessageId: requestId, result });
+          return result;
+        });
+      } catch (error) {
+        // Gives back a lease taken for a turn that was not queued.
+        await turns.wake(conversationId).catch(() => {});
+        throw error;
+      }
+    },
+    checkEdit(conversationId, state, replaces) {
+      const target = messageOf(state, replaces);
+      if (target.role !== 'user') {
+        throw new OnceError(
+          'invalid_request',
+          `Message ${target.id} is an assistant message: only a user message can be edited; regenerate the answer instead.`,
+        );
+      }
+      refuseWhileBusy(conversationId, state);
+    },
+    async selectBranch(conversationId, messageId) {
+      return options.sendLock.run(conversationId, async () => {
+        const state = await options.current(conversationId);
+        const target = messageOf(state, messageId);
+        refuseWhileBusy(conversationId, state);
+        const draft = {
+          stream: 'conversation',
+          conversationId,
+          type: 'branch_selected',
+          ts: options.now().toISOString(),
+          data: { messageId: target.id },
+        } as ConversationEventDraft;
+        await options.appendTo(conversationId)([draft]);
+        return { leafId: newestBelow(state.messages, target.id) ?? target.id };
+      });
+    },
+    forget(conversationId) {
+      queued.delete(conversationId);
+    },
+  };
+}
+
+function messageOf(state: ConversationState, messageId: string): MessageSnapshot {
+  const message = state.messages.find((entry) => entry.id === messageId);
+  if (message === undefined) {
+    throw new OnceError('message_not_found', `No message ${messageId.slice(0, 100)} in this conversation.`);
+  }
+  return message;
+}
+
+/** The user message an assistant message answers: the last user message on its path before it. */
+function userMessageOf(state: ConversationState, assistantId: MessageId): MessageId | undefined {
+  return pathTo(state, assistantId).findLast((message) => message.role === 'user')?.id;
+}
+
+function findRegenerated(state: ConversationState, clientMessageId: ClientMessageId) {
+  const message = state.messages.find(
+    (entry) => entry.role === 'assistant' && entry.clientMessageId === clientMessageId,
+  );
+  if (message === undefined) return undefined;
+  const userMessageId = userMessageOf(state, message.id);
+  return userMessageId === undefined ? undefined : { turnId: message.turnId, userMessageId };
+}
+
+function queuedResult(
+  entry: { clientMessageId: ClientMessageId; result: RegenerateResult } | undefined,
+  clientMessageId: ClientMessageId,
+) {
+  return entry?.clientMessageId === clientMessageId ? entry.result : undefined;
+}
