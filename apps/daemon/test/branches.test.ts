@@ -98,6 +98,12 @@ describe('branches through a real daemon and the client', () => {
         await vi.waitFor(() => expect(first.store.getSnapshot().offset).toBe(served.offset), WAIT);
         const { conversation: _metadata, ...servedState } = served;
         expect(snapshot(first.store.getSnapshot())).toEqual(servedState);
+
+        // The Markdown export reads as the page shows it: the selected branch, not the others.
+        const exported = await fetch(`${process.url}/v1/conversations/${conversationId}/export?format=markdown`);
+        const transcript = await exported.text();
+        for (const text of ['Q1', textOf(a1), 'Q2']) expect(transcript).toContain(text);
+        for (const text of ['Q1 edited', textOf(a2), textOf(a3)]) expect(transcript).not.toContain(text);
       } finally {
         first.close();
         second.close();

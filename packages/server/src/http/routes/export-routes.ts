@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { conversationMarkdown } from '@once/core';
+import { conversationMarkdown, currentPath } from '@once/core';
 import { type Conversation, type ExportFormat, exportFormatSchema } from '@once/protocol';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -39,7 +39,8 @@ export function registerExportRoutes({ app, service, feed, accountOf }: RouteCon
     if (format === 'json') {
       return download(reply, conversation, format).send(JSON.stringify({ conversation, ...snapshot }));
     }
-    const markdown = conversationMarkdown({ title: conversation.title, messages: snapshot.messages });
+    // A transcript reads as the conversation is shown: the current branch only.
+    const markdown = conversationMarkdown({ title: conversation.title, messages: currentPath(snapshot) });
     return download(reply, conversation, format).send(markdown);
   });
 }
