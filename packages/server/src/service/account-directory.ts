@@ -1,13 +1,20 @@
 import { type ConversationListState, createConversationListState, reduceConversationListEvents } from '@once/core';
-import { createKeyedLock, type EventLog, type StreamKey } from '@once/log';
+import type { EventLog, StreamKey } from '@once/log';
 import {
   type Conversation,
   type ConversationId,
   newId as defaultNewId,
-  type EventDraft,
   type IncomingEvent,
   OnceError,
 } from '@once/protocol';
+import {
+  type AccountWrite,
+  createWriteBatch,
+  type Finish,
+  type PlanWrite,
+  type WriteEvent,
+} from './account-write-batch.ts';
+import { createKeyedBatches } from './keyed-batches.ts';
 
 /**
  * Each account's conversations, folded from its account stream: the stream is the only
@@ -66,7 +73,6 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
     deleted.get(accountId)?.has(conversationId) === true;
   const deletedError = (what: string) =>
     new OnceError('conversation_not_found', `The conversation of ${what} was deleted; start a new chat with a new id.`);
-  const lock = createKeyedLock();
   const streamOf = (accountId: string): StreamKey => ({ stream: 'account', accountId });
 
   const catchUp = async (accountId: string) => {
@@ -95,25 +101,6 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
     return conversation;
   };
 
-  const write = async (accountId: string, draft: EventDraft) => {
-    await log.append(streamOf(accountId), [draft]);
-    await catchUp(accountId);
-  };
-
-  /** Writes `conversation_created`; call under the account's lock. */
-  const createWith = async (accountId: string, fields: Pick<Conversation, 'id' | 'title' | 'chatId'>) => {
-    const at = now().toISOString();
-    const conversation: Conversation = {
-      id: fields.id,
-      title: fields.title,
-      createdAt: at,
-      updatedAt: at,
-      ...(fields.chatId === undefined ? {} : { chatId: fields.chatId }),
-    };
-    await write(accountId, { stream: 'account', type: 'conversation_created', ts: at, data: { conversation } });
-    return conversation;
-  };
-
   /** The conversation the chat id names, once the list is caught up. */
   const chatOf = (accountId: string, state: ConversationListState, chatId: string) => {
     // The id of a conversation the account deleted is no new chat either.
@@ -124,53 +111,120 @@ export function createAccountDirectory(log: EventLog, options: AccountDirectoryO
     return state.conversations.find((entry) => entry.id === id);
   };
 
+  /**
+   * Runs one batch of an account's writes: each is planned in turn against the list as the
+   * ones before it left it, all their events go to the log in one append, and each settles
+   * once the list holds them. Hundreds of chats starting at once cost a few appends, not
+   * one round through the log each.
+   */
+  const runBatch = async (accountId: string, jobs: readonly AccountWrite[]) => {
+    const state = await catchUp(accountId).catch((error: unknown) => {
+      for (const job of jobs) job.reject(error);
+    });
+    if (state === undefined) return;
+    const batch = createWriteBatch(state, {
+      wasDeleted: (id) => wasDeleted(accountId, id),
+      chatOf: (chatId) => chats.get(accountId)?.get(chatId),
+      deletedError,
+    });
+    const planned: { job: AccountWrite; finish: Finish }[] = [];
+    for (const job of jobs) {
+      try {
+        planned.push({ job, finish: batch.plan(job.plan) });
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+    try {
+      if (batch.drafts.length > 0) {
+        await log.append(streamOf(accountId), batch.drafts);
+        await catchUp(accountId);
+      }
+    } catch (error) {
+      for (const { job } of planned) job.reject(error);
+      return;
+    }
+    for (const { job, finish } of planned) {
+      try {
+        job.resolve(await finish());
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+  };
+  const batches = createKeyedBatches<AccountWrite>(runBatch, () => {});
+  const submit = <T>(accountId: string, plan: PlanWrite<T>) =>
+    new Promise<T>((resolve, reject) => {
+      batches.submit(accountId, { plan, resolve: resolve as (value: unknown) => void, reject });
+    });
+
+  /** Plans `conversation_created`. */
+  const created = (write: WriteEvent, fields: Pick<Conversation, 'id' | 'title' | 'chatId'>): Conversation => {
+    const at = now().toISOString();
+    const conversation: Conversation = {
+      id: fields.id,
+      title: fields.title,
+      createdAt: at,
+      updatedAt: at,
+      ...(fields.chatId === undefined ? {} : { chatId: fields.chatId }),
+    };
+    write({ stream: 'account', type: 'conversation_created', ts: at, data: { conversation } });
+    return conversation;
+  };
+
   return {
     list: catchUp,
     get: find,
     create: (accountId, title) =>
-      lock.run(accountId, () => createWith(accountId, { id: newId() as ConversationId, title })),
+      submit(accountId, (view) => {
+        const conversation = created(view.write, { id: newId() as ConversationId, title });
+        return () => conversation;
+      }),
     findChat: async (accountId, chatId) => chatOf(accountId, await catchUp(accountId), chatId),
     ensureChat: (accountId, chatId) =>
-      lock.run(accountId, async () => {
-        const known = chatOf(accountId, await catchUp(accountId), chatId);
-        if (known !== undefined) return known;
-        const mine = await createWith(accountId, { id: newId() as ConversationId, title: '', chatId });
-        // `write` read the stream up to this append: an earlier conversation for the same
-        // chat, created through another daemon, is known now, and wins.
-        const winner = chatOf(accountId, await catchUp(accountId), chatId) ?? mine;
-        if (winner.id !== mine.id) {
-          const at = now().toISOString();
-          await write(accountId, {
-            stream: 'account',
-            type: 'conversation_deleted',
-            ts: at,
-            data: { conversationId: mine.id },
-          });
-        }
-        return winner;
+      submit(accountId, (view) => {
+        const known = view.chat(chatId);
+        const mine =
+          known === undefined ? created(view.write, { id: newId() as ConversationId, title: '', chatId }) : undefined;
+        return async () => {
+          // The list holds this batch now: an earlier conversation for the same chat,
+          // created through another daemon, is known, and wins.
+          const state = lists.get(accountId) ?? (await catchUp(accountId));
+          const winner = chatOf(accountId, state, chatId) ?? mine ?? known;
+          if (winner === undefined) throw deletedError(`chat ${chatId.slice(0, 64)}`);
+          if (mine !== undefined && winner.id !== mine.id) {
+            const at = now().toISOString();
+            await log.append(streamOf(accountId), [
+              { stream: 'account', type: 'conversation_deleted', ts: at, data: { conversationId: mine.id } },
+            ]);
+            await catchUp(accountId);
+          }
+          return winner;
+        };
       }),
     update: (accountId, conversationId, change) =>
-      lock.run(accountId, async () => {
-        const current = await find(accountId, conversationId);
+      submit(accountId, (view) => {
+        const current = view.find(conversationId);
         const at = now().toISOString();
         const conversation: Conversation = {
           ...current,
           ...(change.title === undefined ? {} : { title: change.title }),
           updatedAt: at,
         };
-        await write(accountId, { stream: 'account', type: 'conversation_updated', ts: at, data: { conversation } });
-        return conversation;
+        view.write({ stream: 'account', type: 'conversation_updated', ts: at, data: { conversation } });
+        return () => conversation;
       }),
     delete: (accountId, conversationId) =>
-      lock.run(accountId, async () => {
-        await find(accountId, conversationId);
+      submit(accountId, (view) => {
+        view.find(conversationId);
         const at = now().toISOString();
-        await write(accountId, {
+        view.write({
           stream: 'account',
           type: 'conversation_deleted',
           ts: at,
           data: { conversationId: conversationId as ConversationId },
         });
+        return () => undefined;
       }),
   };
 }
