@@ -58,7 +58,7 @@ function changeBlocks(
 }
 
 function openMessage(state: ConversationState, event: MessageOpenEvent): ConversationState {
-  const { role, turnId, clientMessageId } = event.data;
+  const { role, turnId, clientMessageId, attachments } = event.data;
   const message: MessageSnapshot = {
     id: event.messageId,
     conversationId: event.conversationId,
@@ -66,6 +66,7 @@ function openMessage(state: ConversationState, event: MessageOpenEvent): Convers
     status: 'streaming',
     turnId,
     ...(clientMessageId === undefined ? {} : { clientMessageId }),
+    ...(attachments === undefined ? {} : { attachments }),
     createdAt: event.ts,
     blocks: [],
     watermarks: { [event.blockIndex]: event.seq },

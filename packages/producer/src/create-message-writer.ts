@@ -1,5 +1,6 @@
 import { createConversationState, reduce } from '@once/core';
 import {
+  type Attachment,
   type BlockCloseData,
   type BlockDeltaData,
   type BlockOpenData,
@@ -46,6 +47,8 @@ export interface NewMessage {
   readonly role: Role;
   readonly turnId: TurnId;
   readonly clientMessageId?: ClientMessageId;
+  /** Files sent with the message, opened with it (user messages). Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** How a message ended, beyond its status. */
@@ -96,6 +99,9 @@ export function createMessageWriter(message: NewMessage, options: MessageWriterO
         role: message.role,
         turnId: message.turnId,
         ...(message.clientMessageId === undefined ? {} : { clientMessageId: message.clientMessageId }),
+        ...(message.attachments === undefined || message.attachments.length === 0
+          ? {}
+          : { attachments: [...message.attachments] }),
       },
     },
   ]);

@@ -1,4 +1,4 @@
-import type { ClientMessageId, ConversationEventDraft, ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
+import type { Attachment, ClientMessageId, ConversationEventDraft, ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
 import { createMessageWriter, type MessageWriterOptions } from './create-message-writer.ts';
 
 /** A user message as it is sent. */
@@ -7,6 +7,8 @@ export interface UserMessageInput {
   readonly turnId: TurnId;
   readonly text: string;
   readonly clientMessageId?: ClientMessageId;
+  /** Files sent with the message (already stored). Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /**
@@ -19,7 +21,13 @@ export async function writeUserMessage(
 ): Promise<MessageSnapshot> {
   const batch: ConversationEventDraft[] = [];
   const writer = createMessageWriter(
-    { conversationId: input.conversationId, role: 'user', turnId: input.turnId, ...clientId(input.clientMessageId) },
+    {
+      conversationId: input.conversationId,
+      role: 'user',
+      turnId: input.turnId,
+      ...clientId(input.clientMessageId),
+      ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
+    },
     {
       ...options,
       append: async (drafts) => {

@@ -9,6 +9,15 @@ export {
   conversationDeletedEventSchema,
   conversationUpdatedEventSchema,
 } from './account-events.ts';
+export {
+  type Attachment,
+  attachmentHashSchema,
+  attachmentNameSchema,
+  attachmentSchema,
+  MAX_MESSAGE_ATTACHMENTS,
+  mediaTypeSchema,
+  messageAttachmentsSchema,
+} from './attachment.ts';
 export { type AppEventRecord, appEventRecordSchema } from './app-event-record.ts';
 export { compactDelta, expandCompactDelta, isCompactDelta, type RawEnvelope } from './compact-frame.ts';
 export { type Conversation, conversationSchema } from './conversation.ts';

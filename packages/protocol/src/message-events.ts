@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageAttachmentsSchema } from './attachment.ts';
 import { messageEnvelope } from './event-envelope.ts';
 import { clientMessageIdSchema, turnIdSchema } from './ids.ts';
 import {
@@ -23,6 +24,8 @@ export const messageOpenEventSchema = z.object({
     role: roleSchema,
     turnId: turnIdSchema,
     clientMessageId: clientMessageIdSchema.optional(),
+    /** Files sent with the message (user messages), by hash; added after v1, which ignores it. */
+    attachments: messageAttachmentsSchema.optional(),
   }),
 });
 

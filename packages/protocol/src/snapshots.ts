@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageAttachmentsSchema } from './attachment.ts';
 import { clientMessageIdSchema, conversationIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
 
 /** Index of a block inside its message; message-level events use {@link MESSAGE_LEVEL}. */
@@ -105,6 +106,8 @@ export const messageSnapshotSchema = z.object({
   status: messageStatusSchema,
   turnId: turnIdSchema,
   clientMessageId: clientMessageIdSchema.optional(),
+  /** Files sent with the message, copied from its `message_open`; absent when none. */
+  attachments: messageAttachmentsSchema.optional(),
   createdAt: z.iso.datetime(),
   stopReason: z.string().optional(),
   usage: usageSchema.optional(),

@@ -1,9 +1,10 @@
 // Generates realistic conversation streams for property tests (the reducer's, the logs'): several turns, multi-step
 // assistant messages with every block type, approvals, unknown future event types, app
 // events (data parts placed in a message), and user messages queued while the assistant
-// streams. The final snapshot each message_complete carries is built here by an
+// streams; some user messages carry attachments. The final snapshot each message_complete carries is built here by an
 // independent model, not by the reducer.
 import {
+  type Attachment,
   type BlockSnapshot,
   type ClientMessageId,
   type ConversationEvent,
@@ -43,6 +44,8 @@ export interface TurnSpec {
   readonly withUnknownEvent: boolean;
   /** Put a data part (an app event placed in the assistant message, decision 010) into the turn. */
   readonly withDataPart: boolean;
+  /** Files the user message is sent with (its `message_open` and snapshot carry them). Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 const text = fc.string({ minLength: 1, maxLength: 6 });
@@ -69,6 +72,16 @@ export const blockSpecArbitrary: fc.Arbitrary<BlockSpec> = fc.oneof(
   fc.record({ type: fc.constant('surface' as const), patches: fc.array(flatPatch, { maxLength: 4 }) }),
 );
 
+const attachmentArbitrary: fc.Arbitrary<Attachment> = fc.record(
+  {
+    hash: fc.stringMatching(/^[0-9a-f]{64}$/),
+    size: fc.nat({ max: 20 * 1024 * 1024 }),
+    mediaType: fc.constantFrom('image/png', 'application/pdf', 'text/plain'),
+    name: fc.constantFrom('photo.png', 'report.pdf', 'notes.txt'),
+  },
+  { requiredKeys: ['hash', 'size', 'mediaType'] },
+);
+
 export const turnSpecArbitrary: fc.Arbitrary<TurnSpec> = fc.record({
   userText: text,
   withClientMessageId: fc.boolean(),
@@ -79,6 +92,7 @@ export const turnSpecArbitrary: fc.Arbitrary<TurnSpec> = fc.record({
   queuedAt: fc.double({ min: 0, max: 1, noNaN: true }),
   withUnknownEvent: fc.boolean(),
   withDataPart: fc.boolean(),
+  attachments: fc.oneof(fc.constant([]), fc.array(attachmentArbitrary, { minLength: 1, maxLength: 3 })),
 });
 
 export const conversationArbitrary = fc.array(turnSpecArbitrary, { minLength: 1, maxLength: 4 });
@@ -104,7 +118,7 @@ export function buildConversation(
     const userId = newId() as MessageId;
     const assistantId = newId() as MessageId;
     const clientMessageId = turn.withClientMessageId ? (`client-${turnIndex}` as ClientMessageId) : undefined;
-    const user = userMessage(conversationId, userId, turnId, clientMessageId, turn.userText, ts);
+    const user = userMessage(conversationId, userId, turnId, clientMessageId, turn.userText, ts, turn.attachments);
     const assistant: Draft[] = [
       { type: 'turn_start', data: { turnId, userMessageId: userId } },
       { type: 'activity', data: { phase: 'thinking' } },
@@ -140,8 +154,10 @@ function userMessage(
   clientMessageId: ClientMessageId | undefined,
   content: string,
   ts: () => string,
+  attachments: readonly Attachment[] = [],
 ): Draft[] {
   const createdAt = ts();
+  const withAttachments = attachments.length === 0 ? {} : { attachments: [...attachments] };
   const final: MessageSnapshot = {
     id,
     conversationId,
@@ -149,6 +165,7 @@ function userMessage(
     status: 'complete',
     turnId,
     ...(clientMessageId === undefined ? {} : { clientMessageId }),
+    ...withAttachments,
     createdAt,
     blocks: [{ index: 0, type: 'text', status: 'closed', text: content }],
     watermarks: { '-1': 1, '0': 3 },
@@ -159,7 +176,7 @@ function userMessage(
       type: 'message_open',
       ...on(-1, 1),
       ts: createdAt,
-      data: { role: 'user', turnId, ...(clientMessageId ? { clientMessageId } : {}) },
+      data: { role: 'user', turnId, ...(clientMessageId ? { clientMessageId } : {}), ...withAttachments },
     },
     { type: 'block_open', ...on(0, 1), data: { blockType: 'text' } },
     { type: 'block_delta', ...on(0, 2), data: { text: content } },
