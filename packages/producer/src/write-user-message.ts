@@ -1,4 +1,11 @@
-import type { Attachment, ClientMessageId, ConversationEventDraft, ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
+import type {
+  Attachment,
+  ClientMessageId,
+  ConversationEventDraft,
+  ConversationId,
+  MessageSnapshot,
+  TurnId,
+} from '@once/protocol';
 import { createMessageWriter, type MessageWriterOptions } from './create-message-writer.ts';
 
 /** A user message as it is sent. */

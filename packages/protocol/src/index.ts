@@ -9,6 +9,7 @@ export {
   conversationDeletedEventSchema,
   conversationUpdatedEventSchema,
 } from './account-events.ts';
+export { type AppEventRecord, appEventRecordSchema } from './app-event-record.ts';
 export {
   type Attachment,
   attachmentHashSchema,
@@ -18,7 +19,6 @@ export {
   mediaTypeSchema,
   messageAttachmentsSchema,
 } from './attachment.ts';
-export { type AppEventRecord, appEventRecordSchema } from './app-event-record.ts';
 export { compactDelta, expandCompactDelta, isCompactDelta, type RawEnvelope } from './compact-frame.ts';
 export { type Conversation, conversationSchema } from './conversation.ts';
 export {

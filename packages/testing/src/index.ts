@@ -1,3 +1,4 @@
+export { type AttachmentStoreFixture, describeAttachmentStoreConformance } from './attachment-store-conformance.ts';
 export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
 export { compactEvents } from './compact-events.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
