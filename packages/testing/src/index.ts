@@ -68,6 +68,7 @@ export {
 } from './snapshot-store-conformance.ts';
 export { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
 export { createTemporaryLogFixture } from './temporary-log-fixture.ts';
+export { tinyPng } from './tiny-png.ts';
 export {
   type EventSourceWatch,
   type ListenableEventSource,

@@ -9,6 +9,7 @@ import {
 import { type AppendDrafts, type TurnRunner, writeUserMessage } from '@once/producer';
 import {
   type ApprovalDecision,
+  type Attachment,
   type ClientMessageId,
   type Conversation,
   type ConversationId,
@@ -62,6 +63,11 @@ export interface ConversationServiceOptions {
   readonly snapshots?: SnapshotStore;
   /** Events a conversation gains beyond its stored snapshot before a new one is saved. Default 1000. */
   readonly snapshotEvery?: number;
+  /**
+   * Reads an attachment's bytes by hash for the turns (`TurnContext.readAttachment`).
+   * Default none: turns see attachments only as references.
+   */
+  readonly readAttachment?: (hash: string) => Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -82,7 +88,7 @@ export interface ConversationService {
   send(
     accountId: string,
     conversationId: string,
-    input: { content: string; clientMessageId?: ClientMessageId },
+    input: { content: string; clientMessageId?: ClientMessageId; attachments?: readonly Attachment[] },
   ): Promise<SendResult>;
   /** Cancels the running turn; does nothing when none runs. */
   cancel(accountId: string, conversationId: string): Promise<{ cancelled: boolean; turnId?: TurnId }>;
@@ -149,7 +155,7 @@ export function createConversationService(options: ConversationServiceOptions): 
     current: (conversationId) => states.current(conversationId),
     onCommit: (listener) => log.onCommit(listener),
     now,
-    run: options.runTurn ?? (async () => {}),
+    run: withAttachments(options.runTurn ?? (async () => {}), options.readAttachment),
     appendTo: appendHolding,
     awaitApproval: (conversationId, toolUseId, signal) => approvals.wait(conversationId, toolUseId, signal),
     historyUpTo: async (conversationId, userMessageId) => {
@@ -206,7 +212,13 @@ export function createConversationService(options: ConversationServiceOptions): 
           await turns.reserve(id);
           const turnId = newId() as TurnId;
           const message = await writeUserMessage(
-            { conversationId: id, turnId, text: input.content, clientMessageId },
+            {
+              conversationId: id,
+              turnId,
+              text: input.content,
+              clientMessageId,
+              ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
+            },
             { append: appendTo(id), newId, now },
           );
           return { userMessageId: message.id, turnId, duplicate: false };
@@ -221,7 +233,8 @@ export function createConversationService(options: ConversationServiceOptions): 
       await turns.wake(id);
       if (!result.duplicate) {
         // New activity moves the conversation to the top; an untitled one takes its first words.
-        const title = conversation.title === '' ? titleFrom(input.content) : undefined;
+        const title =
+          conversation.title === '' ? titleFrom(input.content || (input.attachments?.[0]?.name ?? '')) : undefined;
         await accounts.update(accountId, id, title === undefined ? {} : { title });
       }
       return result;
@@ -295,4 +308,12 @@ function findSent(state: ConversationState, clientMessageId: ClientMessageId) {
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
   return line.length <= 60 ? line : `${line.slice(0, 59)}…`;
+}
+
+/** Gives each turn the attachment reader, when the daemon keeps attachments. */
+function withAttachments(
+  run: TurnRunner,
+  readAttachment: ((hash: string) => Promise<Uint8Array | undefined>) | undefined,
+): TurnRunner {
+  return readAttachment === undefined ? run : (context) => run({ ...context, readAttachment });
 }
