@@ -1,6 +1,7 @@
 import { createMessageStore, type MessageStore } from '@once/core';
 import {
   type ApprovalDecision,
+  type Attachment,
   type ClientMessageId,
   type ConversationId,
   clientMessageIdSchema,
@@ -28,6 +29,11 @@ export interface SendOptions {
    * reload that resends) creates no second message. Default: a fresh UUIDv7.
    */
   readonly clientMessageId?: string;
+  /**
+   * Files to send with the message, as `uploadAttachment` returned them (a `name` here
+   * is the one shown). The message may then have empty text. Default none.
+   */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** A conversation's typed domains; see {@link ConversationClient.domains}. */
@@ -180,9 +186,22 @@ export function openConversation(
     closed: connection.done,
     async send(content, sendOptions = {}) {
       const clientMessageId = clientMessageIdSchema.parse(sendOptions.clientMessageId ?? newId()) as ClientMessageId;
-      store.addPending({ clientMessageId, text: content, createdAt: new Date(options.now()).toISOString() });
+      const attachments = sendOptions.attachments ?? [];
+      store.addPending({
+        clientMessageId,
+        text: content,
+        createdAt: new Date(options.now()).toISOString(),
+        ...(attachments.length === 0 ? {} : { attachments }),
+      });
+      const references = attachments.map(({ hash, name }) => (name === undefined ? { hash } : { hash, name }));
       try {
-        return await retried(() => transport.send(conversationId, { content, clientMessageId }, requests.signal));
+        return await retried(() =>
+          transport.send(
+            conversationId,
+            { content, clientMessageId, ...(references.length === 0 ? {} : { attachments: references }) },
+            requests.signal,
+          ),
+        );
       } catch (error) {
         store.removePending(clientMessageId);
         throw error;

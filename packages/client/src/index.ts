@@ -24,6 +24,7 @@ export type {
 } from './conversation-list-client.ts';
 export { type ConversationListStore, createConversationListStore } from './conversation-list-store.ts';
 export {
+  type AttachmentClient,
   type ClientOptions,
   type ConversationListOpener,
   createClient,
@@ -82,4 +83,5 @@ export type {
   StreamKey,
   Transport,
   TransportItem,
+  UploadDetails,
 } from './transport.ts';

@@ -1,5 +1,6 @@
 import type {
   ApprovalDecision,
+  Attachment,
   ClientMessageId,
   Conversation,
   ConversationId,
@@ -46,6 +47,16 @@ export interface SendResult {
 export interface SendInput {
   readonly content: string;
   readonly clientMessageId: ClientMessageId;
+  /** Uploaded files the message is sent with, by hash; `name` replaces the upload's. Default none. */
+  readonly attachments?: readonly { readonly hash: string; readonly name?: string }[];
+}
+
+/** What an upload says about its bytes (`Transport.uploadAttachment`). */
+export interface UploadDetails {
+  /** The media type, e.g. `image/png`; the daemon refuses types it does not take (415). */
+  readonly mediaType: string;
+  /** The file name to show, at most 255 characters. Default none. */
+  readonly name?: string;
 }
 
 /** Options of {@link Transport.snapshot}. */
@@ -104,6 +115,17 @@ export interface Transport {
   events(stream: StreamKey, afterOffset: Offset, signal: AbortSignal): AsyncIterable<TransportItem>;
   /** `POST …/messages`. Safe to repeat with the same clientMessageId. */
   send(conversationId: ConversationId, input: SendInput, signal?: AbortSignal): Promise<SendResult>;
+  /**
+   * `POST /v1/attachments`: stores a file for the account and returns its record, to send
+   * with a message. The same bytes again return the same hash. A transport without it
+   * cannot send files.
+   */
+  uploadAttachment?(data: Blob | Uint8Array, details: UploadDetails, signal?: AbortSignal): Promise<Attachment>;
+  /**
+   * The URL of an attachment's bytes (`GET /v1/attachments/:hash`), with the token as
+   * `?token=` when the transport has one, so that an `<img src>` can show it.
+   */
+  attachmentUrl?(hash: string): string;
   /** `POST …/cancel`: cancels the running turn; idempotent. */
   cancel(conversationId: ConversationId, signal?: AbortSignal): Promise<void>;
   /** `POST …/approvals/:toolUseId`: decides a tool call waiting for approval. */
