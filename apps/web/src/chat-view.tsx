@@ -1,6 +1,8 @@
 import { messageKey } from '@once/core';
 import { useConversation, useMessages } from '@once/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useAttachmentClient } from './attachments/attachment-client.tsx';
+import { sendWithFiles } from './attachments/send-with-files.ts';
 import { Composer } from './composer.tsx';
 import { EventInspector } from './inspector/event-inspector.tsx';
 import { MessageView } from './message-view.tsx';
@@ -23,6 +25,7 @@ export interface ChatViewProps {
 export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   const { conversation, state } = useConversation(conversationId);
   const messages = useMessages(conversationId);
+  const attachments = useAttachmentClient();
   const queued = queuedMessageKeys(state);
   const [inspecting, setInspecting] = useState(false);
   const eventsButton = useRef<HTMLButtonElement>(null);
@@ -70,7 +73,8 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
             ))}
           </ol>
           <Composer
-            send={(content) => conversation.send(content).then(() => undefined)}
+            send={(content, files) => sendWithFiles(conversation, attachments, content, files)}
+            attachFiles={attachments !== undefined}
             stop={() => conversation.cancel()}
             running={state.activeTurn !== undefined}
           />

@@ -1,9 +1,15 @@
-import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type DragEvent, type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { PendingFiles } from './attachments/pending-files.tsx';
 
 /** Props of {@link Composer}. */
 export interface ComposerProps {
-  /** Sends the text; the message shows at once (optimistically), so the box clears right away. */
-  readonly send: (content: string) => Promise<void>;
+  /**
+   * Sends the text and the chosen files; the message shows at once (optimistically), so
+   * the box clears right away. The text may be empty when there are files.
+   */
+  readonly send: (content: string, files: readonly File[]) => Promise<void>;
+  /** Offer a paperclip button and dropping files on the box. Default false. */
+  readonly attachFiles?: boolean;
   /** Stops the running turn; the Stop button shows only while `running`. Absent: no Stop button. */
   readonly stop?: () => Promise<void>;
   /** A turn runs now: messages sent meanwhile wait their turn (queued). Default false. */
@@ -25,8 +31,11 @@ export function Composer({
   running = false,
   placeholder = 'Write a message',
   focusOnMount = true,
+  attachFiles = false,
 }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const picker = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string>();
   const box = useRef<HTMLTextAreaElement>(null);
 
@@ -39,13 +48,25 @@ export function Composer({
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const content = draft.trim();
-    if (content === '') return;
+    const chosen = files;
+    if (content === '' && chosen.length === 0) return;
     setDraft('');
+    setFiles([]);
     setError(undefined);
-    send(content).catch((cause: unknown) => {
+    send(content, chosen).catch((cause: unknown) => {
       setDraft(content);
+      setFiles(chosen);
       report(cause);
     });
+  };
+
+  const addFiles = (added: FileList | null) => {
+    if (added !== null && added.length > 0) setFiles((current) => [...current, ...added]);
+  };
+  const dropFiles = (event: DragEvent<HTMLFormElement>) => {
+    if (!attachFiles || event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    addFiles(event.dataTransfer.files);
   };
 
   const sendOnEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -54,7 +75,16 @@ export function Composer({
   };
 
   return (
-    <form className="composer" onSubmit={submit} aria-label="Send a message">
+    <form
+      className="composer"
+      onSubmit={submit}
+      aria-label="Send a message"
+      onDragOver={(event) => {
+        if (attachFiles && event.dataTransfer.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={dropFiles}
+    >
+      <PendingFiles files={files} remove={(index) => setFiles(files.filter((_, at) => at !== index))} />
       <textarea
         ref={box}
         aria-label="Message"
@@ -65,12 +95,30 @@ export function Composer({
         rows={2}
       />
       <div className="composer-actions">
+        {attachFiles ? (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              aria-label="Files to attach"
+              onChange={(event) => {
+                addFiles(event.target.files);
+                event.target.value = '';
+              }}
+            />
+            <button type="button" className="attach" aria-label="Attach files" onClick={() => picker.current?.click()}>
+              📎
+            </button>
+          </>
+        ) : null}
         {running && stop !== undefined ? (
           <button type="button" className="stop" onClick={() => stop().catch(report)}>
             Stop
           </button>
         ) : null}
-        <button type="submit" className="send" disabled={draft.trim() === ''}>
+        <button type="submit" className="send" disabled={draft.trim() === '' && files.length === 0}>
           Send
         </button>
       </div>
