@@ -127,7 +127,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         {
           method: 'POST',
           headers: { accept: 'application/json', 'content-type': details.mediaType },
-          body: data as BodyInit,
+          body: data as NonNullable<RequestInit['body']>,
         },
         signal,
       );
