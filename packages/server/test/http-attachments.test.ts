@@ -48,6 +48,12 @@ describe('attachments over HTTP', () => {
     expect(again.status).toBe(200);
     expect(again.body.attachment.hash).toBe(sha256(png));
 
+    const head = await fetch(`${api.url}/v1/attachments/${sha256(png)}?token=t-alice`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(png.byteLength));
+    expect(head.headers.get('content-type')).toBe('image/png');
+    expect(await head.text()).toBe('');
+
     for (const served of [
       await fetch(`${api.url}/v1/attachments/${sha256(png)}`, { headers: { authorization: 'Bearer t-alice' } }),
       await fetch(`${api.url}/v1/attachments/${sha256(png)}?token=t-alice`),
