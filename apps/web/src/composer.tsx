@@ -109,7 +109,17 @@ export function Composer({
               }}
             />
             <button type="button" className="attach" aria-label="Attach files" onClick={() => picker.current?.click()}>
-              📎
+              {/* Drawn, not an emoji: a system without an emoji font shows a box. */}
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                <path
+                  d="M21 11.5l-8.5 8.5a5.5 5.5 0 0 1-7.8-7.8l9-9a3.7 3.7 0 0 1 5.2 5.2l-9 9a1.8 1.8 0 0 1-2.6-2.6l8.3-8.3"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                />
+              </svg>
             </button>
           </>
         ) : null}
