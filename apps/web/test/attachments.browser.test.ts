@@ -74,4 +74,20 @@ describe.skipIf(browserMissing)('attachments in the web app', () => {
     expect(await page.getByRole('list', { name: 'Files to send' }).textContent()).toContain('archive.zip');
     expect((await snapshotOf(daemon, conversationId)).messages).toHaveLength(2);
   }, 120_000);
+
+  it('starts a conversation from the first screen with only an image, titled after the file', async () => {
+    await using daemon = await startDemoDaemon(['--demo-delay-ms', '2', '--demo-tokens', '20']);
+    const { page } = await browser.openPage();
+    await page.goto(daemon.url);
+    await page
+      .getByLabel('Files to attach')
+      .setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL(/#.+/);
+    const conversationId = new URL(page.url()).hash.slice(1);
+    await eventually(() => thumbnailWidth(page)).toBe(5);
+    const snapshot = await answered(daemon, conversationId, 2);
+    expect(snapshot.messages[0]?.attachments?.[0]?.hash).toBe(hash);
+    expect(snapshot.conversation.title).toBe('blue.png');
+  }, 120_000);
 });
