@@ -31,6 +31,8 @@ describe('attachments over HTTP', () => {
         ['t-alice', 'alice'],
         ['t-bob', 'bob'],
       ]),
+      // JSON bodies are held to less than a file may be: the two limits are apart.
+      maxBodyBytes: 16 * 1024,
       attachments: { maxBytes: 64 * 1024 },
     });
   });
@@ -69,6 +71,13 @@ describe('attachments over HTTP', () => {
         `inline; filename="dot _t_.png"; filename*=UTF-8''dot%20%C3%A9t%C3%A9.png`,
       );
     }
+  });
+
+  it('takes a file larger than the JSON body limit, up to its own limit', async () => {
+    const big = new Uint8Array(60 * 1024).fill(0x63);
+    const stored = await upload(big, 'text/csv');
+    expect(stored.status).toBe(201);
+    expect(stored.body.attachment.size).toBe(60 * 1024);
   });
 
   it('opens the user message with the attachments a send names, and gives the turn their bytes', async () => {
