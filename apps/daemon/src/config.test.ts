@@ -158,6 +158,22 @@ describe('readConfig', () => {
     expect(() => readConfig(args as string[], env)).toThrow(words);
   });
 
+  it('reads the attachment limits from the flags or ONCE_ATTACHMENT_*; unset: 20 MiB and the default types', () => {
+    expect(readConfig([], {}).attachmentMaxBytes).toBe(20 * 1024 * 1024);
+    expect(readConfig([], {}).attachmentTypes).toBeUndefined();
+    expect(readConfig(['--attachment-max-bytes', '1000'], {}).attachmentMaxBytes).toBe(1000);
+    expect(readConfig([], { ONCE_ATTACHMENT_TYPES: 'image/PNG, text/plain' }).attachmentTypes).toEqual([
+      'image/png',
+      'text/plain',
+    ]);
+    expect(() => readConfig(['--attachment-types', 'png'], {})).toThrow(
+      '--attachment-types="png" is not valid: 0: a media type looks like image/png',
+    );
+    expect(() => readConfig([], { ONCE_ATTACHMENT_MAX_BYTES: '0' })).toThrow(
+      'ONCE_ATTACHMENT_MAX_BYTES="0" is not valid',
+    );
+  });
+
   it.each([
     [['--port', 'abc'], {}, '--port="abc" is not valid'],
     [[], { ONCE_PORT: '70000' }, 'ONCE_PORT="70000" is not valid'],

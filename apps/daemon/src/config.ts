@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { describeZodError, isOnceError, OnceError } from '@once/protocol';
+import { describeZodError, isOnceError, mediaTypeSchema, OnceError } from '@once/protocol';
 import { parseCorsOrigins } from '@once/server';
 import { z } from 'zod';
 import { durationSchema } from './duration.ts';
@@ -80,6 +80,14 @@ export interface DaemonConfig {
   readonly commitDelayMs: number;
   /** Largest request body, in bytes. `--max-body-bytes` / `ONCE_MAX_BODY_BYTES`, default 1048576. */
   readonly maxBodyBytes: number;
+  /** Largest attachment, in bytes. `--attachment-max-bytes` / `ONCE_ATTACHMENT_MAX_BYTES`, default 20971520 (20 MiB). */
+  readonly attachmentMaxBytes: number;
+  /**
+   * Media types an attachment may have, comma-separated. `--attachment-types` /
+   * `ONCE_ATTACHMENT_TYPES`. Unset: image/png, image/jpeg, image/gif, image/webp,
+   * application/pdf, text/plain, text/markdown, text/csv, application/json.
+   */
+  readonly attachmentTypes?: readonly string[];
   /** Model name for the provider. `--model` / `ONCE_MODEL`; default per provider. */
   readonly model?: string;
   /**
@@ -140,6 +148,19 @@ const SETTINGS = {
   'coalesce-ms': { env: 'ONCE_COALESCE_MS', schema: z.coerce.number().int().min(0).max(1000), fallback: 0 },
   'commit-delay-ms': { env: 'ONCE_COMMIT_DELAY_MS', schema: z.coerce.number().min(0).max(1000), fallback: 0 },
   'max-body-bytes': { env: 'ONCE_MAX_BODY_BYTES', schema: z.coerce.number().int().min(1024), fallback: 1_048_576 },
+  'attachment-max-bytes': {
+    env: 'ONCE_ATTACHMENT_MAX_BYTES',
+    schema: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    fallback: 20_971_520,
+  },
+  'attachment-types': {
+    env: 'ONCE_ATTACHMENT_TYPES',
+    schema: z
+      .string()
+      .transform((list) => list.split(',').map((item) => item.trim().toLowerCase()))
+      .pipe(z.array(mediaTypeSchema).min(1, 'list at least one media type')),
+    fallback: undefined,
+  },
   model: { env: 'ONCE_MODEL', schema: z.string().min(1).max(200), fallback: undefined },
   'base-url': { env: 'ONCE_BASE_URL', schema: z.url({ message: 'must be an http(s) URL' }), fallback: undefined },
   config: { env: 'ONCE_CONFIG', schema: z.string().min(1), fallback: undefined },
@@ -220,6 +241,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     authTokens !== undefined,
   );
   const configFile = read('config');
+  const attachmentTypes = read('attachment-types');
   const compactAfterMs = read('compact-after');
   const retentionMs = read('retention');
   const upstreamUrl = read('upstream-url');
@@ -262,6 +284,8 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     coalesceMs: read('coalesce-ms') ?? 0,
     commitDelayMs: read('commit-delay-ms') ?? 0,
     maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
+    attachmentMaxBytes: read('attachment-max-bytes') ?? 20_971_520,
+    ...(attachmentTypes === undefined ? {} : { attachmentTypes }),
     ...(configFile === undefined ? {} : { configFile }),
     logLevel: read('log-level') ?? 'info',
   };

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
-import { createLocalTurnCoordination, type EventLog, type SnapshotStore, type TurnCoordination } from '@once/log';
+import {
+  type AttachmentStore,
+  createLocalTurnCoordination,
+  type EventLog,
+  type SnapshotStore,
+  type TurnCoordination,
+} from '@once/log';
 import { OnceError } from '@once/protocol';
-import { openSqliteEventLog } from '@once/sqlite';
+import { openDirectoryAttachmentStore, openSqliteEventLog } from '@once/sqlite';
 
 /** Where the daemon keeps its log, and how it commits. */
 export interface EventLogSettings {
@@ -21,6 +27,11 @@ export interface OpenedEventLog {
   readonly log: EventLog & SnapshotStore;
   readonly coordination: TurnCoordination;
   readonly store: EventLogStore;
+  /**
+   * Where the files sent with messages are kept, beside the log: `<data dir>/attachments`
+   * with SQLite, tables in the log's schema with PostgreSQL (so every daemon serves them).
+   */
+  readonly attachments: AttachmentStore;
 }
 
 /**
@@ -37,19 +48,29 @@ export type EventLogStore = 'sqlite' | 'postgres';
  */
 export async function openEventLog(settings: EventLogSettings): Promise<OpenedEventLog> {
   if (settings.databaseUrl === undefined) {
+    const attachments = await openDirectoryAttachmentStore({ directory: join(settings.dataDir, 'attachments') });
     return {
       log: openSqliteEventLog({ path: join(settings.dataDir, 'once.db'), maxDelayMs: settings.commitDelayMs }),
       coordination: createLocalTurnCoordination(),
       store: 'sqlite',
+      attachments,
     };
   }
   try {
     // Loaded only when used: its driver is a tenth of an SQLite daemon's start-up.
-    const { openPostgresEventLog, openPostgresTurnCoordination } = await import('@once/postgres');
+    const { openPostgresAttachmentStore, openPostgresEventLog, openPostgresTurnCoordination } = await import(
+      '@once/postgres'
+    );
     const log = await openPostgresEventLog({ url: settings.databaseUrl, maxDelayMs: settings.commitDelayMs });
     try {
       const coordination = await openPostgresTurnCoordination({ url: settings.databaseUrl, leaseMs: settings.leaseMs });
-      return { log, coordination, store: 'postgres' };
+      try {
+        const attachments = await openPostgresAttachmentStore({ url: settings.databaseUrl });
+        return { log, coordination, store: 'postgres', attachments };
+      } catch (error) {
+        await coordination.close();
+        throw error;
+      }
     } catch (error) {
       await log.close();
       throw error;

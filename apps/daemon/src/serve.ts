@@ -44,7 +44,7 @@ export async function serve(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   if (config.databaseUrl === undefined) checkDataDirWritable(dataDir);
-  const { log, coordination, store } = await openEventLog({
+  const { log, coordination, store, attachments } = await openEventLog({
     dataDir,
     commitDelayMs: config.commitDelayMs,
     leaseMs: config.leaseMs,
@@ -58,6 +58,11 @@ export async function serve(
     runTurn: turns.runTurn,
     onError: (error) => logger.error({ err: error }, 'a turn failed'),
     maxBodyBytes: config.maxBodyBytes,
+    attachments: {
+      store: attachments,
+      maxBytes: config.attachmentMaxBytes,
+      ...(config.attachmentTypes === undefined ? {} : { mediaTypes: config.attachmentTypes }),
+    },
     approvalTimeoutMs: config.approvalTimeoutMs,
     heartbeatMs: config.heartbeatMs,
     logger,

@@ -1,6 +1,8 @@
 import { messageKey } from '@once/core';
 import { useConversation, usePathMessages } from '@once/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useAttachmentClient } from './attachments/attachment-client.tsx';
+import { sendWithFiles } from './attachments/send-with-files.ts';
 import { Composer } from './composer.tsx';
 import { ExportMenu } from './export-menu.tsx';
 import { EventInspector } from './inspector/event-inspector.tsx';
@@ -25,6 +27,7 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
   const { conversation, state } = useConversation(conversationId);
   // The current path only: other branches show through each message's switcher.
   const messages = usePathMessages(conversationId);
+  const attachments = useAttachmentClient();
   const queued = queuedMessageKeys(state);
   const [inspecting, setInspecting] = useState(false);
   const eventsButton = useRef<HTMLButtonElement>(null);
@@ -76,7 +79,8 @@ export function ChatView({ conversationId }: ChatViewProps): ReactNode {
             ))}
           </ol>
           <Composer
-            send={(content) => conversation.send(content).then(() => undefined)}
+            send={(content, files) => sendWithFiles(conversation, attachments, content, files)}
+            attachFiles={attachments !== undefined}
             stop={() => conversation.cancel()}
             running={state.activeTurn !== undefined}
           />

@@ -1,9 +1,15 @@
-import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type DragEvent, type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { PendingFiles } from './attachments/pending-files.tsx';
 
 /** Props of {@link Composer}. */
 export interface ComposerProps {
-  /** Sends the text; the message shows at once (optimistically), so the box clears right away. */
-  readonly send: (content: string) => Promise<void>;
+  /**
+   * Sends the text and the chosen files; the message shows at once (optimistically), so
+   * the box clears right away. The text may be empty when there are files.
+   */
+  readonly send: (content: string, files: readonly File[]) => Promise<void>;
+  /** Offer a paperclip button and dropping files on the box. Default false. */
+  readonly attachFiles?: boolean;
   /** Stops the running turn; the Stop button shows only while `running`. Absent: no Stop button. */
   readonly stop?: () => Promise<void>;
   /** A turn runs now: messages sent meanwhile wait their turn (queued). Default false. */
@@ -25,8 +31,11 @@ export function Composer({
   running = false,
   placeholder = 'Write a message',
   focusOnMount = true,
+  attachFiles = false,
 }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const picker = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string>();
   const box = useRef<HTMLTextAreaElement>(null);
 
@@ -39,13 +48,25 @@ export function Composer({
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const content = draft.trim();
-    if (content === '') return;
+    const chosen = files;
+    if (content === '' && chosen.length === 0) return;
     setDraft('');
+    setFiles([]);
     setError(undefined);
-    send(content).catch((cause: unknown) => {
+    send(content, chosen).catch((cause: unknown) => {
       setDraft(content);
+      setFiles(chosen);
       report(cause);
     });
+  };
+
+  const addFiles = (added: FileList | null) => {
+    if (added !== null && added.length > 0) setFiles((current) => [...current, ...added]);
+  };
+  const dropFiles = (event: DragEvent<HTMLFormElement>) => {
+    if (!attachFiles || event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    addFiles(event.dataTransfer.files);
   };
 
   const sendOnEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -54,7 +75,16 @@ export function Composer({
   };
 
   return (
-    <form className="composer" onSubmit={submit} aria-label="Send a message">
+    <form
+      className="composer"
+      onSubmit={submit}
+      aria-label="Send a message"
+      onDragOver={(event) => {
+        if (attachFiles && event.dataTransfer.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={dropFiles}
+    >
+      <PendingFiles files={files} remove={(index) => setFiles(files.filter((_, at) => at !== index))} />
       <textarea
         ref={box}
         aria-label="Message"
@@ -65,12 +95,40 @@ export function Composer({
         rows={2}
       />
       <div className="composer-actions">
+        {attachFiles ? (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              aria-label="Files to attach"
+              onChange={(event) => {
+                addFiles(event.target.files);
+                event.target.value = '';
+              }}
+            />
+            <button type="button" className="attach" aria-label="Attach files" onClick={() => picker.current?.click()}>
+              {/* Drawn, not an emoji: a system without an emoji font shows a box. */}
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                <path
+                  d="M21 11.5l-8.5 8.5a5.5 5.5 0 0 1-7.8-7.8l9-9a3.7 3.7 0 0 1 5.2 5.2l-9 9a1.8 1.8 0 0 1-2.6-2.6l8.3-8.3"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                />
+              </svg>
+            </button>
+          </>
+        ) : null}
         {running && stop !== undefined ? (
           <button type="button" className="stop" onClick={() => stop().catch(report)}>
             Stop
           </button>
         ) : null}
-        <button type="submit" className="send" disabled={draft.trim() === ''}>
+        <button type="submit" className="send" disabled={draft.trim() === '' && files.length === 0}>
           Send
         </button>
       </div>

@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ErrorBoundary } from 'react-error-boundary';
 import { App } from './app.tsx';
+import { AttachmentClientProvider } from './attachments/attachment-client.tsx';
 import { PageError } from './page-error.tsx';
 import { pageSizeOf } from './page-size.ts';
 import './styles.css';
@@ -18,7 +19,9 @@ createRoot(container).render(
   <StrictMode>
     <ErrorBoundary FallbackComponent={PageError}>
       <OnceProvider client={client} pageSize={pageSizeOf(location.search)}>
-        <App />
+        <AttachmentClientProvider client={client}>
+          <App />
+        </AttachmentClientProvider>
       </OnceProvider>
     </ErrorBoundary>
   </StrictMode>,

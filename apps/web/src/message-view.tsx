@@ -1,6 +1,7 @@
 import type { ListedMessage } from '@once/core';
 import type { AppEventRecord } from '@once/protocol';
 import { Fragment, memo, type ReactNode } from 'react';
+import { AttachmentList } from './attachments/attachment-list.tsx';
 import { BlockView } from './block-view.tsx';
 import { AppEventCard } from './blocks/app-event-card.tsx';
 import { MessageEnding } from './blocks/message-ending.tsx';
@@ -62,6 +63,7 @@ export const MessageView = memo(function MessageView({
           {label === undefined ? null : <span className="message-status"> · {label}</span>}
         </div>
         <div className="message-body">
+          <AttachmentList attachments={message.attachments} />
           {message.blocks.map((block) => (
             <Fragment key={block.index}>
               {events.beforeBlock.get(block.index)?.map((event) => (

@@ -1,5 +1,7 @@
 import { useConversationRegistry, useConversations } from '@once/react';
 import type { ReactNode } from 'react';
+import { useAttachmentClient } from './attachments/attachment-client.tsx';
+import { uploadFiles } from './attachments/send-with-files.ts';
 import { Composer } from './composer.tsx';
 import { startConversation } from './start-conversation.ts';
 
@@ -15,8 +17,11 @@ export interface NewChatProps {
 export function NewChat({ onStarted, onSendError }: NewChatProps): ReactNode {
   const { list } = useConversations();
   const registry = useConversationRegistry();
-  const send = async (content: string) => {
-    onStarted(await startConversation(list, registry, content, onSendError));
+  const attachments = useAttachmentClient();
+  const send = async (content: string, files: readonly File[]) => {
+    // Uploaded first: a refused file leaves no empty conversation behind.
+    const uploaded = await uploadFiles(attachments, files);
+    onStarted(await startConversation(list, registry, content, onSendError, uploaded));
   };
   return (
     <section className="chat new-chat" aria-label="New conversation">
@@ -24,7 +29,11 @@ export function NewChat({ onStarted, onSendError }: NewChatProps): ReactNode {
         <h1>What can I help with?</h1>
         <p>Every answer is kept as it streams: reload the page or restart the daemon, and it picks up where it was.</p>
       </div>
-      <Composer send={send} placeholder="Ask anything — Enter sends, Shift+Enter adds a line" />
+      <Composer
+        send={send}
+        attachFiles={attachments !== undefined}
+        placeholder="Ask anything — Enter sends, Shift+Enter adds a line"
+      />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import type { ConversationListClient } from '@once/client';
+import type { Attachment } from '@once/protocol';
 import type { ConversationRegistry } from '@once/react';
 
 /** Longest title taken from a first message, in characters. */
@@ -11,7 +12,7 @@ export function titleFrom(content: string): string {
 }
 
 /**
- * Creates a conversation and sends its first message. The message is in the conversation's
+ * Creates a conversation and sends its first message (with its files, already uploaded). The message is in the conversation's
  * store (pending) before this resolves, so the chat shown next has it from its first frame;
  * the send itself goes on (and retries) after, its failure reported through `onSendError`.
  * @returns the new conversation's id.
@@ -21,9 +22,13 @@ export async function startConversation(
   registry: ConversationRegistry,
   content: string,
   onSendError: (cause: unknown) => void,
+  attachments: readonly Attachment[] = [],
 ): Promise<string> {
-  const conversation = await list.create(titleFrom(content));
+  const conversation = await list.create(titleFrom(content || (attachments[0]?.name ?? '')));
   // The chat view retains this entry when it mounts, a moment later, and closes it when it goes.
-  registry.get(conversation.id).send(content).catch(onSendError);
+  registry
+    .get(conversation.id)
+    .send(content, attachments.length === 0 ? {} : { attachments })
+    .catch(onSendError);
   return conversation.id;
 }

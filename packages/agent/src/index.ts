@@ -1,3 +1,13 @@
+export {
+  type AttachmentBytes,
+  type AttachmentKind,
+  attachmentKind,
+  loadAttachmentBytes,
+  type ReadAttachment,
+  toBase64,
+  toText,
+  unavailableNote,
+} from './attachment-bytes.ts';
 export { type CallModelOptions, DEFAULT_RETRY_POLICY, type RetryPolicy, type StepResult } from './call-model.ts';
 export { createDemoProvider, type DemoProviderOptions } from './demo/demo-provider.ts';
 export type { ModelPart, ModelProvider, ModelRequest, StopReason, ToolDefinition } from './model-provider.ts';

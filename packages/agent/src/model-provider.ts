@@ -1,4 +1,5 @@
 import type { JsonValue, MessageSnapshot, Usage } from '@once/protocol';
+import type { AttachmentBytes } from './attachment-bytes.ts';
 
 /** A tool as the model sees it. */
 export interface ToolDefinition {
@@ -20,6 +21,12 @@ export interface ModelRequest {
    * how to answer). Default: none.
    */
   readonly system?: string;
+  /**
+   * The bytes of the attachments `history` references (`MessageSnapshot.attachments`), by
+   * hash, for the provider to send in its native form. An attachment missing here is
+   * told to the model in words. Default: none.
+   */
+  readonly attachments?: AttachmentBytes;
   readonly signal: AbortSignal;
 }
 

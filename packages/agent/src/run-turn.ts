@@ -12,6 +12,7 @@ import type {
   TurnEvent,
   TurnId,
 } from '@once/protocol';
+import { loadAttachmentBytes, type ReadAttachment } from './attachment-bytes.ts';
 import { callModel, DEFAULT_RETRY_POLICY, type RetryPolicy } from './call-model.ts';
 import type { ModelProvider, StopReason } from './model-provider.ts';
 import { ProviderError } from './provider-error.ts';
@@ -46,6 +47,12 @@ export interface RunTurnOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly writer?: Omit<MessageWriterOptions, 'append'>;
   readonly now?: () => Date;
+  /**
+   * Reads the bytes of the history's attachments, once at the start of the turn, for the
+   * provider (`ModelRequest.attachments`): `TurnContext.readAttachment`. Default none:
+   * the model is told of attachments in words only.
+   */
+  readonly readAttachment?: ReadAttachment;
 }
 
 /** How a turn ended and the assistant message it wrote. */
@@ -102,6 +109,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
   let error: MessageError | undefined;
 
   try {
+    const attachments = await loadAttachmentBytes(options.history, options.readAttachment);
     for (let step = 0; step < (options.maxSteps ?? 8); step += 1) {
       const result = await callModel({
         provider: options.provider,
@@ -109,6 +117,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnOutcome> {
           history: options.history,
           tools: options.tools,
           ...(options.system === undefined ? {} : { system: options.system }),
+          ...(attachments.size === 0 ? {} : { attachments }),
           signal,
         },
         writer,

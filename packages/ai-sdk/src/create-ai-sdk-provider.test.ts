@@ -132,6 +132,38 @@ describe('createAiSdkProvider', () => {
     ]);
   });
 
+  it('gives the model a user message’s images and PDFs as file parts with their bytes, and text files as text', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9]);
+    const pdf = new TextEncoder().encode('%PDF-1.7');
+    const [pngHash, pdfHash, textHash] = ['a', 'b', 'c'].map((digit) => digit.repeat(64)) as [string, string, string];
+    const user = {
+      ...userSays('Compare these.'),
+      attachments: [
+        { hash: pngHash, size: 9, mediaType: 'image/png', name: 'chart.png' },
+        { hash: pdfHash, size: 8, mediaType: 'application/pdf' },
+        { hash: textHash, size: 5, mediaType: 'text/csv', name: 'rows.csv' },
+      ],
+    };
+    const attachments = new Map([
+      [pngHash, png],
+      [pdfHash, pdf],
+      [textHash, new TextEncoder().encode('a,b\n')],
+    ]);
+    const { model } = await call([...textParts('Done.'), finish('stop')], requestFor({ history: [user], attachments }));
+    // As the model's provider receives it: the AI SDK wraps the bytes as `{ type: 'data' }`.
+    expect(model.doStreamCalls[0]?.prompt).toMatchObject([
+      {
+        role: 'user',
+        content: [
+          { type: 'file', data: { type: 'data', data: png }, mediaType: 'image/png', filename: 'chart.png' },
+          { type: 'file', data: { type: 'data', data: pdf }, mediaType: 'application/pdf' },
+          { type: 'text', text: 'rows.csv:\n\na,b\n' },
+          { type: 'text', text: 'Compare these.' },
+        ],
+      },
+    ]);
+  });
+
   it('passes a call to a tool it does not know on, for Once to answer with an error', async () => {
     const { parts } = await call([
       { type: 'tool-call', toolCallId: 'call-1', toolName: 'stocks', input: '{"symbol":"NHY"}' },

@@ -43,7 +43,7 @@ export function createAiSdkProvider(options: CreateAiSdkProviderOptions): ModelP
       const mapper = createStreamPartMapper();
       const result = streamText({
         model,
-        messages: toModelMessages(request.history, request.current),
+        messages: toModelMessages(request.history, request.current, request.attachments),
         ...(request.tools.length === 0 ? {} : { tools: toToolSet(request.tools) }),
         stopWhen: stepCountIs(1),
         maxRetries: 0,

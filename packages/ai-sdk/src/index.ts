@@ -13,7 +13,7 @@ export {
   type UIChunkWriterOptions,
   type UIStreamEnding,
 } from './ui-message/create-ui-chunk-writer.ts';
-export { DENIED_RESULT, toUIMessages } from './ui-message/to-ui-messages.ts';
+export { DENIED_RESULT, toUIMessages, type UIMessageOptions } from './ui-message/to-ui-messages.ts';
 export {
   type DataPartEventData,
   dataEventType,

@@ -1,5 +1,13 @@
-import type { BlockSnapshot, JsonValue, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
-import type { AssistantContent, ModelMessage, ToolResultPart } from 'ai';
+import { type AttachmentBytes, attachmentKind, toText, unavailableNote } from '@once/agent';
+import type {
+  Attachment,
+  BlockSnapshot,
+  JsonValue,
+  MessageSnapshot,
+  ToolResultBlock,
+  ToolUseBlock,
+} from '@once/protocol';
+import type { AssistantContent, FilePart, ModelMessage, TextPart, ToolResultPart } from 'ai';
 
 /** What the model reads for a call that has no result: the turn ended before it ran or finished. */
 export const MISSING_TOOL_RESULT = 'The tool call ended without a result.';
@@ -8,7 +16,12 @@ export const MISSING_TOOL_RESULT = 'The tool call ended without a result.';
  * The conversation as AI SDK `ModelMessage`s: `history`, oldest first, then `current`
  * (this turn's assistant message so far), so the next step sees every earlier step.
  *
- * - A user message is `{ role: 'user', content }`, its text blocks joined.
+ * - A user message is `{ role: 'user', content }`, its text blocks joined. With
+ *   attachments, `content` is parts: images and PDFs as `file` parts (the bytes, their
+ *   `mediaType`, `filename`), which every AI SDK provider maps to its own image and
+ *   document form; text files as `text` parts holding the file's text under its name,
+ *   since most providers refuse a `text/*` file part; then the user's text. A file whose
+ *   bytes are not in `attachments` is named in a text part instead.
  * - An assistant message, which holds a whole multi-step turn, becomes one `assistant`
  *   message per step (its text and `tool-call` parts, in block order), each followed by
  *   a `tool` message with one `tool-result` per call, in call order. A step ends at the
@@ -21,15 +34,42 @@ export const MISSING_TOOL_RESULT = 'The tool call ended without a result.';
  *   or refuse reasoning sent back. Surfaces are UI and left out too.
  * - A message with nothing left (a failed call that streamed nothing) is skipped.
  */
-export function toModelMessages(history: readonly MessageSnapshot[], current: MessageSnapshot): ModelMessage[] {
+export function toModelMessages(
+  history: readonly MessageSnapshot[],
+  current: MessageSnapshot,
+  attachments: AttachmentBytes = new Map(),
+): ModelMessage[] {
   return [...history, current].flatMap((message) =>
-    message.role === 'user' ? userMessage(message.blocks) : assistantSteps(message.blocks),
+    message.role === 'user'
+      ? userMessage(message.blocks, message.attachments ?? [], attachments)
+      : assistantSteps(message.blocks),
   );
 }
 
-function userMessage(blocks: readonly BlockSnapshot[]): ModelMessage[] {
+function userMessage(
+  blocks: readonly BlockSnapshot[],
+  files: readonly Attachment[],
+  attachments: AttachmentBytes,
+): ModelMessage[] {
   const content = blocks.map((block) => (block.type === 'text' ? block.text : '')).join('');
-  return content === '' ? [] : [{ role: 'user', content }];
+  if (files.length === 0) return content === '' ? [] : [{ role: 'user', content }];
+  const parts = files.map((file) => filePart(file, attachments.get(file.hash)));
+  return [{ role: 'user', content: content === '' ? parts : [...parts, { type: 'text', text: content }] }];
+}
+
+/** A user's file as an AI SDK user content part. */
+function filePart(attachment: Attachment, bytes: Uint8Array | undefined): FilePart | TextPart {
+  const kind = attachmentKind(attachment.mediaType);
+  if (bytes === undefined || kind === 'other') {
+    return { type: 'text', text: unavailableNote(attachment, bytes !== undefined) };
+  }
+  if (kind === 'text') return { type: 'text', text: `${attachment.name ?? 'Attached file'}:\n\n${toText(bytes)}` };
+  return {
+    type: 'file',
+    data: bytes,
+    mediaType: attachment.mediaType,
+    ...(attachment.name === undefined ? {} : { filename: attachment.name }),
+  };
 }
 
 function assistantSteps(blocks: readonly BlockSnapshot[]): ModelMessage[] {

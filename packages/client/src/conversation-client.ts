@@ -1,6 +1,7 @@
 import { createMessageStore, type MessageStore } from '@once/core';
 import {
   type ApprovalDecision,
+  type Attachment,
   type ClientMessageId,
   type ConversationId,
   clientMessageIdSchema,
@@ -34,6 +35,11 @@ export interface SendOptions {
    * one, on a new branch that becomes the current path (decision 022). Default none.
    */
   readonly replaces?: MessageId;
+  /**
+   * Files to send with the message, as `uploadAttachment` returned them (a `name` here
+   * is the one shown). The message may then have empty text. Default none.
+   */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** Options of {@link ConversationClient.regenerate}. */
@@ -205,11 +211,19 @@ export function openConversation(
     closed: connection.done,
     async send(content, sendOptions = {}) {
       const clientMessageId = clientMessageIdSchema.parse(sendOptions.clientMessageId ?? newId()) as ClientMessageId;
-      store.addPending({ clientMessageId, text: content, createdAt: new Date(options.now()).toISOString() });
+      const attachments = sendOptions.attachments ?? [];
+      store.addPending({
+        clientMessageId,
+        text: content,
+        createdAt: new Date(options.now()).toISOString(),
+        ...(attachments.length === 0 ? {} : { attachments }),
+      });
+      const references = attachments.map(({ hash, name }) => (name === undefined ? { hash } : { hash, name }));
       const input = {
         content,
         clientMessageId,
         ...(sendOptions.replaces === undefined ? {} : { replaces: sendOptions.replaces }),
+        ...(references.length === 0 ? {} : { attachments: references }),
       };
       try {
         return await retried(() => transport.send(conversationId, input, requests.signal));

@@ -1,11 +1,11 @@
-import type { ConversationId } from '@once/protocol';
+import { type Attachment, type ConversationId, OnceError } from '@once/protocol';
 import type { BackoffOptions } from './backoff.ts';
 import { type ConversationClient, type OpenConversationOptions, openConversation } from './conversation-client.ts';
 import { type ConversationListClient, openConversationList } from './conversation-list-client.ts';
 import { createHttpTransport } from './create-http-transport.ts';
 import type { NetworkEvents } from './network-status.ts';
 import { systemTimers, type Timers } from './timers.ts';
-import type { Transport } from './transport.ts';
+import type { Transport, UploadDetails } from './transport.ts';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -56,8 +56,24 @@ export interface ConversationListOpener {
   conversations(): ConversationListClient;
 }
 
+/**
+ * What {@link createClient} returns for files sent with messages. Kept apart from
+ * {@link OnceClient} for the same reason as {@link ConversationListOpener}.
+ */
+export interface AttachmentClient {
+  /**
+   * Uploads a file (`POST /v1/attachments`) and returns its record, to pass to
+   * `send(text, { attachments })`. The same bytes again return the same record.
+   * @throws OnceError `payload_too_large` (413) or `unsupported_media_type` (415) when the
+   *   daemon refuses the file; `invalid_request` when the transport cannot upload.
+   */
+  uploadAttachment(data: Blob | Uint8Array, details: UploadDetails): Promise<Attachment>;
+  /** The URL of an attachment's bytes, with the token as `?token=` when the client has one (for `<img src>`). */
+  attachmentUrl(hash: string): string;
+}
+
 /** Creates a client for one daemon (and one account, through its token). */
-export function createClient(options: ClientOptions): OnceClient & ConversationListOpener {
+export function createClient(options: ClientOptions): OnceClient & ConversationListOpener & AttachmentClient {
   const transport = options.transport ?? createHttpTransport(transportOptions(options));
   const open = new Set<{ close(): void }>();
   const close = () => {
@@ -82,6 +98,18 @@ export function createClient(options: ClientOptions): OnceClient & ConversationL
     conversation: (conversationId, open = {}) =>
       track(openConversation(conversationId as ConversationId, { ...shared, ...open, now: options.now ?? Date.now })),
     conversations: () => track(openConversationList(shared)),
+    uploadAttachment(data, details) {
+      if (transport.uploadAttachment === undefined) {
+        return Promise.reject(new OnceError('invalid_request', 'This client’s transport cannot upload attachments.'));
+      }
+      return transport.uploadAttachment(data, details);
+    },
+    attachmentUrl(hash) {
+      if (transport.attachmentUrl === undefined) {
+        throw new OnceError('invalid_request', 'This client’s transport has no attachment URLs.');
+      }
+      return transport.attachmentUrl(hash);
+    },
     close,
   };
 }

@@ -1,4 +1,5 @@
 import {
+  attachmentSchema,
   type Conversation,
   type ConversationId,
   type ConversationSnapshot,
@@ -132,6 +133,28 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 
     async selectBranch(conversationId, messageId, signal) {
       await postJson(`${conversationPath(conversationId)}/branch`, { messageId }, signal);
+    },
+
+    async uploadAttachment(data, details, signal) {
+      const query = details.name === undefined ? '' : `?name=${encodeURIComponent(details.name)}`;
+      const response = await request(
+        `/v1/attachments${query}`,
+        // A Uint8Array is sent as it is; fetch sets no content type of its own over ours.
+        {
+          method: 'POST',
+          headers: { accept: 'application/json', 'content-type': details.mediaType },
+          body: data as NonNullable<RequestInit['body']>,
+        },
+        signal,
+      );
+      const result = attachmentSchema.safeParse(((await response.json()) as { attachment?: unknown }).attachment);
+      if (result.success) return result.data;
+      throw unreadable('attachment', describeZodError(result.error));
+    },
+
+    attachmentUrl(hash) {
+      const token = options.token === undefined ? '' : `?token=${encodeURIComponent(options.token)}`;
+      return `${baseUrl}/v1/attachments/${encodeURIComponent(hash)}${token}`;
     },
 
     async cancel(conversationId, signal) {

@@ -25,6 +25,7 @@ export type {
 } from './conversation-list-client.ts';
 export { type ConversationListStore, createConversationListStore } from './conversation-list-store.ts';
 export {
+  type AttachmentClient,
   type ClientOptions,
   type ConversationListOpener,
   createClient,
@@ -89,4 +90,5 @@ export type {
   StreamKey,
   Transport,
   TransportItem,
+  UploadDetails,
 } from './transport.ts';

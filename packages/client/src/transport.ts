@@ -1,5 +1,6 @@
 import type {
   ApprovalDecision,
+  Attachment,
   ClientMessageId,
   Conversation,
   ConversationId,
@@ -48,6 +49,16 @@ export interface SendInput {
   readonly clientMessageId: ClientMessageId;
   /** The user message this one edits: it opens beside that one, on a new branch (decision 022). */
   readonly replaces?: MessageId;
+  /** Uploaded files the message is sent with, by hash; `name` replaces the upload's. Default none. */
+  readonly attachments?: readonly { readonly hash: string; readonly name?: string }[];
+}
+
+/** What an upload says about its bytes (`Transport.uploadAttachment`). */
+export interface UploadDetails {
+  /** The media type, e.g. `image/png`; the daemon refuses types it does not take (415). */
+  readonly mediaType: string;
+  /** The file name to show, at most 255 characters. Default none. */
+  readonly name?: string;
 }
 
 /** What a regenerate returns: the new turn and the user message it answers again. */
@@ -128,6 +139,17 @@ export interface Transport {
    * transport without it cannot switch branches.
    */
   selectBranch?(conversationId: ConversationId, messageId: MessageId, signal?: AbortSignal): Promise<void>;
+  /**
+   * `POST /v1/attachments`: stores a file for the account and returns its record, to send
+   * with a message. The same bytes again return the same hash. A transport without it
+   * cannot send files.
+   */
+  uploadAttachment?(data: Blob | Uint8Array, details: UploadDetails, signal?: AbortSignal): Promise<Attachment>;
+  /**
+   * The URL of an attachment's bytes (`GET /v1/attachments/:hash`), with the token as
+   * `?token=` when the transport has one, so that an `<img src>` can show it.
+   */
+  attachmentUrl?(hash: string): string;
   /** `POST …/cancel`: cancels the running turn; idempotent. */
   cancel(conversationId: ConversationId, signal?: AbortSignal): Promise<void>;
   /** `POST …/approvals/:toolUseId`: decides a tool call waiting for approval. */

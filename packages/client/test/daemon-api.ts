@@ -7,8 +7,10 @@ import type { ConversationClient } from '../src/conversation-client.ts';
 export const DEMO_FLAGS = ['--demo-delay-ms', '2', '--demo-tokens', '150'];
 
 /** `POST /v1/conversations`; returns the new conversation's id. */
-export async function createConversation(baseUrl: string): Promise<ConversationId> {
-  const body = (await request(baseUrl, 'POST', '/v1/conversations', {})) as { conversation: { id: ConversationId } };
+export async function createConversation(baseUrl: string, token?: string): Promise<ConversationId> {
+  const body = (await request(baseUrl, 'POST', '/v1/conversations', {}, token)) as {
+    conversation: { id: ConversationId };
+  };
   return body.conversation.id;
 }
 
@@ -18,18 +20,32 @@ export async function sendDirect(baseUrl: string, conversationId: string, conten
 }
 
 /** `GET /v1/conversations/:id` without the conversation's metadata: what a store must equal. */
-export async function serverSnapshot(baseUrl: string, conversationId: string): Promise<ConversationSnapshot> {
-  const { conversation: _, ...rest } = (await request(baseUrl, 'GET', `/v1/conversations/${conversationId}`)) as {
+export async function serverSnapshot(
+  baseUrl: string,
+  conversationId: string,
+  token?: string,
+): Promise<ConversationSnapshot> {
+  const { conversation: _, ...rest } = (await request(
+    baseUrl,
+    'GET',
+    `/v1/conversations/${conversationId}`,
+    undefined,
+    token,
+  )) as {
     conversation: unknown;
   } & ConversationSnapshot;
   return rest;
 }
 
 /** Waits until every user message is answered and no turn runs; returns the final snapshot. */
-export async function waitUntilQuiet(baseUrl: string, conversationId: string): Promise<ConversationSnapshot> {
+export async function waitUntilQuiet(
+  baseUrl: string,
+  conversationId: string,
+  token?: string,
+): Promise<ConversationSnapshot> {
   return vi.waitFor(
     async () => {
-      const served = await serverSnapshot(baseUrl, conversationId);
+      const served = await serverSnapshot(baseUrl, conversationId, token);
       const users = served.messages.filter((message) => message.role === 'user').length;
       const answered = served.messages.filter(
         (message) => message.role === 'assistant' && message.status !== 'streaming',
@@ -52,10 +68,20 @@ export async function expectStoreToEqual(client: ConversationClient, served: Con
   expect(client.store.getSnapshot().pending).toEqual([]);
 }
 
-async function request(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<unknown> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);

@@ -1,5 +1,6 @@
 import type {
   AppEventRecord,
+  Attachment,
   ClientMessageId,
   ConversationId,
   ConversationSnapshot,
@@ -38,6 +39,8 @@ export interface PendingUserMessage {
   readonly status: 'pending';
   readonly createdAt: string;
   readonly blocks: readonly [TextBlock];
+  /** Files sent with it, as the server's message will carry them. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** The turn running now. */

@@ -1,4 +1,4 @@
-import type { ClientMessageId } from '@once/protocol';
+import type { Attachment, ClientMessageId } from '@once/protocol';
 import type { ConversationState, PendingUserMessage } from './conversation-state.ts';
 
 /** What a client knows of a message it is sending. */
@@ -7,6 +7,8 @@ export interface PendingMessageInput {
   readonly text: string;
   /** ISO timestamp of the send. */
   readonly createdAt: string;
+  /** Files sent with it, already uploaded. Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /**
@@ -23,6 +25,7 @@ export function addPendingMessage(state: ConversationState, input: PendingMessag
     status: 'pending',
     createdAt: input.createdAt,
     blocks: [{ index: 0, type: 'text', status: 'closed', text: input.text }],
+    ...(input.attachments === undefined || input.attachments.length === 0 ? {} : { attachments: input.attachments }),
   };
   return { ...state, pending: [...state.pending, message] };
 }

@@ -64,7 +64,7 @@ function changeBlocks(
  * the leaf. `parentId` is stored only when it is not the message opened just before.
  */
 function openMessage(state: ConversationState, event: MessageOpenEvent): ConversationState {
-  const { role, turnId, clientMessageId, replaces } = event.data;
+  const { role, turnId, clientMessageId, replaces, attachments } = event.data;
   const last = state.messages.at(-1)?.id ?? null;
   const replaced = replaces === undefined ? -1 : findMessage(state.messages, replaces);
   const parent = replaced === -1 ? (state.leafId ?? last) : parentAt(state.messages, replaced);
@@ -77,6 +77,7 @@ function openMessage(state: ConversationState, event: MessageOpenEvent): Convers
     ...(clientMessageId === undefined ? {} : { clientMessageId }),
     ...(parent === last ? {} : { parentId: parent }),
     ...(replaces === undefined ? {} : { replaces }),
+    ...(attachments === undefined ? {} : { attachments }),
     createdAt: event.ts,
     blocks: [],
     watermarks: { [event.blockIndex]: event.seq },

@@ -175,6 +175,8 @@ describe('reduce (properties over generated conversations)', { timeout: 60_000 }
             const { message: final } = (event as Extract<IncomingEvent, { type: 'message_complete' }>).data;
             expect(before?.blocks).toEqual(final.blocks);
             expect(before?.watermarks).toEqual(final.watermarks);
+            // Attachments come with message_open; the writer's final snapshot has the same ones.
+            expect(before?.attachments).toEqual(final.attachments);
           }
           state = reduce(state, event);
         }

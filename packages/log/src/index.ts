@@ -1,3 +1,10 @@
+export {
+  type AttachmentDetails,
+  type AttachmentStore,
+  type OpenedAttachment,
+  type PutAttachmentResult,
+  readAttachment,
+} from './attachment-store.ts';
 export { callCommitListener } from './call-commit-listener.ts';
 export { checkSnapshotOffset } from './check-snapshot-offset.ts';
 export type { ConversationLeases } from './coordination/conversation-leases.ts';

@@ -3,6 +3,7 @@ export {
   openPostgresTurnCoordination,
   type PostgresTurnCoordinationOptions,
 } from './open-postgres-turn-coordination.ts';
+export { openPostgresAttachmentStore, type PostgresAttachmentStoreOptions } from './postgres-attachment-store.ts';
 export { PostgresConversationLeases } from './postgres-conversation-leases.ts';
 export {
   BATCHES_IN_FLIGHT,

@@ -1,5 +1,6 @@
 import { createConversationState, reduce } from '@once/core';
 import {
+  type Attachment,
   type BlockCloseData,
   type BlockDeltaData,
   type BlockOpenData,
@@ -53,6 +54,8 @@ export interface NewMessage {
    * message: docs/decisions/022-branches.md). Default none: it continues the current path.
    */
   readonly replaces?: MessageId;
+  /** Files sent with the message, opened with it (user messages). Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** How a message ended, beyond its status. */
@@ -110,6 +113,9 @@ export function createMessageWriter(message: NewMessage, options: MessageWriterO
         turnId: message.turnId,
         ...(message.clientMessageId === undefined ? {} : { clientMessageId: message.clientMessageId }),
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+        ...(message.attachments === undefined || message.attachments.length === 0
+          ? {}
+          : { attachments: [...message.attachments] }),
       },
     },
   ]);

@@ -37,6 +37,12 @@ export interface TurnContext {
    * the wait before writing the `approval_request`, so no decision can come too early.
    */
   readonly awaitApproval: (toolUseId: string) => Promise<ApprovalDecision>;
+  /**
+   * The bytes of an attachment the history references (`MessageSnapshot.attachments`),
+   * by hash; undefined when they are not stored. Absent when the daemon keeps no
+   * attachments.
+   */
+  readonly readAttachment?: (hash: string) => Promise<Uint8Array | undefined>;
 }
 
 /** Runs one turn to its end, writing every event through `context.append`. */

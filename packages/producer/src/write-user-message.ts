@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   ClientMessageId,
   ConversationEventDraft,
   ConversationId,
@@ -16,6 +17,8 @@ export interface UserMessageInput {
   readonly clientMessageId?: ClientMessageId;
   /** The user message this one edits (docs/decisions/022-branches.md). Default none. */
   readonly replaces?: MessageId;
+  /** Files sent with the message (already stored). Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /**
@@ -34,6 +37,7 @@ export async function writeUserMessage(
       turnId: input.turnId,
       ...clientId(input.clientMessageId),
       ...(input.replaces === undefined ? {} : { replaces: input.replaces }),
+      ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
     },
     {
       ...options,

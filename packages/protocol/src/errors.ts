@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'invalid_event'
   | 'bad_cursor'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unauthorized'
   | 'not_found'
   | 'conversation_not_found'
@@ -29,6 +30,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_event: 400,
   bad_cursor: 400,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unauthorized: 401,
   not_found: 404,
   conversation_not_found: 404,

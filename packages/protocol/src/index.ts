@@ -10,6 +10,15 @@ export {
   conversationUpdatedEventSchema,
 } from './account-events.ts';
 export { type AppEventRecord, appEventRecordSchema } from './app-event-record.ts';
+export {
+  type Attachment,
+  attachmentHashSchema,
+  attachmentNameSchema,
+  attachmentSchema,
+  MAX_MESSAGE_ATTACHMENTS,
+  mediaTypeSchema,
+  messageAttachmentsSchema,
+} from './attachment.ts';
 export { type BranchSelectedEvent, branchSelectedEventSchema } from './branch-events.ts';
 export { compactDelta, expandCompactDelta, isCompactDelta, type RawEnvelope } from './compact-frame.ts';
 export { type Conversation, conversationSchema } from './conversation.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageAttachmentsSchema } from './attachment.ts';
 import { messageEnvelope } from './event-envelope.ts';
 import { clientMessageIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
 import {
@@ -30,6 +31,8 @@ export const messageOpenEventSchema = z.object({
      * path. Added after v1; older readers ignore it.
      */
     replaces: messageIdSchema.optional(),
+    /** Files sent with the message (user messages), by hash; added after v1, which ignores it. */
+    attachments: messageAttachmentsSchema.optional(),
   }),
 });
 

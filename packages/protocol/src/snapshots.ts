@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageAttachmentsSchema } from './attachment.ts';
 import { clientMessageIdSchema, conversationIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
 
 /** Index of a block inside its message; message-level events use {@link MESSAGE_LEVEL}. */
@@ -113,6 +114,8 @@ export const messageSnapshotSchema = z.object({
   parentId: messageIdSchema.nullable().optional(),
   /** The message this one is an alternative to, as its `message_open` said. Added after v1. */
   replaces: messageIdSchema.optional(),
+  /** Files sent with the message, copied from its `message_open`; absent when none. */
+  attachments: messageAttachmentsSchema.optional(),
   createdAt: z.iso.datetime(),
   stopReason: z.string().optional(),
   usage: usageSchema.optional(),

@@ -1,6 +1,7 @@
-import type { EventLog, SnapshotStore, TurnCoordination } from '@once/log';
+import { type EventLog, readAttachment, type SnapshotStore, type TurnCoordination } from '@once/log';
 import type { TurnRunner } from '@once/producer';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { AttachmentOptions } from './attachments/attachment-options.ts';
 import { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
 import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
@@ -81,6 +82,13 @@ export interface OnceServerOptions {
    * errors: e.g. `aiSdkRoutes` of `@once/ai-sdk`. Default none.
    */
   readonly routes?: readonly RegisterRoutes[];
+  /**
+   * Where the files sent with messages are kept, and their limits: enables
+   * `POST /v1/attachments`, `GET /v1/attachments/:hash` and `attachments` on sends, and
+   * gives turns the bytes (`TurnContext.readAttachment`). The store is closed by `stop()`.
+   * Default none: those endpoints answer 404 and a send with attachments is refused.
+   */
+  readonly attachments?: AttachmentOptions;
 }
 
 /** The daemon's parts, wired together. */
@@ -120,6 +128,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
   const metrics = createDaemonMetrics(connections, () => feed.retainedBytes());
   const log = metrics.instrument(options.log);
   const feed = createEventFeed(log);
+  const attachmentStore = options.attachments?.store;
   const service = createConversationService({
     log,
     ...(options.snapshots === undefined ? {} : { snapshots: options.snapshots }),
@@ -127,6 +136,9 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
     ...(options.coordination === undefined ? {} : { coordination: options.coordination }),
+    ...(attachmentStore === undefined
+      ? {}
+      : { readAttachment: (hash: string) => readAttachment(attachmentStore, hash) }),
   });
   let ready = false;
   const app = createHttpServer({
@@ -141,6 +153,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
+    ...(options.attachments === undefined ? {} : { attachments: options.attachments }),
   });
   const accounts = options.authTokens === undefined ? [DEFAULT_ACCOUNT] : [...new Set(options.authTokens.values())];
   let stopping: Promise<void> | undefined;
@@ -196,6 +209,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
         await app.close();
         feed.close();
         await log.close();
+        await attachmentStore?.close();
       })();
       return stopping;
     },

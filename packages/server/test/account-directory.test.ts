@@ -26,7 +26,7 @@ async function countingLog() {
       if (property === 'append') {
         return (...args: Parameters<EventLog['append']>) => {
           counts.appends += 1;
-          return target.append(...args);
+          return Reflect.apply(target.append, target, args) as ReturnType<EventLog['append']>;
         };
       }
       const value = Reflect.get(target, property, receiver);

@@ -1,3 +1,4 @@
+export { type DirectoryAttachmentStoreOptions, openDirectoryAttachmentStore } from './directory-attachment-store.ts';
 export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from './sqlite-checkpointer.ts';
 export { openSqliteEventLog, SqliteEventLog, type SqliteEventLogOptions } from './sqlite-event-log.ts';
 export type { SqliteSynchronous } from './sqlite-schema.ts';

@@ -1,9 +1,10 @@
 // Generates realistic conversation streams for property tests (the reducer's, the logs'): several turns, multi-step
 // assistant messages with every block type, approvals, unknown future event types, app
 // events (data parts placed in a message), and user messages queued while the assistant
-// streams. The final snapshot each message_complete carries is built here by an
+// streams; some user messages carry attachments. The final snapshot each message_complete carries is built here by an
 // independent model, not by the reducer.
 import {
+  type Attachment,
   type BlockSnapshot,
   type ClientMessageId,
   type ConversationEvent,
@@ -50,6 +51,8 @@ export interface TurnSpec {
    * selects a message no stream has. Default `none`.
    */
   readonly branching?: 'none' | 'edit' | 'regenerate' | 'select' | 'select_unknown';
+  /** Files the user message is sent with (its `message_open` and snapshot carry them). Default none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 const text = fc.string({ minLength: 1, maxLength: 6 });
@@ -76,6 +79,16 @@ export const blockSpecArbitrary: fc.Arbitrary<BlockSpec> = fc.oneof(
   fc.record({ type: fc.constant('surface' as const), patches: fc.array(flatPatch, { maxLength: 4 }) }),
 );
 
+const attachmentArbitrary: fc.Arbitrary<Attachment> = fc.record(
+  {
+    hash: fc.stringMatching(/^[0-9a-f]{64}$/),
+    size: fc.nat({ max: 20 * 1024 * 1024 }),
+    mediaType: fc.constantFrom('image/png', 'application/pdf', 'text/plain'),
+    name: fc.constantFrom('photo.png', 'report.pdf', 'notes.txt'),
+  },
+  { requiredKeys: ['hash', 'size', 'mediaType'] },
+);
+
 export const turnSpecArbitrary: fc.Arbitrary<TurnSpec> = fc.record({
   userText: text,
   withClientMessageId: fc.boolean(),
@@ -94,6 +107,7 @@ export const turnSpecArbitrary: fc.Arbitrary<TurnSpec> = fc.record({
     'select' as const,
     'select_unknown' as const,
   ),
+  attachments: fc.oneof(fc.constant([]), fc.array(attachmentArbitrary, { minLength: 1, maxLength: 3 })),
 });
 
 export const conversationArbitrary = fc.array(turnSpecArbitrary, { minLength: 1, maxLength: 4 });
@@ -121,7 +135,16 @@ export function buildConversation(
     const assistantId = newId() as MessageId;
     const clientMessageId = turn.withClientMessageId ? (`client-${turnIndex}` as ClientMessageId) : undefined;
     const replaces = turn.branching === 'edit' ? previousUserId : undefined;
-    const user = userMessage(conversationId, userId, turnId, clientMessageId, turn.userText, ts, replaces);
+    const user = userMessage(
+      conversationId,
+      userId,
+      turnId,
+      clientMessageId,
+      turn.userText,
+      ts,
+      replaces,
+      turn.attachments,
+    );
     previousUserId = userId;
     const assistant: Draft[] = [
       { type: 'turn_start', data: { turnId, userMessageId: userId } },
@@ -173,9 +196,11 @@ function userMessage(
   clientMessageId: ClientMessageId | undefined,
   content: string,
   ts: () => string,
-  replaces?: MessageId,
+  replaces: MessageId | undefined,
+  attachments: readonly Attachment[] = [],
 ): Draft[] {
   const createdAt = ts();
+  const withAttachments = attachments.length === 0 ? {} : { attachments: [...attachments] };
   const final: MessageSnapshot = {
     id,
     conversationId,
@@ -183,6 +208,7 @@ function userMessage(
     status: 'complete',
     turnId,
     ...(clientMessageId === undefined ? {} : { clientMessageId }),
+    ...withAttachments,
     createdAt,
     blocks: [{ index: 0, type: 'text', status: 'closed', text: content }],
     watermarks: { '-1': 1, '0': 3 },
@@ -198,6 +224,7 @@ function userMessage(
         turnId,
         ...(clientMessageId ? { clientMessageId } : {}),
         ...(replaces === undefined ? {} : { replaces }),
+        ...withAttachments,
       },
     },
     { type: 'block_open', ...on(0, 1), data: { blockType: 'text' } },

@@ -1,3 +1,4 @@
+export { type AttachmentStoreFixture, describeAttachmentStoreConformance } from './attachment-store-conformance.ts';
 export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
 export { compactEvents } from './compact-events.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
@@ -67,6 +68,7 @@ export {
 } from './snapshot-store-conformance.ts';
 export { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
 export { createTemporaryLogFixture } from './temporary-log-fixture.ts';
+export { tinyPng } from './tiny-png.ts';
 export {
   type EventSourceWatch,
   type ListenableEventSource,

@@ -30,7 +30,9 @@ const PAGE_SIZE = 1000;
  * A conversation's messages as `UIMessage`s for `useChat({ id, messages })`, with the ids
  * its streams use: a reload shows the history, and a resumed stream replaces the message
  * that was streaming instead of adding a second one. A message still streaming is
- * included as far as it got; `resume: true` then continues it.
+ * included as far as it got; `resume: true` then continues it. Files sent with a user
+ * message are `file` parts whose `url` is the daemon's `/v1/attachments/<hash>` (with
+ * `?token=` when a token is given, so an `<img src>` shows it).
  */
 export async function loadUIMessages<UI_MESSAGE extends UIMessage = UIMessage>(
   options: LoadUIMessagesOptions,
@@ -46,7 +48,12 @@ export async function loadUIMessages<UI_MESSAGE extends UIMessage = UIMessage>(
     options.dataPartNames === undefined
       ? undefined
       : await readPartEvents(options, options.dataPartNames, snapshot.offset);
-  return toUIMessages(snapshot.messages, events) as UI_MESSAGE[];
+  // A user message's files become `file` parts whose URL this reader can fetch.
+  return toUIMessages(
+    snapshot.messages,
+    events,
+    http.attachmentUrl === undefined ? {} : { attachmentUrl: http.attachmentUrl },
+  ) as UI_MESSAGE[];
 }
 
 /** The step and data-part events of the conversation up to `offset`, a JSON page at a time. */

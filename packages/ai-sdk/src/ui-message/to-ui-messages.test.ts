@@ -14,6 +14,24 @@ describe('toUIMessages', () => {
     ]);
   });
 
+  it('shows a user message’s files as file parts before its text, with the URL the reader gives, and none without one', () => {
+    const hash = 'a'.repeat(64);
+    const sent = {
+      ...userSays('Look'),
+      attachments: [
+        { hash, size: 9, mediaType: 'image/png', name: 'chart.png' },
+        { hash: 'b'.repeat(64), size: 3, mediaType: 'text/plain' },
+      ],
+    };
+    const url = (file: string) => `http://daemon/v1/attachments/${file}?token=t`;
+    expect(toUIMessages([sent], undefined, { attachmentUrl: url })[0]?.parts).toEqual([
+      { type: 'file', mediaType: 'image/png', url: url(hash), filename: 'chart.png' },
+      { type: 'file', mediaType: 'text/plain', url: url('b'.repeat(64)) },
+      { type: 'text', text: 'Look' },
+    ]);
+    expect(toUIMessages([sent])[0]?.parts).toEqual([{ type: 'text', text: 'Look' }]);
+  });
+
   it('shows a native Once turn as steps: text and a tool call, its result, then more text', () => {
     const answer = messageOf('assistant', [
       { type: 'thinking', status: 'closed', text: 'The user wants the time.' },

@@ -1,4 +1,4 @@
-import type { BlockSnapshot, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
+import type { Attachment, BlockSnapshot, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
 import type { UIDataTypes, UIMessage, UIMessagePart, UITools } from 'ai';
 import { closedInputOf, partialInput, toolOutcomeOf } from './tool-outcome.ts';
 import { isDataPartEvent, isStepStartEvent, type UIPartEvent } from './ui-part-events.ts';
@@ -24,17 +24,55 @@ export const DENIED_RESULT = { denied: true, error: 'The tool call was denied.' 
  *   `events` (a turn runner has only the messages) there are no data parts, and each
  *   assistant message gets a `step-start` at its start and one where a step follows tool
  *   results, the way Once's own tool loop takes steps.
+ * - A user message's attachments are `file` parts before its text (`mediaType`,
+ *   `filename`, `url` from `options.attachmentUrl`), when that option is given; without
+ *   it they are left out (a URL the reader cannot fetch would only break it).
  */
-export function toUIMessages(messages: readonly MessageSnapshot[], events?: readonly UIPartEvent[]): UIMessage[] {
+export function toUIMessages(
+  messages: readonly MessageSnapshot[],
+  events?: readonly UIPartEvent[],
+  options: UIMessageOptions = {},
+): UIMessage[] {
   return messages.map((message) => ({
     id: message.role === 'user' ? (message.clientMessageId ?? message.id) : message.id,
     role: message.role,
-    parts: message.role === 'user' ? userParts(message.blocks) : assistantParts(message, events),
+    parts:
+      message.role === 'user'
+        ? userParts(message.blocks, message.attachments ?? [], options.attachmentUrl)
+        : assistantParts(message, events),
   }));
 }
 
-function userParts(blocks: readonly BlockSnapshot[]): Part[] {
-  return blocks.flatMap((block): Part[] => (block.type === 'text' ? [{ type: 'text', text: block.text }] : []));
+/** Options of {@link toUIMessages}. */
+export interface UIMessageOptions {
+  /**
+   * Where a reader of the messages fetches an attachment's bytes, e.g. the client's
+   * `attachmentUrl` (`<daemon>/v1/attachments/<hash>`, with `?token=`). Default none: no
+   * file parts.
+   */
+  readonly attachmentUrl?: (hash: string) => string;
+}
+
+function userParts(
+  blocks: readonly BlockSnapshot[],
+  attachments: readonly Attachment[],
+  attachmentUrl: ((hash: string) => string) | undefined,
+): Part[] {
+  const files =
+    attachmentUrl === undefined
+      ? []
+      : attachments.map(
+          (attachment): Part => ({
+            type: 'file',
+            mediaType: attachment.mediaType,
+            url: attachmentUrl(attachment.hash),
+            ...(attachment.name === undefined ? {} : { filename: attachment.name }),
+          }),
+        );
+  return [
+    ...files,
+    ...blocks.flatMap((block): Part[] => (block.type === 'text' ? [{ type: 'text', text: block.text }] : [])),
+  ];
 }
 
 function assistantParts(message: MessageSnapshot, events: readonly UIPartEvent[] | undefined): Part[] {

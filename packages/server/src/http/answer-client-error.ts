@@ -18,8 +18,8 @@ function describe(error: NodeJS.ErrnoException): string {
   }
 }
 
-/** A response node:http is still making on a socket, if any. */
-type PendingResponse = NodeJS.EventEmitter & { writableFinished?: boolean };
+/** A response node:http is still making on a socket, if any, with its request. */
+type PendingResponse = NodeJS.EventEmitter & { writableFinished?: boolean; req?: { complete?: boolean } };
 
 /**
  * Fastify's `clientErrorHandler`: bytes node's HTTP parser refuses (a malformed request
@@ -49,6 +49,14 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   const pending = (socket as { _httpMessage?: PendingResponse | null })._httpMessage;
   if (pending === undefined || pending === null || pending.writableFinished === true) {
     refuse();
+    return;
+  }
+  // The request being answered lost the rest of its body (the client closed its side
+  // halfway through an upload): it can never end, so its response would never finish.
+  // Destroying the socket errors the request, and whoever reads the body stops and keeps
+  // nothing of it.
+  if (pending.req?.complete === false) {
+    socket.destroy();
     return;
   }
   pending.once('finish', refuse);

@@ -1,5 +1,6 @@
 import { OnceError } from '@once/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AttachmentOptions } from '../attachments/attachment-options.ts';
 import { createEventStreamEntry } from '../event-stream/event-stream-entry.ts';
 import { createEventStreams } from '../event-stream/event-streams.ts';
 import { createSseConnections, type SseConnections } from '../event-stream/sse-connections.ts';
@@ -12,6 +13,7 @@ import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import { installCors } from './install-cors.ts';
 import { parseCorsOrigins } from './parse-cors-origins.ts';
 import { createAccountResolver } from './request-account.ts';
+import { registerAttachmentRoutes } from './routes/attachment-routes.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
 import { registerExportRoutes } from './routes/export-routes.ts';
@@ -41,6 +43,8 @@ export interface HttpServerOptions {
   readonly corsOrigins?: readonly string[];
   /** Route sets to register beside the daemon's own (`OnceServerOptions.routes`). Default none. */
   readonly routes?: readonly RegisterRoutes[];
+  /** Where the files sent with messages are kept, and their limits (`OnceServerOptions.attachments`). Default none. */
+  readonly attachments?: AttachmentOptions;
 }
 
 /** The daemon's HTTP API (see docs/PROTOCOL.md) on Fastify. Call `listen` on the result. */
@@ -131,8 +135,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     sse,
     streams,
     eventStreamEntry,
+    ...(options.attachments === undefined ? {} : { attachments: options.attachments }),
   };
   registerConversationRoutes(context);
+  if (options.attachments !== undefined) registerAttachmentRoutes(context, options.attachments);
   registerMessageRoutes(context);
   registerEventRoutes(context);
   registerExportRoutes(context);

@@ -10,6 +10,7 @@ import {
 import { type AppendDrafts, type TurnRunner, writeUserMessage } from '@once/producer';
 import {
   type ApprovalDecision,
+  type Attachment,
   type ClientMessageId,
   type Conversation,
   type ConversationId,
@@ -64,6 +65,11 @@ export interface ConversationServiceOptions {
   readonly snapshots?: SnapshotStore;
   /** Events a conversation gains beyond its stored snapshot before a new one is saved. Default 1000. */
   readonly snapshotEvery?: number;
+  /**
+   * Reads an attachment's bytes by hash for the turns (`TurnContext.readAttachment`).
+   * Default none: turns see attachments only as references.
+   */
+  readonly readAttachment?: (hash: string) => Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -89,6 +95,8 @@ export interface ConversationService {
       clientMessageId?: ClientMessageId;
       /** A user message this one edits: it opens beside that one, on a new branch (decision 022). */
       replaces?: string;
+      /** Files sent with the message, already stored. */
+      attachments?: readonly Attachment[];
     },
   ): Promise<SendResult>;
   /**
@@ -169,7 +177,7 @@ export function createConversationService(options: ConversationServiceOptions): 
     current: (conversationId) => states.current(conversationId),
     onCommit: (listener) => log.onCommit(listener),
     now,
-    run: options.runTurn ?? (async () => {}),
+    run: withAttachments(options.runTurn ?? (async () => {}), options.readAttachment),
     appendTo: appendHolding,
     awaitApproval: (conversationId, toolUseId, signal) => approvals.wait(conversationId, toolUseId, signal),
     // The model sees the current path only: never the messages of other branches.
@@ -243,6 +251,7 @@ export function createConversationService(options: ConversationServiceOptions): 
               text: input.content,
               clientMessageId,
               ...(replaces === undefined ? {} : { replaces: replaces as MessageId }),
+              ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
             },
             { append: appendTo(id), newId, now },
           );
@@ -258,7 +267,8 @@ export function createConversationService(options: ConversationServiceOptions): 
       await turns.wake(id);
       if (!result.duplicate) {
         // New activity moves the conversation to the top; an untitled one takes its first words.
-        const title = conversation.title === '' ? titleFrom(input.content) : undefined;
+        const title =
+          conversation.title === '' ? titleFrom(input.content || (input.attachments?.[0]?.name ?? '')) : undefined;
         await accounts.update(accountId, id, title === undefined ? {} : { title });
       }
       return result;
@@ -349,4 +359,12 @@ function findSent(state: ConversationState, clientMessageId: ClientMessageId) {
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
   return line.length <= 60 ? line : `${line.slice(0, 59)}…`;
+}
+
+/** Gives each turn the attachment reader, when the daemon keeps attachments. */
+function withAttachments(
+  run: TurnRunner,
+  readAttachment: ((hash: string) => Promise<Uint8Array | undefined>) | undefined,
+): TurnRunner {
+  return readAttachment === undefined ? run : (context) => run({ ...context, readAttachment });
 }

@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageWriter, type MessageWriter } from '@once/producer';
 import { type ConversationId, type ConversationSnapshot, newId, type TurnId } from '@once/protocol';
-import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
+import { openDirectoryAttachmentStore, openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
 import type { FastifyInstance } from 'fastify';
 import { vi } from 'vitest';
 import type { HttpServerOptions } from '../../src/http/create-http-server.ts';
-import { type ConversationService, createOnceServer, DEFAULT_ACCOUNT } from '../../src/index.ts';
+import {
+  type AttachmentOptions,
+  type ConversationService,
+  createOnceServer,
+  DEFAULT_ACCOUNT,
+} from '../../src/index.ts';
 import { createFakeTurnRunner, type FakeTurnRunner } from './fake-turn-runner.ts';
 
 /** What a test sends; `body` is JSON-encoded, `rawBody` goes as it is. */
@@ -30,6 +35,8 @@ export interface ApiResponse {
 /** A daemon's HTTP API on a real socket over a real SQLite file, with a fake model. */
 export interface ApiFixture extends AsyncDisposable {
   readonly url: string;
+  /** The temporary data directory: `once.db`, and `attachments/` when the fixture keeps attachments. */
+  readonly directory: string;
   /** The Fastify instance, to close it the way a test of closing needs. */
   readonly app: FastifyInstance;
   readonly log: SqliteEventLog;
@@ -58,13 +65,30 @@ export interface ApiFixture extends AsyncDisposable {
 /** Options of {@link startApi}: anything {@link createHttpServer} takes besides its parts. */
 export type ApiOptions = Partial<
   Pick<HttpServerOptions, 'authTokens' | 'maxBodyBytes' | 'heartbeatMs' | 'corsOrigins'>
->;
+> & {
+  /** Keep attachments in `<directory>/attachments`, with these limits (the defaults when empty). */
+  readonly attachments?: Omit<AttachmentOptions, 'store'>;
+};
 
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const directory = await mkdtemp(join(tmpdir(), 'once-http-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
   const runner = createFakeTurnRunner();
-  const server = createOnceServer({ log, logKind: 'sqlite', runTurn: runner.run, ...options });
+  const { attachments, ...serverOptions } = options;
+  const server = createOnceServer({
+    log,
+    logKind: 'sqlite',
+    runTurn: runner.run,
+    ...serverOptions,
+    ...(attachments === undefined
+      ? {}
+      : {
+          attachments: {
+            ...attachments,
+            store: await openDirectoryAttachmentStore({ directory: join(directory, 'attachments') }),
+          },
+        }),
+  });
   const { service } = server;
   await server.recover();
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -93,6 +117,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
 
   return {
     url,
+    directory,
     app: server.app,
     log,
     service,

@@ -11,6 +11,8 @@ export interface FakeTurnRunner {
   hold: boolean;
   /** Turns started so far, in order. */
   readonly started: string[];
+  /** What each turn read of the attachments in its history: hash → bytes (undefined when missing). */
+  readonly attachmentsRead: Map<string, Uint8Array | undefined>;
 }
 
 /**
@@ -21,8 +23,12 @@ export function createFakeTurnRunner(): FakeTurnRunner {
   const runner: FakeTurnRunner = {
     hold: false,
     started: [],
+    attachmentsRead: new Map(),
     run: async (turn) => {
       runner.started.push(turn.turnId);
+      for (const attachment of turn.history.flatMap((message) => message.attachments ?? [])) {
+        runner.attachmentsRead.set(attachment.hash, await turn.readAttachment?.(attachment.hash));
+      }
       const hold = runner.hold;
       await turn.append([draft(turn, 'turn_start', { turnId: turn.turnId, userMessageId: turn.userMessageId })]);
       const writer = createMessageWriter(

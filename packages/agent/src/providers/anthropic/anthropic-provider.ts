@@ -48,7 +48,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
             model: options.model,
             max_tokens: maxTokens,
             ...(request.system === undefined ? {} : { system: request.system }),
-            messages: toAnthropicMessages(request.history, request.current),
+            messages: toAnthropicMessages(request.history, request.current, request.attachments),
             ...(request.tools.length === 0 ? {} : { tools: toAnthropicTools(request.tools) }),
             ...(options.thinking === undefined
               ? {}

@@ -1,9 +1,15 @@
 import type { Anthropic } from '@anthropic-ai/sdk';
-import type { BlockSnapshot, JsonValue, MessageSnapshot } from '@once/protocol';
+import type { Attachment, BlockSnapshot, JsonValue, MessageSnapshot } from '@once/protocol';
+import { type AttachmentBytes, attachmentKind, toBase64, toText, unavailableNote } from '../../attachment-bytes.ts';
 import type { ToolDefinition } from '../../model-provider.ts';
 
 /** A content block Once can send back to Anthropic. */
-export type AnthropicContent = Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam | Anthropic.ToolResultBlockParam;
+export type AnthropicContent =
+  | Anthropic.TextBlockParam
+  | Anthropic.ImageBlockParam
+  | Anthropic.DocumentBlockParam
+  | Anthropic.ToolUseBlockParam
+  | Anthropic.ToolResultBlockParam;
 
 /** One message of an Anthropic request, with its content always as blocks. */
 export interface AnthropicMessage {
@@ -15,6 +21,11 @@ export interface AnthropicMessage {
  * Converts the conversation so far into Anthropic's `messages`: `history` (completed
  * messages, oldest first), then `current`, this turn's assistant message.
  *
+ * - User attachments → `image` blocks (PNG, JPEG, GIF, WebP) and `document` blocks
+ *   (PDF as base64; text files as a plain-text source titled with the file name, so the
+ *   model reads them as documents it may cite, apart from what the user typed), before
+ *   the user's text, as Anthropic advises. A file whose bytes are not in `attachments`
+ *   is named in a text block instead.
  * - User text → `user` text content. Assistant text and `tool_use` (`id`, `name`,
  *   `input`) → `assistant` content; the message's `tool_result` blocks → a `user`
  *   message after it (`tool_use_id`, the result as JSON text — or the streamed text when
@@ -29,7 +40,11 @@ export interface AnthropicMessage {
  *   `interrupted` before any output) is skipped; consecutive messages of the same role
  *   are merged, so roles alternate as the API requires.
  */
-export function toAnthropicMessages(history: readonly MessageSnapshot[], current: MessageSnapshot): AnthropicMessage[] {
+export function toAnthropicMessages(
+  history: readonly MessageSnapshot[],
+  current: MessageSnapshot,
+  attachments: AttachmentBytes = new Map(),
+): AnthropicMessage[] {
   const messages: AnthropicMessage[] = [];
   const push = (role: AnthropicMessage['role'], content: AnthropicContent) => {
     const last = messages.at(-1);
@@ -37,7 +52,7 @@ export function toAnthropicMessages(history: readonly MessageSnapshot[], current
     else messages.push({ role, content: [content] });
   };
   for (const message of [...history, current]) {
-    for (const [role, content] of messageContent(message)) push(role, content);
+    for (const [role, content] of messageContent(message, attachments)) push(role, content);
   }
   return messages;
 }
@@ -51,11 +66,21 @@ export function toAnthropicTools(tools: readonly ToolDefinition[]): Anthropic.To
   }));
 }
 
-function messageContent(message: MessageSnapshot): [AnthropicMessage['role'], AnthropicContent][] {
+function messageContent(
+  message: MessageSnapshot,
+  attachments: AttachmentBytes,
+): [AnthropicMessage['role'], AnthropicContent][] {
   if (message.role === 'user') {
-    return message.blocks.flatMap((block) =>
-      block.type === 'text' && block.text !== '' ? [['user', { type: 'text', text: block.text }]] : [],
-    );
+    const files = (message.attachments ?? []).map((attachment): [AnthropicMessage['role'], AnthropicContent] => [
+      'user',
+      attachmentContent(attachment, attachments.get(attachment.hash)),
+    ]);
+    return [
+      ...files,
+      ...message.blocks.flatMap((block): [AnthropicMessage['role'], AnthropicContent][] =>
+        block.type === 'text' && block.text !== '' ? [['user', { type: 'text', text: block.text }]] : [],
+      ),
+    ];
   }
   const called = new Set(message.blocks.flatMap((block) => (block.type === 'tool_use' ? [block.toolUseId] : [])));
   const answered = new Set(message.blocks.flatMap((block) => (block.type === 'tool_result' ? [block.toolUseId] : [])));
@@ -103,6 +128,34 @@ function assistantContent(
       return [];
     default:
       return assertNever(block);
+  }
+}
+
+/** A user's file as Anthropic's native block. */
+function attachmentContent(attachment: Attachment, bytes: Uint8Array | undefined): AnthropicContent {
+  const kind = attachmentKind(attachment.mediaType);
+  if (bytes === undefined || kind === 'other') {
+    return { type: 'text', text: unavailableNote(attachment, bytes !== undefined) };
+  }
+  const title = attachment.name === undefined ? {} : { title: attachment.name };
+  switch (kind) {
+    case 'image':
+      return {
+        type: 'image',
+        source: {
+          type: 'base64',
+          media_type: attachment.mediaType as Anthropic.Base64ImageSource['media_type'],
+          data: toBase64(bytes),
+        },
+      };
+    case 'pdf':
+      return {
+        type: 'document',
+        source: { type: 'base64', media_type: 'application/pdf', data: toBase64(bytes) },
+        ...title,
+      };
+    case 'text':
+      return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: toText(bytes) }, ...title };
   }
 }
 

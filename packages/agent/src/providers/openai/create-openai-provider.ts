@@ -50,7 +50,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
             // `system` rather than `developer`: every compatible server knows it.
             messages: [
               ...(request.system === undefined ? [] : [{ role: 'system' as const, content: request.system }]),
-              ...toChatMessages(request.history, request.current),
+              ...toChatMessages(request.history, request.current, request.attachments),
             ],
             // The API rejects an empty list: no tools means no `tools` field.
             ...(tools.length === 0 ? {} : { tools }),

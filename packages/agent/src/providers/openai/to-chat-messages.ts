@@ -1,9 +1,18 @@
-import type { BlockSnapshot, JsonValue, MessageSnapshot, ToolResultBlock, ToolUseBlock } from '@once/protocol';
 import type {
+  Attachment,
+  BlockSnapshot,
+  JsonValue,
+  MessageSnapshot,
+  ToolResultBlock,
+  ToolUseBlock,
+} from '@once/protocol';
+import type {
+  ChatCompletionContentPart,
   ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
   ChatCompletionToolMessageParam,
 } from 'openai/resources/chat/completions';
+import { type AttachmentBytes, attachmentKind, toBase64, toText, unavailableNote } from '../../attachment-bytes.ts';
 import type { ToolDefinition } from '../../model-provider.ts';
 
 /** What a tool message says for a call that has no result: the turn ended before it ran or finished. */
@@ -13,7 +22,11 @@ export const MISSING_TOOL_RESULT = 'The tool call ended without a result.';
  * The conversation as Chat Completions messages: `history`, oldest first, then `current`
  * (this turn's assistant message so far) so the next call sees every step of the turn.
  *
- * - A user message is `{ role: 'user', content }`, its text blocks joined.
+ * - A user message is `{ role: 'user', content }`, its text blocks joined. With
+ *   attachments, `content` is parts: images as `image_url` data URLs, PDFs as `file`
+ *   parts (`file_data` a data URL, `filename`), text files as `text` parts holding the
+ *   file's text under its name; then the user's text. A file whose bytes are not in
+ *   `attachments` is named in a text part instead.
  * - An assistant message becomes one `assistant` message per step — its text (or `null`)
  *   and its `tool_calls` — each followed by one `tool` message per call, in call order.
  *   A step ends at the first text or tool call after a tool result.
@@ -24,9 +37,12 @@ export const MISSING_TOOL_RESULT = 'The tool call ended without a result.';
 export function toChatMessages(
   history: readonly MessageSnapshot[],
   current: MessageSnapshot,
+  attachments: AttachmentBytes = new Map(),
 ): ChatCompletionMessageParam[] {
   return [...history, current].flatMap((message) =>
-    message.role === 'user' ? userMessage(message.blocks) : assistantSteps(message.blocks),
+    message.role === 'user'
+      ? userMessage(message.blocks, message.attachments ?? [], attachments)
+      : assistantSteps(message.blocks),
   );
 }
 
@@ -42,9 +58,35 @@ export function toChatTools(tools: readonly ToolDefinition[]): ChatCompletionFun
   }));
 }
 
-function userMessage(blocks: readonly BlockSnapshot[]): ChatCompletionMessageParam[] {
+function userMessage(
+  blocks: readonly BlockSnapshot[],
+  files: readonly Attachment[],
+  attachments: AttachmentBytes,
+): ChatCompletionMessageParam[] {
   const content = blocks.map((block) => (block.type === 'text' ? block.text : '')).join('');
-  return content === '' ? [] : [{ role: 'user', content }];
+  if (files.length === 0) return content === '' ? [] : [{ role: 'user', content }];
+  const parts = files.map((file) => filePart(file, attachments.get(file.hash)));
+  return [{ role: 'user', content: content === '' ? parts : [...parts, { type: 'text', text: content }] }];
+}
+
+/** A user's file as a Chat Completions content part. */
+function filePart(attachment: Attachment, bytes: Uint8Array | undefined): ChatCompletionContentPart {
+  const kind = attachmentKind(attachment.mediaType);
+  if (bytes === undefined || kind === 'other') {
+    return { type: 'text', text: unavailableNote(attachment, bytes !== undefined) };
+  }
+  const dataUrl = () => `data:${attachment.mediaType};base64,${toBase64(bytes)}`;
+  switch (kind) {
+    case 'image':
+      return { type: 'image_url', image_url: { url: dataUrl() } };
+    case 'pdf':
+      return {
+        type: 'file',
+        file: { filename: attachment.name ?? `${attachment.hash.slice(0, 12)}.pdf`, file_data: dataUrl() },
+      };
+    case 'text':
+      return { type: 'text', text: `${attachment.name ?? 'Attached file'}:\n\n${toText(bytes)}` };
+  }
 }
 
 function assistantSteps(blocks: readonly BlockSnapshot[]): ChatCompletionMessageParam[] {

@@ -1,5 +1,14 @@
-import { approvalDecisionSchema, type ClientMessageId, clientMessageIdSchema } from '@once/protocol';
+import {
+  approvalDecisionSchema,
+  attachmentHashSchema,
+  attachmentNameSchema,
+  type ClientMessageId,
+  clientMessageIdSchema,
+  MAX_MESSAGE_ATTACHMENTS,
+  OnceError,
+} from '@once/protocol';
 import { z } from 'zod';
+import { resolveAttachments } from '../../attachments/resolve-attachments.ts';
 import { parseInput } from '../parse-input.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -9,11 +18,16 @@ const sendBody = z.strictObject({
   content: z
     .string({ error: (issue) => (issue.input === undefined ? 'content is required' : 'content must be a string') })
     .max(100_000, 'content must be at most 100,000 characters')
-    // A message of only whitespace would start a turn the model has nothing to answer in.
-    .refine((content) => content.trim() !== '', 'content must not be empty or only whitespace'),
+    // Empty content is allowed only with attachments (checked below): a message of only
+    // whitespace and no file would start a turn the model has nothing to answer in.
+    .optional(),
   clientMessageId: clientMessageIdSchema.optional(),
   /** The user message this one edits (decision 022). */
   replaces: z.string('replaces must be a message id').min(1).max(100).optional(),
+  attachments: z
+    .array(z.strictObject({ hash: attachmentHashSchema, name: attachmentNameSchema.optional() }))
+    .max(MAX_MESSAGE_ATTACHMENTS, `a message has at most ${MAX_MESSAGE_ATTACHMENTS} attachments`)
+    .optional(),
 });
 const messageParams = z.object({ id: z.string().min(1).max(100), messageId: z.string().min(1).max(100) });
 const regenerateBody = z.strictObject({ clientMessageId: clientMessageIdSchema.optional() });
@@ -23,15 +37,24 @@ const branchBody = z.strictObject({
 const decisionBody = z.strictObject({ decision: approvalDecisionSchema });
 
 /** Send or edit a message, regenerate an answer, switch branches, cancel the running turn, decide on a tool approval. */
-export function registerMessageRoutes({ app, service, accountOf }: RouteContext): void {
+export function registerMessageRoutes(context: RouteContext): void {
+  const { app, service, accountOf } = context;
   app.post('/v1/conversations/:id/messages', async (request, reply) => {
     const account = accountOf(request);
     const { id } = parseInput(idParams, request.params, 'path');
-    const { content, clientMessageId, replaces } = parseInput(sendBody, request.body, 'request body');
+    const { content, clientMessageId, replaces, attachments = [] } = parseInput(sendBody, request.body, 'request body');
+    if (attachments.length === 0 && (content ?? '').trim() === '') {
+      throw new OnceError(
+        'invalid_request',
+        `Invalid request body: content: ${content === undefined ? 'content is required' : 'content must not be empty or only whitespace'}.`,
+      );
+    }
+    const resolved = await resolveAttachments(context.attachments?.store, account, attachments);
     const result = await service.send(account, id, {
-      content,
+      content: content ?? '',
       ...(clientMessageId === undefined ? {} : { clientMessageId: clientMessageId as ClientMessageId }),
       ...(replaces === undefined ? {} : { replaces }),
+      ...(resolved.length === 0 ? {} : { attachments: resolved }),
     });
     return reply.status(202).send({ userMessageId: result.userMessageId, turnId: result.turnId });
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AttachmentOptions } from '../../attachments/attachment-options.ts';
 import type { EventStreamEntry } from '../../event-stream/event-stream-entry.ts';
 import type { EventStreams } from '../../event-stream/event-streams.ts';
 import type { SseConnections } from '../../event-stream/sse-connections.ts';
@@ -17,4 +18,6 @@ export interface RouteContext {
   readonly streams: EventStreams;
   /** Where event-stream requests are taken below Fastify; its `check` is the events routes' checks. */
   readonly eventStreamEntry: EventStreamEntry;
+  /** Where attachments are kept; absent when the daemon keeps none (sends with attachments are refused). */
+  readonly attachments?: AttachmentOptions;
 }

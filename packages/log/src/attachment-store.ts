@@ -1,0 +1,67 @@
+import type { Attachment } from '@once/protocol';
+
+/** What an upload says about its bytes, beside them. */
+export interface AttachmentDetails {
+  /** The media type the bytes were sent with, e.g. `image/png`. */
+  readonly mediaType: string;
+  /** The file name the user gave, when they gave one. */
+  readonly name?: string;
+}
+
+/** The outcome of {@link AttachmentStore.put}. */
+export interface PutAttachmentResult {
+  /** The account's record of the bytes: hash, size, media type and name. */
+  readonly attachment: Attachment;
+  /** False when this account had stored the same bytes already (nothing new was written). */
+  readonly created: boolean;
+}
+
+/** Stored bytes, ready to be read once. */
+export interface OpenedAttachment {
+  /** Their size, in bytes. */
+  readonly size: number;
+  /** The bytes, in order. */
+  readonly bytes: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Where the files sent with messages are kept: once, by content (SHA-256), with a record
+ * per account that uploaded them (media type, name). An account only ever finds what it
+ * uploaded itself; the turn that answers a message reads the bytes by hash. Kept apart
+ * from the {@link EventLog}: events reference attachments by hash, size and media type.
+ * Implementations: a directory (`@once/sqlite`) and PostgreSQL (`@once/postgres`), both
+ * run `describeAttachmentStoreConformance` from `@once/testing`.
+ */
+export interface AttachmentStore {
+  /**
+   * Reads `source` to its end, hashing it, and keeps the bytes under their hash and a
+   * record of them for `account`. When the same account stored the same bytes before, the
+   * record it has is returned (its media type and name win) and `created` is false.
+   *
+   * If `source` throws (a client that went away mid-upload, a size limit), nothing is
+   * kept — no bytes, no record — and the error is thrown on.
+   */
+  put(account: string, source: AsyncIterable<Uint8Array>, details: AttachmentDetails): Promise<PutAttachmentResult>;
+
+  /** The account's record of the attachment with this hash; undefined when it uploaded none. */
+  find(account: string, hash: string): Promise<Attachment | undefined>;
+
+  /** Opens the bytes with this hash, whoever uploaded them; undefined when none are stored. */
+  open(hash: string): Promise<OpenedAttachment | undefined>;
+
+  /** Releases what the store holds open (connections); the store is unusable after. */
+  close(): Promise<void>;
+}
+
+/** Reads the bytes with this hash whole; undefined when none are stored. */
+export async function readAttachment(store: AttachmentStore, hash: string): Promise<Uint8Array | undefined> {
+  const opened = await store.open(hash);
+  if (opened === undefined) return undefined;
+  const whole = new Uint8Array(opened.size);
+  let at = 0;
+  for await (const chunk of opened.bytes) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return at === opened.size ? whole : whole.subarray(0, at);
+}

@@ -1,0 +1,30 @@
+import type { AttachmentStore } from '@once/log';
+
+/** The default largest attachment, in bytes: 20 MiB. */
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+/** The media types an upload may have by default: images, PDFs and text files every provider takes. */
+export const DEFAULT_ATTACHMENT_MEDIA_TYPES: readonly string[] = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/markdown',
+  'text/csv',
+  'application/json',
+];
+
+/** How the daemon keeps the files sent with messages (`OnceServerOptions.attachments`). */
+export interface AttachmentOptions {
+  /** Where the bytes and each account's records are kept. */
+  readonly store: AttachmentStore;
+  /** Largest upload, in bytes; a larger one is refused with 413. Default {@link DEFAULT_ATTACHMENT_MAX_BYTES}. */
+  readonly maxBytes?: number;
+  /**
+   * Media types an upload may have (lowercase `type/subtype`); another is refused with 415.
+   * Default {@link DEFAULT_ATTACHMENT_MEDIA_TYPES}.
+   */
+  readonly mediaTypes?: readonly string[];
+}

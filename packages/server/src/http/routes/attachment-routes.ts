@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import { attachmentHashSchema, attachmentNameSchema, OnceError } from '@once/protocol';
+import { z } from 'zod';
+import {
+  type AttachmentOptions,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_MEDIA_TYPES,
+} from '../../attachments/attachment-options.ts';
+import { checkedUpload, tooLarge } from '../../attachments/checked-upload.ts';
+import { contentDisposition } from '../../attachments/content-disposition.ts';
+import { parseInput } from '../parse-input.ts';
+import type { RouteContext } from './route-context.ts';
+
+const uploadQuery = z.object({ name: attachmentNameSchema.optional() });
+const hashParams = z.object({ hash: attachmentHashSchema });
+
+/**
+ * `POST /v1/attachments` (the raw bytes as the body, the media type as `Content-Type`,
+ * `?name=` the file name) and `GET /v1/attachments/:hash`. Registered in a scope of their
+ * own: the body is read as bytes, by the upload, not parsed as JSON.
+ */
+export function registerAttachmentRoutes({ app, accountOf }: RouteContext, options: AttachmentOptions): void {
+  const { store } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
+  const mediaTypes = new Set(options.mediaTypes ?? DEFAULT_ATTACHMENT_MEDIA_TYPES);
+
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    // The body stays a stream: the upload reads it as it comes, with its own limit.
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+    scope.post('/v1/attachments', async (request, reply) => {
+      const account = accountOf(request);
+      const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!mediaTypes.has(mediaType)) {
+        throw new OnceError(
+          'unsupported_media_type',
+          mediaType === ''
+            ? `Send the file's media type as Content-Type; this daemon takes ${[...mediaTypes].join(', ')}.`
+            : `This daemon does not take ${mediaType} files; it takes ${[...mediaTypes].join(', ')} (--attachment-types).`,
+        );
+      }
+      const { name } = parseInput(uploadQuery, request.query, 'query');
+      const declared = Number(request.headers['content-length']);
+      if (declared > maxBytes) throw tooLarge(maxBytes);
+      const body = (request.body ?? request.raw) as Readable;
+      const { attachment, created } = await store.put(account, checkedUpload(body, { mediaType, maxBytes }), {
+        mediaType,
+        ...(name === undefined ? {} : { name }),
+      });
+      // The name is this upload's, when it gave one: the same bytes may be sent under another name.
+      return reply
+        .status(created ? 201 : 200)
+        .send({ attachment: name === undefined ? attachment : { ...attachment, name } });
+    });
+
+    scope.get('/v1/attachments/:hash', async (request, reply) => {
+      // `?token=` too: an <img src> cannot send an Authorization header.
+      const account = accountOf(request, { allowQueryToken: true });
+      const { hash } = parseInput(hashParams, request.params, 'path');
+      const attachment = await store.find(account, hash);
+      const opened = attachment === undefined ? undefined : await store.open(hash);
+      if (attachment === undefined || opened === undefined) {
+        throw new OnceError(
+          'not_found',
+          `There is no attachment ${hash} in this account; upload it with POST /v1/attachments.`,
+        );
+      }
+      return reply
+        .header('content-type', attachment.mediaType)
+        .header('content-length', String(opened.size))
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('etag', `"${hash}"`)
+        .header('content-disposition', contentDisposition(attachment.name))
+        .header('x-content-type-options', 'nosniff')
+        .send(Readable.from(opened.bytes));
+    });
+  });
+}

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type AttachmentStore, readAttachment } from '@once/log';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+/** What a test of the suite gets from the implementation under test. */
+export interface AttachmentStoreFixture {
+  /** A store over fresh, empty storage. */
+  readonly store: AttachmentStore;
+  /** Opens the same storage again (after `store` was closed). */
+  reopen(): Promise<AttachmentStore>;
+  /** Closes every store the fixture opened and deletes the storage. */
+  cleanup(): Promise<void>;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** `bytes` as a stream of chunks of `size` bytes, as a request body arrives. */
+async function* chunksOf(bytes: Uint8Array, size = 16_384): AsyncIterable<Uint8Array> {
+  for (let at = 0; at < bytes.byteLength; at += size) yield bytes.subarray(at, at + size);
+}
+
+/** The first half of `bytes`, then the error a socket closed mid-body gives. */
+async function* cutOff(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes.subarray(0, bytes.byteLength >> 1);
+  throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+}
+
+/**
+ * The behaviour every `AttachmentStore` must have, as a Vitest suite. An
+ * implementation's test file calls it with a factory over real storage.
+ */
+export function describeAttachmentStoreConformance(name: string, create: () => Promise<AttachmentStoreFixture>): void {
+  describe(`AttachmentStore conformance: ${name}`, () => {
+    let fixture: AttachmentStoreFixture;
+    let store: AttachmentStore;
+    beforeEach(async () => {
+      fixture = await create();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it('keeps bytes under their SHA-256 and gives them back whole, with the record of the upload', async () => {
+      const bytes = new Uint8Array(randomBytes(200_000));
+      const { attachment, created } = await store.put('alice', chunksOf(bytes), {
+        mediaType: 'image/png',
+        name: 'photo — été.png',
+      });
+      expect(created).toBe(true);
+      expect(attachment).toEqual({
+        hash: sha256(bytes),
+        size: 200_000,
+        mediaType: 'image/png',
+        name: 'photo — été.png',
+      });
+      expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+      expect(sha256((await readAttachment(store, attachment.hash)) ?? new Uint8Array())).toBe(attachment.hash);
+    });
+
+    it('stores the same bytes once per account: a second upload returns the first record', async () => {
+      const bytes = new TextEncoder().encode('the same notes');
+      const first = await store.put('alice', chunksOf(bytes), { mediaType: 'text/plain', name: 'a.txt' });
+      const again = await store.put('alice', chunksOf(bytes, 3), { mediaType: 'text/markdown', name: 'b.md' });
+      expect(again).toEqual({ attachment: first.attachment, created: false });
+    });
+
+    it('finds an attachment only for the accounts that uploaded it', async () => {
+      const bytes = new TextEncoder().encode('private');
+      const { attachment } = await store.put('alice', chunksOf(bytes), { mediaType: 'text/plain' });
+      expect(await store.find('bob', attachment.hash)).toBeUndefined();
+      const bobs = await store.put('bob', chunksOf(bytes), { mediaType: 'text/csv' });
+      expect(bobs.created).toBe(true);
+      expect(bobs.attachment).toEqual({ hash: attachment.hash, size: 7, mediaType: 'text/csv' });
+      expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+    });
+
+    it('keeps nothing of an upload cut off halfway, and throws its error', async () => {
+      const bytes = new Uint8Array(randomBytes(100_000));
+      await expect(store.put('alice', cutOff(bytes), { mediaType: 'application/pdf' })).rejects.toThrow('aborted');
+      for (const hash of [sha256(bytes), sha256(bytes.subarray(0, 50_000))]) {
+        expect(await store.find('alice', hash)).toBeUndefined();
+        expect(await store.open(hash)).toBeUndefined();
+      }
+      // And the next upload of the whole is stored as new.
+      expect((await store.put('alice', chunksOf(bytes), { mediaType: 'application/pdf' })).created).toBe(true);
+    });
+
+    it('knows no hash it was never given', async () => {
+      const unknown = sha256(new TextEncoder().encode('never uploaded'));
+      expect(await store.find('alice', unknown)).toBeUndefined();
+      expect(await store.open(unknown)).toBeUndefined();
+    });
+
+    it('still has every attachment and record after it is opened again', async () => {
+      const bytes = new Uint8Array(randomBytes(3_000));
+      const { attachment } = await store.put('alice', chunksOf(bytes), { mediaType: 'image/gif', name: 'x.gif' });
+      await store.close();
+      store = await fixture.reopen();
+      expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+      expect(Buffer.from((await readAttachment(store, attachment.hash)) ?? [])).toEqual(Buffer.from(bytes));
+    });
+  });
+}
