@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createOnceServer } from '@once/server';
+import { type BackgroundWork, createOnceServer } from '@once/server';
 import pino from 'pino';
 import { checkDataDirWritable } from './check-data-dir-writable.ts';
 import type { DaemonConfig } from './config.ts';
@@ -56,7 +56,7 @@ export async function serve(
     logKind: store,
     coordination,
     runTurn: turns.runTurn,
-    onError: (error) => logger.error({ err: error }, 'a turn failed'),
+    onError: (error, during) => logger.error({ err: error, during }, FAILED[during]),
     maxBodyBytes: config.maxBodyBytes,
     attachments: {
       store: attachments,
@@ -108,3 +108,11 @@ export async function serve(
     },
   };
 }
+
+/** What the log says when background work fails. */
+const FAILED: Record<BackgroundWork, string> = {
+  turn: 'a turn failed',
+  snapshot: 'saving a snapshot failed (it is saved again later)',
+  compaction: 'a compaction pass failed (the next one runs as planned)',
+  retention: 'a retention pass failed (the next one runs as planned)',
+};

@@ -10,7 +10,11 @@ import { DEFAULT_ACCOUNT } from './http/request-account.ts';
 import type { RegisterRoutes } from './http/routes/once-routes-context.ts';
 import type { CompactionPass } from './service/conversation-compactor.ts';
 import type { RetentionPass } from './service/conversation-expiry.ts';
-import { type ConversationService, createConversationService } from './service/conversation-service.ts';
+import {
+  type BackgroundWork,
+  type ConversationService,
+  createConversationService,
+} from './service/conversation-service.ts';
 import { startPeriodicPass } from './service/periodic-pass.ts';
 
 /** How long a clean stop lets live streams deliver the end of interrupted turns, in ms. */
@@ -43,8 +47,11 @@ export interface OnceServerOptions {
   readonly logKind: string;
   /** A pino logger for requests and errors; default none. */
   readonly logger?: FastifyServerOptions['loggerInstance'];
-  /** Errors nobody else can report (a turn runner that threw). */
-  readonly onError?: (error: unknown) => void;
+  /**
+   * Errors nobody else can report, and what failed: a turn (its runner threw), a snapshot
+   * save, a compaction or a retention pass. Default: ignored.
+   */
+  readonly onError?: (error: unknown, during: BackgroundWork) => void;
   /**
    * Who runs each conversation's turns when several daemons share the log; closed by
    * `stop()`. Default: this daemon alone (SQLite).
@@ -167,14 +174,14 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
       : startPeriodicPass(
           () => compact(),
           options.compactEveryMs ?? Math.min(options.compactAfterMs, 60_000),
-          options.onError,
+          (error) => options.onError?.(error, 'compaction'),
         ),
     options.retentionMs === undefined
       ? undefined
       : startPeriodicPass(
           () => expire(),
           options.retentionEveryMs ?? Math.min(options.retentionMs, 600_000),
-          options.onError,
+          (error) => options.onError?.(error, 'retention'),
         ),
   ];
 

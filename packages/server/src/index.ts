@@ -15,9 +15,11 @@ export type { AccountDirectory } from './service/account-directory.ts';
 export type { CompactionPass } from './service/conversation-compactor.ts';
 export type { RetentionPass } from './service/conversation-expiry.ts';
 export {
+  type BackgroundWork,
   type ConversationService,
   type ConversationServiceOptions,
   createConversationService,
-  type SendResult,
 } from './service/conversation-service.ts';
+export type { RecoveryResult } from './service/recover-conversations.ts';
 export { saveConversationSnapshot } from './service/save-conversation-snapshot.ts';
+export type { SendInput, SendResult } from './service/send-user-message.ts';

@@ -1,16 +1,14 @@
-import { type ConversationState, pathTo, snapshot } from '@once/core';
+import { pathTo, snapshot } from '@once/core';
 import {
   type AppendOptions,
-  type ConversationHead,
   createLocalTurnCoordination,
   type EventLog,
   type SnapshotStore,
   type TurnCoordination,
 } from '@once/log';
-import { type AppendDrafts, type TurnRunner, writeUserMessage } from '@once/producer';
+import type { AppendDrafts, TurnRunner } from '@once/producer';
 import {
   type ApprovalDecision,
-  type Attachment,
   type ClientMessageId,
   type Conversation,
   type ConversationId,
@@ -26,17 +24,13 @@ import { createBranchRequests, type RegenerateResult } from './branch-requests.t
 import { type CompactionPass, createConversationCompactor } from './conversation-compactor.ts';
 import { createConversationExpiry, type RetentionPass } from './conversation-expiry.ts';
 import { type ConversationStates, createConversationStates } from './conversation-states.ts';
-import { mayHoldOpenWork, scanOpenWork } from './open-work-scan.ts';
+import { type RecoveryResult, recoverConversations } from './recover-conversations.ts';
+import { createUserMessageSender, type SendInput, type SendResult } from './send-user-message.ts';
 import { createSnapshotWriter, type SnapshotWriter } from './snapshot-writer.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
 
-/** What a send returns; the same ids again for a repeated clientMessageId. */
-export interface SendResult {
-  readonly userMessageId: MessageId;
-  readonly turnId: TurnId;
-  /** True when this clientMessageId was already sent and nothing new was written. */
-  readonly duplicate: boolean;
-}
+/** Work the daemon does in the background, whose failures only its log can tell. */
+export type BackgroundWork = 'turn' | 'snapshot' | 'compaction' | 'retention';
 
 /** Options of {@link createConversationService}. */
 export interface ConversationServiceOptions {
@@ -45,8 +39,8 @@ export interface ConversationServiceOptions {
   readonly runTurn?: TurnRunner;
   readonly newId?: () => string;
   readonly now?: () => Date;
-  /** Called with errors nobody else can report (a turn runner that threw). */
-  readonly onError?: (error: unknown) => void;
+  /** Called with errors nobody else can report, and what failed: a turn (its runner threw) or a snapshot save. */
+  readonly onError?: (error: unknown, during: BackgroundWork) => void;
   /** How long a tool call waits for approval before it counts as denied, in ms. Default 300000. */
   readonly approvalTimeoutMs?: number;
   /**
@@ -87,18 +81,7 @@ export interface ConversationService {
     accountId: string,
     conversationId: string,
   ): Promise<{ conversation: Conversation; snapshot: ConversationSnapshot }>;
-  send(
-    accountId: string,
-    conversationId: string,
-    input: {
-      content: string;
-      clientMessageId?: ClientMessageId;
-      /** A user message this one edits: it opens beside that one, on a new branch (decision 022). */
-      replaces?: string;
-      /** Files sent with the message, already stored. */
-      attachments?: readonly Attachment[];
-    },
-  ): Promise<SendResult>;
+  send(accountId: string, conversationId: string, input: SendInput): Promise<SendResult>;
   /**
    * Answers an assistant message's question again in a new turn, whose answer replaces it
    * (decision 022). `404 message_not_found`, `400 invalid_request` for a user message,
@@ -120,7 +103,7 @@ export interface ConversationService {
    * live holds, and re-queues unanswered messages; then keeps doing so for conversations
    * whose owner dies while this daemon runs.
    */
-  recover(accountIds: readonly string[]): Promise<{ conversations: number; interrupted: number; requeued: number }>;
+  recover(accountIds: readonly string[]): Promise<RecoveryResult>;
   /**
    * Compacts, in every conversation of the accounts, the completed messages opened at or
    * before `before` (ms since the epoch): see `createConversationCompactor`.
@@ -154,7 +137,7 @@ export function createConversationService(options: ConversationServiceOptions): 
           snapshots,
           current: (conversationId) => states.current(conversationId),
           ...(options.snapshotEvery === undefined ? {} : { every: options.snapshotEvery }),
-          onError: (error) => options.onError?.(error),
+          onError: (error) => options.onError?.(error, 'snapshot'),
         });
   const compactor = createConversationCompactor(log, states, accounts);
   const coordination = options.coordination ?? createLocalTurnCoordination();
@@ -183,12 +166,23 @@ export function createConversationService(options: ConversationServiceOptions): 
     // The model sees the current path only: never the messages of other branches.
     historyUpTo: async (conversationId, userMessageId) =>
       pathTo(await states.current(conversationId), userMessageId).filter((message) => message.status !== 'streaming'),
-    onError: (error) => options.onError?.(error),
+    onError: (error) => options.onError?.(error, 'turn'),
   });
 
   const branches = createBranchRequests({
     current: (conversationId) => states.current(conversationId),
     turns,
+    sendLock: coordination.sendLock,
+    appendTo,
+    newId,
+    now,
+  });
+
+  const send = createUserMessageSender({
+    accounts,
+    states,
+    turns,
+    branches,
     sendLock: coordination.sendLock,
     appendTo,
     newId,
@@ -232,46 +226,8 @@ export function createConversationService(options: ConversationServiceOptions): 
       return { conversation, snapshot: snapshot(await states.current(id)) };
     },
     async send(accountId, conversationId, input) {
-      const { conversation, id } = await owned(accountId, conversationId);
-      const clientMessageId = input.clientMessageId ?? (newId() as ClientMessageId);
-      // Across daemons: the same clientMessageId sent to two at once is stored once.
-      const result = await coordination.sendLock
-        .run(id, async () => {
-          const state = await states.current(id);
-          const existing = findSent(state, clientMessageId);
-          if (existing !== undefined) return { ...existing, duplicate: true };
-          const { replaces } = input;
-          if (replaces !== undefined) branches.checkEdit(id, state, replaces);
-          await turns.reserve(id);
-          const turnId = newId() as TurnId;
-          const message = await writeUserMessage(
-            {
-              conversationId: id,
-              turnId,
-              text: input.content,
-              clientMessageId,
-              ...(replaces === undefined ? {} : { replaces: replaces as MessageId }),
-              ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
-            },
-            { append: appendTo(id), newId, now },
-          );
-          return { userMessageId: message.id, turnId, duplicate: false };
-        })
-        .catch(async (error: unknown) => {
-          // Gives back a lease reserved for a message that was not stored.
-          await turns.wake(id).catch(() => {});
-          throw error;
-        });
-      // This daemon answers when it holds or gets the lease; otherwise its holder will.
-      // A retried send wakes too, in case the first one's daemon stopped before it could.
-      await turns.wake(id);
-      if (!result.duplicate) {
-        // New activity moves the conversation to the top; an untitled one takes its first words.
-        const title =
-          conversation.title === '' ? titleFrom(input.content || (input.attachments?.[0]?.name ?? '')) : undefined;
-        await accounts.update(accountId, id, title === undefined ? {} : { title });
-      }
-      return result;
+      const { conversation } = await owned(accountId, conversationId);
+      return send(accountId, conversation, input);
     },
     async regenerate(accountId, conversationId, messageId, input) {
       const { id } = await owned(accountId, conversationId);
@@ -312,29 +268,9 @@ export function createConversationService(options: ConversationServiceOptions): 
       }
     },
     async recover(accountIds) {
-      let conversations = 0;
-      let interrupted = 0;
-      let requeued = 0;
-      // Every conversation's head and snapshot summary in one read: most were left with
-      // nothing open and need no query of their own.
-      const heads = snapshots === undefined ? undefined : await conversationHeadsById(snapshots);
-      for (const accountId of accountIds) {
-        const list = await accounts.list(accountId);
-        for (const { id } of list.conversations) {
-          conversations += 1;
-          if (heads !== undefined && !mayHoldOpenWork(heads.get(id))) continue;
-          // Tell by the stored snapshot's open work and the event types after it, without folding.
-          const scan = await scanOpenWork(log, snapshots, id);
-          if (scan.read > 0) writer?.noteUnsaved(id, scan.read);
-          if (!scan.open) continue;
-          // Recovered only when no live daemon holds its lease: a peer's running turn is left alone.
-          const result = await turns.wake(id);
-          interrupted += result.interrupted;
-          requeued += result.queued;
-        }
-      }
+      const result = await recoverConversations({ log, snapshots, accounts, turns, writer }, accountIds);
       turns.start();
-      return { conversations, interrupted, requeued };
+      return result;
     },
     compact: (accountIds, before) => compactor.compact(accountIds, before),
     expire: (accountIds, before) => expiry.expire(accountIds, before),
@@ -345,20 +281,6 @@ export function createConversationService(options: ConversationServiceOptions): 
       await writer?.close();
     },
   };
-}
-
-async function conversationHeadsById(snapshots: SnapshotStore): Promise<Map<string, ConversationHead>> {
-  return new Map((await snapshots.conversationHeads()).map((head) => [head.conversationId, head]));
-}
-
-function findSent(state: ConversationState, clientMessageId: ClientMessageId) {
-  const message = state.messages.find((entry) => entry.role === 'user' && entry.clientMessageId === clientMessageId);
-  return message === undefined ? undefined : { userMessageId: message.id, turnId: message.turnId };
-}
-
-function titleFrom(content: string): string {
-  const line = content.trim().split('\n')[0] ?? '';
-  return line.length <= 60 ? line : `${line.slice(0, 59)}…`;
 }
 
 /** Gives each turn the attachment reader, when the daemon keeps attachments. */
