@@ -80,6 +80,15 @@ export interface AttachmentStore {
    */
   sweep(uploadedBefore: Date): Promise<SweepResult>;
 
+  /**
+   * Deletes the account's record of an upload no conversation references (an unsent
+   * upload the user changed their mind about), then the bytes when no account's record
+   * names them. Nothing is deleted while a conversation references it.
+   * @returns `removed`; `referenced` when a conversation of the account sent it; `absent`
+   *   when the account has no record of the hash.
+   */
+  remove(account: string, hash: string): Promise<'removed' | 'referenced' | 'absent'>;
+
   /** Opens the bytes with this hash, whoever uploaded them; undefined when none are stored. */
   open(hash: string): Promise<OpenedAttachment | undefined>;
 

@@ -194,6 +194,22 @@ export async function openPostgresAttachmentStore(options: PostgresAttachmentSto
       if (released.length > 0) await deleteUnrecordedBlobs(released.map((row) => row.hash));
     },
 
+    async remove(account, hash) {
+      const outcome = await sql.begin(async (transaction) => {
+        const [record] = await transaction.unsafe<{ referenced: boolean }[]>(
+          `SELECT EXISTS (SELECT 1 FROM ${references} x WHERE x.account = r.account AND x.hash = r.hash) AS referenced
+             FROM ${records} r WHERE r.account = $1 AND r.hash = $2 FOR UPDATE`,
+          [account, hash],
+        );
+        if (record === undefined) return 'absent' as const;
+        if (record.referenced) return 'referenced' as const;
+        await transaction.unsafe(`DELETE FROM ${records} WHERE account = $1 AND hash = $2`, [account, hash]);
+        return 'removed' as const;
+      });
+      if (outcome === 'removed') await deleteUnrecordedBlobs([hash]);
+      return outcome;
+    },
+
     async sweep(uploadedBefore) {
       const swept = await sql.begin(async (transaction) => {
         const candidates = await transaction.unsafe<{ account: string; hash: string }[]>(

@@ -113,4 +113,26 @@ describe('attachments go when nothing references them', () => {
     expect((await send(alices, hash, 't-bob')).status).toBe(404);
     expect(await api.server.sweepAttachments(new Date(Date.now() + HOUR))).toEqual({ records: 1, blobs: 1 });
   });
+
+  it('DELETE /v1/attachments/:hash deletes an unsent upload: 204, then 404; 409 once a message sent it', async () => {
+    await upload(png);
+    const hash = sha256(png);
+    const removed = await api.request('DELETE', `/v1/attachments/${hash}`, { token: 't-alice' });
+    expect(removed.status).toBe(204);
+    expect(await served(hash)).toBe(404);
+    expect(await blobs()).toEqual([]);
+    expect((await api.request('DELETE', `/v1/attachments/${hash}`, { token: 't-alice' })).status).toBe(404);
+
+    await upload(png);
+    const conversation = await api.createConversation('t-alice');
+    expect((await send(conversation, hash)).status).toBe(202);
+    await api.settled(conversation, 'alice');
+    const refused = await api.request('DELETE', `/v1/attachments/${hash}`, { token: 't-alice' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({ code: 'conflict', message: expect.stringContaining(hash) });
+    expect(await served(hash)).toBe(200);
+    // Another account cannot delete Alice's file: it has none.
+    expect((await api.request('DELETE', `/v1/attachments/${hash}`, { token: 't-bob' })).status).toBe(404);
+    expect((await api.request('DELETE', '/v1/attachments/not-a-hash', { token: 't-alice' })).status).toBe(400);
+  });
 });

@@ -87,6 +87,17 @@ export function createDirectoryAttachmentReferences(directory: string) {
         await rm(byConversation, { recursive: true, force: true });
       }),
 
+    remove: (account: string, hash: string) =>
+      exclusive(async (): Promise<'removed' | 'referenced' | 'absent'> => {
+        if (!(await exists(recordPath(account, hash)))) return 'absent';
+        if (await referenced(keyOf(account), hash)) return 'referenced';
+        await rmdir(referencesOf(account, hash)).catch(() => undefined);
+        await rm(recordPath(account, hash), { force: true });
+        await rm(unsentPath(account, hash), { force: true });
+        await deleteBlobIfUnrecorded(hash);
+        return 'removed';
+      }),
+
     sweep: (uploadedBefore: Date) =>
       exclusive(async (): Promise<SweepResult> => {
         let records = 0;

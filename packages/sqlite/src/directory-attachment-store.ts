@@ -116,6 +116,11 @@ export async function openDirectoryAttachmentStore(options: DirectoryAttachmentS
 
     sweep: references.sweep,
 
+    async remove(account, hash) {
+      // A hash becomes a path: anything but 64 hex digits was never stored.
+      return /^[0-9a-f]{64}$/.test(hash) ? references.remove(account, hash) : 'absent';
+    },
+
     async open(hash): Promise<OpenedAttachment | undefined> {
       // A hash is 64 hex digits by the time it gets here; checked again, as it becomes a path.
       if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;

@@ -163,6 +163,21 @@ export function describeAttachmentStoreConformance(name: string, create: () => P
       expect(await store.sweep(later())).toEqual({ records: 1, blobs: 1 });
     });
 
+    it('removes an unsent upload on request, but not one a conversation references', async () => {
+      const { attachment } = await store.put('alice', text('changed my mind'), { mediaType: 'text/plain' });
+      await store.put('bob', text('changed my mind'), { mediaType: 'text/plain' });
+      expect(await store.remove('alice', attachment.hash)).toBe('removed');
+      expect(await store.find('alice', attachment.hash)).toBeUndefined();
+      expect(await store.remove('alice', attachment.hash)).toBe('absent');
+      // Bob's record still names the bytes; once he sends it, he cannot remove it.
+      expect(await readAttachment(store, attachment.hash)).toBeDefined();
+      await store.reference('bob', 'conversation-b', [attachment.hash]);
+      expect(await store.remove('bob', attachment.hash)).toBe('referenced');
+      expect(await store.find('bob', attachment.hash)).toEqual(attachment);
+      await store.release('bob', 'conversation-b');
+      expect(await gone('bob', attachment.hash)).toBe(true);
+    });
+
     it('keeps references when opened again', async () => {
       const { attachment } = await store.put('alice', text('kept'), { mediaType: 'text/plain' });
       await store.reference('alice', 'conversation-a', [attachment.hash]);
