@@ -178,6 +178,28 @@ export function describeAttachmentStoreConformance(name: string, create: () => P
       expect(await gone('bob', attachment.hash)).toBe(true);
     });
 
+    it('a send racing a sweep either keeps the file or is told it is gone, never names missing bytes', async () => {
+      for (let round = 0; round < 12; round += 1) {
+        const { attachment } = await store.put('alice', text(`race ${round}`), { mediaType: 'text/plain' });
+        const sweep = store.sweep(later());
+        // Half the rounds let the sweep start first.
+        if (round % 2 === 0) await Promise.resolve();
+        const [[found]] = await Promise.all([
+          store.reference('alice', `conversation-${round}`, [attachment.hash]),
+          sweep,
+        ]);
+        if (found === undefined) {
+          expect(await gone('alice', attachment.hash)).toBe(true);
+        } else {
+          expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+          expect(await readAttachment(store, attachment.hash)).toEqual(new TextEncoder().encode(`race ${round}`));
+          // And a later sweep keeps it too: it is referenced now.
+          await store.sweep(later());
+          expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+        }
+      }
+    });
+
     it('keeps references when opened again', async () => {
       const { attachment } = await store.put('alice', text('kept'), { mediaType: 'text/plain' });
       await store.reference('alice', 'conversation-a', [attachment.hash]);
