@@ -148,10 +148,11 @@ export async function openPostgresAttachmentStore(options: PostgresAttachmentSto
 
     async reference(account, conversation, hashes) {
       await sql.begin(async (transaction) => {
-        // Locks the records: a release or sweep deciding about them waits, then sees the reference.
+        // Locks the records (in hash order, as release does: no deadlock): a release or sweep
+        // deciding about them waits, then sees the reference.
         const [found] = await transaction.unsafe<{ hashes: string[] | null }[]>(
           `WITH locked AS (
-             SELECT hash FROM ${records} WHERE account = $1 AND hash = ANY($2::text[]) FOR UPDATE
+             SELECT hash FROM ${records} WHERE account = $1 AND hash = ANY($2::text[]) ORDER BY hash FOR UPDATE
            ) SELECT array_agg(hash) AS hashes FROM locked`,
           [account, [...hashes]],
         );
