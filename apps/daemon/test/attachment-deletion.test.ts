@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDaemon, stopLeftoverDaemons, tinyPng } from '@once/testing';
+import { openPostgresAttachmentStore } from '@once/postgres';
+import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons, tinyPng } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation } from './daemon-api.ts';
+import { postgresDaemonFlags } from './postgres-daemons.ts';
 
 afterEach(stopLeftoverDaemons);
 
@@ -24,25 +26,41 @@ const blobs = async (dataDir: string) =>
   (await readdir(join(dataDir, 'attachments', 'blobs'), { recursive: true })).filter((path) => path.length > 10);
 
 describe('a daemon deletes attachments nothing references', () => {
-  it('keeps a file sent in two conversations until both are deleted, then its bytes leave the data dir', async () => {
-    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '1', '--demo-tokens', '5'] });
-    await upload(daemon.url);
-    const [first, second] = [await createConversation(daemon.url), await createConversation(daemon.url)];
+  /** Uploads, sends in two conversations, deletes them one after the other. */
+  const sendTwiceThenDelete = async (url: string, bytesStored: () => Promise<boolean>) => {
+    await upload(url);
+    const [first, second] = [await createConversation(url), await createConversation(url)];
     for (const conversation of [first, second]) {
-      const sent = await fetch(`${daemon.url}/v1/conversations/${conversation}/messages`, {
+      const sent = await fetch(`${url}/v1/conversations/${conversation}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ content: 'Here is my passport.', attachments: [{ hash }] }),
       });
       expect(sent.status).toBe(202);
     }
-    expect(await blobs(daemon.dataDir)).toHaveLength(1);
+    expect(await bytesStored()).toBe(true);
 
-    expect((await fetch(`${daemon.url}/v1/conversations/${first}`, { method: 'DELETE' })).status).toBe(204);
-    expect(await served(daemon.url)).toBe(200);
-    expect((await fetch(`${daemon.url}/v1/conversations/${second}`, { method: 'DELETE' })).status).toBe(204);
-    expect(await served(daemon.url)).toBe(404);
-    expect(await blobs(daemon.dataDir)).toEqual([]);
+    expect((await fetch(`${url}/v1/conversations/${first}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await served(url)).toBe(200);
+    expect((await fetch(`${url}/v1/conversations/${second}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await served(url)).toBe(404);
+    expect(await bytesStored()).toBe(false);
+  };
+
+  it('keeps a file sent in two conversations until both are deleted, then its bytes leave the data dir', async () => {
+    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '1', '--demo-tokens', '5'] });
+    await sendTwiceThenDelete(daemon.url, async () => (await blobs(daemon.dataDir)).length > 0);
+  }, 60_000);
+
+  it('does the same with --database-url: the bytes leave PostgreSQL', async () => {
+    await using database = await createPostgresTestSchema();
+    await using daemon = await startDaemon({ flags: postgresDaemonFlags(database.url, 1, 5) });
+    const store = await openPostgresAttachmentStore({ url: database.url });
+    try {
+      await sendTwiceThenDelete(daemon.url, async () => (await store.open(hash)) !== undefined);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 
   it('sweeps an upload never sent once --attachment-grace has passed, also across a restart', async () => {
