@@ -162,6 +162,8 @@ describe('readConfig', () => {
     expect(readConfig([], {}).attachmentMaxBytes).toBe(20 * 1024 * 1024);
     expect(readConfig([], {}).attachmentTypes).toBeUndefined();
     expect(readConfig(['--attachment-max-bytes', '1000'], {}).attachmentMaxBytes).toBe(1000);
+    expect(readConfig([], {}).attachmentGraceMs).toBe(86_400_000);
+    expect(readConfig(['--attachment-grace', '90m'], {}).attachmentGraceMs).toBe(5_400_000);
     expect(readConfig([], { ONCE_ATTACHMENT_TYPES: 'image/PNG, text/plain' }).attachmentTypes).toEqual([
       'image/png',
       'text/plain',

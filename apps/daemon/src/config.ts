@@ -88,6 +88,12 @@ export interface DaemonConfig {
    * application/pdf, text/plain, text/markdown, text/csv, application/json.
    */
   readonly attachmentTypes?: readonly string[];
+  /**
+   * How long an uploaded file no message has named yet is kept (then swept). A duration.
+   * `--attachment-grace` / `ONCE_ATTACHMENT_GRACE`, default 24h. Files messages name go
+   * when the last conversation naming them is deleted or expires.
+   */
+  readonly attachmentGraceMs: number;
   /** Model name for the provider. `--model` / `ONCE_MODEL`; default per provider. */
   readonly model?: string;
   /**
@@ -161,6 +167,7 @@ const SETTINGS = {
       .pipe(z.array(mediaTypeSchema).min(1, 'list at least one media type')),
     fallback: undefined,
   },
+  'attachment-grace': { env: 'ONCE_ATTACHMENT_GRACE', schema: durationSchema, fallback: 86_400_000 },
   model: { env: 'ONCE_MODEL', schema: z.string().min(1).max(200), fallback: undefined },
   'base-url': { env: 'ONCE_BASE_URL', schema: z.url({ message: 'must be an http(s) URL' }), fallback: undefined },
   config: { env: 'ONCE_CONFIG', schema: z.string().min(1), fallback: undefined },
@@ -286,6 +293,7 @@ export function readConfig(args: readonly string[], env: Readonly<Record<string,
     maxBodyBytes: read('max-body-bytes') ?? 1_048_576,
     attachmentMaxBytes: read('attachment-max-bytes') ?? 20_971_520,
     ...(attachmentTypes === undefined ? {} : { attachmentTypes }),
+    attachmentGraceMs: read('attachment-grace') ?? 86_400_000,
     ...(configFile === undefined ? {} : { configFile }),
     logLevel: read('log-level') ?? 'info',
   };

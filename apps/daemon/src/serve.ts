@@ -61,6 +61,7 @@ export async function serve(
     attachments: {
       store: attachments,
       maxBytes: config.attachmentMaxBytes,
+      unsentGraceMs: config.attachmentGraceMs,
       ...(config.attachmentTypes === undefined ? {} : { mediaTypes: config.attachmentTypes }),
     },
     approvalTimeoutMs: config.approvalTimeoutMs,
@@ -115,4 +116,5 @@ const FAILED: Record<BackgroundWork, string> = {
   snapshot: 'saving a snapshot failed (it is saved again later)',
   compaction: 'a compaction pass failed (the next one runs as planned)',
   retention: 'a retention pass failed (the next one runs as planned)',
+  attachments: 'deleting attachments nothing references failed (the next sweep tries again)',
 };

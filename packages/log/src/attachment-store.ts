@@ -16,6 +16,14 @@ export interface PutAttachmentResult {
   readonly created: boolean;
 }
 
+/** What {@link AttachmentStore.sweep} deleted. */
+export interface SweepResult {
+  /** Accounts' records of unsent uploads deleted. */
+  readonly records: number;
+  /** Stored files (bytes of one hash) deleted. */
+  readonly blobs: number;
+}
+
 /** Stored bytes, ready to be read once. */
 export interface OpenedAttachment {
   /** Their size, in bytes. */
@@ -38,6 +46,8 @@ export interface AttachmentStore {
    * record of them for `account`. When the same account stored the same bytes before, the
    * record it has is returned (its media type and name win) and `created` is false.
    *
+   * The record counts as an unsent upload, from now, until {@link reference} names it.
+   *
    * If `source` throws (a client that went away mid-upload, a size limit), nothing is
    * kept — no bytes, no record — and the error is thrown on.
    */
@@ -45,6 +55,39 @@ export interface AttachmentStore {
 
   /** The account's record of the attachment with this hash; undefined when it uploaded none. */
   find(account: string, hash: string): Promise<Attachment | undefined>;
+
+  /**
+   * Notes that a message of `conversation` names these attachments of `account`, so they
+   * stay while the conversation does, and are no longer unsent uploads. Atomic with
+   * {@link release} and {@link sweep}: a record found here is not deleted until the
+   * conversation is released. Idempotent.
+   * @returns The account's record of each hash, in order; undefined (and nothing noted)
+   *   for a hash the account has no record of.
+   */
+  reference(account: string, conversation: string, hashes: readonly string[]): Promise<(Attachment | undefined)[]>;
+
+  /**
+   * Forgets every reference `conversation` holds (the conversation was deleted or
+   * expired), then deletes the account's records no other conversation references and
+   * not uploaded again since they were sent, then the bytes no account's record names.
+   */
+  release(account: string, conversation: string): Promise<void>;
+
+  /**
+   * Deletes the records of unsent uploads (put, never referenced since) made at or before
+   * `uploadedBefore`, then the bytes no record names (also those a crash left behind).
+   * Records from before references existed (no upload time) are kept.
+   */
+  sweep(uploadedBefore: Date): Promise<SweepResult>;
+
+  /**
+   * Deletes the account's record of an upload no conversation references (an unsent
+   * upload the user changed their mind about), then the bytes when no account's record
+   * names them. Nothing is deleted while a conversation references it.
+   * @returns `removed`; `referenced` when a conversation of the account sent it; `absent`
+   *   when the account has no record of the hash.
+   */
+  remove(account: string, hash: string): Promise<'removed' | 'referenced' | 'absent'>;
 
   /** Opens the bytes with this hash, whoever uploaded them; undefined when none are stored. */
   open(hash: string): Promise<OpenedAttachment | undefined>;

@@ -4,6 +4,7 @@ export {
   type OpenedAttachment,
   type PutAttachmentResult,
   readAttachment,
+  type SweepResult,
 } from './attachment-store.ts';
 export { callCommitListener } from './call-commit-listener.ts';
 export { checkSnapshotOffset } from './check-snapshot-offset.ts';

@@ -1,7 +1,7 @@
-import { type EventLog, readAttachment, type SnapshotStore, type TurnCoordination } from '@once/log';
+import { type EventLog, readAttachment, type SnapshotStore, type SweepResult, type TurnCoordination } from '@once/log';
 import type { TurnRunner } from '@once/producer';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { AttachmentOptions } from './attachments/attachment-options.ts';
+import { type AttachmentOptions, DEFAULT_ATTACHMENT_UNSENT_GRACE_MS } from './attachments/attachment-options.ts';
 import { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
 import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
@@ -117,6 +117,12 @@ export interface OnceServer {
    * `retentionMs` ago, or now when unset) expire.
    */
   expire(before?: Date): Promise<RetentionPass>;
+  /**
+   * Sweeps the attachment store now: deletes unsent uploads made at or before
+   * `uploadedBefore` (default: `attachments.unsentGraceMs` ago) and bytes no record names.
+   * Nothing when the daemon keeps no attachments.
+   */
+  sweepAttachments(uploadedBefore?: Date): Promise<SweepResult>;
   /** Listens and returns the base URL. */
   listen(options: { port: number; host: string }): Promise<string>;
   /**
@@ -145,7 +151,11 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     ...(options.coordination === undefined ? {} : { coordination: options.coordination }),
     ...(attachmentStore === undefined
       ? {}
-      : { readAttachment: (hash: string) => readAttachment(attachmentStore, hash) }),
+      : {
+          readAttachment: (hash: string) => readAttachment(attachmentStore, hash),
+          releaseAttachments: (accountId: string, conversationId: string) =>
+            attachmentStore.release(accountId, conversationId),
+        }),
   });
   let ready = false;
   const app = createHttpServer({
@@ -168,6 +178,11 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
     service.compact(accounts, before?.getTime() ?? Date.now() - (options.compactAfterMs ?? 0));
   const expire = (before?: Date) =>
     service.expire(accounts, before?.getTime() ?? Date.now() - (options.retentionMs ?? 0));
+  const unsentGraceMs = options.attachments?.unsentGraceMs ?? DEFAULT_ATTACHMENT_UNSENT_GRACE_MS;
+  const sweepAttachments = async (uploadedBefore?: Date): Promise<SweepResult> =>
+    attachmentStore === undefined
+      ? { records: 0, blobs: 0 }
+      : attachmentStore.sweep(uploadedBefore ?? new Date(Date.now() - unsentGraceMs));
   const passes = [
     options.compactAfterMs === undefined
       ? undefined
@@ -182,6 +197,13 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
           () => expire(),
           options.retentionEveryMs ?? Math.min(options.retentionMs, 600_000),
           (error) => options.onError?.(error, 'retention'),
+        ),
+    attachmentStore === undefined
+      ? undefined
+      : startPeriodicPass(
+          () => sweepAttachments(),
+          Math.max(1, Math.min(unsentGraceMs, 3_600_000)),
+          (error) => options.onError?.(error, 'attachments'),
         ),
   ];
 
@@ -198,6 +220,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
       return result;
     },
     compact,
+    sweepAttachments,
     expire,
     async listen({ port, host }) {
       await app.listen({ port, host });

@@ -2,6 +2,7 @@ export {
   type AttachmentOptions,
   DEFAULT_ATTACHMENT_MAX_BYTES,
   DEFAULT_ATTACHMENT_MEDIA_TYPES,
+  DEFAULT_ATTACHMENT_UNSENT_GRACE_MS,
 } from './attachments/attachment-options.ts';
 export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
 export type { OpenStream, SseConnections, StreamEmitter } from './event-stream/sse-connections.ts';

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { AttachmentDetails, AttachmentStore, OpenedAttachment, PutAttachmentResult } from '@once/log';
 import { type Attachment, attachmentSchema } from '@once/protocol';
+import { createDirectoryAttachmentReferences, keyOf } from './directory-attachment-references.ts';
 import { toStorageError } from './storage-error.ts';
 
 /** Options of {@link openDirectoryAttachmentStore}. */
 export interface DirectoryAttachmentStoreOptions {
   /** The directory the store keeps its files in (the daemon's `<data dir>/attachments`); created when missing. */
   readonly directory: string;
+  /** The clock an upload's time is read from (for its grace period as an unsent upload). Default: the system's. */
+  readonly now?: () => Date;
 }
 
 /**
@@ -19,6 +22,8 @@ export interface DirectoryAttachmentStoreOptions {
  *   blobs/ab/cdef…            the bytes, named by their SHA-256 (first two hex digits as a folder)
  *   accounts/<key>/<hash>.json each account's record: hash, size, media type, name
  *   incoming/                  uploads being written; emptied at open
+ *
+ * and the references of conversations to records (see `createDirectoryAttachmentReferences`).
  *
  * An upload is written to `incoming/` while it is hashed and renamed into `blobs/` once
  * whole, so a blob is never seen half-written and an upload cut off leaves nothing. A
@@ -31,8 +36,9 @@ export async function openDirectoryAttachmentStore(options: DirectoryAttachmentS
   await rm(incoming, { recursive: true, force: true });
   await mkdir(incoming, { recursive: true });
   const blobPath = (hash: string) => join(directory, 'blobs', hash.slice(0, 2), hash.slice(2));
-  const recordPath = (account: string, hash: string) =>
-    join(directory, 'accounts', accountKey(account), `${hash}.json`);
+  const recordPath = (account: string, hash: string) => join(directory, 'accounts', keyOf(account), `${hash}.json`);
+  const references = createDirectoryAttachmentReferences(directory);
+  const now = options.now ?? (() => new Date());
   const storageError = (error: unknown) => toStorageError(error, directory);
 
   const readRecord = async (account: string, hash: string): Promise<Attachment | undefined> => {
@@ -54,39 +60,66 @@ export async function openDirectoryAttachmentStore(options: DirectoryAttachmentS
         await rm(temporary, { force: true });
         throw storageError(error);
       }
-      try {
-        const { hash, size } = written;
-        const existing = await readRecord(account, hash);
-        if (existing !== undefined) {
+      // Published one at a time with reference, release and sweep: a sweep never sees the
+      // bytes before their record.
+      return references.exclusive(async () => {
+        try {
+          const { hash, size } = written;
+          const existing = await readRecord(account, hash);
+          if (existing !== undefined) {
+            await rm(temporary, { force: true });
+            await references.markUnsent(account, hash, now());
+            return { attachment: existing, created: false };
+          }
+          const blob = blobPath(hash);
+          if (await exists(blob)) await rm(temporary, { force: true });
+          else {
+            await mkdir(join(blob, '..'), { recursive: true });
+            await rename(temporary, blob);
+          }
+          const attachment: Attachment = {
+            hash,
+            size,
+            mediaType: details.mediaType,
+            ...(details.name === undefined ? {} : { name: details.name }),
+          };
+          const record = recordPath(account, hash);
+          await mkdir(join(record, '..'), { recursive: true });
+          const recordTemporary = `${temporary}.json`;
+          // Unsent from before the record exists: a crash between leaves an upload the sweep deletes.
+          await references.markUnsent(account, hash, now());
+          await writeDurably(recordTemporary, JSON.stringify(attachment));
+          await rename(recordTemporary, record);
+          return { attachment, created: true };
+        } catch (error) {
           await rm(temporary, { force: true });
-          return { attachment: existing, created: false };
+          await rm(`${temporary}.json`, { force: true });
+          throw storageError(error);
         }
-        const blob = blobPath(hash);
-        if (await exists(blob)) await rm(temporary, { force: true });
-        else {
-          await mkdir(join(blob, '..'), { recursive: true });
-          await rename(temporary, blob);
-        }
-        const attachment: Attachment = {
-          hash,
-          size,
-          mediaType: details.mediaType,
-          ...(details.name === undefined ? {} : { name: details.name }),
-        };
-        const record = recordPath(account, hash);
-        await mkdir(join(record, '..'), { recursive: true });
-        const recordTemporary = `${temporary}.json`;
-        await writeDurably(recordTemporary, JSON.stringify(attachment));
-        await rename(recordTemporary, record);
-        return { attachment, created: true };
-      } catch (error) {
-        await rm(temporary, { force: true });
-        await rm(`${temporary}.json`, { force: true });
-        throw storageError(error);
-      }
+      });
     },
 
     find: readRecord,
+
+    reference: (account, conversation, hashes) =>
+      references.exclusive(async () => {
+        const found = await Promise.all(hashes.map((hash) => readRecord(account, hash)));
+        await references.reference(
+          account,
+          conversation,
+          hashes.filter((_, index) => found[index] !== undefined),
+        );
+        return found;
+      }),
+
+    release: references.release,
+
+    sweep: references.sweep,
+
+    async remove(account, hash) {
+      // A hash becomes a path: anything but 64 hex digits was never stored.
+      return /^[0-9a-f]{64}$/.test(hash) ? references.remove(account, hash) : 'absent';
+    },
 
     async open(hash): Promise<OpenedAttachment | undefined> {
       // A hash is 64 hex digits by the time it gets here; checked again, as it becomes a path.
@@ -150,9 +183,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** An account name as a folder name: any account string, fixed length, no path characters. */
-function accountKey(account: string): string {
-  return createHash('sha256').update(account).digest('hex').slice(0, 32);
 }

@@ -94,6 +94,122 @@ export function describeAttachmentStoreConformance(name: string, create: () => P
       expect(await store.open(unknown)).toBeUndefined();
     });
 
+    const text = (value: string) => chunksOf(new TextEncoder().encode(value));
+    const hourAgo = () => new Date(Date.now() - 3_600_000);
+    const later = () => new Date(Date.now() + 60_000);
+    const gone = async (account: string, hash: string) =>
+      (await store.find(account, hash)) === undefined && (await store.open(hash)) === undefined;
+
+    it('keeps an unsent upload through a sweep within its grace period, and deletes it and its bytes after', async () => {
+      const { attachment } = await store.put('alice', text('about to be sent'), { mediaType: 'text/plain' });
+      expect(await store.sweep(hourAgo())).toEqual({ records: 0, blobs: 0 });
+      expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+      expect(await store.sweep(later())).toEqual({ records: 1, blobs: 1 });
+      expect(await gone('alice', attachment.hash)).toBe(true);
+    });
+
+    it('keeps a file a conversation references past any grace period, until the last conversation naming it is released', async () => {
+      const { attachment } = await store.put('alice', text('passport scan'), {
+        mediaType: 'text/plain',
+        name: 'p.txt',
+      });
+      expect(await store.reference('alice', 'conversation-a', [attachment.hash])).toEqual([attachment]);
+      expect(await store.reference('alice', 'conversation-b', [attachment.hash])).toEqual([attachment]);
+      // Referencing again changes nothing.
+      expect(await store.reference('alice', 'conversation-b', [attachment.hash])).toEqual([attachment]);
+      expect(await store.sweep(later())).toEqual({ records: 0, blobs: 0 });
+      await store.release('alice', 'conversation-a');
+      expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+      expect(await readAttachment(store, attachment.hash)).toBeDefined();
+      await store.release('alice', 'conversation-b');
+      expect(await gone('alice', attachment.hash)).toBe(true);
+      // Releasing again, or a conversation that named nothing, does nothing.
+      await store.release('alice', 'conversation-b');
+      await store.release('alice', 'conversation-c');
+    });
+
+    it("deletes an account's record on release but keeps the bytes while another account's record names them", async () => {
+      const { attachment } = await store.put('alice', text('shared bytes'), { mediaType: 'text/plain' });
+      await store.put('bob', text('shared bytes'), { mediaType: 'text/plain' });
+      await store.reference('alice', 'conversation-a', [attachment.hash]);
+      await store.release('alice', 'conversation-a');
+      expect(await store.find('alice', attachment.hash)).toBeUndefined();
+      expect(await store.find('bob', attachment.hash)).toBeDefined();
+      expect(await readAttachment(store, attachment.hash)).toEqual(new TextEncoder().encode('shared bytes'));
+      expect(await store.sweep(later())).toEqual({ records: 1, blobs: 1 });
+      expect(await gone('bob', attachment.hash)).toBe(true);
+    });
+
+    it('references only the accounts own records: another hash is answered undefined and noted nowhere', async () => {
+      const { attachment } = await store.put('alice', text('mine'), { mediaType: 'text/plain' });
+      const unknown = sha256(new TextEncoder().encode('nobody uploaded this'));
+      expect(await store.reference('bob', 'conversation-b', [attachment.hash])).toEqual([undefined]);
+      expect(await store.reference('alice', 'conversation-a', [unknown, attachment.hash])).toEqual([
+        undefined,
+        attachment,
+      ]);
+      // Bob's attempt holds nothing: Alice's release deletes the file.
+      await store.release('alice', 'conversation-a');
+      expect(await gone('alice', attachment.hash)).toBe(true);
+    });
+
+    it('keeps a file uploaded again after it was sent as an unsent upload when its conversation is released', async () => {
+      const { attachment } = await store.put('alice', text('sent, then again'), { mediaType: 'text/plain' });
+      await store.reference('alice', 'conversation-a', [attachment.hash]);
+      expect((await store.put('alice', text('sent, then again'), { mediaType: 'text/plain' })).created).toBe(false);
+      await store.release('alice', 'conversation-a');
+      expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+      expect(await store.sweep(hourAgo())).toEqual({ records: 0, blobs: 0 });
+      expect(await store.sweep(later())).toEqual({ records: 1, blobs: 1 });
+    });
+
+    it('removes an unsent upload on request, but not one a conversation references', async () => {
+      const { attachment } = await store.put('alice', text('changed my mind'), { mediaType: 'text/plain' });
+      await store.put('bob', text('changed my mind'), { mediaType: 'text/plain' });
+      expect(await store.remove('alice', attachment.hash)).toBe('removed');
+      expect(await store.find('alice', attachment.hash)).toBeUndefined();
+      expect(await store.remove('alice', attachment.hash)).toBe('absent');
+      // Bob's record still names the bytes; once he sends it, he cannot remove it.
+      expect(await readAttachment(store, attachment.hash)).toBeDefined();
+      await store.reference('bob', 'conversation-b', [attachment.hash]);
+      expect(await store.remove('bob', attachment.hash)).toBe('referenced');
+      expect(await store.find('bob', attachment.hash)).toEqual(attachment);
+      await store.release('bob', 'conversation-b');
+      expect(await gone('bob', attachment.hash)).toBe(true);
+    });
+
+    it('a send racing a sweep either keeps the file or is told it is gone, never names missing bytes', async () => {
+      for (let round = 0; round < 12; round += 1) {
+        const { attachment } = await store.put('alice', text(`race ${round}`), { mediaType: 'text/plain' });
+        const sweep = store.sweep(later());
+        // Half the rounds let the sweep start first.
+        if (round % 2 === 0) await Promise.resolve();
+        const [[found]] = await Promise.all([
+          store.reference('alice', `conversation-${round}`, [attachment.hash]),
+          sweep,
+        ]);
+        if (found === undefined) {
+          expect(await gone('alice', attachment.hash)).toBe(true);
+        } else {
+          expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+          expect(await readAttachment(store, attachment.hash)).toEqual(new TextEncoder().encode(`race ${round}`));
+          // And a later sweep keeps it too: it is referenced now.
+          await store.sweep(later());
+          expect(await store.find('alice', attachment.hash)).toEqual(attachment);
+        }
+      }
+    });
+
+    it('keeps references when opened again', async () => {
+      const { attachment } = await store.put('alice', text('kept'), { mediaType: 'text/plain' });
+      await store.reference('alice', 'conversation-a', [attachment.hash]);
+      await store.close();
+      store = await fixture.reopen();
+      expect(await store.sweep(later())).toEqual({ records: 0, blobs: 0 });
+      await store.release('alice', 'conversation-a');
+      expect(await gone('alice', attachment.hash)).toBe(true);
+    });
+
     it('still has every attachment and record after it is opened again', async () => {
       const bytes = new Uint8Array(randomBytes(3_000));
       const { attachment } = await store.put('alice', chunksOf(bytes), { mediaType: 'image/gif', name: 'x.gif' });

@@ -16,6 +16,9 @@ export const DEFAULT_ATTACHMENT_MEDIA_TYPES: readonly string[] = [
   'application/json',
 ];
 
+/** How long an upload no message has named yet is kept, in ms: 24 hours. */
+export const DEFAULT_ATTACHMENT_UNSENT_GRACE_MS = 24 * 60 * 60 * 1000;
+
 /** How the daemon keeps the files sent with messages (`OnceServerOptions.attachments`). */
 export interface AttachmentOptions {
   /** Where the bytes and each account's records are kept. */
@@ -27,4 +30,11 @@ export interface AttachmentOptions {
    * Default {@link DEFAULT_ATTACHMENT_MEDIA_TYPES}.
    */
   readonly mediaTypes?: readonly string[];
+  /**
+   * How long an upload no message has named yet is kept, in ms, so a user about to send it
+   * does not lose it; a sweep every `unsentGraceMs` (at most an hour) deletes older ones.
+   * Files messages name go when the last conversation naming them is deleted or expires.
+   * Default {@link DEFAULT_ATTACHMENT_UNSENT_GRACE_MS}.
+   */
+  readonly unsentGraceMs?: number;
 }

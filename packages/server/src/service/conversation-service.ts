@@ -30,7 +30,7 @@ import { createSnapshotWriter, type SnapshotWriter } from './snapshot-writer.ts'
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
 
 /** Work the daemon does in the background, whose failures only its log can tell. */
-export type BackgroundWork = 'turn' | 'snapshot' | 'compaction' | 'retention';
+export type BackgroundWork = 'turn' | 'snapshot' | 'compaction' | 'retention' | 'attachments';
 
 /** Options of {@link createConversationService}. */
 export interface ConversationServiceOptions {
@@ -64,6 +64,12 @@ export interface ConversationServiceOptions {
    * Default none: turns see attachments only as references.
    */
   readonly readAttachment?: (hash: string) => Promise<Uint8Array | undefined>;
+  /**
+   * Called once a conversation is deleted (or expired), to delete the files only it
+   * referenced (`AttachmentStore.release`); a failure is reported as `attachments` work and
+   * the delete stands. Default none.
+   */
+  readonly releaseAttachments?: (accountId: string, conversationId: string) => Promise<void>;
 }
 
 /**
@@ -209,6 +215,9 @@ export function createConversationService(options: ConversationServiceOptions): 
     states.forget(id);
     writer?.forget(id);
     compactor.forget(id);
+    await options
+      .releaseAttachments?.(accountId, id)
+      .catch((error: unknown) => options.onError?.(error, 'attachments'));
   };
   const expiry = createConversationExpiry(
     log,

@@ -12,6 +12,7 @@ import {
   type ConversationService,
   createOnceServer,
   DEFAULT_ACCOUNT,
+  type OnceServer,
 } from '../../src/index.ts';
 import { createFakeTurnRunner, type FakeTurnRunner } from './fake-turn-runner.ts';
 
@@ -37,6 +38,8 @@ export interface ApiFixture extends AsyncDisposable {
   readonly url: string;
   /** The temporary data directory: `once.db`, and `attachments/` when the fixture keeps attachments. */
   readonly directory: string;
+  /** The daemon's parts, for what a test runs by hand (a retention pass, an attachment sweep). */
+  readonly server: OnceServer;
   /** The Fastify instance, to close it the way a test of closing needs. */
   readonly app: FastifyInstance;
   readonly log: SqliteEventLog;
@@ -118,6 +121,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   return {
     url,
     directory,
+    server,
     app: server.app,
     log,
     service,

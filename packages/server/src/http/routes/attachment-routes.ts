@@ -75,5 +75,21 @@ export function registerAttachmentRoutes({ app, accountOf }: RouteContext, optio
         .header('x-content-type-options', 'nosniff')
         .send(Readable.from(opened.bytes));
     });
+
+    scope.delete('/v1/attachments/:hash', async (request, reply) => {
+      const account = accountOf(request);
+      const { hash } = parseInput(hashParams, request.params, 'path');
+      const outcome = await store.remove(account, hash);
+      if (outcome === 'absent') {
+        throw new OnceError('not_found', `There is no attachment ${hash} in this account.`);
+      }
+      if (outcome === 'referenced') {
+        throw new OnceError(
+          'conflict',
+          `The attachment ${hash} was sent in a conversation of this account; it is deleted when the conversations that sent it are deleted.`,
+        );
+      }
+      return reply.status(204).send();
+    });
   });
 }

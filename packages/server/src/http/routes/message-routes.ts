@@ -49,7 +49,9 @@ export function registerMessageRoutes(context: RouteContext): void {
         `Invalid request body: content: ${content === undefined ? 'content is required' : 'content must not be empty or only whitespace'}.`,
       );
     }
-    const resolved = await resolveAttachments(context.attachments?.store, account, attachments);
+    // The conversation must be the account's before its files are noted as referenced by it.
+    if (attachments.length > 0) await service.accounts.get(account, id);
+    const resolved = await resolveAttachments(context.attachments?.store, account, id, attachments);
     const result = await service.send(account, id, {
       content: content ?? '',
       ...(clientMessageId === undefined ? {} : { clientMessageId: clientMessageId as ClientMessageId }),
