@@ -54,19 +54,6 @@ interface LockedStream {
   head: number;
 }
 
-/** The new rows' events grouped by stream key, each group in offset order. */
-function entriesByStream(rows: NewRows): Map<number, StoredEntry[]> {
-  const groups = new Map<number, StoredEntry[]>();
-  rows.envelopes.forEach((envelope, index) => {
-    const key = rows.streams[index] as number;
-    const entry = toStoredEntry(envelope);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [entry]);
-    else group.push(entry);
-  });
-  return groups;
-}
-
 function identityKey(stream: string, messageId: string, blockIndex: number | string, seq: number | string): string {
   return `${stream}\u0000${messageId}\u0000${blockIndex}\u0000${seq}`;
 }
@@ -172,16 +159,18 @@ export class PostgresAppender {
         this.#keys.set(id, key);
         locked.set(id, { stream: streams.byId.get(id) as StreamKey, key, before: head, head });
       }
-      const stored = new Map<string, string>();
+      const stored = new Map<string, StoredEntry>();
       for (const row of storedRows) {
-        stored.set(identityKey(streamIdOf(row.kind, row.name), row.message_id, row.block_index, row.seq), row.envelope);
+        const key = identityKey(streamIdOf(row.kind, row.name), row.message_id, row.block_index, row.seq);
+        stored.set(key, toStoredEntry(row.envelope));
       }
       const rows: NewRows = { streams: [], offsets: [], messageIds: [], blockIndexes: [], seqs: [], envelopes: [] };
+      const entries = new Map<number, StoredEntry[]>();
       const results = appends.map((append) => {
         if (!passesFence(append, owners)) return fencedOut(append);
         const id = streamId(append.stream);
         const state = locked.get(id) as LockedStream;
-        return append.drafts.map((draft) => toStoredEntry(this.#place(id, state, draft, stored, rows)));
+        return append.drafts.map((draft) => this.#place(id, state, draft, stored, rows, entries));
       });
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
       this.#batches += 1;
@@ -202,7 +191,6 @@ export class PostgresAppender {
       } finally {
         await notified;
       }
-      const entries = entriesByStream(rows);
       const notices = moved.map((state) => ({
         stream: state.stream,
         head: state.head as Offset,
@@ -218,10 +206,19 @@ export class PostgresAppender {
   }
 
   /**
-   * The envelope of a draft: the one stored first when its identity is stored already
-   * (before this transaction or earlier in it), else a new row at the stream's next offset.
+   * The stored event of a draft: the one stored first when its identity is stored already
+   * (before this transaction or earlier in it), else a new row at the stream's next offset,
+   * also added to `entries` (the new events by stream key, for the commit notices). The
+   * entry is built from what is known here, not read back off the envelope's text.
    */
-  #place(id: string, state: LockedStream, draft: PreparedDraft, stored: Map<string, string>, rows: NewRows): string {
+  #place(
+    id: string,
+    state: LockedStream,
+    draft: PreparedDraft,
+    stored: Map<string, StoredEntry>,
+    rows: NewRows,
+    entries: Map<number, StoredEntry[]>,
+  ): StoredEntry {
     const identity = draft.identity;
     const key =
       identity === undefined ? undefined : identityKey(id, identity.messageId, identity.blockIndex, identity.seq);
@@ -235,8 +232,12 @@ export class PostgresAppender {
     rows.blockIndexes.push(identity?.blockIndex ?? null);
     rows.seqs.push(identity?.seq ?? null);
     rows.envelopes.push(envelope);
-    if (key !== undefined) stored.set(key, envelope);
-    return envelope;
+    const entry: StoredEntry = { offset: state.head as Offset, type: draft.type, json: envelope };
+    if (key !== undefined) stored.set(key, entry);
+    const group = entries.get(state.key);
+    if (group === undefined) entries.set(state.key, [entry]);
+    else group.push(entry);
+    return entry;
   }
 }
 
