@@ -6,6 +6,18 @@ import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 // The statements of an append transaction (docs/decisions/004 and 018), built from the
 // schema's table names and sent by PostgresAppender on one reserved connection.
 
+/**
+ * Separates the envelopes of a batch, sent as one text: U+001E (record separator). An
+ * envelope is JSON from `JSON.stringify`, which writes every character below U+0020 as an
+ * escape (`\u001e`), so the character itself never occurs in one. Sent as a `text[]`
+ * instead, each envelope would be escaped for PostgreSQL's array syntax (a backslash
+ * before each of its many quotes) by postgres.js and unescaped again by PostgreSQL,
+ * character by character on both sides; `string_to_array` only looks for the separator.
+ * (Were one ever there, the split would yield a row more than the other columns, with no
+ * stream, which the table refuses: the batch would fail, not be stored askew.)
+ */
+export const ENVELOPE_SEPARATOR = '\u001e';
+
 /** The streams of a batch, by {@link streamId}, with their names as two parallel columns. */
 export interface BatchStreams {
   readonly byId: ReadonlyMap<string, StreamKey>;
@@ -67,8 +79,8 @@ export function lockStreams(connection: ReservedSql, names: SchemaNames, streams
 }
 
 /**
- * Inserts the new rows, moves the heads, and sets the session setting `once.commit` to
- * `token`, in one statement. A setting set in a transaction that does not commit
+ * Inserts the new rows (their envelopes joined by {@link ENVELOPE_SEPARATOR}, `chr(30)`),
+ * moves the heads, and sets the session setting `once.commit` to `token`, in one statement. A setting set in a transaction that does not commit
  * returns to its value before.
  */
 export function writeRows(
@@ -82,7 +94,7 @@ export function writeRows(
   return connection.unsafe(
     `WITH inserted AS (
        INSERT INTO ${names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], string_to_array($6::text, chr(30)))
      ), moved AS (
        UPDATE ${names.streams} AS s SET head = m.head
        FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
@@ -94,7 +106,7 @@ export function writeRows(
       rows.messageIds,
       rows.blockIndexes,
       rows.seqs,
-      rows.envelopes,
+      rows.envelopes.join(ENVELOPE_SEPARATOR),
       heads.map((moved) => moved.key),
       heads.map((moved) => moved.head),
       token,
