@@ -6,7 +6,7 @@
 // schema of its own, dropped at the end. Run alone with `npm run bench postgres`;
 // POSTGRES_BENCH_QUICK=1 runs short scenarios to check the bench works,
 // POSTGRES_BENCH_IN_FLIGHT=N sets the log's batchesInFlight (default: the log's).
-import { BATCHES_IN_FLIGHT, openPostgresEventLog } from '@once/postgres';
+import { BATCHES_IN_FLIGHT, openPostgresEventLog, type PostgresEventLog } from '@once/postgres';
 import { createPostgresTestSchema, TEST_DATABASE_URL } from '@once/testing';
 import postgres from 'postgres';
 import type { Bench, BenchRow, BenchSection } from './bench-report.ts';
@@ -19,6 +19,7 @@ import {
   SAMPLE_ENVELOPE,
 } from './support/event-log-load.ts';
 import { type DaemonsFigures, measureDaemonsAppending } from './support/postgres-append-daemons.ts';
+import { type BackendCpu, backendCpu } from './support/postgres-backend-cpu.ts';
 
 const QUICK = process.env.POSTGRES_BENCH_QUICK === '1';
 /** Batches in flight per log (PostgresEventLogOptions.batchesInFlight). */
@@ -72,6 +73,43 @@ async function measureRaw(schema: string): Promise<{ insertRate: number; readRat
   }
 }
 
+/** Microseconds of CPU per appended event: PostgreSQL's (this log's backends) and this process's. */
+interface CpuPerEvent {
+  readonly postgres: number;
+  readonly node: number;
+}
+
+/** Runs an append scenario and charges the CPU it took to its events. */
+async function measureAppendsWithCpu(
+  log: PostgresEventLog,
+  backends: BackendCpu,
+  eventsPerAppend: number,
+): Promise<{ figures: AppendFigures; cpu: CpuPerEvent }> {
+  const postgresBefore = await backends.seconds();
+  const nodeBefore = process.cpuUsage();
+  const figures = await measureAppends(log, {
+    conversations: CONVERSATIONS,
+    durationMs: APPEND_DURATION_MS,
+    eventsPerAppend,
+  });
+  const node = process.cpuUsage(nodeBefore);
+  const postgresSeconds = (await backends.seconds()) - postgresBefore;
+  const events = figures.rate * (APPEND_DURATION_MS / 1000);
+  return {
+    figures,
+    cpu: { postgres: (postgresSeconds * 1e6) / events, node: (node.user + node.system) / events },
+  };
+}
+
+/** The CPU rows of one in-process append scenario. */
+function cpuRows(eventsPerAppend: number, cpu: CpuPerEvent): BenchRow[] {
+  const calls = eventsPerAppend === 1 ? '1 event a call' : `${eventsPerAppend} events a call`;
+  return [
+    { what: `PostgreSQL CPU per appended event, ${calls} (the log's own backends)`, value: cpu.postgres, unit: 'µs' },
+    { what: `appending process CPU per event, ${calls} (log and the bench's writers)`, value: cpu.node, unit: 'µs' },
+  ];
+}
+
 const bench: Bench = async (): Promise<BenchSection> => {
   await using database = await createPostgresTestSchema();
   const raw = await measureRaw(database.schema);
@@ -79,18 +117,22 @@ const bench: Bench = async (): Promise<BenchSection> => {
   let single: AppendFigures;
   let coalesced: AppendFigures;
   let catchUp: number;
+  let cpu: BenchRow[];
   const daemons: { eventsPerAppend: number; one: DaemonsFigures; two: DaemonsFigures }[] = [];
   try {
-    single = await measureAppends(log, {
-      conversations: CONVERSATIONS,
-      durationMs: APPEND_DURATION_MS,
-      eventsPerAppend: 1,
-    });
-    coalesced = await measureAppends(log, {
-      conversations: CONVERSATIONS,
-      durationMs: APPEND_DURATION_MS,
-      eventsPerAppend: 10,
-    });
+    // The log's connections open on first use: a short warm-up opens them before the
+    // backends are looked up.
+    await measureAppends(log, { conversations: CONVERSATIONS, durationMs: 200, eventsPerAppend: 1 });
+    const backends = backendCpu(TEST_DATABASE_URL);
+    try {
+      const one = await measureAppendsWithCpu(log, backends, 1);
+      const ten = await measureAppendsWithCpu(log, backends, 10);
+      single = one.figures;
+      coalesced = ten.figures;
+      cpu = [...cpuRows(1, one.cpu), ...cpuRows(10, ten.cpu)];
+    } finally {
+      await backends.close();
+    }
     catchUp = await measureCatchUp(log, CATCH_UP_EVENTS, PAGE_SIZE);
     for (const eventsPerAppend of [1, 10]) {
       const load = { conversations: CONVERSATIONS, durationMs: APPEND_DURATION_MS, eventsPerAppend };
@@ -118,10 +160,12 @@ const bench: Bench = async (): Promise<BenchSection> => {
       'PostgreSQL on the same machine over TCP loopback, default settings (synchronous_commit on); the raw limit inserts the same envelope text into a plain table, one multi-row insert a transaction, from one connection.',
     rows: [
       ...eventLogRows({ single, coalesced, catchUp, rawInsert, rawRead: raw.readRate }),
+      ...cpu,
       ...daemons.flatMap(({ eventsPerAppend, one, two }) => daemonRows(eventsPerAppend, one, two, rawInsert)),
     ],
     notes: [
       `docs/decisions/004-postgresql-event-log.md: a batch is one transaction of two pipelined round trips (lock the streams and read their stored identities; insert and move heads, commit, then NOTIFY in a transaction of its own). docs/decisions/018-postgresql-appends-in-parallel.md: up to ${IN_FLIGHT} batches per log are in flight at once, on streams no other batch in flight holds, each on a connection of its own.`,
+      'CPU rows: user plus system time over the in-process append scenario, divided by the events it appended; PostgreSQL’s is that of the backends serving this process’s connections (found by their client ports), so other sessions on the server do not count.',
       'Daemon rows: each daemon is a process of its own opening its own log on the same schema, with its own 100 conversations (two daemons: 200 in all), all starting at the same moment; the figure is the daemons’ summed throughput, the latencies the worse daemon’s.',
     ],
   };

@@ -6,6 +6,18 @@ import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 // The statements of an append transaction (docs/decisions/004 and 018), built from the
 // schema's table names and sent by PostgresAppender on one reserved connection.
 
+/**
+ * Separates the envelopes of a batch, sent as one text: U+001E (record separator). An
+ * envelope is JSON from `JSON.stringify`, which writes every character below U+0020 as an
+ * escape (`\u001e`), so the character itself never occurs in one. Sent as a `text[]`
+ * instead, each envelope would be escaped for PostgreSQL's array syntax (a backslash
+ * before each of its many quotes) by postgres.js and unescaped again by PostgreSQL,
+ * character by character on both sides; `string_to_array` only looks for the separator.
+ * (Were one ever there, the split would yield a row more than the other columns, with no
+ * stream, which the table refuses: the batch would fail, not be stored askew.)
+ */
+export const ENVELOPE_SEPARATOR = '\u001e';
+
 /** The streams of a batch, by {@link streamId}, with their names as two parallel columns. */
 export interface BatchStreams {
   readonly byId: ReadonlyMap<string, StreamKey>;
@@ -21,6 +33,14 @@ export interface NewRows {
   readonly blockIndexes: (number | null)[];
   readonly seqs: (number | null)[];
   readonly envelopes: string[];
+}
+
+/** A stream row locked by {@link lockStreams}; bigints come back as text. */
+export interface LockedStreamRow {
+  readonly key: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly head: string;
 }
 
 /** A stream whose head a batch moved: its row key and its new head. */
@@ -56,9 +76,26 @@ export function createStreams(connection: ReservedSql, names: SchemaNames, strea
   );
 }
 
-/** Locks the streams' rows for the transaction, in key order, and reads their heads. */
-export function lockStreams(connection: ReservedSql, names: SchemaNames, streams: BatchStreams) {
-  return connection.unsafe<{ key: string; kind: string; name: string; head: string }[]>(
+/**
+ * Locks the streams' rows for the transaction, in key order, and reads their heads. By
+ * their keys when `keys` (every stream's, as cached: a stream's key never changes), which
+ * finds each row by the primary key and sends no names; else by kind and name. Measured
+ * side by side at 1 event a call: 3–4 µs less of PostgreSQL's CPU an event by key.
+ */
+export function lockStreams(
+  connection: ReservedSql,
+  names: SchemaNames,
+  streams: BatchStreams,
+  keys: readonly number[] | undefined,
+) {
+  if (keys !== undefined) {
+    return connection.unsafe<LockedStreamRow[]>(
+      `SELECT key, kind, name, head FROM ${names.streams} WHERE key = ANY($1::bigint[]) ORDER BY key FOR UPDATE`,
+      [keys],
+      PREPARED,
+    );
+  }
+  return connection.unsafe<LockedStreamRow[]>(
     `SELECT key, kind, name, head FROM ${names.streams}
      WHERE (kind, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY key FOR UPDATE`,
     [streams.kinds, streams.names],
@@ -67,8 +104,8 @@ export function lockStreams(connection: ReservedSql, names: SchemaNames, streams
 }
 
 /**
- * Inserts the new rows, moves the heads, and sets the session setting `once.commit` to
- * `token`, in one statement. A setting set in a transaction that does not commit
+ * Inserts the new rows (their envelopes joined by {@link ENVELOPE_SEPARATOR}, `chr(30)`),
+ * moves the heads, and sets the session setting `once.commit` to `token`, in one statement. A setting set in a transaction that does not commit
  * returns to its value before.
  */
 export function writeRows(
@@ -82,7 +119,7 @@ export function writeRows(
   return connection.unsafe(
     `WITH inserted AS (
        INSERT INTO ${names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], string_to_array($6::text, chr(30)))
      ), moved AS (
        UPDATE ${names.streams} AS s SET head = m.head
        FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
@@ -94,7 +131,7 @@ export function writeRows(
       rows.messageIds,
       rows.blockIndexes,
       rows.seqs,
-      rows.envelopes,
+      rows.envelopes.join(ENVELOPE_SEPARATOR),
       heads.map((moved) => moved.key),
       heads.map((moved) => moved.head),
       token,

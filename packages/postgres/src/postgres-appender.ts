@@ -54,19 +54,6 @@ interface LockedStream {
   head: number;
 }
 
-/** The new rows' events grouped by stream key, each group in offset order. */
-function entriesByStream(rows: NewRows): Map<number, StoredEntry[]> {
-  const groups = new Map<number, StoredEntry[]>();
-  rows.envelopes.forEach((envelope, index) => {
-    const key = rows.streams[index] as number;
-    const entry = toStoredEntry(envelope);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [entry]);
-    else group.push(entry);
-  });
-  return groups;
-}
-
 function identityKey(stream: string, messageId: string, blockIndex: number | string, seq: number | string): string {
   return `${stream}\u0000${messageId}\u0000${blockIndex}\u0000${seq}`;
 }
@@ -79,8 +66,8 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *
  * A transaction takes two round trips on one connection, each a pipeline of statements:
  * 1. create the stream rows that are missing (autocommitted, before the transaction: an
- *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows in
- *    key order (two writers of the same streams then queue instead of deadlocking), which
+ *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows (by
+ *    their keys once every one is cached, else by kind and name) in key order (two writers of the same streams then queue instead of deadlocking), which
  *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
  *    conversations (an append whose fence no longer holds its row is refused alone), and
  *    — only when a first attempt hit an event stored before (see {@link commit}) — read
@@ -154,13 +141,12 @@ export class PostgresAppender {
     const streams = batchStreams(appends);
     const connection = await this.#sql.reserve();
     try {
-      const created = [...streams.byId.keys()].some((id) => !this.#keys.has(id))
-        ? createStreams(connection, this.#names, streams)
-        : undefined;
+      const keys = this.#cachedKeys(streams.byId.keys());
+      const created = keys === undefined ? createStreams(connection, this.#names, streams) : undefined;
       const [, , lockRows, owners, storedRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
-        lockStreams(connection, this.#names, streams),
+        lockStreams(connection, this.#names, streams, keys),
         lockLeaseOwners(connection, this.#names, appends),
         lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
       ]);
@@ -172,16 +158,18 @@ export class PostgresAppender {
         this.#keys.set(id, key);
         locked.set(id, { stream: streams.byId.get(id) as StreamKey, key, before: head, head });
       }
-      const stored = new Map<string, string>();
+      const stored = new Map<string, StoredEntry>();
       for (const row of storedRows) {
-        stored.set(identityKey(streamIdOf(row.kind, row.name), row.message_id, row.block_index, row.seq), row.envelope);
+        const key = identityKey(streamIdOf(row.kind, row.name), row.message_id, row.block_index, row.seq);
+        stored.set(key, toStoredEntry(row.envelope));
       }
       const rows: NewRows = { streams: [], offsets: [], messageIds: [], blockIndexes: [], seqs: [], envelopes: [] };
+      const entries = new Map<number, StoredEntry[]>();
       const results = appends.map((append) => {
         if (!passesFence(append, owners)) return fencedOut(append);
         const id = streamId(append.stream);
         const state = locked.get(id) as LockedStream;
-        return append.drafts.map((draft) => toStoredEntry(this.#place(id, state, draft, stored, rows)));
+        return append.drafts.map((draft) => this.#place(id, state, draft, stored, rows, entries));
       });
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
       this.#batches += 1;
@@ -202,7 +190,6 @@ export class PostgresAppender {
       } finally {
         await notified;
       }
-      const entries = entriesByStream(rows);
       const notices = moved.map((state) => ({
         stream: state.stream,
         head: state.head as Offset,
@@ -217,11 +204,31 @@ export class PostgresAppender {
     }
   }
 
+  /** The cached keys of the streams, or undefined when one of them is not cached yet. */
+  #cachedKeys(ids: Iterable<string>): number[] | undefined {
+    const keys: number[] = [];
+    for (const id of ids) {
+      const key = this.#keys.get(id);
+      if (key === undefined) return undefined;
+      keys.push(key);
+    }
+    return keys;
+  }
+
   /**
-   * The envelope of a draft: the one stored first when its identity is stored already
-   * (before this transaction or earlier in it), else a new row at the stream's next offset.
+   * The stored event of a draft: the one stored first when its identity is stored already
+   * (before this transaction or earlier in it), else a new row at the stream's next offset,
+   * also added to `entries` (the new events by stream key, for the commit notices). The
+   * entry is built from what is known here, not read back off the envelope's text.
    */
-  #place(id: string, state: LockedStream, draft: PreparedDraft, stored: Map<string, string>, rows: NewRows): string {
+  #place(
+    id: string,
+    state: LockedStream,
+    draft: PreparedDraft,
+    stored: Map<string, StoredEntry>,
+    rows: NewRows,
+    entries: Map<number, StoredEntry[]>,
+  ): StoredEntry {
     const identity = draft.identity;
     const key =
       identity === undefined ? undefined : identityKey(id, identity.messageId, identity.blockIndex, identity.seq);
@@ -235,8 +242,12 @@ export class PostgresAppender {
     rows.blockIndexes.push(identity?.blockIndex ?? null);
     rows.seqs.push(identity?.seq ?? null);
     rows.envelopes.push(envelope);
-    if (key !== undefined) stored.set(key, envelope);
-    return envelope;
+    const entry: StoredEntry = { offset: state.head as Offset, type: draft.type, json: envelope };
+    if (key !== undefined) stored.set(key, entry);
+    const group = entries.get(state.key);
+    if (group === undefined) entries.set(state.key, [entry]);
+    else group.push(entry);
+    return entry;
   }
 }
 
