@@ -225,8 +225,25 @@ describe('POST /v1/ai-sdk/chat', () => {
       'invalid_request',
     ],
     ['empty text', chatBody('c', '   '), 400, 'invalid_request'],
-    ['regenerate', { ...chatBody('c', 'hi'), trigger: 'regenerate-message' }, 400, 'invalid_request'],
-    ['an edit', { ...chatBody('c', 'hi'), messageId: 'm0' }, 400, 'invalid_request'],
+    [
+      'a regenerate in a chat that does not exist',
+      { ...chatBody('c', 'hi'), trigger: 'regenerate-message' },
+      404,
+      'conversation_not_found',
+    ],
+    [
+      'an edit whose messageId is not the last message',
+      { ...chatBody('c', 'hi'), messageId: 'm0' },
+      400,
+      'invalid_request',
+    ],
+    [
+      'an edit in a chat that does not exist',
+      { ...chatBody('c', 'hi', 'm0'), messageId: 'm0' },
+      404,
+      'conversation_not_found',
+    ],
+    ['an unknown trigger', { ...chatBody('c', 'hi'), trigger: 'resume-stream' }, 400, 'invalid_request'],
     ['a chat id with a space', chatBody('a b', 'hi'), 400, 'invalid_request'],
     [
       'a file part',

@@ -1,0 +1,132 @@
+// useChat's regenerate() and edits (sendMessage with messageId) through the stock
+// DefaultChatTransport on Once's AI SDK endpoints: real HTTP, a real SQLite log, the AI
+// SDK's own Chat; the model is a local provider that records what it was shown.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ModelProvider, runTurn } from '@once/agent';
+import { type ConversationSnapshot, type MessageSnapshot, newId } from '@once/protocol';
+import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
+import { openSqliteEventLog } from '@once/sqlite';
+import { DefaultChatTransport, type UIMessage } from 'ai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aiSdkRoutes } from '../src/index.ts';
+import { NodeChat } from './node-chat.ts';
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0).reverse()) await stop();
+});
+
+const textOf = (message: MessageSnapshot | UIMessage) =>
+  'blocks' in message
+    ? message.blocks.map((block) => ('text' in block ? block.text : '')).join('')
+    : message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+
+/** A daemon with the AI SDK routes whose model answers "answer N" and keeps each request's history as text. */
+async function startDaemon() {
+  const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-branches-'));
+  const seen: string[][] = [];
+  const provider: ModelProvider = {
+    name: 'recording',
+    async *stream(request) {
+      seen.push(request.history.map((message) => `${message.role}: ${textOf(message)}`));
+      yield { type: 'text', text: `answer ${seen.length}` };
+      yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
+    },
+  };
+  const server = createOnceServer({
+    log: openSqliteEventLog({ path: join(directory, 'once.db') }),
+    logKind: 'sqlite',
+    routes: [aiSdkRoutes],
+    runTurn: (turn) => runTurn({ ...turn, provider, tools: [] }).then(() => {}),
+  });
+  await server.recover();
+  const url = await server.listen({ port: 0, host: '127.0.0.1' });
+  running.push(async () => {
+    await server.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+  const { id } = await server.service.create(DEFAULT_ACCOUNT);
+  const snapshot = async (): Promise<ConversationSnapshot> =>
+    (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
+  const chat = () => new NodeChat({ id, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
+  return { url, conversationId: id, seen, snapshot, chat };
+}
+
+const texts = (messages: readonly (MessageSnapshot | UIMessage)[]) =>
+  messages.map((message) => `${message.role}: ${textOf(message)}`);
+
+describe('DefaultChatTransport: regenerate and edit', () => {
+  it('regenerate() twice: the Chat ends with the newest answer, Once keeps all three, the model saw the path only', async () => {
+    const daemon = await startDaemon();
+    const chat = daemon.chat();
+    await chat.sendMessage({ text: 'Hello' });
+    await chat.regenerate();
+    const regeneratedId = chat.messages[1]?.id as string;
+    await chat.regenerate({ messageId: regeneratedId });
+    expect(texts(chat.messages)).toEqual(['user: Hello', 'assistant: answer 3']);
+    const { messages } = await daemon.snapshot();
+    const answers = messages.filter((message) => message.role === 'assistant');
+    expect(answers.map(textOf)).toEqual(['answer 1', 'answer 2', 'answer 3']);
+    expect(answers[1]?.replaces).toBe(answers[0]?.id);
+    expect(answers[2]?.replaces).toBe(regeneratedId);
+    expect(chat.messages[1]?.id).toBe(answers[2]?.id);
+    expect(daemon.seen).toEqual([['user: Hello'], ['user: Hello'], ['user: Hello']]);
+  });
+
+  it('an edit opens a new branch beside the edited message; the model sees the new text, not the old', async () => {
+    const daemon = await startDaemon();
+    const chat = daemon.chat();
+    await chat.sendMessage({ text: 'First question' });
+    await chat.sendMessage({ text: 'Second question' });
+    const edited = chat.messages[2]?.id as string;
+    await chat.sendMessage({ text: 'Second question, reworded', messageId: edited });
+    expect(texts(chat.messages)).toEqual([
+      'user: First question',
+      'assistant: answer 1',
+      'user: Second question, reworded',
+      'assistant: answer 3',
+    ]);
+    const { messages } = await daemon.snapshot();
+    const original = messages.find((message) => message.clientMessageId === edited);
+    const edit = messages.find((message) => textOf(message) === 'Second question, reworded');
+    expect(edit?.replaces).toBe(original?.id);
+    expect(daemon.seen[2]).toEqual(['user: First question', 'assistant: answer 1', 'user: Second question, reworded']);
+    // Editing the edit again is another branch beside the same message.
+    await chat.sendMessage({ text: 'Third take', messageId: edited });
+    expect(daemon.seen[3]).toEqual(['user: First question', 'assistant: answer 1', 'user: Third take']);
+  });
+
+  it('refusals: an unknown message is 404 and a chat with no answer is 400; nothing is written', async () => {
+    const daemon = await startDaemon();
+    const post = (body: unknown) =>
+      fetch(`${daemon.url}/v1/ai-sdk/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const empty = await post({ id: daemon.conversationId, trigger: 'regenerate-message', messages: [] });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    const chat = daemon.chat();
+    await chat.sendMessage({ text: 'Hello' });
+    const before = await daemon.snapshot();
+    const unknown = await post({
+      id: daemon.conversationId,
+      trigger: 'regenerate-message',
+      messageId: newId(),
+      messages: [],
+    });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('message_not_found');
+    const unknownEdit = await post({
+      id: daemon.conversationId,
+      trigger: 'submit-message',
+      messageId: 'nope',
+      messages: [{ id: 'nope', role: 'user', parts: [{ type: 'text', text: 'x' }] }],
+    });
+    expect(unknownEdit.status).toBe(404);
+    expect((await daemon.snapshot()).offset).toBe(before.offset);
+  });
+});
