@@ -10,6 +10,7 @@ import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
 import { openSqliteEventLog } from '@once/sqlite';
 import { DefaultChatTransport, type UIMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadUIMessages, OnceChatTransport } from '../src/chat/index.ts';
 import { aiSdkRoutes } from '../src/index.ts';
 import { NodeChat } from './node-chat.ts';
 
@@ -51,7 +52,8 @@ async function startDaemon() {
   const snapshot = async (): Promise<ConversationSnapshot> =>
     (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
   const chat = () => new NodeChat({ id, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
-  return { url, conversationId: id, seen, snapshot, chat };
+  const onceChat = () => new NodeChat({ id, transport: new OnceChatTransport({ baseUrl: url }) });
+  return { url, conversationId: id, seen, snapshot, chat, onceChat };
 }
 
 const texts = (messages: readonly (MessageSnapshot | UIMessage)[]) =>
@@ -96,6 +98,36 @@ describe('DefaultChatTransport: regenerate and edit', () => {
     // Editing the edit again is another branch beside the same message.
     await chat.sendMessage({ text: 'Third take', messageId: edited });
     expect(daemon.seen[3]).toEqual(['user: First question', 'assistant: answer 1', 'user: Third take']);
+  });
+
+  it('after a reload, loadUIMessages gives the current path only', async () => {
+    const daemon = await startDaemon();
+    const chat = daemon.chat();
+    await chat.sendMessage({ text: 'First question' });
+    await chat.regenerate();
+    await chat.sendMessage({ text: 'Second question' });
+    await chat.sendMessage({ text: 'Second question, reworded', messageId: chat.messages[2]?.id as string });
+    const loaded = await loadUIMessages({ baseUrl: daemon.url, conversationId: daemon.conversationId });
+    expect(texts(loaded)).toEqual([
+      'user: First question',
+      'assistant: answer 2',
+      'user: Second question, reworded',
+      'assistant: answer 4',
+    ]);
+    // Answers keep their ids; an edited user message reloads under the edit's own id.
+    const answerIds = (messages: UIMessage[]) => messages.filter((m) => m.role === 'assistant').map((m) => m.id);
+    expect(answerIds(loaded)).toEqual(answerIds(chat.messages));
+  });
+
+  it('OnceChatTransport: an edit is sent beside the edited message, not taken for a retry of it', async () => {
+    const daemon = await startDaemon();
+    const chat = daemon.onceChat();
+    await chat.sendMessage({ text: 'Question' });
+    await chat.sendMessage({ text: 'Question, reworded', messageId: chat.messages[0]?.id as string });
+    expect(texts(chat.messages)).toEqual(['user: Question, reworded', 'assistant: answer 2']);
+    const { messages } = await daemon.snapshot();
+    expect(messages.find((message) => textOf(message) === 'Question, reworded')?.replaces).toBe(messages[0]?.id);
+    expect(daemon.seen[1]).toEqual(['user: Question, reworded']);
   });
 
   it('refusals: an unknown message is 404 and a chat with no answer is 400; nothing is written', async () => {

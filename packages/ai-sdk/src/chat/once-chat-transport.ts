@@ -6,8 +6,8 @@ import {
   type OnceClient,
   type Transport,
 } from '@once/client';
-import type { ConversationState } from '@once/core';
-import type { ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
+import { type ConversationState, currentPath } from '@once/core';
+import type { ConversationId, ConversationSnapshot, MessageId, MessageSnapshot, TurnId } from '@once/protocol';
 import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
 import type { UIPartEvent } from '../ui-message/ui-part-events.ts';
 import { conversationIdOf } from './conversation-id-of.ts';
@@ -102,8 +102,18 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
     // Joined as the daemon's AI SDK endpoint joins them, so both send the same message.
     const text = last.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n\n');
     if (text.trim() === '') throw new Error('Once sends text: the user message has no text to send.');
+    // useChat's edit (`sendMessage({ text, messageId })`) keeps the edited message's id,
+    // which Once holds as that message's clientMessageId: the edit is sent beside it under
+    // an id of its own, or the daemon would take it for a retry of the first.
+    const replaces =
+      options.messageId === undefined
+        ? undefined
+        : editedMessage(await this.#http.snapshot(conversationId, options.abortSignal), options.messageId);
     const followed = this.#follow(conversationId);
-    const { turnId } = await followed.conversation.send(text, { clientMessageId: last.id });
+    const { turnId } = await followed.conversation.send(
+      text,
+      replaces === undefined ? { clientMessageId: last.id } : { replaces },
+    );
     let seenRunning = false;
     const select = (state: ConversationState) => {
       const message = answerOf(state, turnId);
@@ -223,4 +233,13 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
 /** The assistant message that answers turn `turnId`: the first one it opened. */
 function answerOf(state: ConversationState, turnId: TurnId): MessageSnapshot | undefined {
   return state.messages.find((message) => message.role === 'assistant' && message.turnId === turnId);
+}
+
+/** The user message an edit replaces: the one on the current path first, as useChat shows it. */
+function editedMessage(snapshot: ConversationSnapshot, uiMessageId: string): MessageId {
+  const named = (message: MessageSnapshot) =>
+    message.role === 'user' && (message.id === uiMessageId || message.clientMessageId === uiMessageId);
+  const found = currentPath(snapshot).find(named) ?? snapshot.messages.find(named);
+  if (found === undefined) throw new Error(`There is no user message ${uiMessageId} in this conversation to edit.`);
+  return found.id;
 }
