@@ -1,67 +1,15 @@
 // useChat's regenerate() and edits (sendMessage with messageId) through the stock
-// DefaultChatTransport on Once's AI SDK endpoints: real HTTP, a real SQLite log, the AI
-// SDK's own Chat; the model is a local provider that records what it was shown.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ModelProvider, runTurn } from '@once/agent';
-import { type ConversationSnapshot, type MessageSnapshot, newId } from '@once/protocol';
-import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
-import { openSqliteEventLog } from '@once/sqlite';
-import { DefaultChatTransport, type UIMessage } from 'ai';
+// DefaultChatTransport on Once's AI SDK endpoints, and through OnceChatTransport.
+import { newId } from '@once/protocol';
+import type { UIMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadUIMessages, OnceChatTransport } from '../src/chat/index.ts';
-import { aiSdkRoutes } from '../src/index.ts';
-import { NodeChat } from './node-chat.ts';
+import { loadUIMessages, startRecordingDaemon, stopRecordingDaemons, textOf, texts } from './recording-daemon.ts';
 
-const running: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const stop of running.splice(0).reverse()) await stop();
-});
-
-const textOf = (message: MessageSnapshot | UIMessage) =>
-  'blocks' in message
-    ? message.blocks.map((block) => ('text' in block ? block.text : '')).join('')
-    : message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
-
-/** A daemon with the AI SDK routes whose model answers "answer N" and keeps each request's history as text. */
-async function startDaemon() {
-  const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-branches-'));
-  const seen: string[][] = [];
-  const provider: ModelProvider = {
-    name: 'recording',
-    async *stream(request) {
-      seen.push(request.history.map((message) => `${message.role}: ${textOf(message)}`));
-      yield { type: 'text', text: `answer ${seen.length}` };
-      yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
-    },
-  };
-  const server = createOnceServer({
-    log: openSqliteEventLog({ path: join(directory, 'once.db') }),
-    logKind: 'sqlite',
-    routes: [aiSdkRoutes],
-    runTurn: (turn) => runTurn({ ...turn, provider, tools: [] }).then(() => {}),
-  });
-  await server.recover();
-  const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  running.push(async () => {
-    await server.stop();
-    await rm(directory, { recursive: true, force: true });
-  });
-  const { id } = await server.service.create(DEFAULT_ACCOUNT);
-  const snapshot = async (): Promise<ConversationSnapshot> =>
-    (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
-  const chat = () => new NodeChat({ id, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
-  const onceChat = () => new NodeChat({ id, transport: new OnceChatTransport({ baseUrl: url }) });
-  return { url, conversationId: id, seen, snapshot, chat, onceChat };
-}
-
-const texts = (messages: readonly (MessageSnapshot | UIMessage)[]) =>
-  messages.map((message) => `${message.role}: ${textOf(message)}`);
+afterEach(stopRecordingDaemons);
 
 describe('DefaultChatTransport: regenerate and edit', () => {
   it('regenerate() twice: the Chat ends with the newest answer, Once keeps all three, the model saw the path only', async () => {
-    const daemon = await startDaemon();
+    const daemon = await startRecordingDaemon();
     const chat = daemon.chat();
     await chat.sendMessage({ text: 'Hello' });
     await chat.regenerate();
@@ -78,7 +26,7 @@ describe('DefaultChatTransport: regenerate and edit', () => {
   });
 
   it('an edit opens a new branch beside the edited message; the model sees the new text, not the old', async () => {
-    const daemon = await startDaemon();
+    const daemon = await startRecordingDaemon();
     const chat = daemon.chat();
     await chat.sendMessage({ text: 'First question' });
     await chat.sendMessage({ text: 'Second question' });
@@ -101,7 +49,7 @@ describe('DefaultChatTransport: regenerate and edit', () => {
   });
 
   it('after a reload, loadUIMessages gives the current path only', async () => {
-    const daemon = await startDaemon();
+    const daemon = await startRecordingDaemon();
     const chat = daemon.chat();
     await chat.sendMessage({ text: 'First question' });
     await chat.regenerate();
@@ -120,7 +68,7 @@ describe('DefaultChatTransport: regenerate and edit', () => {
   });
 
   it('OnceChatTransport: an edit is sent beside the edited message, not taken for a retry of it', async () => {
-    const daemon = await startDaemon();
+    const daemon = await startRecordingDaemon();
     const chat = daemon.onceChat();
     await chat.sendMessage({ text: 'Question' });
     await chat.sendMessage({ text: 'Question, reworded', messageId: chat.messages[0]?.id as string });
@@ -131,7 +79,7 @@ describe('DefaultChatTransport: regenerate and edit', () => {
   });
 
   it('refusals: an unknown message is 404 and a chat with no answer is 400; nothing is written', async () => {
-    const daemon = await startDaemon();
+    const daemon = await startRecordingDaemon();
     const post = (body: unknown) =>
       fetch(`${daemon.url}/v1/ai-sdk/chat`, {
         method: 'POST',

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ConversationState } from '@once/core';
-import { type ConversationId, OnceError } from '@once/protocol';
+import { type Attachment, type ConversationId, OnceError } from '@once/protocol';
 import type { OnceRoutesContext, RegisterRoutes } from '@once/server';
 import { ChatStream } from './chat-stream.ts';
 import { findChatMessage, findRegenerateTarget } from './find-chat-message.ts';
@@ -67,16 +67,24 @@ export const aiSdkRoutes: RegisterRoutes = (context) => {
 
 /** Sends the message (an edit: beside the one it replaces). @returns its turn, as soon as the message is stored. */
 async function send(
-  { app, service }: OnceRoutesContext,
+  { app, service, storeAttachment }: OnceRoutesContext,
   account: string,
   stream: ChatStream,
   chat: ChatSend,
 ): Promise<string> {
   const replaces = chat.replaces === undefined ? undefined : findChatMessage(await stream.catchUp(), chat.replaces).id;
+  if (chat.files.length > 0 && storeAttachment === undefined) {
+    throw new OnceError('invalid_request', 'This daemon keeps no attachments; send the message without files.');
+  }
+  // One at a time, in order: each is checked (415, 413, its first bytes) before it is kept.
+  const attachments: Attachment[] = [];
+  for (const file of chat.files)
+    if (storeAttachment !== undefined) attachments.push(await storeAttachment(account, file));
   const sent = service.send(account, stream.conversationId, {
     content: chat.text,
     clientMessageId: chat.clientMessageId,
     ...(replaces === undefined ? {} : { replaces }),
+    ...(attachments.length === 0 ? {} : { attachments }),
   });
   const turnId = await stream.turnOf(chat.clientMessageId, sent);
   // The message and its turn are stored: what failed after them (the account's list)
