@@ -38,6 +38,17 @@ describe('DefaultChatTransport: files', () => {
     expect(Buffer.from(daemon.seenFiles[0]?.get(hash) ?? []).equals(PNG)).toBe(true);
   });
 
+  it('OnceChatTransport uploads the files of sendMessage({ files }) and sends them with the message', async () => {
+    const daemon = await startRecordingDaemon();
+    const chat = daemon.onceChat();
+    await chat.sendMessage({ text: 'And this one?', files: [file('image/png', PNG, 'dot.png')] });
+    const { messages } = await daemon.snapshot();
+    const hash = sha256(PNG);
+    expect(messages[0]?.attachments).toEqual([{ hash, size: PNG.byteLength, mediaType: 'image/png', name: 'dot.png' }]);
+    expect(Buffer.from(daemon.seenFiles[0]?.get(hash) ?? []).equals(PNG)).toBe(true);
+    expect(texts(chat.messages).at(-1)).toBe('assistant: answer 1');
+  });
+
   it('a file alone, without text, is a message', async () => {
     const daemon = await startRecordingDaemon();
     const chat = daemon.chat();
