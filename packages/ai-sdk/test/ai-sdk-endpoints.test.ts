@@ -246,7 +246,7 @@ describe('POST /v1/ai-sdk/chat', () => {
     ['an unknown trigger', { ...chatBody('c', 'hi'), trigger: 'resume-stream' }, 400, 'invalid_request'],
     ['a chat id with a space', chatBody('a b', 'hi'), 400, 'invalid_request'],
     [
-      'a file part',
+      'a file part whose URL is not a data URL',
       { id: 'c', messages: [{ id: 'u1', role: 'user', parts: [{ type: 'file', url: 'x', mediaType: 'image/png' }] }] },
       400,
       'invalid_request',
