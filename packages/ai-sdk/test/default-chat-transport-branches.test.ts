@@ -78,6 +78,45 @@ describe('DefaultChatTransport: regenerate and edit', () => {
     expect(daemon.seen[1]).toEqual(['user: Question, reworded']);
   });
 
+  it('a regenerate or an edit while a turn runs is 409 and writes nothing', async () => {
+    let release = () => {};
+    let holding = false;
+    const daemon = await startRecordingDaemon({
+      hold: () => (holding ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
+    });
+    const chat = daemon.chat();
+    await chat.sendMessage({ text: 'Hello' });
+    holding = true;
+    const second = chat.sendMessage({ text: 'Again' });
+    await chat.until(() => daemon.seen.length === 2, 'the second turn to reach the model');
+    const before = await daemon.snapshot();
+    const post = (body: unknown) =>
+      fetch(`${daemon.url}/v1/ai-sdk/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const regenerate = await post({
+      id: daemon.conversationId,
+      trigger: 'regenerate-message',
+      messageId: chat.messages[1]?.id,
+      messages: [],
+    });
+    expect(regenerate.status).toBe(409);
+    expect(((await regenerate.json()) as { error: { code: string } }).error.code).toBe('conflict');
+    const first = chat.messages[0] as UIMessage;
+    const edit = await post({
+      id: daemon.conversationId,
+      trigger: 'submit-message',
+      messageId: first.id,
+      messages: [{ id: first.id, role: 'user', parts: [{ type: 'text', text: 'Hello, edited' }] }],
+    });
+    expect(edit.status).toBe(409);
+    expect((await daemon.snapshot()).messages).toHaveLength(before.messages.length);
+    release();
+    await second;
+  });
+
   it('refusals: an unknown message is 404 and a chat with no answer is 400; nothing is written', async () => {
     const daemon = await startRecordingDaemon();
     const post = (body: unknown) =>

@@ -28,7 +28,13 @@ export const textOf = (message: MessageSnapshot | UIMessage) =>
     : message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
 
 /** A daemon with the AI SDK routes whose model answers "answer N" and keeps each request's history as text. */
-export async function startRecordingDaemon(options: { readonly attachmentMaxBytes?: number } = {}) {
+export async function startRecordingDaemon(
+  options: {
+    readonly attachmentMaxBytes?: number;
+    /** Awaited by every model call before it answers: a turn runs until it resolves. Default none. */
+    readonly hold?: () => Promise<void>;
+  } = {},
+) {
   const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-branches-'));
   const seen: string[][] = [];
   /** The attachment bytes each model request carried, by hash. */
@@ -38,6 +44,7 @@ export async function startRecordingDaemon(options: { readonly attachmentMaxByte
     async *stream(request) {
       seen.push(request.history.map((message) => `${message.role}: ${textOf(message)}`));
       seenFiles.push(request.attachments ?? new Map());
+      await options.hold?.();
       yield { type: 'text', text: `answer ${seen.length}` };
       yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
     },
