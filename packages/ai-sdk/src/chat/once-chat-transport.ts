@@ -63,6 +63,9 @@ interface FollowedConversation {
  *   `regenerate()` (trigger `regenerate-message`) asks Once to regenerate the assistant
  *   message (decision 022) and streams the new answer; the old one stays in Once as an
  *   alternative, and `useChat` shows the new one in its place.
+ *   An edit (`sendMessage({ text, messageId })`) is sent with `replaces` naming the edited
+ *   message, on a new branch. File parts are uploaded (`POST /v1/attachments`) and sent
+ *   as the message's attachments.
  * - `reconnectToStream` returns `null` when the conversation runs no turn, else a replay
  *   of the running turn's assistant message (`resumeStreamIsReplay`): `start` with its
  *   id, its content so far, then live.

@@ -1,7 +1,7 @@
 import { OnceError } from '@once/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AttachmentOptions } from '../attachments/attachment-options.ts';
-import { createAttachmentStorer } from '../attachments/store-attachment.ts';
+import { createAttachmentStorer } from '../attachments/create-attachment-storer.ts';
 import { createEventStreamEntry } from '../event-stream/event-stream-entry.ts';
 import { createEventStreams } from '../event-stream/event-streams.ts';
 import { createSseConnections, type SseConnections } from '../event-stream/sse-connections.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StoreAttachment } from '../../attachments/store-attachment.ts';
+import type { StoreAttachment } from '../../attachments/create-attachment-storer.ts';
 import type { SseConnections } from '../../event-stream/sse-connections.ts';
 import type { EventFeed } from '../../feed/event-feed.ts';
 import type { ConversationService } from '../../service/conversation-service.ts';
