@@ -1,9 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ConversationState } from '@once/core';
-import { type ConversationId, OnceError } from '@once/protocol';
+import { type Attachment, type ConversationId, OnceError } from '@once/protocol';
 import type { OnceRoutesContext, RegisterRoutes } from '@once/server';
 import { ChatStream } from './chat-stream.ts';
-import { parseChatRequest } from './parse-chat-request.ts';
+import { findChatMessage, findRegenerateTarget } from './find-chat-message.ts';
+import { type ChatSend, parseChatRequest } from './parse-chat-request.ts';
 import { resolveChat } from './resolve-chat.ts';
 
 /**
@@ -13,7 +14,9 @@ import { resolveChat } from './resolve-chat.ts';
  * - `POST /v1/ai-sdk/chat`: sends the last message of the body to the conversation the
  *   chat id names (created when new) and answers with that turn's UI message stream.
  *   The message's id is its `clientMessageId`: a retried POST sends nothing twice and
- *   streams the same turn.
+ *   streams the same turn. A `messageId` with it (useChat's edit) sends the message
+ *   beside the one it names, on a new branch; `trigger: 'regenerate-message'` regenerates
+ *   the answer `messageId` names (the latest without one) and streams the new answer.
  * - `GET /v1/ai-sdk/chat/:id/stream`: 204 when no turn runs; otherwise the running
  *   turn's message rebuilt from its `start`, then live (`resumeStreamIsReplay`).
  *
@@ -27,24 +30,20 @@ export const aiSdkRoutes: RegisterRoutes = (context) => {
     const account = accountOf(request);
     const chat = parseChatRequest(request.body);
     refuseWhileClosing(context);
-    const conversationId = await resolveChat(service.accounts, account, chat.chatId, { create: true });
-    const stream = open(context, conversationId, reply);
-    const sent = service.send(account, conversationId, {
-      content: chat.text,
-      clientMessageId: chat.clientMessageId,
+    const conversationId = await resolveChat(service.accounts, account, chat.chatId, {
+      create: chat.kind === 'send' && chat.replaces === undefined,
     });
+    const stream = open(context, conversationId, reply);
     let turnId: string;
     try {
-      turnId = await stream.turnOf(chat.clientMessageId, sent);
+      turnId =
+        chat.kind === 'regenerate'
+          ? await regenerate(context, account, stream, chat.messageId)
+          : await send(context, account, stream, chat);
     } catch (error) {
       stream.abandon();
       throw error;
     }
-    // The message and its turn are stored: what failed after them (the account's list)
-    // is the daemon's to report, the answer streams all the same.
-    sent.catch((error: unknown) =>
-      app.log.error({ err: error }, 'a message was sent but its conversation was not moved up'),
-    );
     reply.hijack();
     void stream.follow(turnId);
     return reply;
@@ -65,6 +64,48 @@ export const aiSdkRoutes: RegisterRoutes = (context) => {
     return reply;
   });
 };
+
+/** Sends the message (an edit: beside the one it replaces). @returns its turn, as soon as the message is stored. */
+async function send(
+  { app, service, storeAttachment }: OnceRoutesContext,
+  account: string,
+  stream: ChatStream,
+  chat: ChatSend,
+): Promise<string> {
+  const replaces = chat.replaces === undefined ? undefined : findChatMessage(await stream.catchUp(), chat.replaces).id;
+  if (chat.files.length > 0 && storeAttachment === undefined) {
+    throw new OnceError('invalid_request', 'This daemon keeps no attachments; send the message without files.');
+  }
+  // One at a time, in order: each is checked (415, 413, its first bytes) before it is kept.
+  const attachments: Attachment[] = [];
+  for (const file of chat.files)
+    if (storeAttachment !== undefined) attachments.push(await storeAttachment(account, file));
+  const sent = service.send(account, stream.conversationId, {
+    content: chat.text,
+    clientMessageId: chat.clientMessageId,
+    ...(replaces === undefined ? {} : { replaces }),
+    ...(attachments.length === 0 ? {} : { attachments }),
+  });
+  const turnId = await stream.turnOf(chat.clientMessageId, sent);
+  // The message and its turn are stored: what failed after them (the account's list)
+  // is the daemon's to report, the answer streams all the same.
+  sent.catch((error: unknown) =>
+    app.log.error({ err: error }, 'a message was sent but its conversation was not moved up'),
+  );
+  return turnId;
+}
+
+/** Queues a new answer in place of the one `regenerate()` named. @returns its turn. */
+async function regenerate(
+  { service }: OnceRoutesContext,
+  account: string,
+  stream: ChatStream,
+  messageId: string | undefined,
+): Promise<string> {
+  const target = findRegenerateTarget(await stream.catchUp(), messageId);
+  const { turnId } = await service.regenerate(account, stream.conversationId, target.id, {});
+  return turnId;
+}
 
 function open(
   { feed, connections, app }: OnceRoutesContext,

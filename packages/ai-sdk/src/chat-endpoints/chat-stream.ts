@@ -64,6 +64,11 @@ export class ChatStream implements OpenStream {
     options.feed.watch(this.stream);
   }
 
+  /** The conversation this stream reads. */
+  get conversationId(): ConversationId {
+    return this.options.conversationId;
+  }
+
   /** Folds the conversation up to its head. @returns the state there. */
   async catchUp(): Promise<ConversationState> {
     for (;;) {

@@ -1,4 +1,5 @@
 import { createHttpTransport } from '@once/client';
+import { currentPath } from '@once/core';
 import type { UIMessage } from 'ai';
 import { toUIMessages } from '../ui-message/to-ui-messages.ts';
 import { dataEventType, STEP_START_EVENT, type UIPartEvent } from '../ui-message/ui-part-events.ts';
@@ -30,7 +31,8 @@ const PAGE_SIZE = 1000;
  * A conversation's messages as `UIMessage`s for `useChat({ id, messages })`, with the ids
  * its streams use: a reload shows the history, and a resumed stream replaces the message
  * that was streaming instead of adding a second one. A message still streaming is
- * included as far as it got; `resume: true` then continues it. Files sent with a user
+ * included as far as it got; `resume: true` then continues it. Only the current path
+ * is loaded (decision 022): not the answers a regenerate replaced, nor edited messages. Files sent with a user
  * message are `file` parts whose `url` is the daemon's `/v1/attachments/<hash>` (with
  * `?token=` when a token is given, so an `<img src>` shows it).
  */
@@ -49,8 +51,10 @@ export async function loadUIMessages<UI_MESSAGE extends UIMessage = UIMessage>(
       ? undefined
       : await readPartEvents(options, options.dataPartNames, snapshot.offset);
   // A user message's files become `file` parts whose URL this reader can fetch.
+  // The current path only: the answers a regenerate replaced and the messages an edit
+  // replaced stay in the snapshot, but useChat shows one line of messages.
   return toUIMessages(
-    snapshot.messages,
+    currentPath(snapshot),
     events,
     http.attachmentUrl === undefined ? {} : { attachmentUrl: http.attachmentUrl },
   ) as UI_MESSAGE[];

@@ -3,12 +3,18 @@ import {
   type ConversationClient,
   createClient,
   createHttpTransport,
-  type OnceClient,
   type Transport,
 } from '@once/client';
-import type { ConversationState } from '@once/core';
-import type { ConversationId, MessageSnapshot, TurnId } from '@once/protocol';
-import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
+import { type ConversationState, currentPath } from '@once/core';
+import type {
+  Attachment,
+  ConversationId,
+  ConversationSnapshot,
+  MessageId,
+  MessageSnapshot,
+  TurnId,
+} from '@once/protocol';
+import type { ChatTransport, FileUIPart, UIMessage, UIMessageChunk } from 'ai';
 import type { UIPartEvent } from '../ui-message/ui-part-events.ts';
 import { conversationIdOf } from './conversation-id-of.ts';
 import { regenerateTarget } from './regenerate-target.ts';
@@ -57,6 +63,9 @@ interface FollowedConversation {
  *   `regenerate()` (trigger `regenerate-message`) asks Once to regenerate the assistant
  *   message (decision 022) and streams the new answer; the old one stays in Once as an
  *   alternative, and `useChat` shows the new one in its place.
+ *   An edit (`sendMessage({ text, messageId })`) is sent with `replaces` naming the edited
+ *   message, on a new branch. File parts are uploaded (`POST /v1/attachments`) and sent
+ *   as the message's attachments.
  * - `reconnectToStream` returns `null` when the conversation runs no turn, else a replay
  *   of the running turn's assistant message (`resumeStreamIsReplay`): `start` with its
  *   id, its content so far, then live.
@@ -74,7 +83,7 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
   readonly resumeStreamIsReplay = true;
   readonly #options: OnceChatTransportOptions;
   readonly #http: Transport;
-  readonly #client: OnceClient;
+  readonly #client: ReturnType<typeof createClient>;
   readonly #followed = new Map<ConversationId, FollowedConversation>();
   /** Per conversation, a message a stream could not extend, to be replayed whole on the next resume. */
   readonly #rebuilds = new Map<ConversationId, string>();
@@ -96,14 +105,25 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
     if (options.trigger === 'regenerate-message') return this.#regenerate(conversationId, options);
     const last = options.messages.at(-1);
     if (last?.role !== 'user') throw new Error('sendMessages needs the last message to be the user message to send.');
-    if (last.parts.some((part) => part.type === 'file')) {
-      throw new Error('Once does not take files yet: send the message without attachments.');
-    }
     // Joined as the daemon's AI SDK endpoint joins them, so both send the same message.
     const text = last.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n\n');
-    if (text.trim() === '') throw new Error('Once sends text: the user message has no text to send.');
+    const files = last.parts.filter((part) => part.type === 'file');
+    if (text.trim() === '' && files.length === 0) {
+      throw new Error('Once sends text or files: the user message has neither.');
+    }
+    const attachments = await this.#upload(files, options.abortSignal);
+    // useChat's edit (`sendMessage({ text, messageId })`) keeps the edited message's id,
+    // which Once holds as that message's clientMessageId: the edit is sent beside it under
+    // an id of its own, or the daemon would take it for a retry of the first.
+    const replaces =
+      options.messageId === undefined
+        ? undefined
+        : editedMessage(await this.#http.snapshot(conversationId, options.abortSignal), options.messageId);
     const followed = this.#follow(conversationId);
-    const { turnId } = await followed.conversation.send(text, { clientMessageId: last.id });
+    const { turnId } = await followed.conversation.send(text, {
+      ...(replaces === undefined ? { clientMessageId: last.id } : { replaces }),
+      ...(attachments.length === 0 ? {} : { attachments }),
+    });
     let seenRunning = false;
     const select = (state: ConversationState) => {
       const message = answerOf(state, turnId);
@@ -116,6 +136,27 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
       signal: options.abortSignal,
       onAbort: () => void followed.conversation.cancel().catch(() => {}),
     });
+  }
+
+  /**
+   * Uploads useChat's file parts (data URLs from `sendMessage({ files })`, or any URL this
+   * page can fetch) as attachments, in order. @throws the daemon's 413/415 as `OnceError`.
+   */
+  async #upload(files: readonly FileUIPart[], signal: AbortSignal | undefined): Promise<Attachment[]> {
+    const attachments: Attachment[] = [];
+    for (const file of files) {
+      const response = await fetch(file.url, signal === undefined ? {} : { signal });
+      if (!response.ok)
+        throw new Error(`Could not read the file ${file.filename ?? file.url.slice(0, 60)} to send it.`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      attachments.push(
+        await this.#client.uploadAttachment(bytes, {
+          mediaType: file.mediaType,
+          ...(file.filename === undefined ? {} : { name: file.filename }),
+        }),
+      );
+    }
+    return attachments;
   }
 
   async reconnectToStream(options: Parameters<ChatTransport<UI_MESSAGE>['reconnectToStream']>[0]) {
@@ -223,4 +264,13 @@ export class OnceChatTransport<UI_MESSAGE extends UIMessage = UIMessage> impleme
 /** The assistant message that answers turn `turnId`: the first one it opened. */
 function answerOf(state: ConversationState, turnId: TurnId): MessageSnapshot | undefined {
   return state.messages.find((message) => message.role === 'assistant' && message.turnId === turnId);
+}
+
+/** The user message an edit replaces: the one on the current path first, as useChat shows it. */
+function editedMessage(snapshot: ConversationSnapshot, uiMessageId: string): MessageId {
+  const named = (message: MessageSnapshot) =>
+    message.role === 'user' && (message.id === uiMessageId || message.clientMessageId === uiMessageId);
+  const found = currentPath(snapshot).find(named) ?? snapshot.messages.find(named);
+  if (found === undefined) throw new Error(`There is no user message ${uiMessageId} in this conversation to edit.`);
+  return found.id;
 }

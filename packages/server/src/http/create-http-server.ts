@@ -1,6 +1,7 @@
 import { OnceError } from '@once/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AttachmentOptions } from '../attachments/attachment-options.ts';
+import { createAttachmentStorer } from '../attachments/create-attachment-storer.ts';
 import { createEventStreamEntry } from '../event-stream/event-stream-entry.ts';
 import { createEventStreams } from '../event-stream/event-streams.ts';
 import { createSseConnections, type SseConnections } from '../event-stream/sse-connections.ts';
@@ -147,8 +148,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     isReady: options.isReady ?? (() => true),
     logKind: options.logKind,
   });
+  const storeAttachment = options.attachments === undefined ? undefined : createAttachmentStorer(options.attachments);
   for (const register of options.routes ?? []) {
     register({
+      ...(storeAttachment === undefined ? {} : { storeAttachment }),
       app,
       service: options.service,
       feed: options.feed,

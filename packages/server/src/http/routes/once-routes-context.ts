@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { StoreAttachment } from '../../attachments/create-attachment-storer.ts';
 import type { SseConnections } from '../../event-stream/sse-connections.ts';
 import type { EventFeed } from '../../feed/event-feed.ts';
 import type { ConversationService } from '../../service/conversation-service.ts';
@@ -25,6 +26,11 @@ export interface OnceRoutesContext {
   readonly connections: SseConnections;
   /** True once the daemon is stopping: a new stream should not start. */
   readonly isClosing: () => boolean;
+  /**
+   * Stores a file as the account's attachment with the upload endpoint's limits (415, 413);
+   * absent when the daemon keeps no attachments.
+   */
+  readonly storeAttachment?: StoreAttachment;
 }
 
 /**

@@ -1,0 +1,78 @@
+// A daemon for AI SDK endpoint tests whose model is a local provider that records what it
+// was shown: real HTTP, a real SQLite log, attachments kept in a real directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ModelProvider, runTurn } from '@once/agent';
+import type { ConversationSnapshot, MessageSnapshot } from '@once/protocol';
+import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
+import { openDirectoryAttachmentStore, openSqliteEventLog } from '@once/sqlite';
+import { DefaultChatTransport, type UIMessage } from 'ai';
+import { loadUIMessages, OnceChatTransport } from '../src/chat/index.ts';
+import { aiSdkRoutes } from '../src/index.ts';
+import { NodeChat } from './node-chat.ts';
+
+const running: (() => Promise<void>)[] = [];
+
+/** Stops every daemon {@link startRecordingDaemon} started and deletes its files; for `afterEach`. */
+export async function stopRecordingDaemons(): Promise<void> {
+  for (const stop of running.splice(0).reverse()) await stop();
+}
+
+export { loadUIMessages };
+
+/** A message's text, from Once's blocks or the AI SDK's parts. */
+export const textOf = (message: MessageSnapshot | UIMessage) =>
+  'blocks' in message
+    ? message.blocks.map((block) => ('text' in block ? block.text : '')).join('')
+    : message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+
+/** A daemon with the AI SDK routes whose model answers "answer N" and keeps each request's history as text. */
+export async function startRecordingDaemon(
+  options: {
+    readonly attachmentMaxBytes?: number;
+    /** Awaited by every model call before it answers: a turn runs until it resolves. Default none. */
+    readonly hold?: () => Promise<void>;
+  } = {},
+) {
+  const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-branches-'));
+  const seen: string[][] = [];
+  /** The attachment bytes each model request carried, by hash. */
+  const seenFiles: ReadonlyMap<string, Uint8Array>[] = [];
+  const provider: ModelProvider = {
+    name: 'recording',
+    async *stream(request) {
+      seen.push(request.history.map((message) => `${message.role}: ${textOf(message)}`));
+      seenFiles.push(request.attachments ?? new Map());
+      await options.hold?.();
+      yield { type: 'text', text: `answer ${seen.length}` };
+      yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
+    },
+  };
+  const server = createOnceServer({
+    log: openSqliteEventLog({ path: join(directory, 'once.db') }),
+    logKind: 'sqlite',
+    routes: [aiSdkRoutes],
+    attachments: {
+      store: await openDirectoryAttachmentStore({ directory: join(directory, 'attachments') }),
+      ...(options.attachmentMaxBytes === undefined ? {} : { maxBytes: options.attachmentMaxBytes }),
+    },
+    runTurn: (turn) => runTurn({ ...turn, provider, tools: [] }).then(() => {}),
+  });
+  await server.recover();
+  const url = await server.listen({ port: 0, host: '127.0.0.1' });
+  running.push(async () => {
+    await server.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+  const { id } = await server.service.create(DEFAULT_ACCOUNT);
+  const snapshot = async (): Promise<ConversationSnapshot> =>
+    (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
+  const chat = () => new NodeChat({ id, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
+  const onceChat = () => new NodeChat({ id, transport: new OnceChatTransport({ baseUrl: url }) });
+  return { url, conversationId: id, seen, seenFiles, snapshot, chat, onceChat, directory };
+}
+
+/** Each message as `role: text`. */
+export const texts = (messages: readonly (MessageSnapshot | UIMessage)[]) =>
+  messages.map((message) => `${message.role}: ${textOf(message)}`);

@@ -1,0 +1,49 @@
+import type { Attachment } from '@once/protocol';
+import { OnceError } from '@once/protocol';
+import {
+  type AttachmentOptions,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_MEDIA_TYPES,
+} from './attachment-options.ts';
+import { checkedUpload, tooLarge } from './checked-upload.ts';
+
+/** A file a route set received some other way than `POST /v1/attachments` (e.g. a data URL). */
+export interface AttachmentFile {
+  /** The media type it claims, `type/subtype`. */
+  readonly mediaType: string;
+  /** The file name to show; default none. */
+  readonly name?: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Stores a file in the account's attachments with the upload's rules: a media type the
+ * daemon takes (else 415 `unsupported_media_type`), at most its largest size (else 413
+ * `payload_too_large`), bytes that start as the type's do. A refused file keeps nothing.
+ * @returns the account's record, under this file's name when it has one.
+ */
+export type StoreAttachment = (account: string, file: AttachmentFile) => Promise<Attachment>;
+
+/** The {@link StoreAttachment} of a daemon that keeps attachments as `options` say. */
+export function createAttachmentStorer(options: AttachmentOptions): StoreAttachment {
+  const maxBytes = options.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
+  const mediaTypes = new Set(options.mediaTypes ?? DEFAULT_ATTACHMENT_MEDIA_TYPES);
+  return async (account, file) => {
+    const mediaType = file.mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!mediaTypes.has(mediaType)) {
+      throw new OnceError(
+        'unsupported_media_type',
+        `This daemon does not take ${mediaType.slice(0, 100) || 'untyped'} files; it takes ${[...mediaTypes].join(', ')} (--attachment-types).`,
+      );
+    }
+    if (file.bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    const source = (async function* () {
+      yield file.bytes;
+    })();
+    const { attachment } = await options.store.put(account, checkedUpload(source, { mediaType, maxBytes }), {
+      mediaType,
+      ...(file.name === undefined ? {} : { name: file.name }),
+    });
+    return file.name === undefined ? attachment : { ...attachment, name: file.name };
+  };
+}
