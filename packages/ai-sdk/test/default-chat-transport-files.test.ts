@@ -36,6 +36,10 @@ describe('DefaultChatTransport: files', () => {
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
     expect(Buffer.from(daemon.seenFiles[0]?.get(hash) ?? []).equals(PNG)).toBe(true);
+
+    // The message references the file: a sweep of unsent uploads, however late, keeps it.
+    await daemon.sweepAsIfLater();
+    expect((await fetch(`${daemon.url}/v1/attachments/${hash}`)).status).toBe(200);
   });
 
   it('OnceChatTransport uploads the files of sendMessage({ files }) and sends them with the message', async () => {

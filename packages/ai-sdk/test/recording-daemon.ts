@@ -70,7 +70,9 @@ export async function startRecordingDaemon(
     (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
   const chat = () => new NodeChat({ id, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
   const onceChat = () => new NodeChat({ id, transport: new OnceChatTransport({ baseUrl: url }) });
-  return { url, conversationId: id, seen, seenFiles, snapshot, chat, onceChat, directory };
+  /** Sweeps unsent uploads as a daemon would a day later: files a message sent must stay. */
+  const sweepAsIfLater = () => server.sweepAttachments(new Date(Date.now() + 365 * 86_400_000));
+  return { url, conversationId: id, seen, seenFiles, snapshot, chat, onceChat, directory, sweepAsIfLater };
 }
 
 /** Each message as `role: text`. */

@@ -79,7 +79,7 @@ async function send(
   // One at a time, in order: each is checked (415, 413, its first bytes) before it is kept.
   const attachments: Attachment[] = [];
   for (const file of chat.files)
-    if (storeAttachment !== undefined) attachments.push(await storeAttachment(account, file));
+    if (storeAttachment !== undefined) attachments.push(await storeAttachment(account, stream.conversationId, file));
   const sent = service.send(account, stream.conversationId, {
     content: chat.text,
     clientMessageId: chat.clientMessageId,

@@ -20,15 +20,17 @@ export interface AttachmentFile {
  * Stores a file in the account's attachments with the upload's rules: a media type the
  * daemon takes (else 415 `unsupported_media_type`), at most its largest size (else 413
  * `payload_too_large`), bytes that start as the type's do. A refused file keeps nothing.
+ * The file is noted as sent in `conversation` (`AttachmentStore.reference`), so it stays
+ * until that conversation is deleted, as a file named by a send does (decision 027).
  * @returns the account's record, under this file's name when it has one.
  */
-export type StoreAttachment = (account: string, file: AttachmentFile) => Promise<Attachment>;
+export type StoreAttachment = (account: string, conversation: string, file: AttachmentFile) => Promise<Attachment>;
 
 /** The {@link StoreAttachment} of a daemon that keeps attachments as `options` say. */
 export function createAttachmentStorer(options: AttachmentOptions): StoreAttachment {
   const maxBytes = options.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
   const mediaTypes = new Set(options.mediaTypes ?? DEFAULT_ATTACHMENT_MEDIA_TYPES);
-  return async (account, file) => {
+  return async (account, conversation, file) => {
     const mediaType = file.mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
     if (!mediaTypes.has(mediaType)) {
       throw new OnceError(
@@ -44,6 +46,11 @@ export function createAttachmentStorer(options: AttachmentOptions): StoreAttachm
       mediaType,
       ...(file.name === undefined ? {} : { name: file.name }),
     });
-    return file.name === undefined ? attachment : { ...attachment, name: file.name };
+    // A file that arrives with its message is sent at once: no grace period as an unsent upload.
+    const [referenced] = await options.store.reference(account, conversation, [attachment.hash]);
+    if (referenced === undefined) {
+      throw new OnceError('unavailable', 'The file was removed while it was being stored; send the message again.');
+    }
+    return file.name === undefined ? referenced : { ...referenced, name: file.name };
   };
 }
