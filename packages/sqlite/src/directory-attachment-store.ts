@@ -152,7 +152,13 @@ async function writeHashed(source: AsyncIterable<Uint8Array>, path: string): Pro
     file.end();
     await finished(file);
   } catch (error) {
-    file.destroy();
+    // Wait for the stream to let go of the file: destroyed while its open is still on the
+    // way, it would create the file after the caller removed it, leaving a stray upload.
+    if (!file.closed) {
+      const closed = new Promise<void>((resolve) => file.once('close', () => resolve()));
+      file.destroy();
+      await closed;
+    }
     throw error;
   }
   // The rename that follows publishes the blob; sync first, so a crash cannot leave a

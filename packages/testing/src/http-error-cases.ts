@@ -220,12 +220,12 @@ const REFUSED: readonly RefusedRequest[] = [
     words: [/text/],
   },
   {
-    name: 'an AI SDK regenerate, which Once does not do',
+    name: 'an AI SDK regenerate of a chat that does not exist (it creates none)',
     method: 'POST',
     path: () => aiSdkChat,
-    request: { body: { id: 'chat-1', trigger: 'regenerate-message', messages: [userMessage('Again')] } },
-    code: 'invalid_request',
-    words: [/regenerat/],
+    request: { body: { id: 'no-such-chat', trigger: 'regenerate-message', messages: [userMessage('Again')] } },
+    code: 'conversation_not_found',
+    words: [/no-such-chat/],
   },
   {
     name: 'an AI SDK resume of an unknown chat',
