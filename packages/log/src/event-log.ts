@@ -35,6 +35,13 @@ export interface StoredEntry {
   readonly type: string;
   /** The envelope as stored (offset first): what a reader can send on without serializing again. */
   readonly json: string;
+  /**
+   * The same envelope as an object, when the log has it at hand without parsing `json`:
+   * in the commit notices and append results of events this process appended (the log
+   * keeps the appended draft's fields; see {@link EventLog.append}). Read-only. Absent
+   * on events read back from storage.
+   */
+  readonly event?: StoredEvent;
 }
 
 /** What a commit listener learns: a stream whose head moved, and the new head. */
@@ -97,7 +104,8 @@ export interface EventLog {
    *   type and stored JSON text, equal to what {@link readEntries} returns for that
    *   offset. Entries, not parsed events, because writers need the offsets and rarely the
    *   rest: parsing each event back would cost about as much as storing it
-   *   (`JSON.parse(entry.json)` gives the event).
+   *   (`JSON.parse(entry.json)` gives the event). A log may keep the drafts' own values
+   *   for {@link StoredEntry.event}: a caller must not change a draft once appended.
    * @throws OnceError `invalid_event` when a draft does not belong to `stream` or cannot
    *   be stored as JSON; `unavailable` once the log is closed; `conflict` when
    *   `options.fence` no longer holds the conversation (nothing of this append is stored;

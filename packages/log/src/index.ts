@@ -35,7 +35,7 @@ export {
   type GroupCommitOptions,
 } from './group-commit.ts';
 export { type CompactionPlan, planCompaction } from './plan-compaction.ts';
-export { type EventIdentity, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
+export { type EventIdentity, envelopeObject, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
 export type { ConversationHead, SnapshotStore, SnapshotSummary, StoredSnapshot } from './snapshot-store.ts';
 export { toStoredEntry } from './stored-entry.ts';
 export { type StreamName, streamId, streamIdOf, streamKeyOf, streamName } from './stream-names.ts';

@@ -1,5 +1,5 @@
 import { OnceError } from '@once/protocol';
-import type { EventDraft, StreamKey } from './event-log.ts';
+import type { EventDraft, StoredEvent, StreamKey } from './event-log.ts';
 
 /** The idempotency key of a message-scoped event. */
 export interface EventIdentity {
@@ -16,6 +16,8 @@ export interface PreparedDraft {
   readonly body: string;
   /** The draft's type. */
   readonly type: string;
+  /** The draft's fields in stored order, without an offset: what `body` was made from. */
+  readonly fields: object;
 }
 
 /**
@@ -40,12 +42,13 @@ export function prepareDraft(stream: StreamKey, draft: EventDraft, index: number
     );
   }
   let body: string | undefined;
+  const fields = inStoredOrder(draft);
   try {
-    body = JSON.stringify(inStoredOrder(draft));
+    body = JSON.stringify(fields);
   } catch (error) {
     throw new OnceError('invalid_event', `${where} cannot be stored as JSON: ${String(error)}`, { cause: error });
   }
-  return { identity: identityOf(draft, where), body, type: draft.type };
+  return { identity: identityOf(draft, where), body, type: draft.type, fields };
 }
 
 /**
@@ -72,6 +75,11 @@ function startsInStoredOrder(draft: EventDraft): boolean {
     position += 1;
   }
   return false;
+}
+
+/** The stored event as an object: its offset first, then the draft's fields, as `envelopeText` writes them. */
+export function envelopeObject(fields: object, offset: number): StoredEvent {
+  return { offset, ...fields } as StoredEvent;
 }
 
 /** The stored text of an event: its offset first, then the draft's fields in their order. */

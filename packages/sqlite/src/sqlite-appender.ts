@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import {
   type CommitNotice,
   type EventIdentity,
+  envelopeObject,
   envelopeText,
   type PreparedDraft,
   type StoredEntry,
@@ -163,7 +164,12 @@ export class SqliteAppender {
     this.#rows.add(event);
     if (record !== undefined && identity !== undefined) noteStored(record, identity.blockIndex, identity.seq);
     state.head = offset;
-    const entry: StoredEntry = { offset, type: draft.type, json: envelope };
+    const entry: StoredEntry = {
+      offset,
+      type: draft.type,
+      json: envelope,
+      event: envelopeObject(draft.fields, offset),
+    };
     const entries = staged.entries.get(state);
     if (entries === undefined) staged.entries.set(state, [entry]);
     else entries.push(entry);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessageSnapshot, ToolResultBlock } from '@once/protocol';
 import type { ModelPart, ModelProvider, ModelRequest } from '../model-provider.ts';
 import { demoAnswer, words } from './demo-answer.ts';
@@ -29,46 +28,81 @@ export function createDemoProvider(options: DemoProviderOptions = {}): ModelProv
       const prompt = lastUserText(request.history);
       const toolResult = request.current.blocks.findLast((block) => block.type === 'tool_result');
       const call = toolResult === undefined ? demoToolCall(prompt, request.tools) : undefined;
-      const pause = () => (delayMs > 0 ? sleep(delayMs, undefined, { signal: request.signal }) : Promise.resolve());
-      let emitted = 0;
+      const pauses = createPauses(delayMs, request.signal);
+      const pause = pauses.next;
+      try {
+        let emitted = 0;
 
-      if (call !== undefined) {
-        for (const token of words(call.preface)) {
+        if (call !== undefined) {
+          for (const token of words(call.preface)) {
+            await pause();
+            emitted += 1;
+            yield { type: 'text', text: token };
+          }
+          const toolUseId = `demo-call-${request.current.blocks.length}`;
+          yield { type: 'tool_call_start', toolUseId, toolName: call.toolName };
+          for (const fragment of halves(JSON.stringify(call.input))) {
+            await pause();
+            yield { type: 'tool_call_delta', toolUseId, partialJson: fragment };
+          }
+          yield { type: 'tool_call_end', toolUseId, input: call.input };
+          yield {
+            type: 'finish',
+            stopReason: 'tool_use',
+            usage: { inputTokens: words(prompt).length, outputTokens: emitted + 2 },
+          };
+          return;
+        }
+
+        const instructions = request.system === undefined ? [] : words(`As instructed: ${request.system.trim()}\n\n`);
+        const preface = [
+          ...instructions,
+          ...(toolResult === undefined ? [] : words(resultSentence(request.current, toolResult))),
+        ];
+        for (const token of [...preface, ...demoAnswer(prompt, Math.max(1, tokens - preface.length))]) {
           await pause();
           emitted += 1;
           yield { type: 'text', text: token };
         }
-        const toolUseId = `demo-call-${request.current.blocks.length}`;
-        yield { type: 'tool_call_start', toolUseId, toolName: call.toolName };
-        for (const fragment of halves(JSON.stringify(call.input))) {
-          await pause();
-          yield { type: 'tool_call_delta', toolUseId, partialJson: fragment };
-        }
-        yield { type: 'tool_call_end', toolUseId, input: call.input };
         yield {
           type: 'finish',
-          stopReason: 'tool_use',
-          usage: { inputTokens: words(prompt).length, outputTokens: emitted + 2 },
+          stopReason: 'end_turn',
+          usage: { inputTokens: words(prompt).length, outputTokens: emitted },
         };
-        return;
+      } finally {
+        pauses.dispose();
       }
-
-      const instructions = request.system === undefined ? [] : words(`As instructed: ${request.system.trim()}\n\n`);
-      const preface = [
-        ...instructions,
-        ...(toolResult === undefined ? [] : words(resultSentence(request.current, toolResult))),
-      ];
-      for (const token of [...preface, ...demoAnswer(prompt, Math.max(1, tokens - preface.length))]) {
-        await pause();
-        emitted += 1;
-        yield { type: 'text', text: token };
-      }
-      yield {
-        type: 'finish',
-        stopReason: 'end_turn',
-        usage: { inputTokens: words(prompt).length, outputTokens: emitted },
-      };
     },
+  };
+}
+
+/**
+ * The pauses between tokens: `next()` resolves `delayMs` later, and rejects with the
+ * signal's reason once it aborts. One abort listener serves every pause of an answer
+ * (a listener added and removed per token showed in the daemon's profile).
+ */
+function createPauses(delayMs: number, signal: AbortSignal): { next(): Promise<void>; dispose(): void } {
+  let waiting: { reject(reason: unknown): void; timer: NodeJS.Timeout } | undefined;
+  const onAbort = () => {
+    if (waiting === undefined) return;
+    clearTimeout(waiting.timer);
+    waiting.reject(signal.reason);
+    waiting = undefined;
+  };
+  signal.addEventListener('abort', onAbort);
+  return {
+    next() {
+      if (signal.aborted) return Promise.reject(signal.reason);
+      if (delayMs <= 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting = undefined;
+          resolve();
+        }, delayMs);
+        waiting = { reject, timer };
+      });
+    },
+    dispose: () => signal.removeEventListener('abort', onAbort),
   };
 }
 

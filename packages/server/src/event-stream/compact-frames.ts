@@ -24,6 +24,20 @@ const BLOCK_DELTA = '"type":"block_delta"';
 
 function shortFrameOf(previous: FeedEntry, entry: FeedEntry): string | null {
   if (!entry.json.includes(BLOCK_DELTA)) return null;
-  const data = compactDelta(JSON.parse(previous.json) as RawEnvelope, JSON.parse(entry.json) as RawEnvelope);
+  const before = previous.envelope ?? (JSON.parse(previous.json) as RawEnvelope);
+  // Its successor's short frame was the last thing to need it parsed.
+  previous.envelope = undefined;
+  const event = JSON.parse(entry.json) as RawEnvelope;
+  entry.envelope = event;
+  return shortFrameOfEvents(before, event);
+}
+
+/**
+ * The short frame of `event` after `previous` (both envelopes as objects), or null when
+ * it travels in full: how the feed builds it as soon as it keeps a commit whose events
+ * the log handed over as objects, with nothing to parse.
+ */
+export function shortFrameOfEvents(previous: RawEnvelope, event: RawEnvelope): string | null {
+  const data = compactDelta(previous, event);
   return data === undefined ? null : compactDeltaFrame(data);
 }

@@ -191,7 +191,10 @@ class EventStream implements OpenStream, FeedReader {
     this.busy = 'pumping';
     try {
       while (this.finishAt === undefined || this.cursor < this.finishAt) {
-        const entries = await feed.read(stream, this.cursor as Offset, batchSize);
+        // From memory without a promise when it holds them (a live stream woken by a commit).
+        const entries =
+          feed.readRecent(stream, this.cursor as Offset, batchSize) ??
+          (await feed.read(stream, this.cursor as Offset, batchSize));
         if (this.hasStopped()) return;
         if (entries.length > 0) {
           let chunk = '';

@@ -1,5 +1,6 @@
-import { type EventLog, type StoredEntry, type StreamKey, streamId } from '@once/log';
+import { type EventLog, type StoredEntry, type StoredEvent, type StreamKey, streamId } from '@once/log';
 import type { Offset } from '@once/protocol';
+import { shortFrameOfEvents } from '../event-stream/compact-frames.ts';
 import { eventFrame } from '../event-stream/sse-frames.ts';
 
 /** A committed event with its SSE frame, built once and shared by every subscriber. */
@@ -14,6 +15,11 @@ export interface FeedEntry {
    * depends only on the event before it in the stream, so every subscriber shares it.
    */
   compactFrame: string | null | undefined;
+  /**
+   * The envelope parsed, kept from when its own short frame was built until its
+   * successor's is (which needs it too), so a compact stream parses each event once.
+   */
+  envelope?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Options of {@link createEventFeed}. */
@@ -72,6 +78,13 @@ export interface FeedReader {
 export interface EventFeed {
   /** Events after `afterOffset` in offset order: from memory when recent, else from the log. */
   read(stream: StreamKey, afterOffset: Offset, limit: number): Promise<readonly FeedEntry[]>;
+  /**
+   * What {@link read} answers when memory can answer it, without waiting: the recent events
+   * after `afterOffset` (none when the reader is caught up with every commit); undefined
+   * when they must be read from the log. A live reader takes each commit this way, with no
+   * promise per wake-up.
+   */
+  readRecent(stream: StreamKey, afterOffset: Offset, limit: number): readonly FeedEntry[] | undefined;
   /** The stream's last committed offset. */
   head(stream: StreamKey): Promise<Offset>;
   /**
@@ -98,6 +111,8 @@ interface Watched {
   bytes: number;
   /** Offset this memory has read up to. */
   loaded: number;
+  /** The last kept event as an object, when the log handed it over as one (see {@link keep}). */
+  lastEvent: StoredEvent | undefined;
   /** The head the log announced last. */
   announced: number;
   refilling: Promise<void> | undefined;
@@ -105,7 +120,7 @@ interface Watched {
 }
 
 export function toFeedEntry({ offset, type, json }: StoredEntry): FeedEntry {
-  return { offset, json, frame: eventFrame(offset, type, json), compactFrame: undefined };
+  return { offset, json, frame: eventFrame(offset, type, json), compactFrame: undefined, envelope: undefined };
 }
 
 export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): EventFeed {
@@ -138,6 +153,13 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   const keep = (state: Watched, stored: readonly StoredEntry[]) => {
     for (const entry of stored) {
       const kept = toFeedEntry(entry);
+      // The log's own commits come with their events as objects: a delta's short frame
+      // costs no parsing now, and every compact reader will want it.
+      const previous = state.lastEvent;
+      if (entry.event !== undefined && previous !== undefined && previous.offset === entry.offset - 1) {
+        if (entry.type === 'block_delta') kept.compactFrame = shortFrameOfEvents(previous, entry.event);
+      }
+      state.lastEvent = entry.event;
       state.entries.push(kept);
       const bytes = feedEntryBytes(kept);
       state.bytes += bytes;
@@ -157,6 +179,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     total -= state.bytes;
     state.bytes = 0;
     state.entries = [];
+    state.lastEvent = undefined;
     byRecency.delete(state);
   };
 
@@ -224,27 +247,28 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     else scheduleRefill(stream, state);
   });
 
+  const readRecent = (stream: StreamKey, afterOffset: Offset, limit: number): readonly FeedEntry[] | undefined => {
+    const state = watched.get(streamId(stream));
+    if (state === undefined) return undefined;
+    const first = state.entries[0]?.offset;
+    if (first !== undefined && afterOffset + 1 >= first && afterOffset < state.loaded) {
+      const start = afterOffset + 1 - first;
+      return state.entries.slice(start, start + limit);
+    }
+    // Caught up with every commit the log announced: nothing to read. Spares a query per
+    // new live connection, which mostly arrives at the head.
+    if (state.refilling === undefined && afterOffset >= state.loaded && state.loaded >= state.announced) return [];
+    return undefined;
+  };
+
   return {
     async read(stream, afterOffset, limit) {
-      const state = watched.get(streamId(stream));
-      const first = state?.entries[0]?.offset;
-      if (state !== undefined && first !== undefined && afterOffset + 1 >= first && afterOffset < state.loaded) {
-        const start = afterOffset + 1 - first;
-        return state.entries.slice(start, start + limit);
-      }
-      // Caught up with every commit the log announced: nothing to read. Spares a query per
-      // new live connection, which mostly arrives at the head.
-      if (
-        state !== undefined &&
-        state.refilling === undefined &&
-        afterOffset >= state.loaded &&
-        state.loaded >= state.announced
-      ) {
-        return [];
-      }
+      const recent = readRecent(stream, afterOffset, limit);
+      if (recent !== undefined) return recent;
       const stored = await log.readEntries(stream, afterOffset, limit);
       return stored.map(toFeedEntry);
     },
+    readRecent,
     async head(stream) {
       return log.head(stream);
     },
@@ -264,6 +288,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
           entries: [],
           bytes: 0,
           loaded: 0,
+          lastEvent: undefined,
           announced: 0,
           refilling: undefined,
           waiters: new Set(),
