@@ -1,6 +1,6 @@
-import { compactDelta, type RawEnvelope } from '@once/protocol';
+import type { RawEnvelope } from '@once/protocol';
 import type { FeedEntry } from '../feed/event-feed.ts';
-import { compactDeltaFrame } from './sse-frames.ts';
+import { shortFrameOfEvents } from './short-frame-of-events.ts';
 
 /**
  * The frame a compact stream writes for `entry` right after `previous` (decision 019): its
@@ -30,14 +30,4 @@ function shortFrameOf(previous: FeedEntry, entry: FeedEntry): string | null {
   const event = JSON.parse(entry.json) as RawEnvelope;
   entry.envelope = event;
   return shortFrameOfEvents(before, event);
-}
-
-/**
- * The short frame of `event` after `previous` (both envelopes as objects), or null when
- * it travels in full: how the feed builds it as soon as it keeps a commit whose events
- * the log handed over as objects, with nothing to parse.
- */
-export function shortFrameOfEvents(previous: RawEnvelope, event: RawEnvelope): string | null {
-  const data = compactDelta(previous, event);
-  return data === undefined ? null : compactDeltaFrame(data);
 }

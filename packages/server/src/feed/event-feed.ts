@@ -1,6 +1,6 @@
 import { type EventLog, type StoredEntry, type StoredEvent, type StreamKey, streamId } from '@once/log';
 import type { Offset } from '@once/protocol';
-import { shortFrameOfEvents } from '../event-stream/compact-frames.ts';
+import { shortFrameOfEvents } from '../event-stream/short-frame-of-events.ts';
 import { eventFrame } from '../event-stream/sse-frames.ts';
 
 /** A committed event with its SSE frame, built once and shared by every subscriber. */
