@@ -134,6 +134,7 @@ export function createConversationService(options: ConversationServiceOptions): 
   const states: ConversationStates = createConversationStates(log, {
     ...(snapshots === undefined ? {} : { snapshots }),
     onColdRead: (conversationId, events) => writer?.noteUnsaved(conversationId, events),
+    followCommits: true,
   });
   writer =
     snapshots === undefined
@@ -288,6 +289,7 @@ export function createConversationService(options: ConversationServiceOptions): 
       await turns.shutdown();
       // After the turns ended: their last events are in the snapshots saved now.
       await writer?.close();
+      states.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type ConversationState, createConversationState, reduceAll } from '@once/core';
-import type { EventLog, SnapshotStore } from '@once/log';
+import type { CommitNotice, EventLog, SnapshotStore, StoredEvent } from '@once/log';
 import type { ConversationId, IncomingEvent } from '@once/protocol';
 import { fromStoredSnapshot } from './snapshot-record.ts';
 
@@ -15,6 +15,8 @@ export interface ConversationStates {
   current(conversationId: ConversationId): Promise<ConversationState>;
   /** Forgets a conversation (after it was deleted). */
   forget(conversationId: ConversationId): void;
+  /** Stops following the log's commits (see {@link ConversationStatesOptions.followCommits}). */
+  close(): void;
 }
 
 /** Options of {@link createConversationStates}. */
@@ -31,13 +33,26 @@ export interface ConversationStatesOptions {
    * of a conversation that took long to fold. Must not throw.
    */
   readonly onColdRead?: (conversationId: ConversationId, events: number) => void;
+  /**
+   * Hold the events this process commits to a conversation in memory, as the log hands
+   * them over (`StoredEntry.event`), and fold them on the next read instead of reading
+   * them back: a turn's end reads its conversation, which would otherwise read and parse
+   * every token the turn wrote. The read still asks the log for anything after them (a
+   * commit of another process). Default false; {@link ConversationStates.close} stops it.
+   */
+  readonly followCommits?: boolean;
 }
+
+/** Events held per conversation at most, when following commits; past it the log is read instead. */
+const HELD_EVENTS_LIMIT = 10_000;
 
 export function createConversationStates(log: EventLog, options: ConversationStatesOptions = {}): ConversationStates {
   const capacity = options.capacity ?? 1000;
   const pageSize = options.pageSize ?? 5000;
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recent.
   const cache = new Map<string, ConversationState>();
+  // Committed events not folded yet, per cached conversation, contiguous after its state.
+  const held = new Map<string, StoredEvent[]>();
 
   const remember = (state: ConversationState) => {
     const known = cache.get(state.conversationId);
@@ -49,6 +64,7 @@ export function createConversationStates(log: EventLog, options: ConversationSta
       const oldest = cache.keys().next().value;
       if (oldest === undefined) break;
       cache.delete(oldest);
+      held.delete(oldest);
     }
     return state;
   };
@@ -59,10 +75,41 @@ export function createConversationStates(log: EventLog, options: ConversationSta
     return (stored && fromStoredSnapshot(conversationId, stored)) ?? createConversationState(conversationId);
   };
 
+  const hold = ({ stream, entries }: CommitNotice) => {
+    if (stream.stream !== 'conversation') return;
+    const { conversationId } = stream;
+    const cached = cache.get(conversationId);
+    if (cached === undefined) return;
+    const list = held.get(conversationId) ?? [];
+    const next = (list.at(-1)?.offset ?? cached.offset) + 1;
+    const usable =
+      entries !== undefined &&
+      entries[0]?.offset === next &&
+      list.length + entries.length <= HELD_EVENTS_LIMIT &&
+      entries.every((entry) => entry.event !== undefined);
+    if (!usable) {
+      held.delete(conversationId);
+      return;
+    }
+    for (const entry of entries) list.push(entry.event as StoredEvent);
+    held.set(conversationId, list);
+  };
+  const stopFollowing = options.followCommits ? log.onCommit(hold) : () => {};
+
+  /** The held events that continue `state`, folded into it; they are let go either way. */
+  const foldHeld = (conversationId: ConversationId, state: ConversationState): ConversationState => {
+    const list = held.get(conversationId);
+    if (list === undefined) return state;
+    held.delete(conversationId);
+    const start = list.findIndex((event) => event.offset > state.offset);
+    if (start === -1 || list[start]?.offset !== state.offset + 1) return state;
+    return reduceAll(state, list.slice(start) as readonly IncomingEvent[]);
+  };
+
   return {
     async current(conversationId) {
       const cached = cache.get(conversationId);
-      let state = cached ?? (await start(conversationId));
+      let state = cached === undefined ? await start(conversationId) : foldHeld(conversationId, cached);
       const stream = { stream: 'conversation', conversationId } as const;
       let folded = 0;
       for (;;) {
@@ -76,6 +123,8 @@ export function createConversationStates(log: EventLog, options: ConversationSta
     },
     forget(conversationId) {
       cache.delete(conversationId);
+      held.delete(conversationId);
     },
+    close: stopFollowing,
   };
 }
