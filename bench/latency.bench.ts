@@ -144,6 +144,16 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
       ),
     );
   }
+  // CPU per token: what the daemons (and the client process) spent a round, over the tokens it timed.
+  const perThousand = (cores: readonly number[]) =>
+    rounds.map((round, index) => ((cores[index] ?? 0) * round.seconds * 1000) / Math.max(1, all[index]?.length ?? 0));
+  rows.push(
+    rowFromRuns({ what: `${what}: daemon CPU per 1,000 tokens`, unit: 'CPU s' }, perThousand(daemonCpu)),
+    rowFromRuns(
+      { what: `${what}: client process CPU per 1,000 tokens (every SDK client)`, unit: 'CPU s' },
+      perThousand(rounds.map((round) => round.clientCpu)),
+    ),
+  );
   const tokens = medianOf(all.map((values) => values.length));
   notes.push(
     `${what}: ${tokens.toLocaleString('en-US')} tokens timed a round (median), max ${ms(medianOf(all.map((values) => Math.max(...values))))}; ` +

@@ -136,7 +136,7 @@ class EventStream implements OpenStream, FeedReader {
       this.shared.feed.head(this.stream).then(
         (head) => {
           this.finishAt = head;
-          void this.pump();
+          this.pump();
         },
         (error: unknown) => this.fail(error),
       );
@@ -156,11 +156,11 @@ class EventStream implements OpenStream, FeedReader {
   drained(): void {
     if (this.busy !== 'draining') return;
     this.busy = 'idle';
-    void this.pump();
+    this.pump();
   }
 
   wake(): void {
-    void this.pump();
+    this.pump();
   }
 
   private start(head: number): void {
@@ -175,42 +175,45 @@ class EventStream implements OpenStream, FeedReader {
     if (this.cursor === -1) this.cursor = head;
     this.phase = 'replaying';
     sink.write(retryFrame(1000));
-    void this.pump();
+    this.pump();
   }
 
   /** Writes what the feed holds after the cursor until caught up, the socket is full, or the stream ends. */
-  private async pump(): Promise<void> {
+  private pump(): void {
     if (this.busy !== 'idle' || this.phase === 'opening' || this.phase === 'closed') return;
-    const { feed, connections, batchSize, onSent } = this.shared;
-    const { sink, stream } = this;
-    if (sink.full) {
+    if (this.sink.full) {
       this.busy = 'draining';
-      connections.waitForDrain(sink);
+      this.shared.connections.waitForDrain(this.sink);
       return;
     }
     this.busy = 'pumping';
+    this.run(undefined);
+  }
+
+  /**
+   * The pump's loop. It runs synchronously while the feed's memory holds what comes next
+   * (a live stream woken by a commit: no promise per event); when the events must be read
+   * from the log, it returns and the read continues it with `read`.
+   */
+  private run(read: readonly FeedEntry[] | undefined): void {
+    const { feed, connections, batchSize } = this.shared;
+    const { sink, stream } = this;
+    let entries = read;
     try {
       while (this.finishAt === undefined || this.cursor < this.finishAt) {
-        // From memory without a promise when it holds them (a live stream woken by a commit).
-        const entries =
-          feed.readRecent(stream, this.cursor as Offset, batchSize) ??
-          (await feed.read(stream, this.cursor as Offset, batchSize));
-        if (this.hasStopped()) return;
+        if (this.hasStopped()) break;
+        entries ??= feed.readRecent(stream, this.cursor as Offset, batchSize);
+        if (entries === undefined) {
+          feed.read(stream, this.cursor as Offset, batchSize).then(
+            (page) => this.continueWith(page),
+            (error: unknown) => this.failWhilePumping(error),
+          );
+          return; // still pumping: the read continues the loop
+        }
         if (entries.length > 0) {
-          let chunk = '';
-          if (this.compact) {
-            let previous = this.previous;
-            for (const entry of entries) {
-              chunk += previous === undefined ? entry.frame : frameAfter(previous, entry);
-              previous = entry;
-            }
-            this.previous = previous;
-          } else {
-            for (const entry of entries) chunk += entry.frame;
-          }
-          this.cursor = entries[entries.length - 1]?.offset ?? this.cursor;
-          onSent?.(entries.length);
-          if (!sink.write(chunk)) {
+          const sent = this.send(entries);
+          entries = undefined;
+          if (!sent) {
             this.busy = 'draining';
             connections.waitForDrain(sink);
             return;
@@ -228,15 +231,46 @@ class EventStream implements OpenStream, FeedReader {
           return;
         }
       }
-      this.stop();
+      if (!this.hasStopped()) this.stop();
     } catch (error) {
       this.fail(error);
-    } finally {
-      if (this.busy === 'pumping') this.busy = 'idle';
     }
+    this.busy = 'idle';
   }
 
-  /** Whether the stream stopped while `pump` awaited (a method, so TypeScript does not narrow it away). */
+  /** Goes on with a page read from the log, unless the stream stopped while it was read. */
+  private continueWith(page: readonly FeedEntry[]): void {
+    if (this.hasStopped()) {
+      this.busy = 'idle';
+      return;
+    }
+    this.run(page);
+  }
+
+  private failWhilePumping(error: unknown): void {
+    this.fail(error);
+    this.busy = 'idle';
+  }
+
+  /** Writes the events' frames as one chunk; false when the socket is full. */
+  private send(entries: readonly FeedEntry[]): boolean {
+    let chunk = '';
+    if (this.compact) {
+      let previous = this.previous;
+      for (const entry of entries) {
+        chunk += previous === undefined ? entry.frame : frameAfter(previous, entry);
+        previous = entry;
+      }
+      this.previous = previous;
+    } else {
+      for (const entry of entries) chunk += entry.frame;
+    }
+    this.cursor = entries[entries.length - 1]?.offset ?? this.cursor;
+    this.shared.onSent?.(entries.length);
+    return this.sink.write(chunk);
+  }
+
+  /** Whether the stream stopped meanwhile (a method, so TypeScript does not narrow it away). */
   private hasStopped(): boolean {
     return this.phase === 'closed';
   }
