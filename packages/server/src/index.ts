@@ -7,7 +7,8 @@ export {
 export type { AttachmentFile, StoreAttachment } from './attachments/create-attachment-storer.ts';
 export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
 export type { OpenStream, SseConnections, StreamEmitter } from './event-stream/sse-connections.ts';
-export type { EventFeed, FeedEntry } from './feed/event-feed.ts';
+export type { EventFeed } from './feed/event-feed.ts';
+export type { FeedEntry } from './feed/feed-entry.ts';
 export type { DaemonMetrics } from './http/daemon-metrics.ts';
 export { parseCorsOrigins } from './http/parse-cors-origins.ts';
 export { rawReplyHeaders } from './http/raw-reply-headers.ts';

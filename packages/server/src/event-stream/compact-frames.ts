@@ -1,5 +1,5 @@
 import type { RawEnvelope } from '@once/protocol';
-import type { FeedEntry } from '../feed/event-feed.ts';
+import type { FeedEntry } from '../feed/feed-entry.ts';
 import { shortFrameOfEvents } from './short-frame-of-events.ts';
 
 /**

@@ -1,6 +1,7 @@
 import type { StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
-import type { EventFeed, FeedEntry, FeedReader } from '../feed/event-feed.ts';
+import type { EventFeed, FeedReader } from '../feed/event-feed.ts';
+import type { FeedEntry } from '../feed/feed-entry.ts';
 import { frameAfter } from './compact-frames.ts';
 import type { OpenStream, SseConnections } from './sse-connections.ts';
 import { heartbeatFrame, readyFrame, resetFrame, retryFrame } from './sse-frames.ts';

@@ -5,7 +5,8 @@ import { openSqliteEventLog } from '@once/sqlite';
 import { createTemporaryLogFixture, deltaDrafts, newConversationStream, newMessageId } from '@once/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEventFeed, type EventFeed, feedEntryBytes, toFeedEntry } from './event-feed.ts';
+import { createEventFeed, type EventFeed } from './event-feed.ts';
+import { feedEntryBytes, toFeedEntry } from './feed-entry.ts';
 
 /**
  * The log as the feed sees it: `readEntries` calls counted and answered `readDelayMs`

@@ -1,26 +1,8 @@
 import { type EventLog, type StoredEntry, type StoredEvent, type StreamKey, streamId } from '@once/log';
 import type { Offset } from '@once/protocol';
-import { shortFrameOfEvents } from '../event-stream/short-frame-of-events.ts';
-import { eventFrame } from '../event-stream/sse-frames.ts';
 
-/** A committed event with its SSE frame, built once and shared by every subscriber. */
-export interface FeedEntry {
-  readonly offset: number;
-  /** The envelope's JSON text, as stored. */
-  readonly json: string;
-  readonly frame: string;
-  /**
-   * The event's short frame in the compact form, once a compact stream asked for it
-   * (`event-stream/compact-frames.ts`): null when it travels in full. Its short frame
-   * depends only on the event before it in the stream, so every subscriber shares it.
-   */
-  compactFrame: string | null | undefined;
-  /**
-   * The envelope parsed, kept from when its own short frame was built until its
-   * successor's is (which needs it too), so a compact stream parses each event once.
-   */
-  envelope?: Readonly<Record<string, unknown>> | undefined;
-}
+import { shortFrameOfEvents } from '../event-stream/short-frame-of-events.ts';
+import { type FeedEntry, feedEntryBytes, toFeedEntry } from './feed-entry.ts';
 
 /** Options of {@link createEventFeed}. */
 export interface EventFeedOptions {
@@ -44,18 +26,6 @@ export interface EventFeedOptions {
 export const DEFAULT_RECENT_BYTES = 2 ** 20;
 /** Default of {@link EventFeedOptions.totalRecentBytes}: 32 MiB. */
 export const DEFAULT_TOTAL_RECENT_BYTES = 32 * 2 ** 20;
-/** What an entry costs beside its texts: the entry object, its slot, the strings' headers. */
-const ENTRY_OVERHEAD_BYTES = 96;
-
-/**
- * What an entry held in memory costs, near enough: its two texts (a character a byte, as
- * V8 stores text that is all Latin-1; other text takes two) and a fixed overhead. Its
- * compact frame, set later and shorter than its frame, is not counted.
- */
-export function feedEntryBytes(entry: FeedEntry): number {
-  return entry.json.length + entry.frame.length + ENTRY_OVERHEAD_BYTES;
-}
-
 /**
  * A reader following a stream live. It is its own wake-up: the feed keeps the reader
  * itself (no promise, no closure), because idle live readers are the daemon's largest
@@ -117,10 +87,6 @@ interface Watched {
   announced: number;
   refilling: Promise<void> | undefined;
   waiters: Set<FeedReader>;
-}
-
-export function toFeedEntry({ offset, type, json }: StoredEntry): FeedEntry {
-  return { offset, json, frame: eventFrame(offset, type, json), compactFrame: undefined, envelope: undefined };
 }
 
 export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): EventFeed {
