@@ -199,22 +199,22 @@ class EventStream implements OpenStream, FeedReader {
   private run(read: readonly FeedEntry[] | undefined): void {
     const { feed, connections, batchSize } = this.shared;
     const { sink, stream } = this;
-    let entries = read;
+    // The log's page, used by the first pass only: every later pass reads afresh.
+    let page = read;
     try {
       while (this.finishAt === undefined || this.cursor < this.finishAt) {
         if (this.hasStopped()) break;
-        entries ??= feed.readRecent(stream, this.cursor as Offset, batchSize);
+        const entries = page ?? feed.readRecent(stream, this.cursor as Offset, batchSize);
+        page = undefined;
         if (entries === undefined) {
           feed.read(stream, this.cursor as Offset, batchSize).then(
-            (page) => this.continueWith(page),
+            (next) => this.continueWith(next),
             (error: unknown) => this.failWhilePumping(error),
           );
           return; // still pumping: the read continues the loop
         }
         if (entries.length > 0) {
-          const sent = this.send(entries);
-          entries = undefined;
-          if (!sent) {
+          if (!this.send(entries)) {
             this.busy = 'draining';
             connections.waitForDrain(sink);
             return;
