@@ -164,7 +164,7 @@ const bench: Bench = async (): Promise<BenchSection> => {
       ...daemons.flatMap(({ eventsPerAppend, one, two }) => daemonRows(eventsPerAppend, one, two, rawInsert)),
     ],
     notes: [
-      `docs/decisions/004-postgresql-event-log.md: a batch is one transaction of two pipelined round trips (lock the streams and read their stored identities; insert and move heads, commit, then NOTIFY in a transaction of its own). docs/decisions/018-postgresql-appends-in-parallel.md: up to ${IN_FLIGHT} batches per log are in flight at once, on streams no other batch in flight holds, each on a connection of its own.`,
+      `docs/decisions/029-postgresql-append-in-one-call.md: once the log knows a batch's streams, a batch is one round trip: a call of the schema's append function (lock the streams, check their heads, insert, move heads), then NOTIFY in a transaction of its own; a stream's first batch is the transaction of two round trips of decision 004. docs/decisions/018-postgresql-appends-in-parallel.md: up to ${IN_FLIGHT} batches per log are in flight at once, on streams no other batch in flight holds, each on a connection of its own.`,
       'CPU rows: user plus system time over the in-process append scenario, divided by the events it appended; PostgreSQL’s is that of the backends serving this process’s connections (found by their client ports), so other sessions on the server do not count.',
       'Daemon rows: each daemon is a process of its own opening its own log on the same schema, with its own 100 conversations (two daemons: 200 in all), all starting at the same moment; the figure is the daemons’ summed throughput, the latencies the worse daemon’s.',
     ],

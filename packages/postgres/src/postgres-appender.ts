@@ -11,6 +11,8 @@ import {
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
 import postgres, { type Sql } from 'postgres';
+import { callAppendFunction, notifyPrepared } from './postgres-append-function.ts';
+import { FENCED_OUT, HEAD_MOVED } from './postgres-append-function-definition.ts';
 import {
   batchStreams,
   createStreams,
@@ -20,6 +22,7 @@ import {
   writeRows,
 } from './postgres-append-statements.ts';
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
+import { type PlacedBatch, placeFunctionBatch } from './postgres-function-batch.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
 /** PostgreSQL's error code of a unique index refusing a row. */
@@ -64,6 +67,13 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  * tables, so each transaction locks its streams' rows and reads what it needs under
  * that lock. Only the integer key of a stream is cached, since it never changes.
  *
+ * Once this log knows each stream of a batch (its key, and its head as its own last batch
+ * left it), the batch is one round trip: a call of the schema's append function, which
+ * checks those heads under lock and stores the rows as sent, then the notifications it
+ * prepared (docs/decisions/029-postgresql-append-in-one-call.md). Otherwise (a stream's
+ * first batch here, a head another daemon moved, a fenced-out append, an event stored
+ * before) the batch is the transaction below.
+ *
  * A transaction takes two round trips on one connection, each a pipeline of statements:
  * 1. create the stream rows that are missing (autocommitted, before the transaction: an
  *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows (by
@@ -92,6 +102,11 @@ export class PostgresAppender {
   readonly #names: SchemaNames;
   readonly #instance: string;
   readonly #keys = new Map<string, number>();
+  /**
+   * Each stream's head as this daemon's last committed batch of it left it, by row key:
+   * the append function's batch is placed after it, and refused if the stream moved.
+   */
+  readonly #heads = new Map<number, number>();
   /** Counts batches, for the token that tells the notifying statement its batch committed. */
   #batches = 0;
 
@@ -128,12 +143,56 @@ export class PostgresAppender {
    */
   async commit(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
     try {
-      return await this.#attempt(appends, false);
+      return await this.#firstAttempt(appends);
     } catch (error) {
       if (!(error instanceof postgres.PostgresError && error.code === UNIQUE_VIOLATION)) throw error;
       if (error.constraint_name !== IDENTITY_INDEX) throw error;
       return this.#attempt(appends, true);
     }
+  }
+
+  /**
+   * In one call of the schema's append function when this daemon knows every stream's key
+   * and head; else, or when the function refuses the batch (a head moved, a fenced
+   * conversation is held by another daemon: it then stores nothing), in the transaction
+   * that reads the heads under lock and refuses fenced-out appends alone.
+   */
+  async #firstAttempt(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
+    const placed = placeFunctionBatch(appends, { keys: this.#keys, heads: this.#heads });
+    if (placed !== undefined) {
+      try {
+        return await this.#callFunction(placed);
+      } catch (error) {
+        const code = error instanceof postgres.PostgresError ? error.code : undefined;
+        if (code !== FENCED_OUT && code !== HEAD_MOVED) throw error;
+      }
+    }
+    return this.#attempt(appends, false);
+  }
+
+  /**
+   * The batch in one round trip: the function's call (its own transaction) and, pipelined
+   * after it, the notifications it prepared, sent only if it committed.
+   */
+  async #callFunction(placed: PlacedBatch): Promise<CommittedBatch> {
+    this.#batches += 1;
+    const token = `${this.#instance}:${this.#batches}`;
+    const connection = await this.#sql.reserve();
+    try {
+      // Sent together, in this order, in one pipeline; each is a transaction of its own.
+      const call = callAppendFunction(connection, this.#names, placed.batch, this.#instance, token).execute();
+      const notified = notifyPrepared(connection, this.#names, token).execute().catch(warn);
+      try {
+        await call;
+      } finally {
+        await notified;
+      }
+    } finally {
+      connection.release();
+    }
+    const { streamKeys, headsAfter } = placed.batch;
+    for (const [index, key] of streamKeys.entries()) this.#heads.set(key, headsAfter[index] as number);
+    return { results: placed.results, notices: placed.notices };
   }
 
   /** One transaction of the batch; `lookUp` reads its stored identities first. */
@@ -190,6 +249,7 @@ export class PostgresAppender {
       } finally {
         await notified;
       }
+      for (const state of locked.values()) this.#heads.set(state.key, state.head);
       const notices = moved.map((state) => ({
         stream: state.stream,
         head: state.head as Offset,

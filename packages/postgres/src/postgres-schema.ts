@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { appendFunctionDefinition } from './postgres-append-function-definition.ts';
 
 /** The layout this code writes; recorded in the schema's `layout` table. */
 export const POSTGRES_LAYOUT_VERSION = 1;
@@ -23,6 +24,8 @@ export interface SchemaNames {
   readonly leases: string;
   /** Each stream's latest folded state at one offset (docs/decisions/016). */
   readonly snapshots: string;
+  /** The function that appends a batch in one call (docs/decisions/029). */
+  readonly appendFunction: string;
   /** LISTEN/NOTIFY channel: one per schema, so logs in other schemas never wake this one. */
   readonly channel: string;
   /** LISTEN/NOTIFY channel of cancels and approval decisions for the daemon running a turn. */
@@ -45,6 +48,7 @@ export function schemaNames(schema: string): SchemaNames {
     events: `"${schema}".events`,
     leases: `"${schema}".leases`,
     snapshots: `"${schema}".snapshots`,
+    appendFunction: `"${schema}".append_batch_v1`,
     channel: `${schema}_commits`,
     commandChannel: `${schema}_commands`,
   };
@@ -101,6 +105,9 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
       INSERT INTO "${schema}".layout (version) VALUES (${POSTGRES_LAYOUT_VERSION}) ON CONFLICT (id) DO NOTHING;
     `)
       .simple();
+    // Added within layout 1 too: code that does not know the function never calls it, and
+    // a schema made before it gets it at the next open.
+    await transaction.unsafe(appendFunctionDefinition(names)).simple();
     const [row] = await transaction.unsafe<{ version: number }[]>(`SELECT version FROM "${schema}".layout`);
     if (row === undefined || row.version > POSTGRES_LAYOUT_VERSION) {
       throw new Error(

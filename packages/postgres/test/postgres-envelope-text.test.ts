@@ -33,9 +33,12 @@ describe('event text on PostgreSQL', () => {
     const drafts: EventDraft[] = texts.map((text, index) => deltaDraft(stream, message, index + 1, text));
     // Two appends in flight together share a batch, so the split spans appends too.
     await Promise.all([log.append(stream, drafts.slice(0, 3)), log.append(stream, drafts.slice(3))]);
+    // Again, now that the log knows the stream: through the append function (decision 029).
+    const again = texts.map((text, index) => deltaDraft(stream, message, texts.length + index + 1, text));
+    await Promise.all([log.append(stream, again.slice(0, 3)), log.append(stream, again.slice(3))]);
     const stored = await readAll(log, stream);
     expect(stored.map((event) => [event.offset, (event.data as { text: string }).text])).toEqual(
-      texts.map((text, index) => [index + 1, text]),
+      [...texts, ...texts].map((text, index) => [index + 1, text]),
     );
   });
 });

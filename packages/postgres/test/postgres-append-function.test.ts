@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  createPostgresTestSchema,
+  deltaDrafts,
+  newConversationStream,
+  newMessageId,
+  type PostgresTestSchema,
+  readAll,
+} from '@once/testing';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { openPostgresEventLog, openPostgresTurnCoordination } from '../src/index.ts';
+import { withDatabase } from './with-database.ts';
+
+// Once a daemon knows a stream's key and head, its batches of that stream go in one call
+// of the schema's append function (docs/decisions/029): these cases are the ones where
+// what the daemon knows is no longer so, and a schema made before the function existed.
+describe('appends in one call of the append function on PostgreSQL', () => {
+  let database: PostgresTestSchema;
+  let schema: string;
+  beforeEach(async () => {
+    database = await createPostgresTestSchema();
+    schema = new URL(database.url).searchParams.get('schema') as string;
+  });
+  afterEach(() => database.drop());
+
+  it('keeps offsets gapless when two daemons take turns on one stream', async () => {
+    await using first = await openPostgresEventLog({ url: database.url });
+    await using second = await openPostgresEventLog({ url: database.url });
+    const stream = newConversationStream();
+    const message = newMessageId();
+    const offsets: number[] = [];
+    for (let seq = 1; seq <= 8; seq += 2) {
+      // Each daemon's next batch finds the head where the other one left it.
+      for (const [index, log] of [first, second].entries()) {
+        const stored = await log.append(stream, deltaDrafts(stream, message, seq + index, 1));
+        offsets.push(...stored.map((entry) => entry.offset));
+      }
+    }
+    expect(offsets).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const events = await readAll(first, stream);
+    expect(events.map((event) => [event.offset, event.seq])).toEqual(offsets.map((offset) => [offset, offset]));
+  });
+
+  it('refuses a fenced append of a stream it wrote before once a peer took its conversation over', async () => {
+    const leaseMs = 300;
+    await using log = await openPostgresEventLog({ url: database.url });
+    const stalled = await openPostgresTurnCoordination({ url: database.url, leaseMs });
+    const peer = await openPostgresTurnCoordination({ url: database.url, leaseMs });
+    onTestFinished(() => Promise.all([stalled.close(), peer.close()]).then(() => {}));
+    const stream = newConversationStream();
+    const message = newMessageId();
+    expect(await stalled.leases.acquire(stream.conversationId)).toBe(true);
+    const owned = { fence: stalled.leases.owner };
+    await log.append(stream, deltaDrafts(stream, message, 1, 1), owned);
+    await log.append(stream, deltaDrafts(stream, message, 2, 1), owned);
+
+    await sleep(leaseMs + 100);
+    expect(await peer.leases.acquire(stream.conversationId)).toBe(true);
+    await expect(log.append(stream, deltaDrafts(stream, message, 3, 1), owned)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    const [entry] = await log.append(stream, deltaDrafts(stream, message, 3, 1), { fence: peer.leases.owner });
+    expect(entry?.offset).toBe(3);
+    expect((await readAll(log, stream)).map((event) => event.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('upgrades a schema made before the function: appends after reopening it are stored', async () => {
+    const stream = newConversationStream();
+    const message = newMessageId();
+    {
+      await using log = await openPostgresEventLog({ url: database.url });
+      await log.append(stream, deltaDrafts(stream, message, 1, 2));
+    }
+    // What a daemon of the version before left: the same tables, no function.
+    await withDatabase((sql) => sql.unsafe(`DROP FUNCTION "${schema}".append_batch_v1`));
+    await using log = await openPostgresEventLog({ url: database.url });
+    await log.append(stream, deltaDrafts(stream, message, 3, 1));
+    // Key and head known now: this batch goes through the function.
+    const stored = await log.append(stream, deltaDrafts(stream, message, 4, 2));
+    expect(stored.map((entry) => entry.offset)).toEqual([4, 5]);
+    expect((await readAll(log, stream)).map((event) => [event.offset, event.seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+  });
+});
