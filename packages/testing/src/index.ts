@@ -2,7 +2,15 @@ export { type AttachmentStoreFixture, describeAttachmentStoreConformance } from 
 export { type ChatRouteServer, type ReceivedRequest, startChatRoute, writeChunks } from './chat-route-server.ts';
 export { compactEvents } from './compact-events.ts';
 export { describeConversationLeasesConformance, type LeaseTableFixture } from './conversation-leases-conformance.ts';
-export { buildConversation } from './conversation-script.ts';
+export {
+  type BlockSpec,
+  blockSpecArbitrary,
+  buildConversation,
+  conversationArbitrary,
+  idsFor,
+  type TurnSpec,
+  turnSpecArbitrary,
+} from './conversation-script.ts';
 export { type CuttableProxy, startCuttableProxy } from './cuttable-proxy.ts';
 export {
   createDaemonClient,
@@ -48,7 +56,6 @@ export { foldEvents, offsetsOf } from './fold-events.ts';
 export { CHROMIUM_PATH, chromiumMissing, launchChromium } from './headless-chromium.ts';
 export { describeHttpProtocolConformance } from './http-protocol-conformance.ts';
 export type { CreateHttpProtocolFixture, HttpProtocolFixture } from './http-protocol-fixture.ts';
-export { idsFor } from './ids-for.ts';
 export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';
 export { type ConversationTranscript, readConversation } from './read-conversation.ts';
@@ -62,13 +69,6 @@ export {
 export { spawnProcess, stopLeftoverProcesses } from './spawn-process.ts';
 export { createTemporaryLogFixture } from './temporary-log-fixture.ts';
 export { tinyPng } from './tiny-png.ts';
-export {
-  type BlockSpec,
-  blockSpecArbitrary,
-  conversationArbitrary,
-  type TurnSpec,
-  turnSpecArbitrary,
-} from './turn-spec.ts';
 export {
   type EventSourceWatch,
   type ListenableEventSource,
