@@ -20,7 +20,7 @@ import {
   type StreamKey,
   toStoredEntry,
 } from '@once/log';
-import { type ConversationId, type Offset, OnceError, toOffset } from '@once/protocol';
+import { type Offset, OnceError, toOffset } from '@once/protocol';
 import type { EventTail } from './event-tail.ts';
 import { loadSqliteTail } from './load-sqlite-tail.ts';
 import { type CommittedBatch, type PendingAppend, SqliteAppender } from './sqlite-appender.ts';
@@ -31,13 +31,11 @@ import { SqliteSnapshots } from './sqlite-snapshots.ts';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.ts';
 import { type LogRow, readStreamEnvelopes, readStreamRows } from './sqlite-stream-reader.ts';
 import { SqliteTailIndexer, type TailIndexOptions } from './sqlite-tail-indexer.ts';
+import { retryWhileLocked } from './sqlite-write-lock.ts';
 import { toStorageError } from './storage-error.ts';
 
 /** One list of stored entries per append of a batch. */
 type CommitResults = (readonly StoredEntry[])[];
-
-/** How long, in milliseconds, a commit waits for a write lock another connection holds. */
-const LOCKED_GIVE_UP_MS = 10_000;
 
 /** Options of {@link openSqliteEventLog}. */
 export interface SqliteEventLogOptions extends GroupCommitOptions, TailIndexOptions, CheckpointOptions {
@@ -159,9 +157,9 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
 
   /**
    * Runs a removal (compaction or retention) on a conversation stream: indexes the
-   * stream's tail first (the tail read back on open expects no holes), retries every
-   * millisecond while another connection holds the write lock, and gives the freed pages
-   * back. `remove` returns how many events it removed, or `busy`.
+   * stream's tail first (the tail read back on open expects no holes), waits while
+   * another connection holds the write lock, and gives the freed pages back. `remove`
+   * returns how many events it removed, or `busy`.
    */
   async #removeEvents(
     stream: StreamKey,
@@ -174,30 +172,18 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
     }
     const key = this.#appender.streamKey(stream);
     if (key === undefined) return { removed: 0 };
-    const started = performance.now();
-    for (;;) {
+    const removed = await retryWhileLocked(() => {
       if (this.#closing) throw closedError();
-      let removed: number | 'busy' = 'busy';
       try {
         if (this.#tail.firstOffset(key) !== undefined) this.#indexer.indexNow();
-        if (this.#tail.firstOffset(key) === undefined) {
-          removed = remove(key, (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit));
-        }
+        if (this.#tail.firstOffset(key) !== undefined) return 'busy';
+        return remove(key, (after, limit) => readStreamRows(this.#statements, this.#tail, key, after, limit));
       } catch (error) {
         throw toStorageError(error, this.#directory);
       }
-      if (removed !== 'busy') {
-        if (removed > 0) this.#giveBackFreePages();
-        return { removed };
-      }
-      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
-        throw new OnceError(
-          'unavailable',
-          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing was ${what}. Try again later.`,
-        );
-      }
-      await setTimeout(1);
-    }
+    }, `nothing was ${what}. Try again later.`);
+    if (removed > 0) this.#giveBackFreePages();
+    return { removed };
   }
 
   /**
@@ -250,21 +236,7 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
   /** {@inheritDoc SnapshotStore.conversationHeads} */
   async conversationHeads(): Promise<readonly ConversationHead[]> {
     this.#assertOpen();
-    const heads: ConversationHead[] = [];
-    for (const row of this.#snapshots.conversations()) {
-      // Events committed since the last indexing round are in the tail, in memory.
-      const head = this.#tail.lastOffset(row.key) ?? row.indexed ?? 0;
-      if (head === 0) continue;
-      heads.push({
-        conversationId: row.name as ConversationId,
-        head: head as Offset,
-        snapshot:
-          row.offset === null || row.summary === null
-            ? undefined
-            : { offset: row.offset as Offset, summary: row.summary },
-      });
-    }
-    return heads;
+    return this.#snapshots.conversationHeads((key) => this.#tail.lastOffset(key));
   }
 
   /** {@inheritDoc EventLog.onCommit} */
@@ -298,41 +270,29 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
   /**
    * A batch that fails because the disk is full or the file system read-only rejects
    * with `storage_full` or `storage_read_only`; the appender rolled it back whole, so the
-   * next batch gets the offsets this one would have had.
+   * next batch gets the offsets this one would have had. While another connection holds
+   * the write lock (the checkpoint thread does for a few milliseconds when it restarts
+   * the write-ahead log), the batch waits for it.
    */
   #commit(appends: readonly PendingAppend[]): CommitResults | Promise<CommitResults> {
+    const results = this.#tryCommit(appends);
+    if (results !== 'busy') return results;
+    return setTimeout(1).then(() =>
+      retryWhileLocked(
+        () => this.#tryCommit(appends),
+        'nothing of this append was stored. Only one process may write a log file; is another one writing it?',
+      ),
+    );
+  }
+
+  #tryCommit(appends: readonly PendingAppend[]): CommitResults | 'busy' {
     let batch: CommittedBatch | 'busy';
     try {
       batch = this.#appender.commit(appends);
     } catch (error) {
       throw toStorageError(error, this.#directory);
     }
-    return batch === 'busy' ? this.#commitOnceFree(appends) : this.#committed(batch);
-  }
-
-  /**
-   * Tries the batch again every millisecond while another connection holds the write
-   * lock — the checkpoint thread does for a few milliseconds when it restarts the
-   * write-ahead log — from the event loop, which serves everything else meanwhile.
-   */
-  async #commitOnceFree(appends: readonly PendingAppend[]): Promise<CommitResults> {
-    const started = performance.now();
-    for (;;) {
-      await setTimeout(1);
-      let batch: CommittedBatch | 'busy';
-      try {
-        batch = this.#appender.commit(appends);
-      } catch (error) {
-        throw toStorageError(error, this.#directory);
-      }
-      if (batch !== 'busy') return this.#committed(batch);
-      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
-        throw new OnceError(
-          'unavailable',
-          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so nothing of this append was stored. Only one process may write a log file; is another one writing it?`,
-        );
-      }
-    }
+    return batch === 'busy' ? 'busy' : this.#committed(batch);
   }
 
   #committed(batch: CommittedBatch): CommitResults {

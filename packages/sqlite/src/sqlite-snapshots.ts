@@ -1,11 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { setTimeout } from 'node:timers/promises';
-import type { SnapshotSummary, StoredSnapshot } from '@once/log';
-import { type Offset, OnceError } from '@once/protocol';
-import { beginWrite } from './sqlite-write-lock.ts';
-
-/** How long, in milliseconds, a snapshot waits for the write lock another connection holds. */
-const LOCKED_GIVE_UP_MS = 10_000;
+import type { ConversationHead, SnapshotSummary, StoredSnapshot } from '@once/log';
+import type { ConversationId, Offset } from '@once/protocol';
+import { beginWrite, retryWhileLocked } from './sqlite-write-lock.ts';
 
 /**
  * The `snapshots` table of layout 4: one row per stream, replaced only by a snapshot at a
@@ -42,25 +38,18 @@ export class SqliteSnapshots {
    * lock (the checkpoint thread, for a moment).
    * @returns Whether it was stored.
    */
-  async save(stream: number, snapshot: StoredSnapshot): Promise<boolean> {
-    const started = performance.now();
-    while (!beginWrite(this.#database)) {
-      if (performance.now() - started > LOCKED_GIVE_UP_MS) {
-        throw new OnceError(
-          'unavailable',
-          `The event log's file stayed locked by another connection for ${LOCKED_GIVE_UP_MS / 1000} s, so the snapshot was not stored.`,
-        );
+  save(stream: number, snapshot: StoredSnapshot): Promise<boolean> {
+    return retryWhileLocked(() => {
+      if (!beginWrite(this.#database)) return 'busy';
+      try {
+        const { changes } = this.#save.run(stream, snapshot.offset, snapshot.summary, snapshot.state);
+        this.#database.exec('COMMIT');
+        return Number(changes) > 0;
+      } catch (error) {
+        if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+        throw error;
       }
-      await setTimeout(1);
-    }
-    try {
-      const { changes } = this.#save.run(stream, snapshot.offset, snapshot.summary, snapshot.state);
-      this.#database.exec('COMMIT');
-      return Number(changes) > 0;
-    } catch (error) {
-      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
-      throw error;
-    }
+    }, 'the snapshot was not stored.');
   }
 
   /** The latest snapshot of the stream with key `stream`. */
@@ -76,16 +65,33 @@ export class SqliteSnapshots {
   }
 
   /**
-   * Every conversation stream's key, id, indexed head (null when nothing of it is indexed
-   * yet) and latest snapshot (null offset when none), in one statement.
+   * Every conversation stream with an event, its head and its latest snapshot's offset and
+   * summary, in one statement. `tailHead` is a stream's last offset not indexed yet: events
+   * committed since the last indexing round are in the tail, in memory.
    */
-  conversations(): ConversationRow[] {
-    return this.#conversations.all() as unknown as ConversationRow[];
+  conversationHeads(tailHead: (stream: number) => number | undefined): ConversationHead[] {
+    const heads: ConversationHead[] = [];
+    for (const row of this.#conversations.all() as unknown as ConversationRow[]) {
+      const head = tailHead(row.key) ?? row.indexed ?? 0;
+      if (head === 0) continue;
+      heads.push({
+        conversationId: row.name as ConversationId,
+        head: head as Offset,
+        snapshot:
+          row.offset === null || row.summary === null
+            ? undefined
+            : { offset: row.offset as Offset, summary: row.summary },
+      });
+    }
+    return heads;
   }
 }
 
-/** A row of {@link SqliteSnapshots.conversations}. */
-export interface ConversationRow {
+/**
+ * A row of the conversations statement: a conversation stream's key, id, indexed head
+ * (null when nothing of it is indexed yet) and latest snapshot (null offset when none).
+ */
+interface ConversationRow {
   readonly key: number;
   readonly name: string;
   readonly indexed: number | null;

@@ -110,6 +110,27 @@ describe('SQLite event log', () => {
     }
   });
 
+  it('stores a snapshot and removes a stream once another connection lets go of the write lock, without failing', async () => {
+    const fixture = await createSqliteFixture();
+    try {
+      const stream = newConversationStream();
+      await fixture.log.append(stream, deltaDrafts(stream, newMessageId(), 1, 2));
+      const holder = new DatabaseSync(fixture.path);
+      holder.exec('BEGIN IMMEDIATE');
+      const snapshot = { offset: 2 as Offset, state: '{}', summary: '{}' };
+      const saved = fixture.log.saveSnapshot(stream, snapshot);
+      const removed = fixture.log.removeStream(stream);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      holder.exec('COMMIT');
+      holder.close();
+      expect(await saved).toBe(true);
+      expect(await removed).toEqual({ removed: 2 });
+      expect(await readAll(fixture.log, stream)).toEqual([]);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it('wakes listeners only once another connection, like another process, can read the events', async () => {
     const fixture = await createSqliteFixture();
     const reader = new DatabaseSync(fixture.path, { readOnly: true });

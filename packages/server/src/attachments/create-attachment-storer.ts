@@ -1,11 +1,8 @@
 import type { Attachment } from '@once/protocol';
 import { OnceError } from '@once/protocol';
-import {
-  type AttachmentOptions,
-  DEFAULT_ATTACHMENT_MAX_BYTES,
-  DEFAULT_ATTACHMENT_MEDIA_TYPES,
-} from './attachment-options.ts';
-import { checkedUpload, tooLarge } from './checked-upload.ts';
+import type { AttachmentOptions } from './attachment-options.ts';
+import { checkedUpload } from './checked-upload.ts';
+import { uploadRules } from './upload-rules.ts';
 
 /** A file a route set received some other way than `POST /v1/attachments` (e.g. a data URL). */
 export interface AttachmentFile {
@@ -28,22 +25,15 @@ export type StoreAttachment = (account: string, conversation: string, file: Atta
 
 /** The {@link StoreAttachment} of a daemon that keeps attachments as `options` say. */
 export function createAttachmentStorer(options: AttachmentOptions): StoreAttachment {
-  const maxBytes = options.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
-  const mediaTypes = new Set(options.mediaTypes ?? DEFAULT_ATTACHMENT_MEDIA_TYPES);
+  const rules = uploadRules(options);
   return async (account, conversation, file) => {
-    const mediaType = file.mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!mediaTypes.has(mediaType)) {
-      throw new OnceError(
-        'unsupported_media_type',
-        `This daemon does not take ${mediaType.slice(0, 100) || 'untyped'} files; it takes ${[...mediaTypes].join(', ')} (--attachment-types).`,
-      );
-    }
-    if (file.bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    const claim = rules.claim(file.mediaType);
+    rules.checkSize(file.bytes.byteLength);
     const source = (async function* () {
       yield file.bytes;
     })();
-    const { attachment } = await options.store.put(account, checkedUpload(source, { mediaType, maxBytes }), {
-      mediaType,
+    const { attachment } = await options.store.put(account, checkedUpload(source, claim), {
+      mediaType: claim.mediaType,
       ...(file.name === undefined ? {} : { name: file.name }),
     });
     // A file that arrives with its message is sent at once: no grace period as an unsent upload.

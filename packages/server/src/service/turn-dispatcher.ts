@@ -1,6 +1,7 @@
 import type { ConversationState } from '@once/core';
 import { type CommitListener, type ConversationLeases, createKeyedLock } from '@once/log';
 import { type ConversationId, isOnceError, type TurnId } from '@once/protocol';
+import { createLeaseUpkeep } from './lease-upkeep.ts';
 import { recoverConversation } from './recover-conversation.ts';
 import { createTurnScheduler, type QueuedTurn, type TurnSchedulerOptions } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
@@ -108,6 +109,7 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
   const held = new Map<string, Hold>();
   // Wakes, settling and releases of one conversation take turns on this daemon.
   const serial = createKeyedLock();
+  /** Retries of recovery after the storage refused a write. */
   const timers: NodeJS.Timeout[] = [];
   let unsubscribe: (() => void) | undefined;
   let stopping = false;
@@ -223,50 +225,17 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
     if (again) await wake(conversationId);
   };
 
-  /** When the leases held were last known to be held, on this process's monotonic clock. */
-  let renewedAt = performance.now();
-  const renew = async () => {
-    const holds = [...held.entries()];
-    // The lease runs from when the database renewed it, after this: count from here.
-    const startedAt = performance.now();
-    let kept: ReadonlySet<string>;
-    try {
-      kept = holds.length === 0 ? new Set() : await leases.renew(holds.map(([conversationId]) => conversationId));
-    } catch (error) {
-      // Unable to renew for a whole lease: another daemon may own these conversations now.
-      if (performance.now() - renewedAt >= leases.ttlMs) kept = new Set();
-      else throw error;
-    }
-    renewedAt = startedAt;
-    for (const [conversationId, hold] of holds) {
-      // Another daemon took the conversation over (this one stalled past the lease): stop writing there.
-      if (kept.has(conversationId) || held.get(conversationId) !== hold) continue;
+  const upkeep = createLeaseUpkeep({
+    leases,
+    held,
+    // Another daemon took the conversation over (this one stalled past the lease): stop writing there.
+    onLost: (conversationId) => {
       held.delete(conversationId);
       scheduler.stop(conversationId as ConversationId);
-    }
-  };
-
-  const sweep = async () => {
-    for (const conversationId of await leases.lapsed()) {
-      if (!held.has(conversationId)) await wake(conversationId as ConversationId).catch(onError);
-    }
-  };
-
-  /** Runs `task` every `intervalMs`, never two runs at once. */
-  const every = (intervalMs: number, task: () => Promise<void>) => {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running || stopping) return;
-      running = true;
-      task()
-        .catch(onError)
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
-    timer.unref();
-    timers.push(timer);
-  };
+    },
+    onLapsed: (conversationId) => wake(conversationId as ConversationId),
+    onError,
+  });
 
   return {
     wake,
@@ -297,13 +266,12 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
         const conversationId = notice.stream.conversationId as ConversationId;
         if (held.has(conversationId)) wake(conversationId).catch(onError);
       });
-      if (!Number.isFinite(leases.ttlMs)) return;
-      every(Math.max(1, Math.floor(leases.ttlMs / 3)), renew);
-      every(Math.max(1, Math.floor(leases.ttlMs / 2)), sweep);
+      upkeep.start();
     },
     async shutdown() {
       stopping = true;
-      for (const timer of timers) clearInterval(timer);
+      upkeep.stop();
+      for (const timer of timers) clearTimeout(timer);
       unsubscribe?.();
       await scheduler.shutdown();
       await Promise.allSettled(

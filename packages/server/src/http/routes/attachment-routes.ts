@@ -1,13 +1,10 @@
 import { Readable } from 'node:stream';
 import { attachmentHashSchema, attachmentNameSchema, OnceError } from '@once/protocol';
 import { z } from 'zod';
-import {
-  type AttachmentOptions,
-  DEFAULT_ATTACHMENT_MAX_BYTES,
-  DEFAULT_ATTACHMENT_MEDIA_TYPES,
-} from '../../attachments/attachment-options.ts';
-import { checkedUpload, tooLarge } from '../../attachments/checked-upload.ts';
+import type { AttachmentOptions } from '../../attachments/attachment-options.ts';
+import { checkedUpload } from '../../attachments/checked-upload.ts';
 import { contentDisposition } from '../../attachments/content-disposition.ts';
+import { uploadRules } from '../../attachments/upload-rules.ts';
 import { parseInput } from '../parse-input.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -21,8 +18,7 @@ const hashParams = z.object({ hash: attachmentHashSchema });
  */
 export function registerAttachmentRoutes({ app, accountOf }: RouteContext, options: AttachmentOptions): void {
   const { store } = options;
-  const maxBytes = options.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
-  const mediaTypes = new Set(options.mediaTypes ?? DEFAULT_ATTACHMENT_MEDIA_TYPES);
+  const rules = uploadRules(options);
 
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -31,21 +27,13 @@ export function registerAttachmentRoutes({ app, accountOf }: RouteContext, optio
 
     scope.post('/v1/attachments', async (request, reply) => {
       const account = accountOf(request);
-      const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!mediaTypes.has(mediaType)) {
-        throw new OnceError(
-          'unsupported_media_type',
-          mediaType === ''
-            ? `Send the file's media type as Content-Type; this daemon takes ${[...mediaTypes].join(', ')}.`
-            : `This daemon does not take ${mediaType} files; it takes ${[...mediaTypes].join(', ')} (--attachment-types).`,
-        );
-      }
+      const claim = rules.claim(request.headers['content-type'], "Send the file's media type as Content-Type");
       const { name } = parseInput(uploadQuery, request.query, 'query');
-      const declared = Number(request.headers['content-length']);
-      if (declared > maxBytes) throw tooLarge(maxBytes);
+      // Refused before reading the body when its declared length is already too much.
+      rules.checkSize(Number(request.headers['content-length']));
       const body = (request.body ?? request.raw) as Readable;
-      const { attachment, created } = await store.put(account, checkedUpload(body, { mediaType, maxBytes }), {
-        mediaType,
+      const { attachment, created } = await store.put(account, checkedUpload(body, claim), {
+        mediaType: claim.mediaType,
         ...(name === undefined ? {} : { name }),
       });
       // The name is this upload's, when it gave one: the same bytes may be sent under another name.
