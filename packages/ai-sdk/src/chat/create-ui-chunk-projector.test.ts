@@ -140,7 +140,7 @@ describe('createUIChunkProjector', () => {
           : [...new Set([...looks.map((look) => Math.floor(look * (states.length - 1))), states.length - 1])];
         seen.sort((a, b) => a - b);
         const partEvents = (at: number) => (readEvents ? (states[at]?.partEvents ?? []) : undefined);
-        const id = (states.at(-1)?.message as MessageSnapshot).id;
+        const { id } = (states.at(-1) as { message: MessageSnapshot }).message;
         const plain = createUIChunkProjector(id);
         const told = createUIChunkProjector(id);
         let previous = -1;
