@@ -47,11 +47,12 @@ export class ChatStream implements OpenStream {
   private readonly partEvents: UIPartEvent[] = [];
   private projector: UIChunkProjector | undefined;
   /**
-   * What the events folded since the last send did when all of them were text deltas of
-   * one block: that block and the text they appended (the projector then needs only the
-   * text, see `UIChunkProjector.appended`); null once any other event was folded.
+   * What the events folded since the last send did: when all of them were text deltas of
+   * one block, that block and the text they appended (the projector then needs only the
+   * text, see `UIChunkProjector.appended`); null once any other event was folded (or
+   * before the first send); undefined when nothing was folded, so there is nothing to send.
    */
-  private appended: { readonly messageId: string; readonly blockIndex: number; text: string } | null | undefined;
+  private appended: { readonly messageId: string; readonly blockIndex: number; text: string } | null | undefined = null;
   /** Set by a clean stop: deliver up to this offset, then end. */
   private finishAt: number | undefined;
   private onFinished: (() => void) | undefined;
@@ -251,6 +252,8 @@ export class ChatStream implements OpenStream {
   /** Writes what the turn's message gained. @returns false once the stream closed. */
   private async send(turnId: string): Promise<boolean> {
     const appended = this.appended;
+    // Woken by a commit, a drain or a stop with nothing new folded: the message is as sent.
+    if (appended === undefined) return true;
     this.appended = undefined;
     // The turn's answer is among the last messages: searched from the end.
     const message = this.state.messages.findLast((entry) => entry.role === 'assistant' && entry.turnId === turnId);
