@@ -148,7 +148,11 @@ export class ChatStream implements OpenStream {
         if (this.isClosed()) return;
         if (entries.length > 0) {
           this.fold(entries);
-          continue;
+          // A full page may have more behind it; a short one reached the head, so after
+          // sending, the next read waits for a commit (the wait returns at once if one came).
+          if (entries.length === PAGE) continue;
+          if (!(await this.send(turnId))) return;
+          if (this.ended.has(turnId)) break;
         }
         // Stopping, and everything committed is sent; the turn runs on elsewhere: no [DONE].
         if (this.finishAt !== undefined && this.cursor >= this.finishAt) {
