@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { rowFromRuns } from './bench-report.ts';
 import type { AnswerSpec } from './support/peers/answer-model.ts';
-import { type Backend, startOnceBackend, startPeerBackend } from './support/peers/backends.ts';
+import { type Backend, startOnceBackend, startOnceModelBackend, startPeerBackend } from './support/peers/backends.ts';
 import { loadTargetOf } from './support/peers/load-driver.ts';
 import { type FaultRun, faultRun, type KillRun, killRun, type LoadRun, loadRun } from './support/peers/phases.ts';
 import { answerCharacters, bytesPerCharacter, type WireReader } from './support/peers/wire-bytes.ts';
@@ -23,8 +23,11 @@ const LOADS = (process.env.PEERS_STREAMS ?? '100,500,1000').split(',').map((coun
   return { streams, spec: { tokens, delayMs: 20, timed: true } };
 });
 const PARTS = new Set((process.env.PEERS_PARTS ?? 'wire,faults,kills,load').split(','));
-/** Which backends run: `peer`, `once` (OnceChatTransport; its load runs on the AI SDK endpoint) and `endpoints`. */
-const SIDES = new Set((process.env.PEERS_SIDES ?? 'peer,once,endpoints').split(','));
+/**
+ * Which backends run: `peer`, `once` (OnceChatTransport; its load runs on the AI SDK endpoint
+ * with the route upstream), `endpoints`, and `model` (load only: the peer's model inside the daemon).
+ */
+const SIDES = new Set((process.env.PEERS_SIDES ?? 'peer,once,endpoints,model').split(','));
 
 interface BackendRuns {
   readonly name: string;
@@ -52,9 +55,11 @@ function emptyRuns(name: string): BackendRuns {
   };
 }
 
-async function measure(backend: Backend, naive: boolean, load: boolean): Promise<BackendRuns> {
+/** Runs the phases `PEERS_PARTS` names on `backend`; with `loadOnly`, only its load. */
+async function measure(backend: Backend, naive: boolean, load: boolean, loadOnly = false): Promise<BackendRuns> {
   const runs = emptyRuns(backend.name);
-  for (let run = 0; run < (PARTS.has('wire') ? RUNS : 0); run += 1) {
+  const has = (part: string) => PARTS.has(part) && (!loadOnly || part === 'load');
+  for (let run = 0; run < (has('wire') ? RUNS : 0); run += 1) {
     for (const way of wireWaysOf(backend)) {
       const measured = await bytesPerCharacter(
         baseUrlOf(backend),
@@ -66,12 +71,13 @@ async function measure(backend: Backend, naive: boolean, load: boolean): Promise
       runs.wire.set(way.label, [...(runs.wire.get(way.label) ?? []), measured]);
     }
   }
-  console.error(`peers: ${backend.name}: bytes per character ${JSON.stringify(Object.fromEntries(runs.wire))}`);
-  for (let run = 0; run < (PARTS.has('faults') ? RUNS : 0); run += 1) {
+  if (has('wire'))
+    console.error(`peers: ${backend.name}: bytes per character ${JSON.stringify(Object.fromEntries(runs.wire))}`);
+  for (let run = 0; run < (has('faults') ? RUNS : 0); run += 1) {
     runs.faults.push(await faultRun(backend, FAULT_ANSWER, CHATS, SEEDS[run % SEEDS.length] as number, naive));
     console.error(`peers: ${backend.name}: fault run ${run + 1} ${JSON.stringify(runs.faults.at(-1))}`);
   }
-  for (let run = 0; run < (PARTS.has('kills') ? RUNS : 0); run += 1) {
+  for (let run = 0; run < (has('kills') ? RUNS : 0); run += 1) {
     runs.kills.push(await killRun(backend, FAULT_ANSWER, KILL_CHATS));
     console.error(`peers: ${backend.name}: kill run ${run + 1} ${JSON.stringify(runs.kills.at(-1)?.chats)}`);
   }
@@ -228,10 +234,12 @@ const bench: Bench = async () => {
   await using endpointsBackend = SIDES.has('endpoints') ? await startOnceBackend('ai-sdk-endpoints') : undefined;
   const endpoints =
     endpointsBackend === undefined ? emptyRuns('endpoints') : await measure(endpointsBackend, false, false);
+  await using modelBackend = SIDES.has('model') && PARTS.has('load') ? await startOnceModelBackend() : undefined;
+  const model = modelBackend === undefined ? emptyRuns('model') : await measure(modelBackend, false, true, true);
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   return {
     title: 'useChat: resumable-stream + Redis vs Once under one fault schedule (issue 14)',
-    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes (retried while it fails, as after a drop: a first run without the retry left one OnceChatTransport page in error now and then, its first resume failing on a socket the cut left behind). The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat; each word carries the moment the model emitted it. Bytes per character: one ${FAULT_ANSWER.tokens}-word answer (${answerCharacters(FAULT_ANSWER)} characters of text) read whole per run and way, without faults: response bodies only (no HTTP head), from the first byte to the turn's end ([DONE], or Once's turn_end, the user's message and the turn's other events included). Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
+    method: `One AI SDK route process (streamText on the AI SDK's MockLanguageModelV4, one word every 20 ms) serves both sides: the peer runs it as the AI SDK docs' resumable setup (resumable-stream on the local Redis, consumeSseStream, the active stream id and the messages in Redis, GET /api/chat/:id/stream to resume) behind DefaultChatTransport; Once runs the daemon with --provider ui-stream calling the same route without resumable-stream, behind OnceChatTransport, and behind DefaultChatTransport on the daemon's AI SDK endpoints. Faults: ${CHATS} chats at once per run, each a ${FAULT_ANSWER.tokens}-word answer with 1–3 faults from a seeded schedule (seeds ${SEEDS.slice(0, RUNS).join(', ')}, the same on every side): a drop cuts the chat's sockets (a proxy of its own), the app then calls resumeStream() (DefaultChatTransport) or the transport reconnects itself (OnceChatTransport); a reload closes the page, loads the history and resumes (retried while it fails, as after a drop: a first run without the retry left one OnceChatTransport page in error now and then, its first resume failing on a socket the cut left behind). The client is the AI SDK's Chat (AbstractChat as @ai-sdk/react builds it) in this process; text is checked word for word against the model's answer. Naive clients read the raw SSE and append every text delta, reconnecting through the peer's GET …/stream or Once's event stream with Last-Event-ID. SIGKILL: ${KILL_CHATS} chats at 40 % of their answer, the peer's route process or Once's daemon killed and started again at once. Load: ${LOADS.map((load) => `${load.streams.toLocaleString('en-US')} streams of ${load.spec.tokens} words`).join(' and ')} at once, raw SSE clients in this process on the peer's POST /api/chat and Once's POST /v1/ai-sdk/chat (the daemon in front of the route, and, as a second Once configuration, the daemon running the same mock model itself); each word carries the moment the model emitted it. Bytes per character: one ${FAULT_ANSWER.tokens}-word answer (${answerCharacters(FAULT_ANSWER)} characters of text) read whole per run and way, without faults: response bodies only (no HTTP head), from the first byte to the turn's end ([DONE], or Once's turn_end, the user's message and the turn's other events included). Every figure is the median of ${RUNS} runs. This run took ${minutes} min (about 5 on a quiet 2-core machine).`,
     rows: [
       ...wireRows(peer, peer),
       ...wireRows(once, peer),
@@ -243,15 +251,16 @@ const bench: Bench = async () => {
       ...killRows(endpoints),
       ...loadRows(peer, 'resumable-stream + Redis (POST /api/chat)', once),
       ...loadRows(once, "Once (the daemon's POST /v1/ai-sdk/chat)", once, peer),
+      ...loadRows(model, 'Once (AI SDK model in the daemon, POST /v1/ai-sdk/chat)', undefined, peer),
     ],
     notes: [
-      ...notesOf(peer, once, endpoints),
+      ...notesOf(peer, once, endpoints, model),
       `The machine's 5-minute load average was ${loadBefore.toFixed(1)} when this run began and ${(loadavg()[1] ?? 0).toFixed(1)} when it ended (${cpus().length} cores): above the core count, every process here got a fraction of a core and the latencies and wall times stretch accordingly.`,
     ],
   };
 };
 
-function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): string[] {
+function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns, model: BackendRuns): string[] {
   const busy = (runs: BackendRuns, streams: number) =>
     Math.max(...(runs.loads.get(streams) ?? []).map((run) => run.clientBusy)).toFixed(2);
   const redisShare = (streams: number) => {
@@ -271,7 +280,8 @@ function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): 
     `What the user sees after a SIGKILL, peer: ${killWords(peer)}. The route's in-flight generation is gone with the process; resumable-stream's sentinel still says the stream runs, so every resume waits for a producer that no longer exists and fails ("Timeout waiting for ack", a 500), and the history a reload loads holds the question without its answer.`,
     `What the user sees after a SIGKILL, Once (OnceChatTransport): ${killWords(once)}. The restarted daemon ends the turn as interrupted with every word it had committed, which includes every word any client was shown; the page shows that text as the finished answer, and a reload shows the same. Through the AI SDK endpoints: ${killWords(endpoints)}.`,
     `Server CPU is the route process plus Redis for the peer (Redis's own INFO; other Redis users on the machine would count too; Redis's share per 1,000 tokens: ${LOADS.map(({ streams }) => `${redisShare(streams)} s at ${streams.toLocaleString('en-US')} streams`).join(', ')}), and the daemon plus the same route for Once. The "physical limit" beside the load rows is the route alone (streamText without resumable-stream, read by the same client).`,
-    `The client process (every SSE reader, one Node process) was busy ${LOADS.map(({ streams }) => `${busy(peer, streams)} / ${busy(once, streams)} of a core at ${streams.toLocaleString('en-US')} streams`).join(', ')} (peer / Once); near 1 it is itself a bottleneck and the latencies include its queueing.`,
+    `Once (AI SDK model in the daemon) is the like-for-like configuration: the daemon runs the very model the peer's route runs (answer-model.ts: a new MockLanguageModelV4 a request, the same words at the same 20 ms pace; bench/support/peers/daemon-model.config.ts) through Once's AI SDK model provider (createAiSdkProvider, streamText one step a call), and serves POST /v1/ai-sdk/chat to the same clients; its CPU is the daemon's alone, as there is no route. What still differs from the peer: every event is committed to SQLite (WAL) before any client gets it, and the stream each client reads is folded from those committed events; the model runs under Once's turn runner (the user's message stored first, the turn's events, the chat created on its first message) instead of the route's streamText and toUIMessageStreamResponse; and the peer additionally keeps its resumable stream in Redis (its CPU counted).`,
+    `The client process (every SSE reader, one Node process) was busy ${LOADS.map(({ streams }) => `${busy(peer, streams)} / ${busy(once, streams)} / ${busy(model, streams)} of a core at ${streams.toLocaleString('en-US')} streams`).join(', ')} (peer / Once / Once with the model in the daemon); near 1 it is itself a bottleneck and the latencies include its queueing.`,
     ...LOADS.map(({ streams, spec }) => {
       const pace = (runs: BackendRuns) => {
         const measured = runs.loads.get(streams) ?? [];
@@ -280,7 +290,7 @@ function notesOf(peer: BackendRuns, once: BackendRuns, endpoints: BackendRuns): 
           Number.NaN;
         return ((streams * (1000 / spec.delayMs)) / 1000) * perThousand;
       };
-      return `Keeping pace at ${streams.toLocaleString('en-US')} streams (${((streams * 1000) / spec.delayMs).toLocaleString('en-US')} words/s) takes ${pace(peer).toFixed(1)} CPU s per second on the peer and ${pace(once).toFixed(1)} on Once at the CPU per token measured here, against ${cpus().length} cores: past the cores, the servers fall behind the model and the token-to-client latency grows with the run (the words wait in socket buffers), the more so on the side that needs more CPU per word.`;
+      return `Keeping pace at ${streams.toLocaleString('en-US')} streams (${((streams * 1000) / spec.delayMs).toLocaleString('en-US')} words/s) takes ${pace(peer).toFixed(1)} CPU s per second on the peer, ${pace(once).toFixed(1)} on Once with the route and ${pace(model).toFixed(1)} on Once with the model in the daemon at the CPU per token measured here, against ${cpus().length} cores: past the cores, the servers fall behind the model and the token-to-client latency grows with the run (the words wait in socket buffers), the more so on the side that needs more CPU per word.`;
     }),
     `Server processes that exited by themselves during the load runs (and were started again for the next run): peer ${peer.crashes}, Once ${once.crashes}. One earlier run saw the peer's route die of an uncaught node-redis "Command timed out after 5000ms waiting to be sent" at 1,000 streams on the loaded machine, taking every stream it carried with it.`,
     'Resume latency runs from the fault to the Chat showing more text than it showed at the fault: a replay from the start (the peer) shows it once the replay passes that point; the naive clients count the bytes a reconnect brings before its first word not yet seen (the peer replays everything, Once sends from the cursor).',

@@ -21,12 +21,28 @@ export function promptFor(spec: AnswerSpec): string {
 /** Reads the spec back from the last user message of a chat request (a fixed default if it has none). */
 export function specOf(messages: readonly UIMessage[]): AnswerSpec {
   const last = messages.findLast((message) => message.role === 'user');
-  const text = last?.parts.map((part) => (part.type === 'text' ? part.text : '')).join('') ?? '';
+  return specOfText(last?.parts.map((part) => (part.type === 'text' ? part.text : '')).join('') ?? '');
+}
+
+/**
+ * The same spec read from a language model's prompt (its last user message), for the model
+ * run inside the daemon, which gets the prompt rather than the chat request's UI messages.
+ */
+export function specOfPrompt(prompt: ModelPrompt): AnswerSpec {
+  const last = prompt.findLast((message) => message.role === 'user');
+  const parts = last?.role === 'user' ? last.content : [];
+  return specOfText(parts.map((part) => (part.type === 'text' ? part.text : '')).join(''));
+}
+
+function specOfText(text: string): AnswerSpec {
   const match = /answer (\d+) tokens every (\d+) ms( timed)?/.exec(text);
   return match === null
     ? { tokens: 50, delayMs: 20, timed: false }
     : { tokens: Number(match[1]), delayMs: Number(match[2]), timed: match[3] !== undefined };
 }
+
+/** A language model's prompt, as the model's `doStream` gets it. */
+type ModelPrompt = Parameters<MockLanguageModelV4['doStream']>[0]['prompt'];
 
 /** Token `index` of an untimed answer: `w<index>` and a space, unique in the answer. */
 export const wordOf = (index: number) => `w${index} `;

@@ -1,7 +1,8 @@
 // The two backends under the same useChat client, as processes the bench can kill: the
 // peer (an AI SDK route with resumable-stream on Redis, DefaultChatTransport) and Once
 // (the daemon with --provider ui-stream in front of the same route's model, through
-// OnceChatTransport or through its AI SDK endpoints with DefaultChatTransport).
+// OnceChatTransport or through its AI SDK endpoints with DefaultChatTransport; or, for
+// the load rows, the daemon running the same model itself).
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -110,6 +111,32 @@ export async function startPeerBackend(): Promise<Backend> {
       await killProcess(route.child);
       await deleteRedisKeys(redisPrefix);
     },
+  };
+}
+
+const MODEL_CONFIG = join(import.meta.dirname, 'daemon-model.config.ts');
+
+/**
+ * Once with the peer's model inside the daemon (daemon-model.config.ts: the same mock model
+ * through `createAiSdkProvider`, no route, no extra hop), for the load rows only: its CPU is
+ * the daemon's alone.
+ */
+export async function startOnceModelBackend(): Promise<Backend> {
+  const daemon = await startDaemon({ flags: ['--config', MODEL_CONFIG] });
+  return {
+    name: 'Once (AI SDK model in the daemon)',
+    port: daemon.port,
+    recovery: 'resume',
+    newChatId: async () => generateId(),
+    makeTransport: (baseUrl, fetch) => new DefaultChatTransport({ api: `${baseUrl}/v1/ai-sdk/chat`, fetch }),
+    loadMessages: (baseUrl, chatId, fetch) => loadUIMessages({ baseUrl, conversationId: chatId, fetch }),
+    async killAndRestart() {
+      await daemon.kill('SIGKILL');
+      await daemon.restart();
+    },
+    restartIfExited: async () => false,
+    serverPids: () => [daemon.pid],
+    [Symbol.asyncDispose]: () => daemon[Symbol.asyncDispose](),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { type ConversationState, createConversationState, reduce } from '@once/core';
-import type { ConversationId, IncomingEvent, Offset } from '@once/protocol';
+import type { BlockDeltaEvent, ConversationId, IncomingEvent, Offset } from '@once/protocol';
 import type { EventFeed, OpenStream, SseConnections } from '@once/server';
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import { createUIChunkProjector, type UIChunkProjector } from '../chat/index.ts';
@@ -46,6 +46,13 @@ export class ChatStream implements OpenStream {
   /** The conversation's step starts and data parts, every message's, in log order. */
   private readonly partEvents: UIPartEvent[] = [];
   private projector: UIChunkProjector | undefined;
+  /**
+   * What the events folded since the last send did: when all of them were text deltas of
+   * one block, that block and the text they appended (the projector then needs only the
+   * text, see `UIChunkProjector.appended`); null once any other event was folded (or
+   * before the first send); undefined when nothing was folded, so there is nothing to send.
+   */
+  private appended: { readonly messageId: string; readonly blockIndex: number; text: string } | null | undefined = null;
   /** Set by a clean stop: deliver up to this offset, then end. */
   private finishAt: number | undefined;
   private onFinished: (() => void) | undefined;
@@ -141,7 +148,11 @@ export class ChatStream implements OpenStream {
         if (this.isClosed()) return;
         if (entries.length > 0) {
           this.fold(entries);
-          continue;
+          // A full page may have more behind it; a short one reached the head, so after
+          // sending, the next read waits for a commit (the wait returns at once if one came).
+          if (entries.length === PAGE) continue;
+          if (!(await this.send(turnId))) return;
+          if (this.ended.has(turnId)) break;
         }
         // Stopping, and everything committed is sent; the turn runs on elsewhere: no [DONE].
         if (this.finishAt !== undefined && this.cursor >= this.finishAt) {
@@ -211,27 +222,61 @@ export class ChatStream implements OpenStream {
       const event = JSON.parse(entry.json) as IncomingEvent;
       this.state = reduce(this.state, event);
       if (this.state.resync !== undefined) throw new Error(this.state.resync.detail);
+      this.cursor = entry.offset;
+      if (event.type === 'block_delta') {
+        this.noteDelta(event as BlockDeltaEvent);
+        continue;
+      }
+      this.appended = null;
       const part = { type: event.type, data: (event as { data?: unknown }).data };
       if (isStepStartEvent(part) || isDataPartEvent(part)) {
         this.partEvents.push(part);
       } else if (event.type === 'turn_end') {
         this.ended.add((event.data as { turnId: string }).turnId);
       }
-      this.cursor = entry.offset;
+    }
+  }
+
+  /** Keeps {@link appended} up to date with a folded delta. */
+  private noteDelta(event: BlockDeltaEvent): void {
+    const text = 'text' in event.data ? event.data.text : undefined;
+    const appended = this.appended;
+    if (appended === null) return;
+    if (text === undefined) {
+      this.appended = null;
+    } else if (appended === undefined) {
+      this.appended = { messageId: event.messageId, blockIndex: event.blockIndex, text };
+    } else if (appended.messageId === event.messageId && appended.blockIndex === event.blockIndex) {
+      appended.text += text;
+    } else {
+      this.appended = null;
     }
   }
 
   /** Writes what the turn's message gained. @returns false once the stream closed. */
   private async send(turnId: string): Promise<boolean> {
-    const message = this.state.messages.find((entry) => entry.role === 'assistant' && entry.turnId === turnId);
+    const appended = this.appended;
+    // Woken by a commit, a drain or a stop with nothing new folded: the message is as sent.
+    if (appended === undefined) return true;
+    this.appended = undefined;
+    // The turn's answer is among the last messages: searched from the end.
+    const message = this.state.messages.findLast((entry) => entry.role === 'assistant' && entry.turnId === turnId);
     // Nothing before the first block: by then a route's step start (written before the
     // block) is in the log, so the projector is given the same kind of events every call.
     if (message === undefined || (message.blocks.length === 0 && message.status === 'streaming')) return true;
     this.projector ??= createUIChunkProjector(message.id);
+    // Most sends are text deltas of the block being written: their chunk is their text.
+    const delta =
+      appended?.messageId === message.id && appended.blockIndex === message.blocks.length - 1
+        ? this.projector.appended(message, appended.text)
+        : undefined;
     // Step boundaries and data parts are in the log when an AI SDK route answered (the
     // ui-stream provider); Once's own tool loop writes none, and its steps are inferred,
     // as `toUIMessages(messages)` does.
-    const chunks = this.projector.next(message, this.partEvents.length > 0 ? this.partEvents : undefined);
+    const chunks =
+      delta !== undefined
+        ? [delta]
+        : this.projector.next(message, this.partEvents.length > 0 ? this.partEvents : undefined);
     if (this.projector.diverged) {
       // A UI message stream cannot take parts back: say so rather than show a wrong message.
       throw new DivergedError();

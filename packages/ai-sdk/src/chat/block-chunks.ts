@@ -120,6 +120,6 @@ function sameBlock(shown: BlockSnapshot, block: BlockSnapshot): boolean {
 }
 
 /** A text or reasoning part's id: unique in its message, and the same in every stream of it. */
-function partId(block: BlockSnapshot): string {
+export function partId(block: BlockSnapshot): string {
   return `${block.type === 'text' ? 'text' : 'reasoning'}-${block.index}`;
 }

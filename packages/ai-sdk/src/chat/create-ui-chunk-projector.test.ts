@@ -127,6 +127,77 @@ describe('createUIChunkProjector', () => {
     );
   });
 
+  it('returns the same chunks when told only of the text appended since the last look, whenever it takes that path', async () => {
+    let shortcuts = 0;
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.boolean(), async ({ chunks, cut, looks, readEvents }, dense) => {
+        const cutAt = cut === undefined ? undefined : Math.round(cut * chunks.length);
+        const events = await onceStreamOf(chunks, cutAt);
+        const states = foldStates(events);
+        // Some looks, or every state (one event apart: the daemon's reader keeping up).
+        const seen = dense
+          ? states.map((_, index) => index)
+          : [...new Set([...looks.map((look) => Math.floor(look * (states.length - 1))), states.length - 1])];
+        seen.sort((a, b) => a - b);
+        const partEvents = (at: number) => (readEvents ? (states[at]?.partEvents ?? []) : undefined);
+        const { id } = (states.at(-1) as { message: MessageSnapshot }).message;
+        const plain = createUIChunkProjector(id);
+        const told = createUIChunkProjector(id);
+        let previous = -1;
+        for (const at of seen) {
+          const message = states[at]?.message;
+          if (message === undefined) continue;
+          const expected = plain.next(message, partEvents(at));
+          // What a reader that folded the events since its last look knows without comparing.
+          const between = events.slice(previous + 1, at + 1);
+          previous = at;
+          const deltas = between.every(
+            (event) =>
+              event.type === 'block_delta' &&
+              'text' in (event.data as object) &&
+              (event as { blockIndex: number }).blockIndex === message.blocks.length - 1,
+          );
+          const text = between.map((event) => (event.data as { text?: string }).text ?? '').join('');
+          const shortcut = deltas && between.length > 0 ? told.appended(message, text) : undefined;
+          if (shortcut !== undefined) shortcuts += 1;
+          expect(shortcut === undefined ? told.next(message, partEvents(at)) : [shortcut]).toEqual(expected);
+        }
+        expect(told.ended).toBe(plain.ended);
+      }),
+      { numRuns: 300 },
+    );
+    // The shortcut was taken, not only refused.
+    expect(shortcuts).toBeGreaterThan(0);
+  });
+
+  it('takes no shortcut when the text told does not fit the message: a closed block, a duplicate, a new block', () => {
+    const open = messageOf('assistant', [{ type: 'text', status: 'open', text: 'Hello' }], 'streaming');
+    const projector = createUIChunkProjector(open.id);
+    projector.next(open);
+    const grown = (text: string, extra: Partial<MessageSnapshot> = {}) =>
+      ({ ...open, blocks: [{ ...open.blocks[0], text }], ...extra }) as MessageSnapshot;
+
+    // A delta the reducer dropped as a duplicate leaves the text as it was.
+    expect(projector.appended(grown('Hello'), ' wor')).toBeUndefined();
+    expect(projector.appended(grown('Hello wor'), ' wor')).toEqual({ type: 'text-delta', id: 'text-0', delta: ' wor' });
+    const closed = {
+      ...open,
+      blocks: [{ ...open.blocks[0], text: 'Hello world', status: 'closed' }],
+    } as MessageSnapshot;
+    expect(projector.appended(closed, 'ld')).toBeUndefined();
+    const second = {
+      ...open,
+      blocks: [open.blocks[0], { type: 'text', status: 'open', text: 'x', index: 1 }],
+    } as MessageSnapshot;
+    expect(projector.appended(second, 'x')).toBeUndefined();
+    expect(projector.appended(grown('Hello world', { status: 'complete' }), 'ld')).toBeUndefined();
+    // Refusals changed nothing: the whole comparison still sends what is new.
+    expect(projector.next(closed)).toEqual([
+      { type: 'text-delta', id: 'text-0', delta: 'ld' },
+      { type: 'text-end', id: 'text-0' },
+    ]);
+  });
+
   it('shows a native Once turn seen a few times as toUIMessages does: thinking, a denied call, an error, a surface, steps', async () => {
     const blocks: BlockDraft[] = [
       { type: 'thinking', status: 'closed', text: 'The user wants files.' },

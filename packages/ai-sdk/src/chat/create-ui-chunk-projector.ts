@@ -1,7 +1,7 @@
 import type { BlockSnapshot, MessageSnapshot } from '@once/protocol';
 import type { UIMessageChunk } from 'ai';
 import type { UIPartEvent } from '../ui-message/ui-part-events.ts';
-import { answerChunk, openBlock, resultsOf, type ShownBlock, updateBlock } from './block-chunks.ts';
+import { answerChunk, openBlock, partId, resultsOf, type ShownBlock, updateBlock } from './block-chunks.ts';
 import { endingChunkOf } from './ending-chunk.ts';
 import { type PlacedChunk, placedPartChunks } from './placed-part-chunks.ts';
 
@@ -43,6 +43,15 @@ export interface UIChunkProjector {
    *   `toUIMessages(messages)` does (Once's own tool loop). Pass the same kind each call.
    */
   next(message: MessageSnapshot, partEvents?: readonly UIPartEvent[]): UIMessageChunk[];
+  /**
+   * What {@link next} returns for `message` when the caller knows that since the previous
+   * call only `text` was appended to its last block, a text or reasoning block this
+   * projector showed open (no event of another kind, no part event): that text as one
+   * delta chunk, found without comparing the whole message, so a long answer costs the
+   * same per token as a short one. `undefined` when the projector's state does not fit
+   * (call {@link next}); nothing changes then.
+   */
+  appended(message: MessageSnapshot, text: string): UIMessageChunk | undefined;
   /** Forgets what was returned and returns the whole message from `start`, as a fresh projector would. */
   rebuild(message: MessageSnapshot, partEvents?: readonly UIPartEvent[]): UIMessageChunk[];
   /** True once a message was not an extension of what was returned; `next` returns nothing until {@link rebuild}. */
@@ -91,6 +100,13 @@ export function createUIChunkProjector(messageId: string): UIChunkProjector {
   return {
     messageId,
     next,
+    appended(message, text) {
+      if (diverged || message.id !== messageId) return undefined;
+      const step = appendedStep(state, message, text);
+      if (step === undefined) return undefined;
+      state = step.state;
+      return step.chunk;
+    },
     rebuild(message, partEvents) {
       state = FRESH;
       diverged = false;
@@ -183,6 +199,32 @@ function project(
       ...(ending === undefined ? {} : { ended: message.status }),
     },
   };
+}
+
+/**
+ * {@link UIChunkProjector.appended}: the step when the last shown block is an open text or
+ * reasoning block, still the message's last, that grew by exactly `text`.
+ */
+function appendedStep(
+  before: ProjectionState,
+  message: MessageSnapshot,
+  text: string,
+): { chunk: UIMessageChunk; state: ProjectionState } | undefined {
+  const last = before.blocks.length - 1;
+  const shown = before.blocks[last];
+  const block = message.blocks[last];
+  if (!before.started || before.ended !== undefined || before.pending.length > 0 || message.status !== 'streaming')
+    return undefined;
+  if (shown === undefined || block === undefined || message.blocks.length !== before.blocks.length) return undefined;
+  if (shown.closed || block.status !== 'open' || (block.type !== 'text' && block.type !== 'thinking')) return undefined;
+  // The same block grown by `text` alone: its length says so without reading its text.
+  if (block.type !== shown.source.type || block.text.length !== shown.content.length + text.length) return undefined;
+  const blocks = [...before.blocks];
+  blocks[last] = { ...shown, source: block, content: block.text };
+  const id = partId(block);
+  const chunk: UIMessageChunk =
+    block.type === 'text' ? { type: 'text-delta', id, delta: text } : { type: 'reasoning-delta', id, delta: text };
+  return { chunk, state: { ...before, blocks } };
 }
 
 function isTransient(chunk: UIMessageChunk): boolean {
