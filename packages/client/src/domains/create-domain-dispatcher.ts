@@ -196,7 +196,9 @@ function subscribe<State, Event>(
   const schedule = () => {
     if (draining || stopped) return;
     draining = true;
-    queueMicrotask(drain);
+    // A settled promise's reaction, not `queueMicrotask`: Node's makes an async resource
+    // and a bound function for each call, which cost as much as the rest of the dispatch.
+    settledPromise.then(drain);
   };
 
   schedule();
@@ -223,6 +225,8 @@ function subscribe<State, Event>(
     settled: () => (draining ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve()),
   };
 }
+
+const settledPromise = Promise.resolve();
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
