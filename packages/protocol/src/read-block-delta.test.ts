@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeParseEvent } from './event.ts';
+import { blockDeltaDataSchema, blockDeltaEventSchema } from './message-events.ts';
 import { readBlockDelta } from './read-block-delta.ts';
 
 const valid = {
@@ -110,6 +111,26 @@ describe('readBlockDelta', () => {
     );
     // The property says something only if it met inputs the fast path took.
     expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('knows every field of the block_delta schema, so a field added there cannot be dropped here', () => {
+    expect(Object.keys(blockDeltaEventSchema.shape).sort()).toEqual([
+      'blockIndex',
+      'conversationId',
+      'data',
+      'messageId',
+      'offset',
+      'previousOffset',
+      'seq',
+      'stream',
+      'ts',
+      'type',
+    ]);
+    expect(blockDeltaDataSchema.options.map((option) => Object.keys(option.shape))).toEqual([
+      ['text'],
+      ['partialJson'],
+      ['patch'],
+    ]);
   });
 
   it('takes the common text and partialJson deltas itself, and leaves the rest to the schema', () => {
