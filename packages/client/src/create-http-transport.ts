@@ -6,7 +6,6 @@ import {
   conversationSchema,
   conversationSnapshotSchema,
   describeZodError,
-  isOnceError,
   messagePageSchema,
   OnceError,
   offsetSchema,
@@ -118,7 +117,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         // A socket torn mid-body surfaces as `unavailable`, unless the caller aborted it.
         return readSseItems(response.body, {
           brokenOff: (error) =>
-            signal.aborted || isOnceError(error)
+            signal.aborted
               ? error
               : new OnceError('unavailable', `The event stream from ${baseUrl} broke off.`, { cause: error }),
         });

@@ -2,6 +2,7 @@ import {
   expandCompactDelta,
   type IncomingEvent,
   isCompactDelta,
+  isOnceError,
   OnceError,
   parseIncomingEvent,
   type RawEnvelope,
@@ -13,8 +14,8 @@ import type { TransportItem } from './transport.ts';
 /** Options of {@link readSseItems}. */
 export interface ReadSseItemsOptions {
   /**
-   * What to throw when reading the body fails (a socket torn mid-body), given the
-   * platform's error. Default: that error as it is.
+   * What to throw instead of an error that is not a `OnceError` (the platform's, when a
+   * socket is torn mid-body), given that error. Default: the error as it is.
    */
   readonly brokenOff?: (error: unknown) => unknown;
 }
@@ -76,6 +77,11 @@ export function readSseItems(
     reader.cancel().catch(() => {});
   };
 
+  const failed = (error: unknown): never => {
+    finish();
+    throw options.brokenOff === undefined || isOnceError(error) ? error : options.brokenOff(error);
+  };
+
   const received = (result: ReadResult): IteratorResult<TransportItem> => {
     if (result.done) {
       finish();
@@ -84,8 +90,7 @@ export function readSseItems(
     try {
       parser.feed(decoder.decode(result.value, { stream: true }));
     } catch (error) {
-      finish();
-      throw error;
+      return failed(error);
     }
     if (parsed.length === 0) return { done: false, value: ALIVE };
     if (parsed.length === 1) {
@@ -100,11 +105,6 @@ export function readSseItems(
     next = 1;
     return { done: false, value: ready[0] as TransportItem };
   };
-  const failed = (error: unknown): never => {
-    finish();
-    throw options.brokenOff === undefined ? error : options.brokenOff(error);
-  };
-
   return {
     next() {
       if (next < ready.length) {
