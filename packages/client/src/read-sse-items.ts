@@ -25,6 +25,8 @@ type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['re
 
 /** A chunk that completed no frame: the connection is alive, nothing more. Shared, never changed. */
 const ALIVE: TransportItem = Object.freeze({ kind: 'heartbeat' });
+/** Decoding options of every read: a character may continue in the next one. */
+const STREAMING = Object.freeze({ stream: true });
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
@@ -88,7 +90,7 @@ export function readSseItems(
       return DONE;
     }
     try {
-      parser.feed(decoder.decode(result.value, { stream: true }));
+      parser.feed(decoder.decode(result.value, STREAMING));
     } catch (error) {
       return failed(error);
     }
