@@ -6,21 +6,13 @@ import {
   conversationSchema,
   conversationSnapshotSchema,
   describeZodError,
-  isOnceError,
   messagePageSchema,
   OnceError,
   offsetSchema,
 } from '@once/protocol';
 import { readErrorResponse } from './read-error-response.ts';
 import { readSseItems } from './read-sse-items.ts';
-import type {
-  ConversationPage,
-  RegenerateResult,
-  SendResult,
-  StreamKey,
-  Transport,
-  TransportItem,
-} from './transport.ts';
+import type { ConversationPage, RegenerateResult, SendResult, StreamKey, Transport } from './transport.ts';
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -110,16 +102,26 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       throw unreadable('page of messages', describeZodError(result.error));
     },
 
-    async *events(stream, afterOffset, signal) {
-      const response = await request(
-        `${eventsPath(stream)}?after=${afterOffset}${stream.stream === 'conversation' ? compactQuery : ''}`,
-        { headers: { accept: 'text/event-stream' } },
-        signal,
-      );
-      if (response.body === null || !response.headers.get('content-type')?.includes('text/event-stream')) {
-        throw new OnceError('unavailable', `${baseUrl} did not answer with an event stream.`);
-      }
-      yield* guardBody(readSseItems(response.body), signal, baseUrl);
+    events(stream, afterOffset, signal) {
+      // Not an async generator around the body's items: one more layer of generator would
+      // add its own promises to every item of a live stream (decision 028).
+      return openedLater(async () => {
+        const response = await request(
+          `${eventsPath(stream)}?after=${afterOffset}${stream.stream === 'conversation' ? compactQuery : ''}`,
+          { headers: { accept: 'text/event-stream' } },
+          signal,
+        );
+        if (response.body === null || !response.headers.get('content-type')?.includes('text/event-stream')) {
+          throw new OnceError('unavailable', `${baseUrl} did not answer with an event stream.`);
+        }
+        // A socket torn mid-body surfaces as `unavailable`, unless the caller aborted it.
+        return readSseItems(response.body, {
+          brokenOff: (error) =>
+            signal.aborted
+              ? error
+              : new OnceError('unavailable', `The event stream from ${baseUrl} broke off.`, { cause: error }),
+        });
+      });
     },
 
     async send(conversationId, input, signal) {
@@ -231,16 +233,29 @@ function parseSnapshot(body: unknown): ConversationSnapshot {
   );
 }
 
-/** A socket torn mid-body surfaces as `unavailable`, unless the caller aborted it. */
-async function* guardBody(
-  items: AsyncGenerator<TransportItem>,
-  signal: AbortSignal,
-  baseUrl: string,
-): AsyncGenerator<TransportItem> {
-  try {
-    yield* items;
-  } catch (error) {
-    if (signal.aborted || isOnceError(error)) throw error;
-    throw new OnceError('unavailable', `The event stream from ${baseUrl} broke off.`, { cause: error });
-  }
+/**
+ * An async iterable that opens its iterator on the first `next()` (as an async generator
+ * starts its body), then hands over that iterator's results as they are.
+ */
+function openedLater<T>(open: () => Promise<AsyncIterator<T>>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      let opening: Promise<AsyncIterator<T>> | undefined;
+      let opened: AsyncIterator<T> | undefined;
+      return {
+        next() {
+          if (opened !== undefined) return opened.next();
+          opening ??= open();
+          return opening.then((iterator) => {
+            opened = iterator;
+            return iterator.next();
+          });
+        },
+        async return() {
+          const iterator = opened ?? (await opening?.catch(() => undefined));
+          return (await iterator?.return?.()) ?? { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }

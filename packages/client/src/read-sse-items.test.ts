@@ -61,4 +61,41 @@ describe('readSseItems', () => {
     const seen = await collect(body(frame.slice(0, 20), frame.slice(20), activityFrame(8)));
     expect(seen).toEqual(['heartbeat', 'event 7', 'event 8']);
   });
+
+  it('throws what brokenOff makes of a body that breaks off, after the items read before it', async () => {
+    const encoder = new TextEncoder();
+    let reads = 0;
+    const breaking = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        reads += 1;
+        if (reads === 1) controller.enqueue(encoder.encode(activityFrame(1)));
+        else controller.error(new TypeError('terminated'));
+      },
+    });
+    const seen: number[] = [];
+    const reading = (async () => {
+      for await (const item of readSseItems(breaking, {
+        brokenOff: (error) => new Error('broke off', { cause: error }),
+      })) {
+        if (item.kind === 'event') seen.push(item.event.offset);
+      }
+    })();
+    await expect(reading).rejects.toThrow(new Error('broke off'));
+    expect(seen).toEqual([1]);
+  });
+
+  it('cancels the body when the reader stops early', async () => {
+    const encoder = new TextEncoder();
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(encoder.encode(`${activityFrame(1)}event: ready\ndata: {"offset":1}\n\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const item of readSseItems(endless)) if (item.kind === 'ready') break;
+    expect(cancelled).toBe(true);
+  });
 });

@@ -148,6 +148,48 @@ describe('compact frames', () => {
     expect(compactDelta(delta, { ...delta, offset: 4, type: 'block_close', seq: 2 })).toBeUndefined();
   });
 
+  it("give each delta the time of the one before plus its step, exactly as the date's own arithmetic does", () => {
+    // Any earlier time, canonical or not, and steps that stay within its second or cross it.
+    const previousTs = fc.oneof(
+      fc
+        .date({ min: new Date(0), max: new Date('9999-12-31T23:59:59.000Z'), noInvalidDate: true })
+        .map((date) => date.toISOString()),
+      fc.constantFrom(
+        '2026-11-23T21:00:00Z',
+        '2026-11-23T21:00:00.5Z',
+        '2026-11-23T21:00:00.123456Z',
+        '2026-11-23T21:00:00.123+01:00',
+        '2026-13-23T21:00:00.123Z',
+        '2026-11-23T21:00:60.123Z',
+        '2026-11-23T21:00:00.1a3Z',
+        '9999-12-31T23:59:59.999Z',
+      ),
+    );
+    const step = fc.oneof(fc.integer({ min: -1_000, max: 1_000 }), fc.integer({ min: -1e9, max: 1e9 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(previousTs, step), { minLength: 1, maxLength: 20 }), (steps) => {
+        for (const [ts, milliseconds] of steps) {
+          const previous = {
+            offset: 5,
+            stream: 'conversation',
+            conversationId,
+            type: 'block_delta',
+            messageId: messageIds[0],
+            blockIndex: 0,
+            seq: 3,
+            ts,
+            data: { text: 'a' },
+          };
+          const time = Date.parse(ts) + milliseconds;
+          const expected = Number.isNaN(new Date(time).getTime()) ? undefined : new Date(time).toISOString();
+          const expand = () => expandCompactDelta(previous, ['b', milliseconds]).ts;
+          if (expected === undefined) expect(expand).toThrow("a compact delta's time is out of range");
+          else expect(expand()).toBe(milliseconds === 0 ? ts : expected);
+        }
+      }),
+    );
+  });
+
   it('refuse to expand a short frame with nothing before it on the connection', () => {
     expect(() => expandCompactDelta(undefined, ['x'])).toThrow('before any full event');
   });

@@ -108,12 +108,38 @@ function millisecondsBetween(previousTs: unknown, ts: unknown): number | undefin
   return addMilliseconds(previousTs, milliseconds) === ts ? milliseconds : undefined;
 }
 
+/**
+ * `YYYY-MM-DDTHH:MM:SS.` of the last time {@link addMilliseconds} computed in full: a
+ * canonical second (`toISOString`'s own). Events a few milliseconds apart mostly share
+ * it, on every stream at once, so their sum is written by changing the milliseconds'
+ * digits instead of parsing and printing a date per event (decision 028).
+ */
+let knownSecond = '';
+
 function addMilliseconds(ts: string, milliseconds: number): string | undefined {
   if (milliseconds === 0) return ts;
+  const inSecond = knownSecond === '' ? -1 : millisecondsInKnownSecond(ts);
+  const sum = inSecond + milliseconds;
+  if (inSecond >= 0 && sum >= 0 && sum < 1000) return `${knownSecond}${String(sum).padStart(3, '0')}Z`;
   const time = Date.parse(ts) + milliseconds;
   if (Number.isNaN(time)) return undefined;
   const date = new Date(time);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  if (Number.isNaN(date.getTime())) return undefined;
+  const result = date.toISOString();
+  if (result.length === 24) knownSecond = result.slice(0, 20);
+  return result;
+}
+
+/** The milliseconds of `ts` when it is `<knownSecond>mmmZ` (so canonical), else -1. */
+function millisecondsInKnownSecond(ts: string): number {
+  if (ts.length !== 24 || ts.charCodeAt(23) !== 0x5a || !ts.startsWith(knownSecond)) return -1;
+  let value = 0;
+  for (let index = 20; index < 23; index += 1) {
+    const digit = ts.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** True when a frame's data is a short frame rather than a full envelope. */

@@ -17,6 +17,7 @@ import {
   messageCompleteEventSchema,
   messageOpenEventSchema,
 } from './message-events.ts';
+import { readBlockDelta } from './read-block-delta.ts';
 import {
   activityEventSchema,
   approvalRequestEventSchema,
@@ -95,6 +96,11 @@ export function parseEvent(input: unknown): OnceEvent {
  */
 export function parseIncomingEvent(input: unknown): IncomingEvent {
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  if (type === 'block_delta') {
+    // Most of a stream: the common shape is checked without the schema's generic pass.
+    const delta = readBlockDelta(input);
+    if (delta !== undefined) return delta;
+  }
   if (typeof type === 'string' && !EVENT_TYPES.has(type)) {
     const envelope = anyEventEnvelopeSchema.safeParse(input);
     if (!envelope.success) {

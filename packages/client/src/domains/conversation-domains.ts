@@ -104,6 +104,8 @@ export function createConversationDomains(
     },
     accepted(event) {
       for (const { route } of builtIn) route(event);
+      // Most conversations have no app domain: skip making an iterator per event for none.
+      if (apps.size === 0) return;
       for (const entry of apps.values()) {
         const claim = entry.domain.claim(event);
         if (claim === undefined || isKnownEvent(event)) continue;

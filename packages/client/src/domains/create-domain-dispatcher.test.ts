@@ -1,5 +1,5 @@
 import type { Offset } from '@once/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDomainDispatcher } from './create-domain-dispatcher.ts';
 
 /** A domain whose state is a list of numbers and whose events append one. */
@@ -37,6 +37,44 @@ describe('createDomainDispatcher', () => {
     await subscription.settled();
     expect(seen).toEqual([1, 2, 3]);
     expect(errors).toEqual([new Error('the consumer failed on 2')]);
+  });
+
+  it('gives a consumer that returns a promise its next item only once the promise settles, rejected or not', async () => {
+    const { dispatcher, emit } = numbers();
+    const errors: unknown[] = [];
+    const seen: string[] = [];
+    const release: (() => void)[] = [];
+    const subscription = dispatcher.subscribe(
+      (item) => {
+        if (item.kind !== 'event') return;
+        seen.push(`start ${item.event}`);
+        return new Promise<void>((resolve, reject) => {
+          release.push(() => {
+            seen.push(`end ${item.event}`);
+            if (item.event === 1) reject(new Error('the consumer failed on 1'));
+            else resolve();
+          });
+        });
+      },
+      { onError: (error) => errors.push(error) },
+    );
+    await subscription.settled();
+    emit(1);
+    emit(2);
+    await Promise.resolve();
+    expect(seen).toEqual(['start 1']);
+    release.shift()?.();
+    await vi.waitFor(() => expect(seen).toEqual(['start 1', 'end 1', 'start 2']));
+    expect(errors).toEqual([new Error('the consumer failed on 1')]);
+    let settled = false;
+    void subscription.settled().then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    release.shift()?.();
+    await subscription.settled();
+    expect(seen).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
   });
 
   it('stops delivering once unsubscribed, and refuses a buffer smaller than one item', async () => {
