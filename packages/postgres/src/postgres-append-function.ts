@@ -1,24 +1,19 @@
 import type { ReservedSql } from 'postgres';
-import { ENVELOPE_SEPARATOR } from './postgres-append-statements.ts';
+import { ENVELOPE_SEPARATOR, type NewRows } from './postgres-append-statements.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
 // Calls of the schema's append function (postgres-append-function-definition.ts), sent
 // by PostgresAppender on one reserved connection.
 
-/** A batch for {@link callAppendFunction}. */
-export interface FunctionBatch {
+/**
+ * A batch for {@link callAppendFunction}: its new `events` rows (the envelopes sent as one
+ * text, joined by {@link ENVELOPE_SEPARATOR}), and its streams' heads and fences.
+ */
+export interface FunctionBatch extends NewRows {
   /** The batch's streams, in key order, with their heads before and after the batch. */
   readonly streamKeys: number[];
   readonly headsBefore: number[];
   readonly headsAfter: number[];
-  /** The new `events` rows, one entry per event. */
-  readonly streams: number[];
-  readonly offsets: number[];
-  readonly messageIds: (string | null)[];
-  readonly blockIndexes: (number | null)[];
-  readonly seqs: (number | null)[];
-  /** Sent as one text, joined by {@link ENVELOPE_SEPARATOR}. */
-  readonly envelopes: string[];
   /** The conversations of fenced appends, and the owner each fence names. */
   readonly fencedConversations: string[];
   readonly fenceOwners: string[];

@@ -2,8 +2,8 @@ import { type PreparedDraft, type StreamKey, streamName } from '@once/log';
 import type { ReservedSql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
-/** What a batch's reads need of one `append` call. */
-interface BatchAppend {
+/** What a batch's reads and its placement need of one `append` call (see `PendingAppend`). */
+export interface BatchAppend {
   readonly stream: StreamKey;
   readonly drafts: readonly PreparedDraft[];
   readonly fence?: string | undefined;

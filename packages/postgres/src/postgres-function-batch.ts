@@ -1,20 +1,7 @@
-import {
-  type CommitNotice,
-  envelopeText,
-  type PreparedDraft,
-  type StoredEntry,
-  type StreamKey,
-  streamId,
-} from '@once/log';
+import { type CommitNotice, envelopeText, type StoredEntry, type StreamKey, streamId } from '@once/log';
 import type { Offset } from '@once/protocol';
 import type { FunctionBatch } from './postgres-append-function.ts';
-
-/** What placing a batch needs of one `append` call (see `PendingAppend`). */
-interface BatchAppend {
-  readonly stream: StreamKey;
-  readonly drafts: readonly PreparedDraft[];
-  readonly fence?: string | undefined;
-}
+import type { BatchAppend } from './postgres-batch-reads.ts';
 
 /** A batch for the append function, and what the appends will have stored once it commits. */
 export interface PlacedBatch {
