@@ -2,11 +2,12 @@
 // store, p99 under 50 ms, with 1,000 (and 100) turns at once streaming a token every 20 ms,
 // on one SQLite daemon and on two daemons sharing PostgreSQL. Daemons are child processes;
 // the clients are Once's SDK, one conversation client per conversation, in this process.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDaemonClient, createPostgresTestSchema } from '@once/testing';
 import { type Bench, type BenchRow, medianOf, rowFromRuns } from './bench-report.ts';
+import { type BareTokenRound, measureBareTokens } from './support/bare-token-rounds.ts';
 import { startDaemon, stop } from './support/child-process.ts';
 import { commitPercentileBound, readCommitBuckets } from './support/commit-histogram.ts';
 import {
@@ -16,6 +17,7 @@ import {
   ROUND_TIMEOUT_MS,
   type RoundResult,
 } from './support/latency-clients.ts';
+import { processCpuSeconds } from './support/peers/cpu-usage.ts';
 import { percentile } from './support/sse-clients.ts';
 
 // LATENCY_BENCH_QUICK=1 shrinks everything, to check the benchmark itself works.
@@ -38,13 +40,6 @@ interface Scenario {
   readonly check: DeliveryCheck;
 }
 
-/** CPU time (user + system) a process has used, in seconds, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command; in clock ticks (100 a second).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function measure(urls: readonly string[], pids: readonly number[], turns: number): Promise<Scenario> {
   const api = createDaemonClient(urls[0] as string);
   const conversationIds: string[] = [];
@@ -59,10 +54,12 @@ async function measure(urls: readonly string[], pids: readonly number[], turns: 
     const daemonCpu: number[] = [];
     const commitP99: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
-      const before = pids.map(cpuSeconds);
+      const before = pids.map(processCpuSeconds);
       const commitsBefore = await readCommitBuckets(urls);
       const round = await clients.round();
-      daemonCpu.push(pids.reduce((sum, pid, index) => sum + cpuSeconds(pid) - (before[index] ?? 0), 0) / round.seconds);
+      daemonCpu.push(
+        pids.reduce((sum, pid, index) => sum + processCpuSeconds(pid) - (before[index] ?? 0), 0) / round.seconds,
+      );
       commitP99.push(commitPercentileBound(commitsBefore, await readCommitBuckets(urls), 0.99));
       rounds.push(round);
     }
@@ -109,8 +106,33 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const commitBound = (bound: number) => (Number.isFinite(bound) ? `under ${ms(bound)}` : 'above the top bucket');
 const progress = (step: string) => console.error(`  latency: ${step}`);
 
+/** The physical limit at one size: the bare token server's figures, medians over its rounds. */
+interface BareLimit {
+  readonly p50: number;
+  readonly p99: number;
+  /** The bare server's CPU seconds per 1,000 tokens. */
+  readonly cpuPerThousand: number;
+}
+
+function bareLimit(rounds: readonly BareTokenRound[]): BareLimit {
+  return {
+    p50: medianOf(rounds.map((round) => p(round.arrived, 0.5))),
+    p99: medianOf(rounds.map((round) => p(round.arrived, 0.99))),
+    cpuPerThousand: medianOf(rounds.map((round) => (round.serverCpu * round.seconds * 1000) / round.arrived.length)),
+  };
+}
+
+const BARE = 'bare node:http writing the same answers to raw sockets';
+
 /** The rows and notes of one scenario. */
-function report(label: string, turns: number, scenario: Scenario, rows: BenchRow[], notes: string[]): void {
+function report(
+  label: string,
+  turns: number,
+  scenario: Scenario,
+  bare: BareLimit,
+  rows: BenchRow[],
+  notes: string[],
+): void {
   const { rounds, daemonCpu, commitP99, check } = scenario;
   const all = rounds.map((round) => [...round.sameDaemon, ...round.otherDaemon]);
   const what = `${label}, ${turns.toLocaleString('en-US')} turns at once`;
@@ -122,8 +144,23 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
   );
   rows.push(
     rowFromRuns(
-      { what: `${what}: token written → applied in the client store, p99`, unit: 'ms', goal: '< 50 ms' },
+      {
+        what: `${what}: token written → applied in the client store, p99`,
+        unit: 'ms',
+        goal: '< 50 ms',
+        limit: { what: `${BARE}, p99 on arrival`, value: bare.p99 },
+      },
       all.map((values) => p(values, 0.99)),
+    ),
+  );
+  rows.push(
+    rowFromRuns(
+      {
+        what: `${what}: token written → arrival on a raw socket (before the SDK; every ${RAW_SAMPLE_EVERY}th conversation), p99`,
+        unit: 'ms',
+        limit: { what: `${BARE}, p99 on arrival`, value: bare.p99 },
+      },
+      rounds.map((round) => p(round.arrived, 0.99)),
     ),
   );
   if (rounds.some((round) => round.otherDaemon.length > 0)) {
@@ -148,7 +185,14 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
   const perThousand = (cores: readonly number[]) =>
     rounds.map((round, index) => ((cores[index] ?? 0) * round.seconds * 1000) / Math.max(1, all[index]?.length ?? 0));
   rows.push(
-    rowFromRuns({ what: `${what}: daemon CPU per 1,000 tokens`, unit: 'CPU s' }, perThousand(daemonCpu)),
+    rowFromRuns(
+      {
+        what: `${what}: daemon CPU per 1,000 tokens`,
+        unit: 'CPU s',
+        limit: { what: `${BARE}, its CPU per 1,000 tokens`, value: bare.cpuPerThousand },
+      },
+      perThousand(daemonCpu),
+    ),
     rowFromRuns(
       { what: `${what}: client process CPU per 1,000 tokens (every SDK client)`, unit: 'CPU s' },
       perThousand(rounds.map((round) => round.clientCpu)),
@@ -169,11 +213,31 @@ function report(label: string, turns: number, scenario: Scenario, rows: BenchRow
 const bench: Bench = async () => {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
+  const limits = new Map<number, BareLimit>();
+  for (const turns of TURNS) {
+    progress(`bare node:http, ${turns} streams`);
+    const bare = bareLimit(
+      await measureBareTokens({ streams: turns, tokens: TOKENS, tokenMs: TOKEN_MS, staggerMs: TOKEN_MS, rounds: RUNS }),
+    );
+    limits.set(turns, bare);
+    notes.push(
+      `The physical limit at ${turns.toLocaleString('en-US')} streams (bench/support/bare-token-server.ts): a bare node:http server streams the same answers (a timer per answer, a token every ${TOKEN_MS} ms, each a \`block_delta\`-shaped SSE frame stamped with \`ts\` and written as it is made; no log, no commit, no reducer) to raw socket readers in the benchmark process: ` +
+        `ts → arrival p50 ${ms(bare.p50)}, p99 ${ms(bare.p99)}; the server's CPU ${bare.cpuPerThousand.toFixed(4)} s per 1,000 tokens (medians of ${RUNS} rounds after a warm-up).`,
+    );
+  }
   for (const log of logs) {
     for (const turns of TURNS) {
       progress(`${log}, ${turns} turns`);
       const scenario = log === 'postgres' ? await onPostgres(turns) : await onSqlite(turns);
-      report(log === 'postgres' ? 'two daemons on PostgreSQL' : 'one daemon on SQLite', turns, scenario, rows, notes);
+      const bare = limits.get(turns) as BareLimit;
+      report(
+        log === 'postgres' ? 'two daemons on PostgreSQL' : 'one daemon on SQLite',
+        turns,
+        scenario,
+        bare,
+        rows,
+        notes,
+      );
       // Each scenario's figures as soon as they are known, should a later one not finish.
       progress(JSON.stringify({ rows: rows.slice(-4), notes: notes.slice(-1) }));
     }

@@ -59,9 +59,9 @@ export async function startDaemon(
   throw new Error(`the daemon did not become ready within ${readyWithinMs / 1000} s`);
 }
 
-/** Starts the bare node:http SSE server and returns its base URL. */
-export async function startBareServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'bare-sse-server.ts')], {
+/** Starts a bare node:http server of bench/support (default the SSE fan-out one) and returns its base URL. */
+export async function startBareServer(script = 'bare-sse-server.ts'): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, script)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve) =>
