@@ -28,6 +28,7 @@ import { decodeCommitPayload } from './commit-payload.ts';
 import { splitDatabaseUrl } from './database-url.ts';
 import { type CommittedBatch, type PendingAppend, PostgresAppender } from './postgres-appender.ts';
 import { compactPostgresStream } from './postgres-compactor.ts';
+import { PostgresReadBatch } from './postgres-read-batch.ts';
 import { DEFAULT_SCHEMA, PREPARED, preparePostgresSchema, type SchemaNames, schemaNames } from './postgres-schema.ts';
 import { PostgresSnapshots } from './postgres-snapshots.ts';
 
@@ -132,6 +133,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
   readonly #appender: PostgresAppender;
   readonly #fanout = new CommitFanout();
   readonly #snapshots: PostgresSnapshots;
+  readonly #reads: PostgresReadBatch;
   readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[] | OnceError>;
   #closing: Promise<void> | undefined;
   /** Set once close() starts ending the connections. */
@@ -143,6 +145,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     this.#names = names;
     this.#appender = new PostgresAppender(sql, names, this.#instance);
     this.#snapshots = new PostgresSnapshots(sql, names);
+    this.#reads = new PostgresReadBatch(sql, names);
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options, {
       lanes: options.batchesInFlight ?? 1,
       keyOf: (append) => streamId(append.stream),
@@ -231,13 +234,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     }
     const key = await this.#appender.streamKey(stream);
     if (key === undefined) return [];
-    const rows = await this.#sql.unsafe<{ envelope: string }[]>(
-      `SELECT envelope FROM ${this.#names.events} WHERE stream = $1 AND stream_offset > $2
-       ORDER BY stream_offset LIMIT $3`,
-      [key, after, limit],
-      PREPARED,
-    );
-    return rows.map((row) => row.envelope);
+    return this.#reads.read(key, after, limit);
   }
 
   /** {@inheritDoc EventLog.compact} */
