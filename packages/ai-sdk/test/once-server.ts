@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TurnRunner } from '@once/producer';
 import type { ConversationSnapshot, MessageSnapshot } from '@once/protocol';
 import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
-import { openSqliteEventLog } from '@once/sqlite';
+import { openDirectoryAttachmentStore, openSqliteEventLog } from '@once/sqlite';
 import { expect } from 'vitest';
 
 const running: (() => Promise<void>)[] = [];
@@ -19,10 +19,13 @@ export async function stopOnceServers(): Promise<void> {
  * `runTurn`, with one conversation to talk in: messages go in over HTTP, answers are read
  * from the service's snapshots.
  */
-export async function startOnceServer(runTurn: TurnRunner) {
+export async function startOnceServer(runTurn: TurnRunner, options: { readonly attachments?: boolean } = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const server = createOnceServer({ log, logKind: 'sqlite', runTurn });
+  const attachments = options.attachments
+    ? { attachments: { store: await openDirectoryAttachmentStore({ directory: join(directory, 'attachments') }) } }
+    : {};
+  const server = createOnceServer({ log, logKind: 'sqlite', runTurn, ...attachments });
   await server.recover();
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   running.push(async () => {
@@ -35,13 +38,24 @@ export async function startOnceServer(runTurn: TurnRunner) {
   const waitFor = async (check: (snapshot: ConversationSnapshot) => boolean) => {
     while (!check(await snapshotNow())) await new Promise((resolve) => setTimeout(resolve, 5));
   };
-  /** Sends `content` and returns the assistant message that answers it, once the turn has ended. */
-  const ask = async (content: string, clientMessageId?: string): Promise<MessageSnapshot> => {
+  /**
+   * Sends `content` (with the files uploaded as `attachments`, by hash) and returns the
+   * assistant message that answers it, once the turn has ended.
+   */
+  const ask = async (
+    content: string,
+    clientMessageId?: string,
+    attachments?: readonly { readonly hash: string }[],
+  ): Promise<MessageSnapshot> => {
     const before = (await snapshotNow()).messages.length;
     const response = await fetch(`${url}/v1/conversations/${id}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(clientMessageId === undefined ? { content } : { content, clientMessageId }),
+      body: JSON.stringify({
+        content,
+        ...(clientMessageId === undefined ? {} : { clientMessageId }),
+        ...(attachments === undefined ? {} : { attachments }),
+      }),
     });
     expect(response.status).toBe(202);
     let answer: MessageSnapshot | undefined;
@@ -60,5 +74,15 @@ export async function startOnceServer(runTurn: TurnRunner) {
     const response = await fetch(`${url}/v1/conversations/${id}/events?limit=1000`);
     return ((await response.json()) as { events: { type: string; data: Record<string, unknown> }[] }).events;
   };
-  return { url, conversationId: id, ask, cancel, waitFor, snapshotNow, events };
+  /** Uploads a file (`POST /v1/attachments`) and returns its hash. */
+  const upload = async (bytes: Uint8Array, mediaType: string, name: string): Promise<string> => {
+    const response = await fetch(`${url}/v1/attachments?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'content-type': mediaType },
+      body: bytes,
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { attachment: { hash: string } }).attachment.hash;
+  };
+  return { url, conversationId: id, ask, cancel, waitFor, snapshotNow, events, upload };
 }

@@ -102,6 +102,40 @@ describe('Once in front of an AI SDK chat route', () => {
     });
   });
 
+  it("sends a message's files to the route as useChat does, data: URLs of their bytes, and its model gets them", async () => {
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const model = new MockLanguageModelV4({ doStream: [respond(...textParts('t1', 'A dot.'), finish('stop'))] });
+    const upstream = await route(createChatRoute({ model }));
+    const once = await startOnceServer(createUIStreamTurnRunner({ url: upstream.url }), { attachments: true });
+    const hash = await once.upload(png, 'image/png', 'dot.png');
+
+    const answer = await once.ask('What is this?', 'client-1', [{ hash }]);
+
+    expect(answer.status).toBe('complete');
+    const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
+    expect(upstream.requests[0]?.body.messages).toEqual([
+      {
+        id: 'client-1',
+        role: 'user',
+        parts: [
+          { type: 'file', mediaType: 'image/png', filename: 'dot.png', url: dataUrl },
+          { type: 'text', text: 'What is this?' },
+        ],
+      },
+    ]);
+    // The route's own convertToModelMessages gave its model the image.
+    const prompt = model.doStreamCalls[0]?.prompt.at(-1);
+    expect(prompt?.role).toBe('user');
+    expect(prompt?.content).toEqual([
+      expect.objectContaining({ type: 'file', mediaType: 'image/png', filename: 'dot.png' }),
+      { type: 'text', text: 'What is this?' },
+    ]);
+  });
+
   it('a route answering 500 ends the message error, quoting what it answered', async () => {
     const upstream = await route((_request, response) => {
       response.writeHead(500, { 'content-type': 'text/plain' }).end('The model key is missing.');

@@ -53,10 +53,11 @@ export async function loadUIMessages<UI_MESSAGE extends UIMessage = UIMessage>(
   // A user message's files become `file` parts whose URL this reader can fetch.
   // The current path only: the answers a regenerate replaced and the messages an edit
   // replaced stay in the snapshot, but useChat shows one line of messages.
+  const { attachmentUrl } = http;
   return toUIMessages(
     currentPath(snapshot),
     events,
-    http.attachmentUrl === undefined ? {} : { attachmentUrl: http.attachmentUrl },
+    attachmentUrl === undefined ? {} : { attachmentUrl: (attachment) => attachmentUrl(attachment.hash) },
   ) as UI_MESSAGE[];
 }
 

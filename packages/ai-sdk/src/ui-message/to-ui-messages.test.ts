@@ -24,8 +24,16 @@ describe('toUIMessages', () => {
       ],
     };
     const url = (file: string) => `http://daemon/v1/attachments/${file}?token=t`;
-    expect(toUIMessages([sent], undefined, { attachmentUrl: url })[0]?.parts).toEqual([
+    const attachmentUrl = (attachment: { hash: string }) => url(attachment.hash);
+    expect(toUIMessages([sent], undefined, { attachmentUrl })[0]?.parts).toEqual([
       { type: 'file', mediaType: 'image/png', url: url(hash), filename: 'chart.png' },
+      { type: 'file', mediaType: 'text/plain', url: url('b'.repeat(64)) },
+      { type: 'text', text: 'Look' },
+    ]);
+    // A file with no URL (its bytes are gone) is left out; the others keep their place.
+    const onlyText = (attachment: { hash: string; mediaType: string }) =>
+      attachment.mediaType === 'text/plain' ? url(attachment.hash) : undefined;
+    expect(toUIMessages([sent], undefined, { attachmentUrl: onlyText })[0]?.parts).toEqual([
       { type: 'file', mediaType: 'text/plain', url: url('b'.repeat(64)) },
       { type: 'text', text: 'Look' },
     ]);

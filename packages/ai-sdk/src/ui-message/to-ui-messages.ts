@@ -26,7 +26,8 @@ export const DENIED_RESULT = { denied: true, error: 'The tool call was denied.' 
  *   results, the way Once's own tool loop takes steps.
  * - A user message's attachments are `file` parts before its text (`mediaType`,
  *   `filename`, `url` from `options.attachmentUrl`), when that option is given; without
- *   it they are left out (a URL the reader cannot fetch would only break it).
+ *   it they are left out (a URL the reader cannot fetch would only break it), and so is
+ *   a file the option has no URL for (its bytes are gone).
  */
 export function toUIMessages(
   messages: readonly MessageSnapshot[],
@@ -46,29 +47,34 @@ export function toUIMessages(
 /** Options of {@link toUIMessages}. */
 export interface UIMessageOptions {
   /**
-   * Where a reader of the messages fetches an attachment's bytes, e.g. the client's
-   * `attachmentUrl` (`<daemon>/v1/attachments/<hash>`, with `?token=`). Default none: no
-   * file parts.
+   * Where a reader of the messages fetches an attachment's bytes: the client's
+   * `attachmentUrl` (`<daemon>/v1/attachments/<hash>`, with `?token=`), or a `data:` URL
+   * of the bytes for a reader that cannot reach the daemon; undefined for a file whose
+   * bytes are gone. Default none: no file parts.
    */
-  readonly attachmentUrl?: (hash: string) => string;
+  readonly attachmentUrl?: (attachment: Attachment) => string | undefined;
 }
 
 function userParts(
   blocks: readonly BlockSnapshot[],
   attachments: readonly Attachment[],
-  attachmentUrl: ((hash: string) => string) | undefined,
+  attachmentUrl: UIMessageOptions['attachmentUrl'],
 ): Part[] {
   const files =
     attachmentUrl === undefined
       ? []
-      : attachments.map(
-          (attachment): Part => ({
-            type: 'file',
-            mediaType: attachment.mediaType,
-            url: attachmentUrl(attachment.hash),
-            ...(attachment.name === undefined ? {} : { filename: attachment.name }),
-          }),
-        );
+      : attachments.flatMap((attachment): Part[] => {
+          const url = attachmentUrl(attachment);
+          if (url === undefined) return [];
+          return [
+            {
+              type: 'file',
+              mediaType: attachment.mediaType,
+              url,
+              ...(attachment.name === undefined ? {} : { filename: attachment.name }),
+            },
+          ];
+        });
   return [
     ...files,
     ...blocks.flatMap((block): Part[] => (block.type === 'text' ? [{ type: 'text', text: block.text }] : [])),

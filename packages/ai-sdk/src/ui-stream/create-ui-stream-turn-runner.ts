@@ -1,3 +1,4 @@
+import { loadAttachmentBytes, toBase64 } from '@once/agent';
 import {
   type CompletionDetails,
   createMessageWriter,
@@ -90,7 +91,7 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
   const request = createUpstreamRequest(options, signal);
   let failure: MessageError | undefined;
   try {
-    const body = await request.send(conversationId, toUIMessages(turn.history));
+    const body = await request.send(conversationId, await chatMessages(turn));
     // A batch at a time: what one read of the body brought, written in one go.
     for (let batch = await body.next(); batch !== undefined; batch = await body.next()) {
       for (const chunk of batch) {
@@ -126,6 +127,22 @@ async function runUIStreamTurn(turn: TurnContext, options: UIStreamTurnRunnerOpt
   emit('activity', { phase: 'idle' });
   emit('turn_end', { turnId, reason: status });
   await Promise.all(written);
+}
+
+/**
+ * The conversation as the route's chat request carries it. A user message's files are
+ * `file` parts with `data:` URLs of their bytes, as useChat sends the files it is given:
+ * the route reads them as it would from the browser, without reaching the daemon. A
+ * file whose bytes are gone (deleted) is left out.
+ */
+async function chatMessages(turn: TurnContext): Promise<UIMessage[]> {
+  const bytes = await loadAttachmentBytes(turn.history, turn.readAttachment);
+  return toUIMessages(turn.history, undefined, {
+    attachmentUrl: (attachment) => {
+      const stored = bytes.get(attachment.hash);
+      return stored === undefined ? undefined : `data:${attachment.mediaType};base64,${toBase64(stored)}`;
+    },
+  });
 }
 
 /** The activity phase a chunk starts. */
