@@ -2,12 +2,13 @@ import { isOnceError } from '@once/protocol';
 import { describeSettings, readConfig } from './config.ts';
 import { serve } from './serve.ts';
 
-// The client commands (send, tail, chat, export) and their client library are imported only when
+// The client commands (send, regenerate, tail, chat, export) and their client library are imported only when
 // run: the daemon's start-up does without them.
 
 /** The help text; the client's default URL is the client commands' own. */
 const usage = (defaultUrl: string) => `Usage: once [serve] [flags]
        once send [--url URL] [--token TOKEN] [--conversation ID] <message>
+       once regenerate [--url URL] [--token TOKEN] <conversation id> [message id]
        once tail [--url URL] [--token TOKEN] <conversation id>
        once chat [--url URL] [--token TOKEN] [conversation id]
        once export [--url URL] [--token TOKEN] [--format markdown|json|events] [--output FILE] <conversation id>
@@ -21,6 +22,8 @@ ${describeSettings()}
 
 once send sends a message (to a new conversation unless --conversation names one) and
 prints the answer as it streams; the conversation's id goes to stderr.
+once regenerate asks for a new answer in place of one (by default the conversation's
+last) and prints it as it streams; the answer it replaces stays, on a branch of its own.
 once tail prints a conversation and follows it live until Ctrl-C.
 once chat is an interactive chat (a new conversation unless one is named): each line
 typed is sent and its answer streams; a tool call waiting for approval asks [y/N];
@@ -30,7 +33,7 @@ line per turn, and the command exits when it ends.
 once export writes a conversation to stdout (or --output FILE, created only once it is
 whole): markdown (the default) a readable transcript, json its whole snapshot, events
 every stored event as NDJSON.
-All four talk to the daemon at --url (ONCE_URL, default ${defaultUrl}) with --token
+All five talk to the daemon at --url (ONCE_URL, default ${defaultUrl}) with --token
 (ONCE_TOKEN) when it requires one.
 
   --help                                   this text
@@ -72,6 +75,9 @@ async function main(args: readonly string[]): Promise<number> {
   const command = first === undefined || first.startsWith('--') ? 'serve' : first;
   const flags = command === first ? rest : args;
   if (command === 'send') return (await import('./cli/send-command.ts')).sendCommand(flags, process.env, output);
+  if (command === 'regenerate') {
+    return (await import('./cli/regenerate-command.ts')).regenerateCommand(flags, process.env, output);
+  }
   if (command === 'tail') {
     return (await import('./cli/tail-command.ts')).tailCommand(flags, process.env, output, stopSignal());
   }

@@ -1,30 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnProcess, startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
+import { startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConversation, getSnapshot, sendMessage } from './daemon-api.ts';
+import { runOnceCommand } from './run-once-command.ts';
 
-const ONCE_BIN = join(import.meta.dirname, '..', 'bin', 'once.js');
 const DEMO = ['--demo-delay-ms', '1', '--demo-tokens', '40'];
-
-/** Runs `once <args>` to its end, collecting its output; `stopLeftoverProcesses` kills it if the test does not. */
-async function once(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child: ChildProcess = spawnProcess(process.execPath, [ONCE_BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', (exit) => resolve(exit)));
-  return { code, out, err };
-}
+const once = runOnceCommand;
 
 async function exportOverHttp(url: string, id: string, format: string): Promise<string> {
   const response = await fetch(`${url}/v1/conversations/${id}/export?format=${format}`);

@@ -2,8 +2,8 @@ import type { ConversationClient } from '@once/client';
 import type { ConversationState } from '@once/core';
 import { type ClientMessageId, type MessageSnapshot, newId, type PendingApproval, type TurnId } from '@once/protocol';
 import type { ChatScreen } from './chat-screen.ts';
+import { turnEnded } from './follow-turn.ts';
 import { createTranscriptPrinter } from './print-transcript.ts';
-import { turnEnded } from './send-command.ts';
 
 /** A second Ctrl-C within this many milliseconds of the first quits, even while a turn runs. */
 export const QUIT_WINDOW_MS = 2_000;

@@ -1,7 +1,7 @@
-import type { ConversationState } from '@once/core';
-import { OnceError, type TurnId } from '@once/protocol';
+import { OnceError } from '@once/protocol';
 import { connectClient } from './client-flags.ts';
-import { createTranscriptPrinter, type TextSink } from './print-transcript.ts';
+import { followTurn } from './follow-turn.ts';
+import type { TextSink } from './print-transcript.ts';
 
 /** Output streams of a command: the transcript on one, notes for the person on the other. */
 export interface CommandOutput {
@@ -30,28 +30,8 @@ export async function sendCommand(
   const conversation = client.conversation(conversationId);
   try {
     const { turnId } = await conversation.send(content);
-    const printer = createTranscriptPrinter(output.out);
-    const finished = new Promise<ConversationState>((resolve) => {
-      const check = () => {
-        const state = conversation.store.getSnapshot();
-        printer.print(state.messages.filter((message) => message.turnId === turnId));
-        if (turnEnded(state, turnId)) resolve(state);
-      };
-      conversation.store.subscribe(check);
-      check();
-    });
-    const state = await finished;
-    const answer = state.messages.find((message) => message.role === 'assistant' && message.turnId === turnId);
-    return answer?.status === 'complete' ? 0 : 1;
+    return await followTurn(conversation, turnId, output.out);
   } finally {
     client.close();
   }
-}
-
-/** The turn ran and is over: its answer is no longer streaming and no turn of that id runs. */
-export function turnEnded(state: ConversationState, turnId: TurnId): boolean {
-  if (state.activeTurn?.turnId === turnId) return false;
-  return state.messages.some(
-    (message) => message.role === 'assistant' && message.turnId === turnId && message.status !== 'streaming',
-  );
 }
