@@ -1,5 +1,5 @@
 import { currentPath } from '@once/core';
-import type { ConversationId, MessageSnapshot } from '@once/protocol';
+import type { MessageSnapshot } from '@once/protocol';
 import { startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTranscriptPrinter } from '../src/cli/print-transcript.ts';
@@ -24,10 +24,7 @@ async function settled(url: string, conversationId: string, messages: number): P
   return snapshot as SnapshotResponse;
 }
 
-const answers = (snapshot: SnapshotResponse) =>
-  currentPath({ ...snapshot, conversationId: snapshot.conversationId as ConversationId }).filter(
-    (message) => message.role === 'assistant',
-  );
+const answers = (snapshot: SnapshotResponse) => currentPath(snapshot).filter((message) => message.role === 'assistant');
 
 function printed(messages: readonly MessageSnapshot[]): string {
   let text = '';
