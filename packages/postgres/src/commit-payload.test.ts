@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeCommitPayload, encodeCommitPayloads, MAX_PAYLOAD_BYTES } from './commit-payload.ts';
+import { commitPayloadPrefix, decodeCommitPayload, encodeCommitPayloads, MAX_PAYLOAD_BYTES } from './commit-payload.ts';
 
 const from = randomUUID();
 
@@ -45,5 +45,16 @@ describe('commit payloads', () => {
         }),
       ),
     ).toStrictEqual({ from, notices: [{ stream: { stream: 'conversation', conversationId: 'c' }, head: 3 }] });
+  });
+
+  it("tells a log its own payloads by their first characters, and no other log's", () => {
+    const heads = [{ kind: 'conversation' as const, name: randomUUID(), head: 3 }];
+    const own = commitPayloadPrefix(from);
+    expect(encodeCommitPayloads(from, heads).every((payload) => payload.startsWith(own))).toBe(true);
+    expect(JSON.stringify({ from, kind: 'account', name: 'acct_1', head: 7 }).startsWith(own)).toBe(true);
+    // Another log whose id starts with this one's, or that this one's starts with.
+    for (const other of [`${from}0`, from.slice(0, -1)]) {
+      expect(encodeCommitPayloads(other, heads).some((payload) => payload.startsWith(own))).toBe(false);
+    }
   });
 });

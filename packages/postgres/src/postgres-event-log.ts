@@ -24,7 +24,7 @@ import {
 import { type Offset, OnceError, toOffset } from '@once/protocol';
 import postgres, { type Sql } from 'postgres';
 import { CommitFanout } from './commit-fanout.ts';
-import { decodeCommitPayload } from './commit-payload.ts';
+import { commitPayloadPrefix, decodeCommitPayload } from './commit-payload.ts';
 import { splitDatabaseUrl } from './database-url.ts';
 import { type CommittedBatch, type PendingAppend, PostgresAppender } from './postgres-appender.ts';
 import { compactPostgresStream } from './postgres-compactor.ts';
@@ -155,11 +155,14 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
   /** @internal Starts listening for other daemons' commits; {@link openPostgresEventLog} calls it. */
   async listen(): Promise<void> {
     let listened = false;
+    const own = commitPayloadPrefix(this.#instance);
     // postgres.js keeps a connection of its own for LISTEN, and LISTENs again after
     // losing it; `onlisten` runs after every LISTEN, the first one included.
     await this.#sql.listen(
       this.#names.channel,
       (text) => {
+        // Its own, told to its listeners at commit already: skipped before parsing.
+        if (text.startsWith(own)) return;
         const payload = decodeCommitPayload(text);
         if (payload === undefined || payload.from === this.#instance) return;
         for (const notice of payload.notices) this.#fanout.announce(notice);
