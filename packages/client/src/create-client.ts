@@ -68,6 +68,14 @@ export interface AttachmentClient {
    *   daemon refuses the file; `invalid_request` when the transport cannot upload.
    */
   uploadAttachment(data: Blob | Uint8Array, details: UploadDetails): Promise<Attachment>;
+  /**
+   * Deletes an upload no message has sent yet (`DELETE /v1/attachments/:hash`), e.g. a
+   * file the person removed before sending; its bytes go at once.
+   * @throws OnceError `conflict` (409) once a message sent it (it goes with its
+   *   conversations); `not_found` (404) for a hash this account has no upload of;
+   *   `invalid_request` when the transport cannot delete.
+   */
+  deleteAttachment(hash: string): Promise<void>;
   /** The URL of an attachment's bytes, with the token as `?token=` when the client has one (for `<img src>`). */
   attachmentUrl(hash: string): string;
 }
@@ -103,6 +111,12 @@ export function createClient(options: ClientOptions): OnceClient & ConversationL
         return Promise.reject(new OnceError('invalid_request', 'This client’s transport cannot upload attachments.'));
       }
       return transport.uploadAttachment(data, details);
+    },
+    deleteAttachment(hash) {
+      if (transport.deleteAttachment === undefined) {
+        return Promise.reject(new OnceError('invalid_request', 'This client’s transport cannot delete attachments.'));
+      }
+      return transport.deleteAttachment(hash);
     },
     attachmentUrl(hash) {
       if (transport.attachmentUrl === undefined) {

@@ -154,6 +154,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       throw unreadable('attachment', describeZodError(result.error));
     },
 
+    async deleteAttachment(hash, signal) {
+      await request(`/v1/attachments/${encodeURIComponent(hash)}`, { method: 'DELETE' }, signal);
+    },
+
     attachmentUrl(hash) {
       const token = options.token === undefined ? '' : `?token=${encodeURIComponent(options.token)}`;
       return `${baseUrl}/v1/attachments/${encodeURIComponent(hash)}${token}`;

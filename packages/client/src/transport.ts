@@ -146,6 +146,11 @@ export interface Transport {
    */
   uploadAttachment?(data: Blob | Uint8Array, details: UploadDetails, signal?: AbortSignal): Promise<Attachment>;
   /**
+   * `DELETE /v1/attachments/:hash`: deletes an upload no message has sent (a file the
+   * person removed before sending). A transport without it cannot delete files.
+   */
+  deleteAttachment?(hash: string, signal?: AbortSignal): Promise<void>;
+  /**
    * The URL of an attachment's bytes (`GET /v1/attachments/:hash`), with the token as
    * `?token=` when the transport has one, so that an `<img src>` can show it.
    */

@@ -70,6 +70,29 @@ describe.each([
     restarted.close();
   }, 60_000);
 
+  it('deletes an upload not sent yet; refuses one a message sent, and one it has none of, changing nothing', async () => {
+    await using store = await storage();
+    await using daemon = await startDaemon({ flags: [...DEMO_FLAGS, ...AUTH, ...store.flags] });
+    const client = createClient({ baseUrl: daemon.url, token: 't-alice' });
+    const unsent = await client.uploadAttachment(tinyPng(2, 2), { mediaType: 'image/png' });
+    const sent = await client.uploadAttachment(tinyPng(3, 3), { mediaType: 'image/png' });
+    const conversationId = await createConversation(daemon.url, 't-alice');
+    const conversation = client.conversation(conversationId);
+    try {
+      await conversation.send('With a file', { attachments: [sent] });
+    } finally {
+      conversation.close();
+      await conversation.closed;
+    }
+
+    await client.deleteAttachment(unsent.hash);
+    expect((await fetch(client.attachmentUrl(unsent.hash))).status).toBe(404);
+    expect(await refusal(client.deleteAttachment(unsent.hash))).toMatchObject({ code: 'not_found', status: 404 });
+    expect(await refusal(client.deleteAttachment(sent.hash))).toMatchObject({ code: 'conflict', status: 409 });
+    expect((await fetch(client.attachmentUrl(sent.hash))).status).toBe(200);
+    client.close();
+  }, 60_000);
+
   it('refuses a file too large or of a type the daemon does not take, with the daemon’s own error', async () => {
     await using store = await storage();
     await using daemon = await startDaemon({ flags: [...AUTH, ...store.flags] });
