@@ -160,3 +160,15 @@ describe('newId', () => {
     expect(conversationIdSchema.parse(ids[1])).toBe(ids[1]);
   });
 });
+
+describe('the default random source', () => {
+  it('gives each id fresh random bits, across the refills of its pool', () => {
+    // Each id in a millisecond of its own, so its counter and tail come from its random
+    // bytes alone; two generators, each drawing across several pools: no tail repeats.
+    const tails = [0, 1].flatMap(() => {
+      let time = 1_700_000_000_000;
+      return make(createIdGenerator({ now: () => time++ }), 2_000).map((id) => id.slice(14));
+    });
+    expect(new Set(tails).size).toBe(tails.length);
+  });
+});

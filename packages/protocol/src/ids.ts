@@ -49,8 +49,26 @@ export interface IdGeneratorOptions {
    * `performance.timeOrigin + performance.now()`) is dropped. Default: `Date.now`.
    */
   readonly now?: () => number;
-  /** 16 random bytes. Default: `crypto.getRandomValues`. */
+  /** 16 random bytes, read at once. Default: `crypto.getRandomValues`, drawn a pool at a time. */
   readonly random?: () => Uint8Array;
+}
+
+/** Ids' worth of random bytes drawn from Web Crypto at once: one call per 256 ids, not one per id. */
+const POOL_BYTES = 16 * 256;
+
+/** 16 random bytes at a time from a pool filled by `crypto.getRandomValues`; each view is valid until the next call. */
+function pooledRandom(): () => Uint8Array {
+  const pool = new Uint8Array(POOL_BYTES);
+  let next = POOL_BYTES;
+  return () => {
+    if (next === POOL_BYTES) {
+      crypto.getRandomValues(pool);
+      next = 0;
+    }
+    const bytes = pool.subarray(next, next + 16);
+    next += 16;
+    return bytes;
+  };
 }
 
 /** Creates UUIDv7 strings; cast them to the branded id type that names their use. */
@@ -63,7 +81,7 @@ export type IdGenerator = () => string;
  */
 export function createIdGenerator(options: IdGeneratorOptions = {}): IdGenerator {
   const now = options.now ?? Date.now;
-  const random = options.random ?? (() => crypto.getRandomValues(new Uint8Array(16)));
+  const random = options.random ?? pooledRandom();
   let lastMsecs = Number.NEGATIVE_INFINITY;
   let seq = 0;
   return () => {
