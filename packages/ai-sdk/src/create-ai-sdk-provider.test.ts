@@ -198,6 +198,35 @@ describe('createAiSdkProvider', () => {
     expect(error).toMatchObject({ code: 'network', retryable: true });
   });
 
+  it('a stream that ends without the model saying it finished yields no finish, for the turn runner to report', async () => {
+    const { parts, error } = await call([...textParts('t1', 'It is')]);
+    expect(error).toBeUndefined();
+    expect(parts).toEqual([{ type: 'text', text: 'It is' }]);
+  });
+
+  it('lets go of the model’s stream when the turn stops reading early', async () => {
+    let cancel = () => {};
+    const cancelled = new Promise<void>((resolve) => {
+      cancel = resolve;
+    });
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        stream: new ReadableStream<StreamPart>({
+          start(stream) {
+            for (const part of textParts('t1', 'It is ', 'sunny')) stream.enqueue(part);
+          },
+          cancel: () => cancel(),
+        }),
+      }),
+    });
+    for await (const part of createAiSdkProvider({ model }).stream(requestFor())) {
+      expect(part).toEqual({ type: 'text', text: 'It is ' });
+      break;
+    }
+    // Resolves once the cancel has reached the model's stream (the test times out if never).
+    await cancelled;
+  });
+
   it('a 429 before any output is a retryable rate limit that carries the retry-after', async () => {
     const model = failingWith(apiCallError(429, { 'retry-after': '3' }));
     const { parts, error } = await collect(model);
