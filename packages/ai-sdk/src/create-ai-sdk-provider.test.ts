@@ -1,6 +1,6 @@
 import { type ModelPart, type ModelRequest, ProviderError, type ToolDefinition } from '@once/agent';
 import { APICallError } from 'ai';
-import { MockLanguageModelV4 } from 'ai/test';
+import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { type FinishReason, finish, respond, type StreamPart, textParts, toolCallParts } from '../test/mock-model.ts';
 import { messageOf, userSays } from '../test/snapshots.ts';
@@ -278,6 +278,30 @@ describe('createAiSdkProvider', () => {
     await expect(run()).rejects.toBe(cancelled);
     expect(parts).toEqual([{ type: 'text', text: 'It is ' }]);
     expect(model.doStreamCalls[0]?.abortSignal?.aborted).toBe(true);
+  });
+
+  it('hands the call’s warnings to the AI SDK’s warning logger, as streamText does', async () => {
+    const logged: unknown[] = [];
+    const previous = globalThis.AI_SDK_LOG_WARNINGS;
+    globalThis.AI_SDK_LOG_WARNINGS = (options) => logged.push(options);
+    const warning = { type: 'unsupported' as const, feature: 'temperature' };
+    const model = new MockLanguageModelV4({
+      provider: 'mock-provider',
+      modelId: 'mock-model',
+      doStream: async () => ({
+        stream: convertArrayToReadableStream<StreamPart>([
+          { type: 'stream-start', warnings: [warning] },
+          ...textParts('t1', 'Done.'),
+          finish('stop'),
+        ]),
+      }),
+    });
+    try {
+      await collect(model);
+    } finally {
+      globalThis.AI_SDK_LOG_WARNINGS = previous;
+    }
+    expect(logged).toEqual([{ warnings: [warning], provider: 'mock-provider', model: 'mock-model' }]);
   });
 
   it('names itself after the model’s provider', () => {

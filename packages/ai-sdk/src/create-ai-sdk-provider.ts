@@ -1,5 +1,6 @@
 import type { ModelPart, ModelProvider, ModelRequest } from '@once/agent';
 import { type LanguageModel, experimental_streamLanguageModelCall as streamLanguageModelCall } from 'ai';
+import { logCallWarnings } from './log-call-warnings.ts';
 import { createStreamPartMapper } from './map-stream-part.ts';
 import { toModelMessages } from './to-model-messages.ts';
 import { toProviderError } from './to-provider-error.ts';
@@ -42,8 +43,10 @@ export interface CreateAiSdkProviderOptions {
  */
 export function createAiSdkProvider(options: CreateAiSdkProviderOptions): ModelProvider {
   const { model } = options;
+  const name = typeof model === 'string' ? model : model.provider;
+  const modelId = typeof model === 'string' ? model : model.modelId;
   return {
-    name: typeof model === 'string' ? model : model.provider,
+    name,
     async *stream(request: ModelRequest): AsyncIterable<ModelPart> {
       const { signal } = request;
       const mapper = createStreamPartMapper();
@@ -66,6 +69,7 @@ export function createAiSdkProvider(options: CreateAiSdkProviderOptions): ModelP
           const { done, value } = await reader.read();
           if (done) break;
           if (value.type === 'error') throw value.error;
+          if (value.type === 'model-call-start') logCallWarnings(value.warnings, name, modelId);
           yield* mapper.map(value);
         }
       } catch (caught) {
