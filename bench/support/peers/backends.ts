@@ -122,7 +122,10 @@ const MODEL_CONFIG = join(import.meta.dirname, 'daemon-model.config.ts');
  * the daemon's alone.
  */
 export async function startOnceModelBackend(): Promise<Backend> {
-  const daemon = await startDaemon({ flags: ['--config', MODEL_CONFIG] });
+  // `PEERS_DAEMON_FLAGS`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: node flags for
+  // the daemon alone; it then stops with SIGTERM at the end, so a profile gets written.
+  const nodeOptions = process.env.PEERS_DAEMON_FLAGS?.split(' ').filter((flag) => flag !== '') ?? [];
+  const daemon = await startDaemon({ flags: ['--config', MODEL_CONFIG], nodeOptions });
   return {
     name: 'Once (AI SDK model in the daemon)',
     port: daemon.port,
@@ -136,7 +139,10 @@ export async function startOnceModelBackend(): Promise<Backend> {
     },
     restartIfExited: async () => false,
     serverPids: () => [daemon.pid],
-    [Symbol.asyncDispose]: () => daemon[Symbol.asyncDispose](),
+    async [Symbol.asyncDispose]() {
+      if (nodeOptions.length > 0) await daemon.kill('SIGTERM');
+      await daemon[Symbol.asyncDispose]();
+    },
   };
 }
 

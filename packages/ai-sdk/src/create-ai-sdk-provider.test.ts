@@ -1,6 +1,6 @@
 import { type ModelPart, type ModelRequest, ProviderError, type ToolDefinition } from '@once/agent';
 import { APICallError } from 'ai';
-import { MockLanguageModelV4 } from 'ai/test';
+import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { type FinishReason, finish, respond, type StreamPart, textParts, toolCallParts } from '../test/mock-model.ts';
 import { messageOf, userSays } from '../test/snapshots.ts';
@@ -198,6 +198,35 @@ describe('createAiSdkProvider', () => {
     expect(error).toMatchObject({ code: 'network', retryable: true });
   });
 
+  it('a stream that ends without the model saying it finished yields no finish, for the turn runner to report', async () => {
+    const { parts, error } = await call([...textParts('t1', 'It is')]);
+    expect(error).toBeUndefined();
+    expect(parts).toEqual([{ type: 'text', text: 'It is' }]);
+  });
+
+  it('lets go of the model’s stream when the turn stops reading early', async () => {
+    let cancel = () => {};
+    const cancelled = new Promise<void>((resolve) => {
+      cancel = resolve;
+    });
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        stream: new ReadableStream<StreamPart>({
+          start(stream) {
+            for (const part of textParts('t1', 'It is ', 'sunny')) stream.enqueue(part);
+          },
+          cancel: () => cancel(),
+        }),
+      }),
+    });
+    for await (const part of createAiSdkProvider({ model }).stream(requestFor())) {
+      expect(part).toEqual({ type: 'text', text: 'It is ' });
+      break;
+    }
+    // Resolves once the cancel has reached the model's stream (the test times out if never).
+    await cancelled;
+  });
+
   it('a 429 before any output is a retryable rate limit that carries the retry-after', async () => {
     const model = failingWith(apiCallError(429, { 'retry-after': '3' }));
     const { parts, error } = await collect(model);
@@ -249,6 +278,30 @@ describe('createAiSdkProvider', () => {
     await expect(run()).rejects.toBe(cancelled);
     expect(parts).toEqual([{ type: 'text', text: 'It is ' }]);
     expect(model.doStreamCalls[0]?.abortSignal?.aborted).toBe(true);
+  });
+
+  it('hands the call’s warnings to the AI SDK’s warning logger, as streamText does', async () => {
+    const logged: unknown[] = [];
+    const previous = globalThis.AI_SDK_LOG_WARNINGS;
+    globalThis.AI_SDK_LOG_WARNINGS = (options) => logged.push(options);
+    const warning = { type: 'unsupported' as const, feature: 'temperature' };
+    const model = new MockLanguageModelV4({
+      provider: 'mock-provider',
+      modelId: 'mock-model',
+      doStream: async () => ({
+        stream: convertArrayToReadableStream<StreamPart>([
+          { type: 'stream-start', warnings: [warning] },
+          ...textParts('t1', 'Done.'),
+          finish('stop'),
+        ]),
+      }),
+    });
+    try {
+      await collect(model);
+    } finally {
+      globalThis.AI_SDK_LOG_WARNINGS = previous;
+    }
+    expect(logged).toEqual([{ warnings: [warning], provider: 'mock-provider', model: 'mock-model' }]);
   });
 
   it('names itself after the model’s provider', () => {

@@ -1,11 +1,15 @@
 import { type ModelPart, ProviderError, type StopReason } from '@once/agent';
 import type { JsonValue, Usage } from '@once/protocol';
-import type { FinishReason, LanguageModelUsage, TextStreamPart, ToolSet } from 'ai';
+import type {
+  FinishReason,
+  Experimental_LanguageModelStreamPart as LanguageModelStreamPart,
+  LanguageModelUsage,
+} from 'ai';
 
-/** Turns the parts of one `streamText` full stream into Once's provider-neutral parts. */
+/** Turns the parts of one AI SDK model call's stream into Once's provider-neutral parts. */
 export interface StreamPartMapper {
   /** The Once parts one AI SDK part becomes, in order (often none). */
-  map(part: TextStreamPart<ToolSet>): ModelPart[];
+  map(part: LanguageModelStreamPart): ModelPart[];
 }
 
 /**
@@ -18,20 +22,22 @@ export interface StreamPartMapper {
  * | `tool-input-start`                  | `tool_call_start`                                   |
  * | `tool-input-delta` (JSON encoding)  | `tool_call_delta`                                   |
  * | `tool-call`                         | `tool_call_end` with the parsed input (after a `tool_call_start` when no `tool-input-start` came) |
- * | `finish`                            | `finish`, its stop reason and usage                 |
+ * | `model-call-end`                    | `finish`, its stop reason and usage                 |
  *
  * Tool calls the provider runs itself (`providerExecuted`) are left out: Once's loop could
  * not run them. A `tool-call` the AI SDK found invalid (unknown tool, input that is not
  * JSON) still ends its block — with the input as sent — so Once's tool loop answers it
  * with an error the model reads. Start/end markers, sources, files and the rest carry
- * nothing Once stores and are ignored; `error` and `abort` are the caller's to handle.
+ * nothing Once stores and are ignored; `error` is the caller's to handle. A stream that
+ * ends without `model-call-end` yields no `finish`: the turn runner reports the call as
+ * ended without finishing.
  */
 export function createStreamPartMapper(): StreamPartMapper {
   const started = new Map<string, { readonly streamsJson: boolean }>();
   const skipped = new Set<string>();
   let calls = 0;
 
-  const map = (part: TextStreamPart<ToolSet>): ModelPart[] => {
+  const map = (part: LanguageModelStreamPart): ModelPart[] => {
     switch (part.type) {
       case 'text-delta':
         return part.text === '' ? [] : [{ type: 'text', text: part.text }];
@@ -55,10 +61,8 @@ export function createStreamPartMapper(): StreamPartMapper {
         if (started.delete(part.toolCallId)) return [end];
         return [{ type: 'tool_call_start', toolUseId: part.toolCallId, toolName: part.toolName }, end];
       }
-      case 'finish':
-        return [
-          { type: 'finish', stopReason: toStopReason(part.finishReason, calls), usage: toUsage(part.totalUsage) },
-        ];
+      case 'model-call-end':
+        return [{ type: 'finish', stopReason: toStopReason(part.finishReason, calls), usage: toUsage(part.usage) }];
       default:
         return [];
     }

@@ -13,7 +13,7 @@ import {
 } from 'ai';
 
 /**
- * Turns what `streamText` reported — an `error` part, or a throw — into a
+ * Turns what a model call reported — an `error` part, or a throw — into a
  * {@link ProviderError}. The AI SDK's `APICallError` (a failed HTTP call),
  * `StreamProviderError` (an error event inside the stream) and the gateway's errors carry
  * `statusCode` and `isRetryable`; `isRetryable` decides, the status names the code:

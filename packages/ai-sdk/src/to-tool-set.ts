@@ -3,7 +3,7 @@ import { type JSONSchema7, jsonSchema, type ToolSet, tool } from 'ai';
 
 /**
  * Once's tools as an AI SDK tool set: each a description and a JSON Schema, with no
- * `execute`, so `streamText` only reports the calls and Once's own loop runs them (with
+ * `execute`, so the AI SDK only reports the calls and Once's own loop runs them (with
  * its approvals, cancel and handoff). The schema has no validator either: the input
  * reaches the tool as the model sent it, and Once's tool checks it.
  */
