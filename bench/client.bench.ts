@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type MessageDomainState, type Transport, type TransportItem } from '@once/client';
+import { createClient, type MessageDomainState } from '@once/client';
 import { createMessageStore, selectMessages } from '@once/core';
 import {
   type ConversationId,
@@ -21,6 +21,7 @@ import {
 } from '@once/protocol';
 import type { Bench, BenchRow } from './bench-report.ts';
 import { startDaemon, stop } from './support/child-process.ts';
+import { type Replay, replayTransport } from './support/replay-transport.ts';
 import { writeStoredConversation } from './support/stored-conversation.ts';
 
 const APPLY_MESSAGES = 50;
@@ -52,43 +53,6 @@ function buildEvents(): { conversationId: ConversationId; events: IncomingEvent[
   return { conversationId, events: events as IncomingEvent[] };
 }
 
-/**
- * An in-process transport that replays `events` after the requested offset, then stays live
- * until aborted. With `batch` 1 it hands over one `event` item per event; with more, one
- * `events` item per `batch` events, as an SSE reader hands over what one read of the body held.
- */
-function replayTransport(conversationId: ConversationId, events: readonly IncomingEvent[], batch = 1): Transport {
-  const refuse = () => Promise.reject(new Error('the replay transport only serves events'));
-  return {
-    snapshot: async () => ({
-      conversationId,
-      offset: 0 as Offset,
-      messages: [],
-      activity: { phase: 'idle' },
-      pendingApprovals: [],
-    }),
-    async *events(_stream, afterOffset, signal): AsyncGenerator<TransportItem> {
-      if (batch === 1) for (const event of events.slice(afterOffset)) yield { kind: 'event', event };
-      else {
-        for (let start: number = afterOffset; start < events.length; start += batch) {
-          yield { kind: 'events', events: events.slice(start, start + batch) };
-        }
-      }
-      yield { kind: 'ready', offset: events.length as Offset };
-      // Live from here: nothing more to send until the client hangs up.
-      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      throw signal.reason;
-    },
-    send: refuse,
-    cancel: refuse,
-    decide: refuse,
-    listConversations: refuse,
-    createConversation: refuse,
-    renameConversation: refuse,
-    deleteConversation: refuse,
-  };
-}
-
 async function best(run: () => Promise<number>): Promise<number> {
   const seconds: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -116,9 +80,10 @@ async function applyThroughClient(
   conversationId: ConversationId,
   events: readonly IncomingEvent[],
   batch: number,
+  replay: Replay = 'iterator',
 ): Promise<number> {
   const started = performance.now();
-  const client = createClient({ transport: replayTransport(conversationId, events, batch) });
+  const client = createClient({ transport: replayTransport(conversationId, events, batch, replay) });
   const conversation = client.conversation(conversationId);
   await new Promise<void>((resolve) => {
     conversation.store.subscribe(() => {
@@ -133,8 +98,36 @@ async function applyThroughClient(
 }
 
 /**
- * The three ways in turn each round (core, client with one event an item, client with
- * batches), so that load from other processes falls on all of them alike; best of the rounds.
+ * Seconds to apply `events` to a core MessageStore with one subscriber, taking them from the
+ * replay transport one event an item with a bare `for await` and no client: what the
+ * transport's iteration costs on its own, the most a client could reach through it.
+ */
+async function applyFromTransport(
+  conversationId: ConversationId,
+  events: readonly IncomingEvent[],
+  replay: Replay,
+): Promise<number> {
+  const started = performance.now();
+  const store = createMessageStore({ conversationId });
+  store.subscribe(() => {
+    renders += selectMessages(store.getSnapshot()).length > 0 ? 1 : 0;
+  });
+  const hangUp = new AbortController();
+  const transport = replayTransport(conversationId, events, 1, replay);
+  for await (const item of transport.events({ stream: 'conversation', conversationId }, 0 as Offset, hangUp.signal)) {
+    if (item.kind === 'event') store.apply(item.event);
+    else if (item.kind === 'ready') break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (store.getSnapshot().offset !== events.length) throw new Error('the store lacks events');
+  hangUp.abort();
+  return seconds;
+}
+
+/**
+ * Every way in turn each round (core; the client with one event an item, from each
+ * transport; each transport into a bare store; the client with batches), so that load
+ * from other processes falls on all of them alike; best of the rounds.
  */
 async function measureApply(rows: BenchRow[]): Promise<number> {
   const { conversationId, events } = buildEvents();
@@ -142,29 +135,46 @@ async function measureApply(rows: BenchRow[]): Promise<number> {
   const fastest = {
     direct: Number.POSITIVE_INFINITY,
     single: Number.POSITIVE_INFINITY,
+    singleBare: Number.POSITIVE_INFINITY,
+    generator: Number.POSITIVE_INFINITY,
+    generatorBare: Number.POSITIVE_INFINITY,
     batched: Number.POSITIVE_INFINITY,
   };
   for (let round = 0; round < ROUNDS; round += 1) {
     (globalThis as { gc?: () => void }).gc?.();
     fastest.direct = Math.min(fastest.direct, applyDirect(conversationId, events));
     fastest.single = Math.min(fastest.single, await applyThroughClient(conversationId, events, 1));
+    fastest.singleBare = Math.min(fastest.singleBare, await applyFromTransport(conversationId, events, 'iterator'));
+    fastest.generator = Math.min(fastest.generator, await applyThroughClient(conversationId, events, 1, 'generator'));
+    fastest.generatorBare = Math.min(
+      fastest.generatorBare,
+      await applyFromTransport(conversationId, events, 'generator'),
+    );
     fastest.batched = Math.min(fastest.batched, await applyThroughClient(conversationId, events, APPLY_BATCH));
   }
   const direct = { what: 'core MessageStore.apply, same events, 1 subscriber', value: count / fastest.direct };
-  rows.push({
-    what: 'client conversation store, in-process replay transport (one event an item), 1 subscriber',
-    value: count / fastest.single,
+  const row = (what: string, seconds: number, goal?: string): BenchRow => ({
+    what,
+    value: count / seconds,
     unit: 'events/s',
     limit: direct,
-    goal: '≥ 0.5',
+    ...(goal === undefined ? {} : { goal }),
   });
-  rows.push({
-    what: `the same, the transport handing over ${APPLY_BATCH} events an item (an \`events\` item, as one SSE read holds)`,
-    value: count / fastest.batched,
-    unit: 'events/s',
-    limit: direct,
-    goal: '≥ 0.5',
-  });
+  rows.push(
+    row(
+      'client conversation store, in-process replay transport (one event an item, a hand-written async iterator as the HTTP transport has), 1 subscriber',
+      fastest.single,
+      '≥ 0.5',
+    ),
+    row('that transport into a bare core store, no client (`for await` + apply)', fastest.singleBare),
+    row('client conversation store, the replay transport an async generator (one event an item)', fastest.generator),
+    row('that async generator into a bare core store, no client', fastest.generatorBare),
+    row(
+      `client conversation store, the transport handing over ${APPLY_BATCH} events an item (an \`events\` item, as one SSE read holds)`,
+      fastest.batched,
+      '≥ 0.5',
+    ),
+  );
   return count / fastest.single;
 }
 
@@ -278,7 +288,7 @@ const bench: Bench = async () => {
   );
   return {
     title: 'Client SDK (packages/client)',
-    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, heartbeat watchdog, continuity checks, wire log, store, one subscriber — beside the same events applied straight to a core MessageStore; the transport hands over one event an item, then ${APPLY_BATCH} (an \`events\` item); the three run in turn each round. Dispatch: the same replay to a conversation.domains.message subscriber that folds each item with foldItem. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
+    method: `Apply: ${APPLY_MESSAGES} messages × ${APPLY_DELTAS.toLocaleString('en-US')} text deltas replayed by an in-process transport (no network) through createClient().conversation() — connection loop, heartbeat watchdog, continuity checks, wire log, store, one subscriber — beside the same events applied straight to a core MessageStore; the transport hands over one event an item, from an async iterator written by hand (as the HTTP transport's) or from an async generator, each also fed to a bare store with no client, then ${APPLY_BATCH} an item (an \`events\` item); all run in turn each round. Dispatch: the same replay to a conversation.domains.message subscriber that folds each item with foldItem. Bootstrap: ${BOOTSTRAP_MESSAGES.toLocaleString('en-US')} completed assistant messages of ${BOOTSTRAP_DELTAS} deltas each written with openSqliteEventLog, served by the daemon as a child process. Best of ${ROUNDS} rounds each.`,
     rows,
     notes,
   };

@@ -33,7 +33,8 @@ export interface ConnectStreamSettings {
   readonly backoff?: BackoffOptions;
   /**
    * The daemon's heartbeat interval in milliseconds. A stream silent for twice as long is
-   * dropped and reopened. Default 15,000 (the daemon's default).
+   * dropped and reopened, at most half an interval later (the watchdog checks every half
+   * interval; see {@link startWatchdog}). Default 15,000 (the daemon's default).
    */
   readonly heartbeatMs?: number;
   /** Source of `online`/`offline` events. Default: `globalThis` when it has `addEventListener`. */

@@ -9,22 +9,12 @@ export interface Timers {
   /** Calls `callback` once after `milliseconds`. */
   setTimeout(callback: () => void, milliseconds: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
-  /**
-   * The time in milliseconds on the clock `setTimeout` counts on (any origin). Optional:
-   * with it the heartbeat watchdog notes the time of each byte instead of re-arming a
-   * timer for each, which is most of a fast stream's cost; without it, it re-arms.
-   */
-  now?(): number;
 }
 
-/**
- * The platform's timers (`globalThis.setTimeout`, `Date.now`), looked up at each call so
- * fake timers apply (they fake `Date` with `setTimeout`).
- */
+/** The platform's timers (`globalThis.setTimeout`), looked up at each call so fake timers apply. */
 export const systemTimers: Timers = {
   setTimeout: (callback, milliseconds) => globalThis.setTimeout(callback, milliseconds),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-  now: () => Date.now(),
 };
 
 /** Resolves after `milliseconds`, or as soon as `signal` aborts (never rejects). */

@@ -6,23 +6,8 @@ export interface ManualTimers extends Timers {
   advance(milliseconds: number): void;
   /** The delays of the timers now waiting, in milliseconds from now. */
   pending(): number[];
-  /**
-   * The manual clock's time in milliseconds. Not named `now`, so these timers stay
-   * clockless (see `Timers.now`) unless a test hands it over with {@link withClock}.
-   */
+  /** The manual clock's time in milliseconds. */
   time(): number;
-}
-
-/** The same timers with their clock as `Timers.now`, for the code paths that read it. */
-export function withClock(timers: ManualTimers): ManualTimers & { now(): number } {
-  return {
-    setTimeout: (callback, milliseconds) => timers.setTimeout(callback, milliseconds),
-    clearTimeout: (handle) => timers.clearTimeout(handle),
-    advance: (milliseconds) => timers.advance(milliseconds),
-    pending: () => timers.pending(),
-    time: () => timers.time(),
-    now: () => timers.time(),
-  };
 }
 
 export function createManualTimers(): ManualTimers {

@@ -50,6 +50,12 @@ export function createConversationDomains(
   appDomains: readonly AppDomain<unknown, unknown>[] = [],
 ): ConversationDomainHub {
   const offset = () => store.getSnapshot().offset;
+  // Built-in domains with a consumer now. Most conversations have none (a UI reads the
+  // store): then an accepted event is offered nowhere, at the cost of one comparison.
+  let watched = 0;
+  const watch = (now: boolean) => {
+    watched += now ? 1 : -1;
+  };
   /** A domain read from the store, and the function that offers it the events it claims. */
   const fromStore = <State, Event>(definition: DomainDefinition<ConversationState, State, Event>) => {
     const dispatcher = createDomainDispatcher<State, Event>({
@@ -59,6 +65,7 @@ export function createConversationDomains(
         return { state: definition.project(state), offset: state.offset };
       },
       fold: definition.fold,
+      watched: watch,
     });
     const route = (event: IncomingEvent) => {
       // Most conversations have no consumer on most domains: claiming costs an object per event.
@@ -103,7 +110,7 @@ export function createConversationDomains(
       return entry.dispatcher as unknown as DomainDispatcher<State, AppEvent<Data>>;
     },
     accepted(event) {
-      for (const { route } of builtIn) route(event);
+      if (watched > 0) for (const { route } of builtIn) route(event);
       // Most conversations have no app domain: skip making an iterator per event for none.
       if (apps.size === 0) return;
       for (const entry of apps.values()) {

@@ -76,6 +76,11 @@ export interface DomainDispatcherOptions<State, Event> {
   readonly name: string;
   current(): DomainState<State>;
   fold(state: State, event: Event): State;
+  /**
+   * Told when the dispatcher gains its first consumer (`true`) or loses its last (`false`),
+   * so a feed can skip offering events while no one listens. Optional.
+   */
+  watched?(watched: boolean): void;
 }
 
 interface Subscriber<Event> {
@@ -104,8 +109,11 @@ export function createDomainDispatcher<State, Event>(
       }
     },
     subscribe(consumer, subscribeOptions = {}) {
-      const subscriber = subscribe(options, consumer, subscribeOptions, () => subscribers.delete(subscriber));
+      const subscriber = subscribe(options, consumer, subscribeOptions, () => {
+        if (subscribers.delete(subscriber) && subscribers.size === 0) options.watched?.(false);
+      });
       subscribers.add(subscriber);
+      if (subscribers.size === 1) options.watched?.(true);
       return subscriber;
     },
     offer(entry) {
