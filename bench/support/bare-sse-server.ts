@@ -2,6 +2,7 @@
 // event stream and, on POST /emit?count=N, writes N block_delta-sized events to every
 // stream, one event per write. It prints its port on stdout when listening.
 import { createServer, type ServerResponse } from 'node:http';
+import { listenAndPrintPort } from './listen-and-print-port.ts';
 
 const streams = new Set<ServerResponse>();
 const conversationId = '01a20a9c-81e0-74db-8a16-b4e5662ce13f';
@@ -72,7 +73,4 @@ const server = createServer((request, response) => {
   response.statusCode = 404;
   response.end();
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
-});
+listenAndPrintPort(server);

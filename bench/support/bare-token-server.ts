@@ -8,6 +8,7 @@
 //   POST /round?streams=N&tokens=T&tokenMs=M&staggerMs=S  starts an answer on streams
 //        0…N−1, spread over S ms, then a `done` frame after each answer's last token
 import { createServer, type ServerResponse } from 'node:http';
+import { listenAndPrintPort } from './listen-and-print-port.ts';
 
 const streams = new Map<number, ServerResponse>();
 const conversationId = '01a20a9c-81e0-74db-8a16-b4e5662ce13f';
@@ -63,7 +64,4 @@ const server = createServer((request, response) => {
   response.statusCode = 404;
   response.end();
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
-});
+listenAndPrintPort(server);

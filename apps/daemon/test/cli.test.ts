@@ -1,33 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
-import { spawnProcess, startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
+import { startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTranscriptPrinter } from '../src/cli/print-transcript.ts';
 import { createConversation, getSnapshot, sendMessage } from './daemon-api.ts';
+import { startOnceCommand } from './run-once-command.ts';
 
-const ONCE_BIN = join(import.meta.dirname, '..', 'bin', 'once.js');
 const DEMO = ['--demo-delay-ms', '3', '--demo-tokens', '60'];
 
-/** Runs `once <args>`, collecting its output; `stopLeftoverProcesses` kills it if the test does not. */
-function once(args: readonly string[]): {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-} {
-  const child = spawnProcess(process.execPath, [ONCE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
+const once = startOnceCommand;
 
 const textOf = (message: MessageSnapshot | undefined) =>
   (message?.blocks ?? []).map((block) => (block.type === 'text' ? block.text : '')).join('');

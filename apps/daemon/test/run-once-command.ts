@@ -5,13 +5,17 @@ import { spawnProcess } from '@once/testing';
 /** The `once` command's entry point. */
 export const ONCE_BIN = join(import.meta.dirname, '..', 'bin', 'once.js');
 
-/** Runs `once <args>` to its end, collecting its output; `stopLeftoverProcesses` kills it if the test does not. */
-export async function runOnceCommand(
-  args: readonly string[],
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child: ChildProcess = spawnProcess(process.execPath, [ONCE_BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A running `once <args>`: the child, what it printed so far, and its exit code once it exits. */
+export interface OnceCommandRun {
+  readonly child: ChildProcess;
+  out(): string;
+  err(): string;
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts `once <args>`, collecting its output; `stopLeftoverProcesses` kills it if the test does not. */
+export function startOnceCommand(args: readonly string[]): OnceCommandRun {
+  const child = spawnProcess(process.execPath, [ONCE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -20,6 +24,16 @@ export async function runOnceCommand(
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
   });
-  const code = await new Promise<number | null>((resolve) => child.once('close', (exit) => resolve(exit)));
-  return { code, out, err };
+  // 'close': the output is whole by then, not only the process gone.
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+/** Runs `once <args>` to its end and returns its exit code and output. */
+export async function runOnceCommand(
+  args: readonly string[],
+): Promise<{ code: number | null; out: string; err: string }> {
+  const run = startOnceCommand(args);
+  const code = await run.exit;
+  return { code, out: run.out(), err: run.err() };
 }
