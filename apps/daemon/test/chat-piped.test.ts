@@ -1,17 +1,11 @@
 import { join } from 'node:path';
 import type { MessageSnapshot } from '@once/protocol';
-import {
-  type SnapshotResponse,
-  spawnProcess,
-  startDaemon,
-  stopLeftoverDaemons,
-  stopLeftoverProcesses,
-} from '@once/testing';
+import { type SnapshotResponse, startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runOnceCommand } from './run-once-command.ts';
 
 // Real processes on a machine that may be busy: generous waits, never a timing assertion.
 const PROCESS_TEST_MS = 180_000;
-const ONCE_BIN = join(import.meta.dirname, '..', 'bin', 'once.js');
 const APPROVAL_TOOL = join(import.meta.dirname, 'configs', 'approval-tool.config.ts');
 const TOKEN = 'chat-secret';
 
@@ -33,20 +27,14 @@ async function runPiped(
   input: string,
   env: Readonly<Record<string, string>> = {},
 ): Promise<Finished> {
-  const child = spawnProcess(process.execPath, [ONCE_BIN, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+  const {
+    code,
+    out: stdout,
+    err: stderr,
+  } = await runOnceCommand(args, {
+    input,
     env: { ...process.env, ONCE_URL: '', ONCE_TOKEN: '', ...env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  child.stdin?.end(input);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   return { code, stdout, stderr };
 }
 

@@ -13,9 +13,21 @@ export interface OnceCommandRun {
   readonly exit: Promise<number | null>;
 }
 
+/** What {@link startOnceCommand} gives the command besides its arguments. */
+export interface OnceCommandOptions {
+  /** Piped to its stdin, which then ends. Default: no stdin. */
+  readonly input?: string;
+  /** Its environment. Default: this process's. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** Starts `once <args>`, collecting its output; `stopLeftoverProcesses` kills it if the test does not. */
-export function startOnceCommand(args: readonly string[]): OnceCommandRun {
-  const child = spawnProcess(process.execPath, [ONCE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startOnceCommand(args: readonly string[], options: OnceCommandOptions = {}): OnceCommandRun {
+  const child = spawnProcess(process.execPath, [ONCE_BIN, ...args], {
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -32,8 +44,9 @@ export function startOnceCommand(args: readonly string[]): OnceCommandRun {
 /** Runs `once <args>` to its end and returns its exit code and output. */
 export async function runOnceCommand(
   args: readonly string[],
+  options: OnceCommandOptions = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const run = startOnceCommand(args);
+  const run = startOnceCommand(args, options);
   const code = await run.exit;
   return { code, out: run.out(), err: run.err() };
 }

@@ -1,21 +1,18 @@
+import type { ConversationClient } from '@once/client';
 import type { ConversationState } from '@once/core';
 import type { TurnId } from '@once/protocol';
 import { createTranscriptPrinter, type TextSink } from './print-transcript.ts';
-
-/** What {@link followTurn} follows: a conversation client's store. */
-interface FollowedConversation {
-  readonly store: {
-    getSnapshot(): ConversationState;
-    subscribe(listener: () => void): () => void;
-  };
-}
 
 /**
  * Prints the answer of turn `turnId` as it streams, each character once, and resolves
  * once the turn has ended.
  * @returns the exit code: 0 when the answer completed, 1 when it ended otherwise.
  */
-export async function followTurn(conversation: FollowedConversation, turnId: TurnId, out: TextSink): Promise<number> {
+export async function followTurn(
+  conversation: Pick<ConversationClient, 'store'>,
+  turnId: TurnId,
+  out: TextSink,
+): Promise<number> {
   const printer = createTranscriptPrinter(out);
   const state = await new Promise<ConversationState>((resolve) => {
     let stop: (() => void) | undefined;

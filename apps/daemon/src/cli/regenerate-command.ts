@@ -1,3 +1,4 @@
+import type { Transport } from '@once/client';
 import { currentPath } from '@once/core';
 import { type ConversationId, type MessageId, OnceError } from '@once/protocol';
 import { connectClient } from './client-flags.ts';
@@ -37,10 +38,7 @@ export async function regenerateCommand(
 }
 
 /** The last assistant message on the conversation's current path. */
-async function lastAnswer(
-  transport: { snapshot(conversationId: ConversationId): Promise<Parameters<typeof currentPath>[0]> },
-  conversationId: string,
-): Promise<MessageId> {
+async function lastAnswer(transport: Transport, conversationId: string): Promise<MessageId> {
   const path = currentPath(await transport.snapshot(conversationId as ConversationId));
   const answer = path.findLast((message) => message.role === 'assistant');
   if (answer === undefined) {
