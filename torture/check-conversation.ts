@@ -19,6 +19,8 @@ export interface ConversationEnd {
   readonly snapshot: SnapshotResponse;
   /** The client's store, once it caught up (or gave up waiting). */
   readonly client: { readonly offset: number; readonly messages: readonly MessageSnapshot[]; readonly pending: number };
+  /** What the user's stalling consumer folded, once it handled everything; undefined if it has none. */
+  readonly stalled: readonly MessageSnapshot[] | undefined;
 }
 
 /** One event as a trace line: offset, type, message, block, seq. */
@@ -46,7 +48,7 @@ const ofMessage = (events: readonly IncomingEvent[], messageId: string) =>
  * and the client, the stalling consumer included, holding exactly the snapshot.
  */
 export function checkConversation(end: ConversationEnd): Violation[] {
-  const { record, events, snapshot, client } = end;
+  const { record, events, snapshot, client, stalled } = end;
   const violations: Violation[] = [];
   const fail = (what: string, trace: readonly string[] = []) =>
     violations.push({ conversationId: record.conversationId, what, trace });
@@ -102,7 +104,6 @@ export function checkConversation(end: ConversationEnd): Violation[] {
   const clientDiff = firstDifference(client.messages, snapshot.messages);
   if (clientDiff !== undefined)
     fail(`the client's store differs: ${clientDiff}`, ofMessage(events, clientDiff.split(' ')[1] ?? ''));
-  const stalled = record.stalledView();
   if (stalled !== undefined) {
     const stalledDiff = firstDifference(stalled, snapshot.messages);
     if (stalledDiff !== undefined) fail(`the stalling consumer's view differs: ${stalledDiff}`);

@@ -112,6 +112,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
         events: all,
         snapshot,
         client: { offset: state.offset, messages: state.messages, pending: state.pending.length },
+        stalled: await record.stalledView(settleBy),
       }),
     );
   }

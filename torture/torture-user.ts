@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConversationClient, MessageDomainState } from '@once/client';
+import type { ConversationClient, DomainSubscription, MessageDomainState } from '@once/client';
 import type { SeededRandom } from './seeded-random.ts';
 
 /** What one simulated user did, for the checks at the end. */
@@ -7,8 +7,12 @@ export interface UserRecord {
   readonly conversationId: string;
   /** The clientMessageId of every send, and how it ended. */
   readonly sends: { clientMessageId: string; outcome: 'accepted' | 'failed' | 'pending' }[];
-  /** The message domain as a consumer that stalls now and then folded it, or undefined if it has none. */
-  stalledView(): MessageDomainState['messages'] | undefined;
+  /**
+   * The message domain as a consumer that stalls now and then folded it, once that consumer
+   * has handled every item offered so far (it may be mid-pause when asked) or at `by` (a
+   * time in ms), whichever comes first; undefined if the user has none.
+   */
+  stalledView(by: number): Promise<MessageDomainState['messages'] | undefined>;
   /** How often the stalled consumer fell behind and was handed the whole state instead. */
   readonly overflows: number;
 }
@@ -42,16 +46,16 @@ export function runUser(options: UserOptions): { record: UserRecord; finished: P
   let overflows = 0;
 
   const dispatcher = conversation.domains.message;
-  if (options.stallingConsumer) {
-    dispatcher.subscribe(
-      async (item) => {
-        if (item.kind === 'resync' && item.reason === 'overflow') overflows += 1;
-        stalledState = dispatcher.foldItem(stalledState, item);
-        if (random.chance(0.01)) await sleep(random.int(100, 800));
-      },
-      { bufferSize: 16 },
-    );
-  }
+  const stalling = options.stallingConsumer
+    ? dispatcher.subscribe(
+        async (item) => {
+          if (item.kind === 'resync' && item.reason === 'overflow') overflows += 1;
+          stalledState = dispatcher.foldItem(stalledState, item);
+          if (random.chance(0.01)) await sleep(random.int(100, 800));
+        },
+        { bufferSize: 16 },
+      )
+    : undefined;
 
   const send = async (content: string) => {
     const clientMessageId = crypto.randomUUID();
@@ -78,11 +82,27 @@ export function runUser(options: UserOptions): { record: UserRecord; finished: P
     record: {
       conversationId: conversation.conversationId,
       sends,
-      stalledView: () => stalledState?.messages,
+      async stalledView(by) {
+        if (stalling !== undefined) await settledOrAt(stalling, by);
+        return stalledState?.messages;
+      },
       get overflows() {
         return overflows;
       },
     },
     finished,
   };
+}
+
+/** Waits until `subscription` has handled every item offered so far, or until `by`. */
+async function settledOrAt(subscription: DomainSubscription, by: number): Promise<void> {
+  const deadline = new AbortController();
+  try {
+    await Promise.race([
+      subscription.settled(),
+      sleep(Math.max(0, by - Date.now()), undefined, { signal: deadline.signal }),
+    ]);
+  } finally {
+    deadline.abort();
+  }
 }

@@ -116,6 +116,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           events: end.events,
           snapshot: end.snapshot,
           client: { offset: state.offset, messages: state.messages, pending: state.pending.length },
+          stalled: undefined,
         }),
       );
     }
@@ -183,7 +184,7 @@ function chat(conversation: ConversationClient, done: () => boolean): { record: 
     }
   })();
   return {
-    record: { conversationId: conversation.conversationId, sends, stalledView: () => undefined, overflows: 0 },
+    record: { conversationId: conversation.conversationId, sends, stalledView: async () => undefined, overflows: 0 },
     finished,
   };
 }
