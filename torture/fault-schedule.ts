@@ -40,7 +40,9 @@ export async function runFaults(
       note(`SIGKILL daemon :${daemon.port} (pid ${daemon.pid}), restart after ${downMs} ms`);
       await daemon.kill('SIGKILL');
       await sleep(downMs);
+      const restarting = Date.now();
       await daemon.restart();
+      note(`daemon :${daemon.port} ready again ${Date.now() - restarting} ms after its restart (pid ${daemon.pid})`);
       counts.kills += 1;
     } else if (kind === 'freeze') {
       const frozenMs = random.int(200, 2500);

@@ -91,7 +91,16 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
   );
   const faultLog: FaultLog = [];
   log(`seed ${options.seed}: ${count} conversations for ${options.durationSeconds} s on ${started.label}`);
-  const faults = await runFaults(daemons, proxy, random.fork(), until, faultLog);
+  let faults: FaultCounts;
+  try {
+    faults = await runFaults(daemons, proxy, random.fork(), until, faultLog);
+  } catch (error) {
+    client.close();
+    throw new Error(
+      `seed ${options.seed}: a fault could not be injected or undone: ${(error as Error).message}\nfault log until then:\n${faultLog.join('\n')}`,
+      { cause: error },
+    );
+  }
   for (const line of faultLog) log(line);
   proxy.calm();
   await Promise.all(users.map((user) => user.finished));

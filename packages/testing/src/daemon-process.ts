@@ -146,6 +146,8 @@ async function launch(dataDir: string, port: number, args: readonly string[], li
     env: withoutOnceSettings(process.env),
   });
   alive.add(child);
+  // `lines` holds the earlier runs' lines too (a restart on the same data dir).
+  const earlier = lines.length;
   const exited = once(child, 'exit').then(([code, signal]) => {
     alive.delete(child);
     return { code, signal } as DaemonExit;
@@ -173,7 +175,10 @@ async function launch(dataDir: string, port: number, args: readonly string[], li
     READY_TIMEOUT_MS,
     () => {
       child.kill('SIGKILL');
-      return `The daemon was not ready within ${READY_TIMEOUT_MS} ms:\n${lines.join('\n')}`;
+      const printed = lines.slice(earlier);
+      return `The daemon (pid ${child.pid}) was not ready within ${READY_TIMEOUT_MS} ms; ${
+        printed.length === 0 ? 'it printed nothing' : `it printed:\n${printed.join('\n')}`
+      }${earlier === 0 ? '' : `\nIts earlier runs on this data dir printed:\n${lines.slice(0, earlier).join('\n')}`}`;
     },
   );
   return { child, url: outcome.url, port: Number(new URL(outcome.url).port), exited };
