@@ -62,7 +62,8 @@ export async function openPostgresTurnCoordination(
     await preparePostgresSchema(sql, names);
     return {
       leases: new PostgresConversationLeases(sql, names, options.leaseMs ?? DEFAULT_LEASE_MS),
-      sendLock: createPostgresSendLock(locks, names),
+      // Three keep-alives a timeout: a send slowed by a loaded machine keeps its lock.
+      sendLock: createPostgresSendLock(locks, names, IDLE_IN_TRANSACTION_TIMEOUT_MS / 3),
       commands: await listenPostgresTurnCommands(sql, names),
       // No UNLISTEN first: it would wait for a connection when the database is gone.
       close: () => end(5),

@@ -7,6 +7,7 @@ import {
 } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresTurnCoordination } from '../src/index.ts';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../src/postgres-event-log.ts';
 
 // Each coordination is one daemon process: its own pool and owner id, on one shared schema.
 describeConversationLeasesConformance('PostgreSQL', async () => {
@@ -69,4 +70,27 @@ describe('the send lock on PostgreSQL', () => {
     );
     expect(await daemons[1]?.sendLock.run('same', async () => 'next')).toBe('next');
   });
+
+  it('stays held by a live daemon whose task outlasts the idle-in-transaction timeout', async () => {
+    // PostgreSQL ends a session idle in a transaction after IDLE_IN_TRANSACTION_TIMEOUT_MS
+    // (5 s), so that a frozen daemon cannot hold a conversation's sends for good. A live
+    // daemon whose send is slow (a loaded machine, a long conversation to read) must keep
+    // its lock: were it lost, a retry of the same send through another daemon could check
+    // for the message before the first send stored it, and store it twice.
+    const daemons = [
+      await openPostgresTurnCoordination({ url: database.url }),
+      await openPostgresTurnCoordination({ url: database.url }),
+    ];
+    opened.push(...daemons);
+    let firstRunning = false;
+    const first = daemons[0]?.sendLock.run('slow', async () => {
+      firstRunning = true;
+      await sleep(IDLE_IN_TRANSACTION_TIMEOUT_MS + 1500);
+      firstRunning = false;
+      return 'first';
+    });
+    await sleep(200);
+    const second = daemons[1]?.sendLock.run('slow', async () => (firstRunning ? 'ran beside the first' : 'second'));
+    expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+  }, 30_000);
 });
