@@ -113,10 +113,20 @@ try {
   if (isOnceError(error)) {
     process.stderr.write(`once: ${error.message}\n`);
     process.exitCode = 2;
+  } else if (isPortInUse(error)) {
+    process.stderr.write(
+      `once: port ${error.port} on ${error.address} is already in use: stop what listens there, or start Once on another port with --port.\n`,
+    );
+    process.exitCode = 2;
   } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`once: ${error.message}. Run "once --help" for the flags.\n`);
     process.exitCode = 2;
   } else {
     throw error;
   }
+}
+
+/** The error `listen` fails with when another process has the port. */
+function isPortInUse(error: unknown): error is Error & { port: number; address: string } {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && 'port' in error;
 }

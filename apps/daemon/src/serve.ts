@@ -50,37 +50,48 @@ export async function serve(
     leaseMs: config.leaseMs,
     ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
   });
-  const server = createOnceServer({
-    log,
-    snapshots: log,
-    logKind: store,
-    coordination,
-    runTurn: turns.runTurn,
-    onError: (error, during) => logger.error({ err: error, during }, FAILED[during]),
-    maxBodyBytes: config.maxBodyBytes,
-    attachments: {
-      store: attachments,
-      maxBytes: config.attachmentMaxBytes,
-      unsentGraceMs: config.attachmentGraceMs,
-      ...(config.attachmentTypes === undefined ? {} : { mediaTypes: config.attachmentTypes }),
-    },
-    approvalTimeoutMs: config.approvalTimeoutMs,
-    heartbeatMs: config.heartbeatMs,
-    logger,
-    // Apps on the AI SDK's stock DefaultChatTransport only point its `api` at the daemon.
-    // Loaded at their first request: start-up does without the AI SDK.
-    routes: [lazyAiSdkRoutes],
-    ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
-    ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
-    ...(config.compactAfterMs === undefined ? {} : { compactAfterMs: config.compactAfterMs }),
-    ...(config.retentionMs === undefined ? {} : { retentionMs: config.retentionMs }),
-  });
-  const recovered = await server.recover();
-  if (recovered.interrupted > 0 || recovered.requeued > 0) {
-    logger.info(recovered, 'recovered from an unclean stop');
+  let server: ReturnType<typeof createOnceServer> | undefined;
+  let url: string;
+  try {
+    server = createOnceServer({
+      log,
+      snapshots: log,
+      logKind: store,
+      coordination,
+      runTurn: turns.runTurn,
+      onError: (error, during) => logger.error({ err: error, during }, FAILED[during]),
+      maxBodyBytes: config.maxBodyBytes,
+      attachments: {
+        store: attachments,
+        maxBytes: config.attachmentMaxBytes,
+        unsentGraceMs: config.attachmentGraceMs,
+        ...(config.attachmentTypes === undefined ? {} : { mediaTypes: config.attachmentTypes }),
+      },
+      approvalTimeoutMs: config.approvalTimeoutMs,
+      heartbeatMs: config.heartbeatMs,
+      logger,
+      // Apps on the AI SDK's stock DefaultChatTransport only point its `api` at the daemon.
+      // Loaded at their first request: start-up does without the AI SDK.
+      routes: [lazyAiSdkRoutes],
+      ...(config.authTokens === undefined ? {} : { authTokens: config.authTokens }),
+      ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
+      ...(config.compactAfterMs === undefined ? {} : { compactAfterMs: config.compactAfterMs }),
+      ...(config.retentionMs === undefined ? {} : { retentionMs: config.retentionMs }),
+    });
+    const recovered = await server.recover();
+    if (recovered.interrupted > 0 || recovered.requeued > 0) {
+      logger.info(recovered, 'recovered from an unclean stop');
+    }
+    await serveWebApp(server.app);
+    url = await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // Started halfway: close what is open (the log, its pools, timers), or they would keep
+    // this process running without serving.
+    await (server === undefined
+      ? Promise.allSettled([coordination.close(), log.close(), attachments.close()])
+      : server.stop().catch(() => {}));
+    throw error;
   }
-  await serveWebApp(server.app);
-  const url = await server.listen({ port: config.port, host: config.host });
   logger.info(
     {
       url,

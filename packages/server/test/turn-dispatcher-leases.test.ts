@@ -1,4 +1,11 @@
-import { type ConversationLeases, createKeyedLock, createLocalTurnCommands, type StoredEvent } from '@once/log';
+import {
+  type ConversationLeases,
+  createKeyedLock,
+  createLocalTurnCommands,
+  type EventLog,
+  type StoredEvent,
+} from '@once/log';
+import { OnceError } from '@once/protocol';
 import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
 import { createTemporaryLogFixture, type EventLogFixture } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -131,5 +138,54 @@ describe('a daemon running turns only while it holds the conversation’s lease'
     ]);
     // Not its lease any more: it does not release it either.
     expect(leases.released).not.toContain(id);
+  });
+
+  it('leaves a conversation to the daemon that took it over while this one was recovering it', async () => {
+    // A daemon restarting after a crash gets the lease of a conversation its crash left
+    // open, then is too slow to renew it (a loaded machine): a live daemon takes it over,
+    // and the recovery's writes are fenced out. Its start-up must go on, not fail.
+    const { id } = await service.create(ACCOUNT);
+    runner.hold = true;
+    await service.send(ACCOUNT, id, { content: 'hello' });
+    await until(
+      async () => runner.started.length,
+      (count) => count === 1,
+    );
+    const restarted = switchableLeases(60);
+    restarted.takenOver.add(id);
+    const fencedOut = new Proxy(fixture.log, {
+      get(target, property) {
+        if (property !== 'append') {
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (...args: Parameters<EventLog['append']>) =>
+          args[2]?.fence === undefined
+            ? target.append(...args)
+            : Promise.reject(
+                new OnceError(
+                  'conflict',
+                  `This daemon no longer holds conversation ${id} (another daemon took it over).`,
+                ),
+              );
+      },
+    });
+    const second = createConversationService({
+      log: fencedOut,
+      coordination: {
+        leases: restarted,
+        sendLock: createKeyedLock(),
+        commands: createLocalTurnCommands(),
+        close: async () => {},
+      },
+      runTurn: createFakeTurnRunner().run,
+    });
+    try {
+      expect(await second.recover([ACCOUNT])).toMatchObject({ interrupted: 0, requeued: 0 });
+      // Not its lease: it does not release it.
+      expect(restarted.released).not.toContain(id);
+    } finally {
+      await second.shutdown();
+    }
   });
 });

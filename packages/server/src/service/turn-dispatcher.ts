@@ -196,10 +196,19 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
         const again = !keep && scheduler.pending(conversationId) === 0 && (await releaseAndLook(conversationId, hold));
         return { result: { interrupted, queued }, again };
       } catch (error) {
-        await letGo(conversationId);
+        held.delete(conversationId);
+        // Another daemon took the conversation over while this one recovered it (too slow
+        // to renew, on a loaded machine): its writes are fenced out, and the new holder
+        // recovers what is open. Not an error of this wake, and not this daemon's lease.
+        if (await takenOver(conversationId, error)) return { result: NOTHING, again: false };
+        await leases.release(conversationId);
         throw error;
       }
     });
+
+  /** Whether `error` is a write fenced out because another daemon now holds the conversation's lease. */
+  const takenOver = async (conversationId: ConversationId, error: unknown): Promise<boolean> =>
+    isOnceError(error) && error.code === 'conflict' && !(await leases.renew([conversationId])).has(conversationId);
 
   const wake = async (conversationId: ConversationId): Promise<WakeResult> => {
     const { result, again } = await claim(conversationId, false);
