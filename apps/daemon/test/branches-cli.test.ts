@@ -1,28 +1,15 @@
 import { currentPath } from '@once/core';
 import type { MessageSnapshot } from '@once/protocol';
 import { startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTranscriptPrinter } from '../src/cli/print-transcript.ts';
-import { createConversation, getSnapshot, type SnapshotResponse, sendMessage } from './daemon-api.ts';
+import { createConversation, getSnapshot, sendMessage, settledSnapshot } from './daemon-api.ts';
 import { runOnceCommand as once } from './run-once-command.ts';
 
 const DEMO = ['--demo-delay-ms', '2', '--demo-tokens', '30'];
 
 afterEach(stopLeftoverProcesses);
 afterEach(stopLeftoverDaemons);
-
-/** The conversation once every message in it has ended. */
-async function settled(url: string, conversationId: string, messages: number): Promise<SnapshotResponse> {
-  let snapshot: SnapshotResponse | undefined;
-  await vi.waitFor(
-    async () => {
-      snapshot = await getSnapshot(url, conversationId);
-      expect(snapshot.messages.map((message) => message.status)).toEqual(Array(messages).fill('complete'));
-    },
-    { timeout: 20_000, interval: 50 },
-  );
-  return snapshot as SnapshotResponse;
-}
 
 async function regenerate(url: string, conversationId: string, messageId: string): Promise<void> {
   const response = await fetch(`${url}/v1/conversations/${conversationId}/messages/${messageId}/regenerate`, {
@@ -47,11 +34,11 @@ describe('once branches and once switch-branch', () => {
     await using daemon = await startDaemon({ flags: DEMO });
     const conversationId = await createConversation(daemon.url);
     await sendMessage(daemon.url, conversationId, 'A question');
-    const [, first] = (await settled(daemon.url, conversationId, 2)).messages;
+    const [, first] = (await settledSnapshot(daemon.url, conversationId, 2)).messages;
     await regenerate(daemon.url, conversationId, first?.id as string);
-    await settled(daemon.url, conversationId, 3);
+    await settledSnapshot(daemon.url, conversationId, 3);
     await regenerate(daemon.url, conversationId, first?.id as string);
-    const before = await settled(daemon.url, conversationId, 4);
+    const before = await settledSnapshot(daemon.url, conversationId, 4);
     const [, , second, third] = before.messages;
 
     // Without a message: every message of the current path that has alternatives.
