@@ -260,7 +260,7 @@ export async function openPostgresAttachmentStore(options: PostgresAttachmentSto
   };
 }
 
-/** Conversations {@link AttachmentStore.referencingConversations} reads in one query. */
+/** Conversations {@link AttachmentStore.referencingConversations} reads in one query (the conformance suite lists one more). */
 const LISTING_PAGE = 1000;
 
 function toAttachment(row: RecordRow): Attachment {

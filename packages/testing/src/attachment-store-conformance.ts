@@ -227,6 +227,13 @@ export function describeAttachmentStoreConformance(name: string, create: () => P
       expect(await listed()).toEqual(['alice conversation-b', 'bob/ü ../conversation été']);
     });
 
+    it('lists every conversation when there are more than a page of them', async () => {
+      const { attachment } = await store.put('alice', text('in every one'), { mediaType: 'text/plain' });
+      const ids = Array.from({ length: 1_001 }, (_, index) => `conversation-${index}`);
+      for (const id of ids) await store.reference('alice', id, [attachment.hash]);
+      expect(await listed()).toEqual(ids.map((id) => `alice ${id}`).sort());
+    }, 60_000);
+
     it('releases conversations as they are listed, deleting their files (how a daemon drops what deleted conversations held)', async () => {
       const hashes: string[] = [];
       for (let index = 0; index < 30; index += 1) {
