@@ -2,13 +2,15 @@ import { isOnceError } from '@once/protocol';
 import { describeSettings, readConfig } from './config.ts';
 import { serve } from './serve.ts';
 
-// The client commands (send, regenerate, tail, chat, export) and their client library are imported only when
+// The client commands (send, regenerate, branches, switch-branch, tail, chat, export) and their client library are imported only when
 // run: the daemon's start-up does without them.
 
 /** The help text; the client's default URL is the client commands' own. */
 const usage = (defaultUrl: string) => `Usage: once [serve] [flags]
        once send [--url URL] [--token TOKEN] [--conversation ID] <message>
        once regenerate [--url URL] [--token TOKEN] <conversation id> [message id]
+       once branches [--url URL] [--token TOKEN] <conversation id> [message id]
+       once switch-branch [--url URL] [--token TOKEN] <conversation id> <message id>
        once tail [--url URL] [--token TOKEN] <conversation id>
        once chat [--url URL] [--token TOKEN] [conversation id]
        once export [--url URL] [--token TOKEN] [--format markdown|json|events] [--output FILE] <conversation id>
@@ -24,6 +26,11 @@ once send sends a message (to a new conversation unless --conversation names one
 prints the answer as it streams; the conversation's id goes to stderr.
 once regenerate asks for a new answer in place of one (by default the conversation's
 last) and prints it as it streams; the answer it replaces stays, on a branch of its own.
+once branches lists a message's alternatives (regenerated answers, edited questions),
+one a line with its id, * on the one shown; without a message, those of every message
+on the conversation's current path that has some.
+once switch-branch shows the branch through a message, for every client, and prints
+the conversation from that message on.
 once tail prints a conversation and follows it live until Ctrl-C.
 once chat is an interactive chat (a new conversation unless one is named): each line
 typed is sent and its answer streams; a tool call waiting for approval asks [y/N];
@@ -33,7 +40,7 @@ line per turn, and the command exits when it ends.
 once export writes a conversation to stdout (or --output FILE, created only once it is
 whole): markdown (the default) a readable transcript, json its whole snapshot, events
 every stored event as NDJSON.
-All five talk to the daemon at --url (ONCE_URL, default ${defaultUrl}) with --token
+All seven talk to the daemon at --url (ONCE_URL, default ${defaultUrl}) with --token
 (ONCE_TOKEN) when it requires one.
 
   --help                                   this text
@@ -77,6 +84,12 @@ async function main(args: readonly string[]): Promise<number> {
   if (command === 'send') return (await import('./cli/send-command.ts')).sendCommand(flags, process.env, output);
   if (command === 'regenerate') {
     return (await import('./cli/regenerate-command.ts')).regenerateCommand(flags, process.env, output);
+  }
+  if (command === 'branches') {
+    return (await import('./cli/branches-command.ts')).branchesCommand(flags, process.env, output);
+  }
+  if (command === 'switch-branch') {
+    return (await import('./cli/switch-branch-command.ts')).switchBranchCommand(flags, process.env, output);
   }
   if (command === 'tail') {
     return (await import('./cli/tail-command.ts')).tailCommand(flags, process.env, output, stopSignal());

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPostgresAttachmentStore } from '@once/postgres';
 import { createPostgresTestSchema, startDaemon, stopLeftoverDaemons, tinyPng } from '@once/testing';
@@ -58,6 +58,63 @@ describe('a daemon deletes attachments nothing references', () => {
     const store = await openPostgresAttachmentStore({ url: database.url });
     try {
       await sendTwiceThenDelete(daemon.url, async () => (await store.open(hash)) !== undefined);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('deletes the file of a conversation deleted by a daemon that died before releasing it, once restarted', async () => {
+    await using daemon = await startDaemon({ flags: ['--demo-delay-ms', '1', '--demo-tokens', '5'] });
+    await upload(daemon.url);
+    const conversation = await createConversation(daemon.url);
+    const sent = await fetch(`${daemon.url}/v1/conversations/${conversation}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Here is my passport.', attachments: [{ hash }] }),
+    });
+    expect(sent.status).toBe(202);
+    await daemon.kill('SIGTERM');
+    // What the attachments directory holds while the conversation references the file.
+    const attachments = join(daemon.dataDir, 'attachments');
+    const referenced = join(daemon.dataDir, 'attachments-referenced');
+    await cp(attachments, referenced, { recursive: true });
+    await daemon.restart();
+    expect((await fetch(`${daemon.url}/v1/conversations/${conversation}`, { method: 'DELETE' })).status).toBe(204);
+    await daemon.kill('SIGKILL');
+    // The state a daemon killed after the delete and before the release leaves: the
+    // conversation is gone from the log, its references and the bytes are still there.
+    await rm(attachments, { recursive: true });
+    await cp(referenced, attachments, { recursive: true });
+    await rm(referenced, { recursive: true });
+    await daemon.restart();
+    // The restarted daemon releases what deleted conversations held, in the background: wait for it.
+    while ((await served(daemon.url)) === 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await served(daemon.url)).toBe(404);
+    expect(await blobs(daemon.dataDir)).toEqual([]);
+  }, 60_000);
+
+  it('does the same with --database-url: the restarted daemon deletes the bytes from PostgreSQL', async () => {
+    await using database = await createPostgresTestSchema();
+    await using daemon = await startDaemon({ flags: postgresDaemonFlags(database.url, 1, 5) });
+    const conversation = await createConversation(daemon.url);
+    expect((await fetch(`${daemon.url}/v1/conversations/${conversation}`, { method: 'DELETE' })).status).toBe(204);
+    await daemon.kill('SIGKILL');
+    // The rows a daemon killed after the delete and before the release leaves: the
+    // account's record of the file, the deleted conversation's reference, the bytes.
+    const store = await openPostgresAttachmentStore({ url: database.url });
+    try {
+      await store.put(
+        'default',
+        (async function* () {
+          yield png;
+        })(),
+        { mediaType: 'image/png' },
+      );
+      await store.reference('default', conversation, [hash]);
+      await daemon.restart();
+      while ((await served(daemon.url)) === 200) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await served(daemon.url)).toBe(404);
+      expect(await store.open(hash)).toBeUndefined();
     } finally {
       await store.close();
     }

@@ -1,5 +1,6 @@
 import type { ConversationId } from '@once/protocol';
 import type { SnapshotResponse } from '@once/testing';
+import { expect, vi } from 'vitest';
 
 export type { SnapshotResponse };
 
@@ -37,6 +38,23 @@ export async function cancelTurn(
 /** `GET /v1/conversations/:id`: the server's snapshot. */
 export async function getSnapshot(baseUrl: string, conversationId: string): Promise<SnapshotResponse> {
   return (await request(baseUrl, 'GET', `/v1/conversations/${conversationId}`)) as SnapshotResponse;
+}
+
+/** The conversation once it holds `messages` messages, every one complete (20 s at most). */
+export async function settledSnapshot(
+  baseUrl: string,
+  conversationId: string,
+  messages: number,
+): Promise<SnapshotResponse> {
+  let snapshot: SnapshotResponse | undefined;
+  await vi.waitFor(
+    async () => {
+      snapshot = await getSnapshot(baseUrl, conversationId);
+      expect(snapshot.messages.map((message) => message.status)).toEqual(Array(messages).fill('complete'));
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  return snapshot as SnapshotResponse;
 }
 
 /** The conversation's live events URL. */

@@ -1,28 +1,15 @@
 import { currentPath } from '@once/core';
 import type { MessageSnapshot } from '@once/protocol';
 import { startDaemon, stopLeftoverDaemons, stopLeftoverProcesses } from '@once/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTranscriptPrinter } from '../src/cli/print-transcript.ts';
-import { createConversation, getSnapshot, type SnapshotResponse, sendMessage } from './daemon-api.ts';
+import { createConversation, getSnapshot, type SnapshotResponse, sendMessage, settledSnapshot } from './daemon-api.ts';
 import { runOnceCommand as once } from './run-once-command.ts';
 
 const DEMO = ['--demo-delay-ms', '2', '--demo-tokens', '30'];
 
 afterEach(stopLeftoverProcesses);
 afterEach(stopLeftoverDaemons);
-
-/** The conversation once every message in it has ended. */
-async function settled(url: string, conversationId: string, messages: number): Promise<SnapshotResponse> {
-  let snapshot: SnapshotResponse | undefined;
-  await vi.waitFor(
-    async () => {
-      snapshot = await getSnapshot(url, conversationId);
-      expect(snapshot.messages.map((message) => message.status)).toEqual(Array(messages).fill('complete'));
-    },
-    { timeout: 20_000, interval: 50 },
-  );
-  return snapshot as SnapshotResponse;
-}
 
 const answers = (snapshot: SnapshotResponse) => currentPath(snapshot).filter((message) => message.role === 'assistant');
 
@@ -37,9 +24,9 @@ describe('once regenerate', () => {
     await using daemon = await startDaemon({ flags: DEMO });
     const conversationId = await createConversation(daemon.url);
     await sendMessage(daemon.url, conversationId, 'First question');
-    await settled(daemon.url, conversationId, 2);
+    await settledSnapshot(daemon.url, conversationId, 2);
     await sendMessage(daemon.url, conversationId, 'Second question');
-    const before = await settled(daemon.url, conversationId, 4);
+    const before = await settledSnapshot(daemon.url, conversationId, 4);
     const [first, last] = answers(before);
 
     const run = await once(['regenerate', '--url', daemon.url, conversationId]);
@@ -70,7 +57,7 @@ describe('once regenerate', () => {
     expect(empty.err).toContain('has no answer to regenerate yet');
 
     const { userMessageId } = await sendMessage(daemon.url, conversationId, 'Question');
-    const before = await settled(daemon.url, conversationId, 2);
+    const before = await settledSnapshot(daemon.url, conversationId, 2);
     const user = await once(['regenerate', '--url', daemon.url, conversationId, userMessageId]);
     expect(user.code).toBe(2);
     expect(user.err).toMatch(/^once: .+\.\n$/);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TurnRunner } from '@once/producer';
 import type { ConversationSnapshot, MessageSnapshot } from '@once/protocol';
-import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
+import { createOnceServer, DEFAULT_ACCOUNT, type OnceServerOptions } from '@once/server';
 import { openDirectoryAttachmentStore, openSqliteEventLog } from '@once/sqlite';
 import { expect } from 'vitest';
 
@@ -14,18 +14,39 @@ export async function stopOnceServers(): Promise<void> {
   for (const stop of running.splice(0).reverse()) await stop();
 }
 
+/** What {@link startOnceServer} adds to its server. */
+export interface OnceServerTestOptions {
+  /** Keeps attachments in `<directory>/attachments`; a number is the largest upload, in bytes. Default none. */
+  readonly attachments?: boolean | { readonly maxBytes: number };
+  /** More routes, e.g. `aiSdkRoutes`. Default none. */
+  readonly routes?: OnceServerOptions['routes'];
+}
+
 /**
  * The real conversation service and HTTP API on a temporary SQLite file, whose turns run
  * `runTurn`, with one conversation to talk in: messages go in over HTTP, answers are read
  * from the service's snapshots.
  */
-export async function startOnceServer(runTurn: TurnRunner, options: { readonly attachments?: boolean } = {}) {
+export async function startOnceServer(runTurn: TurnRunner, options: OnceServerTestOptions = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-'));
   const log = openSqliteEventLog({ path: join(directory, 'once.db') });
-  const attachments = options.attachments
-    ? { attachments: { store: await openDirectoryAttachmentStore({ directory: join(directory, 'attachments') }) } }
-    : {};
-  const server = createOnceServer({ log, logKind: 'sqlite', runTurn, ...attachments });
+  const limits = typeof options.attachments === 'object' ? options.attachments : {};
+  const attachments =
+    options.attachments === undefined || options.attachments === false
+      ? {}
+      : {
+          attachments: {
+            store: await openDirectoryAttachmentStore({ directory: join(directory, 'attachments') }),
+            ...limits,
+          },
+        };
+  const server = createOnceServer({
+    log,
+    logKind: 'sqlite',
+    runTurn,
+    ...attachments,
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
+  });
   await server.recover();
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   running.push(async () => {
@@ -84,5 +105,5 @@ export async function startOnceServer(runTurn: TurnRunner, options: { readonly a
     expect(response.status).toBe(201);
     return ((await response.json()) as { attachment: { hash: string } }).attachment.hash;
   };
-  return { url, conversationId: id, ask, cancel, waitFor, snapshotNow, events, upload };
+  return { url, server, directory, conversationId: id, ask, cancel, waitFor, snapshotNow, events, upload };
 }

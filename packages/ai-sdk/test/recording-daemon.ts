@@ -1,23 +1,15 @@
 // A daemon for AI SDK endpoint tests whose model is a local provider that records what it
 // was shown: real HTTP, a real SQLite log, attachments kept in a real directory.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type ModelProvider, runTurn } from '@once/agent';
-import type { ConversationSnapshot, MessageSnapshot } from '@once/protocol';
-import { createOnceServer, DEFAULT_ACCOUNT } from '@once/server';
-import { openDirectoryAttachmentStore, openSqliteEventLog } from '@once/sqlite';
+import type { MessageSnapshot } from '@once/protocol';
 import { DefaultChatTransport, type UIMessage } from 'ai';
 import { loadUIMessages, OnceChatTransport } from '../src/chat/index.ts';
 import { aiSdkRoutes } from '../src/index.ts';
 import { NodeChat } from './node-chat.ts';
-
-const running: (() => Promise<void>)[] = [];
+import { startOnceServer, stopOnceServers } from './once-server.ts';
 
 /** Stops every daemon {@link startRecordingDaemon} started and deletes its files; for `afterEach`. */
-export async function stopRecordingDaemons(): Promise<void> {
-  for (const stop of running.splice(0).reverse()) await stop();
-}
+export const stopRecordingDaemons = stopOnceServers;
 
 export { loadUIMessages };
 
@@ -35,7 +27,6 @@ export async function startRecordingDaemon(
     readonly hold?: () => Promise<void>;
   } = {},
 ) {
-  const directory = await mkdtemp(join(tmpdir(), 'once-ai-sdk-branches-'));
   const seen: string[][] = [];
   /** The attachment bytes each model request carried, by hash. */
   const seenFiles: ReadonlyMap<string, Uint8Array>[] = [];
@@ -49,30 +40,19 @@ export async function startRecordingDaemon(
       yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
     },
   };
-  const server = createOnceServer({
-    log: openSqliteEventLog({ path: join(directory, 'once.db') }),
-    logKind: 'sqlite',
-    routes: [aiSdkRoutes],
-    attachments: {
-      store: await openDirectoryAttachmentStore({ directory: join(directory, 'attachments') }),
-      ...(options.attachmentMaxBytes === undefined ? {} : { maxBytes: options.attachmentMaxBytes }),
+  const { url, server, directory, conversationId, snapshotNow } = await startOnceServer(
+    (turn) => runTurn({ ...turn, provider, tools: [] }).then(() => {}),
+    {
+      routes: [aiSdkRoutes],
+      attachments: options.attachmentMaxBytes === undefined ? true : { maxBytes: options.attachmentMaxBytes },
     },
-    runTurn: (turn) => runTurn({ ...turn, provider, tools: [] }).then(() => {}),
-  });
-  await server.recover();
-  const url = await server.listen({ port: 0, host: '127.0.0.1' });
-  running.push(async () => {
-    await server.stop();
-    await rm(directory, { recursive: true, force: true });
-  });
-  const { id } = await server.service.create(DEFAULT_ACCOUNT);
-  const snapshot = async (): Promise<ConversationSnapshot> =>
-    (await server.service.snapshot(DEFAULT_ACCOUNT, id)).snapshot;
-  const chat = () => new NodeChat({ id, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
-  const onceChat = () => new NodeChat({ id, transport: new OnceChatTransport({ baseUrl: url }) });
+  );
+  const chat = () =>
+    new NodeChat({ id: conversationId, transport: new DefaultChatTransport({ api: `${url}/v1/ai-sdk/chat` }) });
+  const onceChat = () => new NodeChat({ id: conversationId, transport: new OnceChatTransport({ baseUrl: url }) });
   /** Sweeps unsent uploads as a daemon would a day later: files a message sent must stay. */
   const sweepAsIfLater = () => server.sweepAttachments(new Date(Date.now() + 365 * 86_400_000));
-  return { url, conversationId: id, seen, seenFiles, snapshot, chat, onceChat, directory, sweepAsIfLater };
+  return { url, conversationId, seen, seenFiles, snapshot: snapshotNow, chat, onceChat, directory, sweepAsIfLater };
 }
 
 /** Each message as `role: text`. */

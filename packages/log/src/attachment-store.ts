@@ -24,6 +24,14 @@ export interface SweepResult {
   readonly blobs: number;
 }
 
+/** A conversation that references attachments of an account ({@link AttachmentStore.referencingConversations}). */
+export interface ReferencingConversation {
+  /** The account whose records it references. */
+  readonly account: string;
+  /** The conversation's id, as given to {@link AttachmentStore.reference}. */
+  readonly conversation: string;
+}
+
 /** Stored bytes, ready to be read once. */
 export interface OpenedAttachment {
   /** Their size, in bytes. */
@@ -72,6 +80,15 @@ export interface AttachmentStore {
    * not uploaded again since they were sent, then the bytes no account's record names.
    */
   release(account: string, conversation: string): Promise<void>;
+
+  /**
+   * Every conversation that holds a reference (noted by {@link reference}, not released
+   * since), each once, in no set order. The daemon checks them against its log and
+   * releases those the log no longer has: a daemon that stopped between deleting a
+   * conversation and releasing it leaves them behind. Read a page at a time, so releasing
+   * while iterating is allowed (a conversation released meanwhile may or may not be listed).
+   */
+  referencingConversations(): AsyncIterable<ReferencingConversation>;
 
   /**
    * Deletes the records of unsent uploads (put, never referenced since) made at or before

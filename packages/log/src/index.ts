@@ -3,6 +3,7 @@ export {
   type AttachmentStore,
   type OpenedAttachment,
   type PutAttachmentResult,
+  type ReferencingConversation,
   readAttachment,
   type SweepResult,
 } from './attachment-store.ts';

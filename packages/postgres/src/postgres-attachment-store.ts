@@ -195,6 +195,23 @@ export async function openPostgresAttachmentStore(options: PostgresAttachmentSto
       if (released.length > 0) await deleteUnrecordedBlobs(released.map((row) => row.hash));
     },
 
+    async *referencingConversations() {
+      // A page at a time, after the last one listed: no connection is held between pages.
+      let after: readonly [string, string] | undefined;
+      for (;;) {
+        const page = await sql.unsafe<{ account: string; conversation: string }[]>(
+          `SELECT DISTINCT account, conversation FROM ${references}
+            WHERE $1::text IS NULL OR (account, conversation) > ($1::text, $2::text)
+            ORDER BY account, conversation LIMIT ${LISTING_PAGE}`,
+          [after?.[0] ?? null, after?.[1] ?? null],
+        );
+        for (const { account, conversation } of page) yield { account, conversation };
+        const last = page.at(-1);
+        if (last === undefined || page.length < LISTING_PAGE) return;
+        after = [last.account, last.conversation];
+      }
+    },
+
     async remove(account, hash) {
       const outcome = await sql.begin(async (transaction) => {
         const [record] = await transaction.unsafe<{ referenced: boolean }[]>(
@@ -242,6 +259,9 @@ export async function openPostgresAttachmentStore(options: PostgresAttachmentSto
     },
   };
 }
+
+/** Conversations {@link AttachmentStore.referencingConversations} reads in one query (the conformance suite lists one more). */
+const LISTING_PAGE = 1000;
 
 function toAttachment(row: RecordRow): Attachment {
   return {

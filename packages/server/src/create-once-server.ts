@@ -2,6 +2,7 @@ import { type EventLog, readAttachment, type SnapshotStore, type SweepResult, ty
 import type { TurnRunner } from '@once/producer';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { type AttachmentOptions, DEFAULT_ATTACHMENT_UNSENT_GRACE_MS } from './attachments/attachment-options.ts';
+import { releaseDeletedConversations } from './attachments/release-deleted-conversations.ts';
 import { createSseConnections, type SseConnections } from './event-stream/sse-connections.ts';
 import { createEventFeed, type EventFeed } from './feed/event-feed.ts';
 import { createHttpServer } from './http/create-http-server.ts';
@@ -98,6 +99,12 @@ export interface OnceServerOptions {
   readonly attachments?: AttachmentOptions;
 }
 
+/** What {@link OnceServer.sweepAttachments} deleted. */
+export interface AttachmentSweep extends SweepResult {
+  /** Conversations the log no longer has whose references were released. */
+  readonly conversations: number;
+}
+
 /** The daemon's parts, wired together. */
 export interface OnceServer {
   readonly app: FastifyInstance;
@@ -118,11 +125,13 @@ export interface OnceServer {
    */
   expire(before?: Date): Promise<RetentionPass>;
   /**
-   * Sweeps the attachment store now: deletes unsent uploads made at or before
-   * `uploadedBefore` (default: `attachments.unsentGraceMs` ago) and bytes no record names.
-   * Nothing when the daemon keeps no attachments.
+   * Sweeps the attachment store now: releases what conversations the log no longer has
+   * still reference (a daemon stopped between a delete and its release), then deletes
+   * unsent uploads made at or before `uploadedBefore` (default: `attachments.unsentGraceMs`
+   * ago) and bytes no record names. Runs at start (after `recover`) and every grace period
+   * (at most an hour). Nothing when the daemon keeps no attachments.
    */
-  sweepAttachments(uploadedBefore?: Date): Promise<SweepResult>;
+  sweepAttachments(uploadedBefore?: Date): Promise<AttachmentSweep>;
   /** Listens and returns the base URL. */
   listen(options: { port: number; host: string }): Promise<string>;
   /**
@@ -179,10 +188,12 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
   const expire = (before?: Date) =>
     service.expire(accounts, before?.getTime() ?? Date.now() - (options.retentionMs ?? 0));
   const unsentGraceMs = options.attachments?.unsentGraceMs ?? DEFAULT_ATTACHMENT_UNSENT_GRACE_MS;
-  const sweepAttachments = async (uploadedBefore?: Date): Promise<SweepResult> =>
-    attachmentStore === undefined
-      ? { records: 0, blobs: 0 }
-      : attachmentStore.sweep(uploadedBefore ?? new Date(Date.now() - unsentGraceMs));
+  const sweepAttachments = async (uploadedBefore?: Date): Promise<AttachmentSweep> => {
+    if (attachmentStore === undefined) return { conversations: 0, records: 0, blobs: 0 };
+    const conversations = await releaseDeletedConversations(attachmentStore, service.accounts.get);
+    const swept = await attachmentStore.sweep(uploadedBefore ?? new Date(Date.now() - unsentGraceMs));
+    return { conversations, ...swept };
+  };
   const passes = [
     options.compactAfterMs === undefined
       ? undefined
@@ -204,6 +215,7 @@ export function createOnceServer(options: OnceServerOptions): OnceServer {
           () => sweepAttachments(),
           Math.max(1, Math.min(unsentGraceMs, 3_600_000)),
           (error) => options.onError?.(error, 'attachments'),
+          0,
         ),
   ];
 

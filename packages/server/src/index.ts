@@ -5,7 +5,12 @@ export {
   DEFAULT_ATTACHMENT_UNSENT_GRACE_MS,
 } from './attachments/attachment-options.ts';
 export type { AttachmentFile, StoreAttachment } from './attachments/create-attachment-storer.ts';
-export { createOnceServer, type OnceServer, type OnceServerOptions } from './create-once-server.ts';
+export {
+  type AttachmentSweep,
+  createOnceServer,
+  type OnceServer,
+  type OnceServerOptions,
+} from './create-once-server.ts';
 export type { OpenStream, SseConnections, StreamEmitter } from './event-stream/sse-connections.ts';
 export type { EventFeed } from './feed/event-feed.ts';
 export type { FeedEntry } from './feed/feed-entry.ts';

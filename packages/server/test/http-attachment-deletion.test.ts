@@ -75,9 +75,17 @@ describe('attachments go when nothing references them', () => {
   it('keeps an unsent upload through the grace period and sweeps it after', async () => {
     await upload(png);
     const hash = sha256(png);
-    expect(await api.server.sweepAttachments(new Date(Date.now() - HOUR))).toEqual({ records: 0, blobs: 0 });
+    expect(await api.server.sweepAttachments(new Date(Date.now() - HOUR))).toEqual({
+      conversations: 0,
+      records: 0,
+      blobs: 0,
+    });
     expect(await served(hash)).toBe(200);
-    expect(await api.server.sweepAttachments(new Date(Date.now() + HOUR))).toEqual({ records: 1, blobs: 1 });
+    expect(await api.server.sweepAttachments(new Date(Date.now() + HOUR))).toEqual({
+      conversations: 0,
+      records: 1,
+      blobs: 1,
+    });
     expect(await served(hash)).toBe(404);
     expect(await blobs()).toEqual([]);
   });
@@ -111,7 +119,11 @@ describe('attachments go when nothing references them', () => {
     const hash = sha256(png);
     const alices = await api.createConversation('t-alice');
     expect((await send(alices, hash, 't-bob')).status).toBe(404);
-    expect(await api.server.sweepAttachments(new Date(Date.now() + HOUR))).toEqual({ records: 1, blobs: 1 });
+    expect(await api.server.sweepAttachments(new Date(Date.now() + HOUR))).toEqual({
+      conversations: 0,
+      records: 1,
+      blobs: 1,
+    });
   });
 
   it('DELETE /v1/attachments/:hash deletes an unsent upload: 204, then 404; 409 once a message sent it', async () => {

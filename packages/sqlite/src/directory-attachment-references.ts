@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SweepResult } from '@once/log';
+import type { ReferencingConversation, SweepResult } from '@once/log';
 
 /**
  * The files of a directory attachment store that say who still needs which bytes:
@@ -10,6 +10,7 @@ import type { SweepResult } from '@once/log';
  *   accounts/<key>/<hash>.unsent          an upload not sent yet: its time, ms since the epoch
  *   references/<key>/<hash>/<conversation> a conversation of the account names the hash
  *   conversations/<key>/<conversation>/<hash> the same, found from the conversation
+ *   conversations/<key>/<conversation>/conversation.json the account and conversation ids the keys hash
  *
  * Every change goes through `exclusive`, one at a time in this process (the directory
  * store serves one daemon, whose log is SQLite). Deletions go from references to records
@@ -30,6 +31,9 @@ export function createDirectoryAttachmentReferences(directory: string) {
   const conversationDirectory = (account: string, conversation: string) =>
     join(directory, 'conversations', keyOf(account), keyOf(conversation));
   const blobPath = (hash: string) => join(directory, 'blobs', hash.slice(0, 2), hash.slice(2));
+  /** The hashes a conversation references: its folder's entries but the ids file. */
+  const referencedBy = async (byConversation: string) =>
+    (await entries(byConversation)).filter((name) => name !== IDS_FILE);
 
   /** Whether any conversation of the account references the hash. */
   const referenced = async (accountKey: string, hash: string) =>
@@ -61,6 +65,12 @@ export function createDirectoryAttachmentReferences(directory: string) {
     async reference(account: string, conversation: string, hashes: readonly string[]): Promise<void> {
       const byConversation = conversationDirectory(account, conversation);
       await mkdir(byConversation, { recursive: true });
+      // Before the references: a conversation holding any can be listed (and released).
+      const ids = join(byConversation, IDS_FILE);
+      if (hashes.length > 0 && !(await exists(ids))) {
+        await writeFile(`${ids}.new`, JSON.stringify({ account, conversation } satisfies ReferencingConversation));
+        await rename(`${ids}.new`, ids);
+      }
       for (const hash of hashes) {
         const references = referencesOf(account, hash);
         await mkdir(references, { recursive: true });
@@ -74,7 +84,7 @@ export function createDirectoryAttachmentReferences(directory: string) {
       exclusive(async () => {
         const byConversation = conversationDirectory(account, conversation);
         const accountKey = keyOf(account);
-        for (const hash of await entries(byConversation)) {
+        for (const hash of await referencedBy(byConversation)) {
           const references = referencesOf(account, hash);
           await rm(join(references, keyOf(conversation)), { force: true });
           if (!(await referenced(accountKey, hash)) && !(await exists(unsentPath(account, hash)))) {
@@ -97,6 +107,20 @@ export function createDirectoryAttachmentReferences(directory: string) {
         await deleteBlobIfUnrecorded(hash);
         return 'removed';
       }),
+
+    /** Every conversation folder with its ids file, read without `exclusive`: a folder released meanwhile is skipped. */
+    async *referencingConversations(): AsyncIterable<ReferencingConversation> {
+      const root = join(directory, 'conversations');
+      for (const accountKey of await entries(root)) {
+        for (const conversationKey of await entries(join(root, accountKey))) {
+          const text = await readFile(join(root, accountKey, conversationKey, IDS_FILE), 'utf8').catch(() => undefined);
+          // No ids file: released meanwhile, or written before the store kept ids (never listed).
+          if (text === undefined) continue;
+          const { account, conversation } = JSON.parse(text) as ReferencingConversation;
+          yield { account, conversation };
+        }
+      }
+    },
 
     sweep: (uploadedBefore: Date) =>
       exclusive(async (): Promise<SweepResult> => {
@@ -124,6 +148,9 @@ export function createDirectoryAttachmentReferences(directory: string) {
       }),
   };
 }
+
+/** The file, in a conversation's folder, holding the ids its folder's names are hashes of. */
+const IDS_FILE = 'conversation.json';
 
 /** An account or conversation id as a folder or file name: fixed length, no path characters. */
 export function keyOf(name: string): string {

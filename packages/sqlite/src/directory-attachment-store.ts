@@ -114,6 +114,8 @@ export async function openDirectoryAttachmentStore(options: DirectoryAttachmentS
 
     release: references.release,
 
+    referencingConversations: references.referencingConversations,
+
     sweep: references.sweep,
 
     async remove(account, hash) {

@@ -200,6 +200,57 @@ export function describeAttachmentStoreConformance(name: string, create: () => P
       }
     });
 
+    const listed = async () => {
+      const found: string[] = [];
+      for await (const { account, conversation } of store.referencingConversations()) {
+        found.push(`${account} ${conversation}`);
+      }
+      return found.sort();
+    };
+
+    it('lists each conversation holding a reference once, until it is released, also when opened again', async () => {
+      expect(await listed()).toEqual([]);
+      const first = await store.put('alice', text('one'), { mediaType: 'text/plain' });
+      const second = await store.put('alice', text('two'), { mediaType: 'text/plain' });
+      const bobs = await store.put('bob/ü', text('three'), { mediaType: 'text/plain' });
+      await store.put('carol', text('never sent'), { mediaType: 'text/plain' });
+      await store.reference('alice', 'conversation-a', [first.attachment.hash, second.attachment.hash]);
+      await store.reference('alice', 'conversation-a', [first.attachment.hash]);
+      await store.reference('alice', 'conversation-b', [second.attachment.hash]);
+      await store.reference('bob/ü', '../conversation été', [bobs.attachment.hash]);
+      // A reference to nothing the account has holds nothing.
+      await store.reference('carol', 'conversation-c', [first.attachment.hash]);
+      expect(await listed()).toEqual(['alice conversation-a', 'alice conversation-b', 'bob/ü ../conversation été']);
+      await store.release('alice', 'conversation-a');
+      await store.close();
+      store = await fixture.reopen();
+      expect(await listed()).toEqual(['alice conversation-b', 'bob/ü ../conversation été']);
+    });
+
+    it('lists every conversation when there are more than a page of them', async () => {
+      const { attachment } = await store.put('alice', text('in every one'), { mediaType: 'text/plain' });
+      const ids = Array.from({ length: 1_001 }, (_, index) => `conversation-${index}`);
+      for (const id of ids) await store.reference('alice', id, [attachment.hash]);
+      expect(await listed()).toEqual(ids.map((id) => `alice ${id}`).sort());
+    }, 60_000);
+
+    it('releases conversations as they are listed, deleting their files (how a daemon drops what deleted conversations held)', async () => {
+      const hashes: string[] = [];
+      for (let index = 0; index < 30; index += 1) {
+        const { attachment } = await store.put('alice', text(`file ${index}`), { mediaType: 'text/plain' });
+        await store.reference('alice', `conversation-${index}`, [attachment.hash]);
+        hashes.push(attachment.hash);
+      }
+      const kept = 'conversation-7';
+      for await (const { account, conversation } of store.referencingConversations()) {
+        if (conversation !== kept) await store.release(account, conversation);
+      }
+      expect(await listed()).toEqual([`alice ${kept}`]);
+      for (const [index, hash] of hashes.entries()) {
+        expect(await gone('alice', hash)).toBe(index !== 7);
+      }
+    });
+
     it('keeps references when opened again', async () => {
       const { attachment } = await store.put('alice', text('kept'), { mediaType: 'text/plain' });
       await store.reference('alice', 'conversation-a', [attachment.hash]);

@@ -1,12 +1,14 @@
 /**
- * Runs a housekeeping pass (compaction, retention) again and again, `everyMs` apart, from
- * `start()` until `stop()`, which waits for a pass in progress. A failed pass is reported
+ * Runs a housekeeping pass (compaction, retention) again and again, `everyMs` apart (the
+ * first `firstAfterMs` after `start()`, default `everyMs`), until `stop()`, which waits
+ * for a pass in progress. A failed pass is reported
  * and the next one runs as planned: such passes only ever save space, nothing waits on them.
  */
 export function startPeriodicPass(
   pass: () => Promise<unknown>,
   everyMs: number,
   onError: ((error: unknown) => void) | undefined,
+  firstAfterMs = everyMs,
 ) {
   if (!(Number.isSafeInteger(everyMs) && everyMs >= 1)) {
     throw new RangeError(`the pass interval must be a whole number of 1 or more, got ${everyMs}`);
@@ -14,7 +16,7 @@ export function startPeriodicPass(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
-  const schedule = () => {
+  const schedule = (afterMs: number) => {
     if (stopped) return;
     // Never keeps the process alive on its own.
     timer = setTimeout(() => {
@@ -25,13 +27,13 @@ export function startPeriodicPass(
         )
         .finally(() => {
           running = undefined;
-          schedule();
+          schedule(everyMs);
         });
-    }, everyMs).unref();
+    }, afterMs).unref();
   };
   return {
     start() {
-      if (timer === undefined && running === undefined) schedule();
+      if (timer === undefined && running === undefined) schedule(firstAfterMs);
     },
     async stop() {
       stopped = true;
