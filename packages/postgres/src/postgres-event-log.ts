@@ -61,6 +61,15 @@ export interface PostgresEventLogOptions extends GroupCommitOptions {
    */
   readonly batchesInFlight?: number;
   /**
+   * The fewest queued events that start an append batch beside one in flight (and the
+   * smallest share when free connections split what is queued); fewer wait for a batch
+   * in flight to end. Each batch costs work of its own on both sides (about a millisecond
+   * of CPU each on a loaded 2-core machine), so a higher value makes fewer, larger batches
+   * at the cost of their overlap. 1: any. Default: 1
+   * (docs/decisions/036-postgresql-append-levers.md).
+   */
+  readonly minOverlapSize?: number;
+  /**
    * How long, in ms, PostgreSQL lets a transaction of this log sit open between two of
    * its statements before it ends the session (`idle_in_transaction_session_timeout`).
    * An append never pauses that long; a daemon frozen in the middle of one (a paused VM,
@@ -160,7 +169,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
   constructor(
     pools: { readonly reads: Sql; readonly appends: Sql },
     names: SchemaNames,
-    options: GroupCommitOptions & { readonly batchesInFlight?: number },
+    options: GroupCommitOptions & { readonly batchesInFlight?: number; readonly minOverlapSize?: number },
   ) {
     const sql = pools.reads;
     this.#sql = sql;
@@ -172,6 +181,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options, {
       lanes: options.batchesInFlight ?? 1,
       keyOf: (append) => streamId(append.stream),
+      minOverlapSize: options.minOverlapSize ?? 1,
     });
   }
 
