@@ -122,15 +122,17 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
     },
   });
   // The append connections keep their plans: the append function's call and the
-  // notifying statement touch no table, and a custom plan of the call copies the batch
-  // (docs/decisions/036-postgresql-append-levers.md). The transaction of the careful path
-  // plans afresh (`appendTransactionPlans`).
+  // notifying statement touch no table, and a custom plan of the call copies the whole
+  // batch, which past 128 kB costs PostgreSQL about as much again as receiving it
+  // (docs/decisions/036-postgresql-append-levers.md). The transaction of the careful
+  // path, which reads the tables, plans afresh (`SET LOCAL` inside it); the insert of
+  // missing stream rows before it has one plan whatever the table holds.
   const appendSql = postgres(url, {
     max: batchesInFlight,
     onnotice: () => {},
     connection: {
       application_name: 'once',
-      plan_cache_mode: process.env.PROBE_APPEND_PLAN ?? 'auto',
+      plan_cache_mode: 'auto',
       idle_in_transaction_session_timeout: idleInTransaction,
     },
   });
