@@ -5,7 +5,8 @@
 // (ONCE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test); works in a
 // schema of its own, dropped at the end. Run alone with `npm run bench postgres`;
 // POSTGRES_BENCH_QUICK=1 runs short scenarios to check the bench works,
-// POSTGRES_BENCH_IN_FLIGHT=N sets the log's batchesInFlight (default: the log's).
+// POSTGRES_BENCH_IN_FLIGHT=N sets the log's batchesInFlight (default: the log's),
+// POSTGRES_BENCH_OVERLAP=N its minOverlapSize (default: the log's).
 import { BATCHES_IN_FLIGHT, openPostgresEventLog, type PostgresEventLog } from '@once/postgres';
 import { createPostgresTestSchema, TEST_DATABASE_URL } from '@once/testing';
 import postgres from 'postgres';
@@ -25,6 +26,8 @@ import { type WalFlushes, walFlushes } from './support/postgres-wal-flushes.ts';
 const QUICK = process.env.POSTGRES_BENCH_QUICK === '1';
 /** Batches in flight per log (PostgresEventLogOptions.batchesInFlight). */
 const IN_FLIGHT = Number(process.env.POSTGRES_BENCH_IN_FLIGHT ?? BATCHES_IN_FLIGHT);
+/** Fewest queued events that start a batch beside one in flight (PostgresEventLogOptions.minOverlapSize). */
+const MIN_OVERLAP = Number(process.env.POSTGRES_BENCH_OVERLAP ?? 1);
 
 /** Conversations streaming at once. */
 const CONVERSATIONS = 100;
@@ -156,7 +159,11 @@ const bench: Bench = async (): Promise<BenchSection> => {
   await using database = await createPostgresTestSchema();
   const flushes = walFlushes(TEST_DATABASE_URL);
   const raw = await measureRaw(database.schema, 'raw_rows', flushes, true);
-  const log = await openPostgresEventLog({ url: database.url, batchesInFlight: IN_FLIGHT });
+  const log = await openPostgresEventLog({
+    url: database.url,
+    batchesInFlight: IN_FLIGHT,
+    minOverlapSize: MIN_OVERLAP,
+  });
   let single: AppendFigures;
   let coalesced: AppendFigures;
   let catchUp: number;
@@ -187,8 +194,8 @@ const bench: Bench = async (): Promise<BenchSection> => {
     rawLater = await measureRaw(database.schema, 'raw_rows_later', flushes, false);
     for (const eventsPerAppend of [1, 10]) {
       const load = { conversations: CONVERSATIONS, durationMs: APPEND_DURATION_MS, eventsPerAppend };
-      const one = await measureDaemonsAppending(database.url, 1, load, IN_FLIGHT);
-      const two = await measureDaemonsAppending(database.url, 2, load, IN_FLIGHT);
+      const one = await measureDaemonsAppending(database.url, 1, load, IN_FLIGHT, MIN_OVERLAP);
+      const two = await measureDaemonsAppending(database.url, 2, load, IN_FLIGHT, MIN_OVERLAP);
       daemons.push({ eventsPerAppend, one, two });
     }
   } finally {

@@ -22,6 +22,7 @@ export async function measureDaemonsAppending(
   daemons: number,
   load: AppendLoad,
   batchesInFlight: number,
+  minOverlapSize = 1,
 ): Promise<DaemonsFigures> {
   const children = Array.from({ length: daemons }, () =>
     spawn(
@@ -33,6 +34,7 @@ export async function measureDaemonsAppending(
         String(load.durationMs),
         String(load.eventsPerAppend),
         String(batchesInFlight),
+        String(minOverlapSize),
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     ),

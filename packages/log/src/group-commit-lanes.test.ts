@@ -19,11 +19,12 @@ describe('GroupCommit with several batches in flight', () => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
         fc.array(fc.record({ key: fc.integer({ min: 0, max: 3 }), pause: fc.integer({ min: 0, max: 2 }) }), {
           maxLength: 40,
         }),
         fc.array(fc.record({ fails: fc.boolean(), turns: fc.integer({ min: 0, max: 3 }) }), { maxLength: 30 }),
-        async (lanes, maxBatchSize, submissions, commits) => {
+        async (lanes, maxBatchSize, minOverlapSize, submissions, commits) => {
           const committed = new Map<string, number[]>();
           const inFlight = new Set<string>();
           const overlapping: string[] = [];
@@ -49,7 +50,7 @@ describe('GroupCommit with several batches in flight', () => {
               return jobs;
             },
             { maxBatchSize },
-            { lanes, keyOf },
+            { lanes, keyOf, minOverlapSize },
           );
           const sent = new Map<string, number>();
           const failed = new Set<string>();
@@ -120,5 +121,54 @@ describe('GroupCommit with several batches in flight', () => {
     await Promise.all([1, 2, 3, 4].map((n) => group.submit({ key: 'a', n }, 1)));
     expect(mostInFlight).toBe(1);
     expect(order).toStrictEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('GroupCommit with a smallest batch beside one in flight', () => {
+  it('starts a second batch only once minOverlapSize items wait, and never splits below it', async () => {
+    const batches: string[][] = [];
+    const ends: (() => void)[] = [];
+    const group = new GroupCommit<Job, Job>(
+      async (jobs) => {
+        batches.push(jobs.map(keyOf));
+        await new Promise<void>((resolve) => ends.push(resolve));
+        return jobs;
+      },
+      {},
+      { lanes: 2, keyOf, minOverlapSize: 3 },
+    );
+    const submitted: Promise<Job>[] = [];
+    const submit = (key: string) => submitted.push(group.submit({ key, n: 1 }, 1));
+    // Five queued: not two shares of 3, so one batch of all five.
+    for (const key of ['a', 'b', 'c', 'd', 'e']) submit(key);
+    await turns(2);
+    expect(batches).toStrictEqual([['a', 'b', 'c', 'd', 'e']]);
+    // Two wait beside it: fewer than 3, so they wait for the lane.
+    submit('f');
+    submit('g');
+    await turns(2);
+    expect(batches).toHaveLength(1);
+    // The third starts the second batch, beside the first.
+    submit('h');
+    await turns(2);
+    expect(batches).toStrictEqual([
+      ['a', 'b', 'c', 'd', 'e'],
+      ['f', 'g', 'h'],
+    ]);
+    // Once both end, six queued split into two batches of 3 at once.
+    for (const key of ['i', 'j', 'k', 'l', 'm', 'n']) submit(key);
+    for (const end of ends.splice(0)) end();
+    await turns(2);
+    expect(batches.slice(2)).toStrictEqual([
+      ['i', 'j', 'k'],
+      ['l', 'm', 'n'],
+    ]);
+    for (const end of ends.splice(0)) end();
+    await Promise.all(submitted);
+  });
+
+  it('commits a lone small batch at once when nothing is in flight', async () => {
+    const group = new GroupCommit<Job, Job>(async (jobs) => jobs, {}, { lanes: 2, keyOf, minOverlapSize: 100 });
+    await expect(group.submit({ key: 'a', n: 1 }, 1)).resolves.toStrictEqual({ key: 'a', n: 1 });
   });
 });

@@ -99,6 +99,8 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  */
 export class PostgresAppender {
   readonly #sql: Sql;
+  /** Connections of the append batches: they keep the plans of their statements. */
+  readonly #appendSql: Sql;
   readonly #names: SchemaNames;
   readonly #instance: string;
   readonly #keys = new Map<string, number>();
@@ -110,9 +112,15 @@ export class PostgresAppender {
   /** Counts batches, for the token that tells the notifying statement its batch committed. */
   #batches = 0;
 
-  /** @param instance Identifies this log in its notifications, so it can skip its own. */
-  constructor(sql: Sql, names: SchemaNames, instance: string) {
+  /**
+   * @param sql Connections for reads (a stream's key), which plan each statement afresh.
+   * @param appendSql Connections for the batches, which keep their statements' plans
+   * (`plan_cache_mode = auto`); the transaction below plans afresh again.
+   * @param instance Identifies this log in its notifications, so it can skip its own.
+   */
+  constructor(sql: Sql, appendSql: Sql, names: SchemaNames, instance: string) {
     this.#sql = sql;
+    this.#appendSql = appendSql;
     this.#names = names;
     this.#instance = instance;
   }
@@ -177,7 +185,7 @@ export class PostgresAppender {
   async #callFunction(placed: PlacedBatch): Promise<CommittedBatch> {
     this.#batches += 1;
     const token = `${this.#instance}:${this.#batches}`;
-    const connection = await this.#sql.reserve();
+    const connection = await this.#appendSql.reserve();
     try {
       // Sent together, in this order, in one pipeline; each is a transaction of its own.
       const call = callAppendFunction(connection, this.#names, placed.batch, this.#instance, token).execute();
@@ -198,13 +206,16 @@ export class PostgresAppender {
   /** One transaction of the batch; `lookUp` reads its stored identities first. */
   async #attempt(appends: readonly PendingAppend[], lookUp: boolean): Promise<CommittedBatch> {
     const streams = batchStreams(appends);
-    const connection = await this.#sql.reserve();
+    const connection = await this.#appendSql.reserve();
     try {
       const keys = this.#cachedKeys(streams.byId.keys());
       const created = keys === undefined ? createStreams(connection, this.#names, streams) : undefined;
-      const [, , lockRows, owners, storedRows] = await settled([
+      const [, , , lockRows, owners, storedRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
+        // Its statements read tables that grow: planned for them as they are now, as on
+        // the read connections (a plan kept from an empty table stays slow).
+        connection`SET LOCAL plan_cache_mode = force_custom_plan`,
         lockStreams(connection, this.#names, streams, keys),
         lockLeaseOwners(connection, this.#names, appends),
         lookUp ? readStoredIdentities(connection, this.#names, appends) : [],

@@ -49,7 +49,8 @@ export interface PostgresEventLogOptions extends GroupCommitOptions {
   readonly schema?: string;
   /**
    * Most connections the log opens for appends and reads, besides the one that listens
-   * for other daemons' commits. Appends use one per batch in flight. Default: 10.
+   * for other daemons' commits. Appends use `batchesInFlight` of them, one per batch in
+   * flight, and reads the rest (at least one). Default: 10.
    */
   readonly maxConnections?: number;
   /**
@@ -59,6 +60,15 @@ export interface PostgresEventLogOptions extends GroupCommitOptions {
    * Default: {@link BATCHES_IN_FLIGHT}.
    */
   readonly batchesInFlight?: number;
+  /**
+   * The fewest queued events that start an append batch beside one in flight (and the
+   * smallest share when free connections split what is queued); fewer wait for a batch
+   * in flight to end. Each batch costs work of its own on both sides (about a millisecond
+   * of CPU each on a loaded 2-core machine), so a higher value makes fewer, larger batches
+   * at the cost of their overlap. 1: any. Default: 1
+   * (docs/decisions/036-postgresql-append-levers.md).
+   */
+  readonly minOverlapSize?: number;
   /**
    * How long, in ms, PostgreSQL lets a transaction of this log sit open between two of
    * its statements before it ends the session (`idle_in_transaction_session_timeout`).
@@ -96,8 +106,9 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
       `batchesInFlight must be a whole number from 1 to maxConnections (${maxConnections}), got ${batchesInFlight}.`,
     );
   }
+  const idleInTransaction = options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS;
   const sql = postgres(url, {
-    max: maxConnections,
+    max: Math.max(1, maxConnections - batchesInFlight),
     // Schema creation says "already exists, skipping" at each open; that is expected.
     onnotice: () => {},
     connection: {
@@ -107,16 +118,31 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
       // an empty table (seen: the identity lookup taking 13 s a batch at 170,000 events,
       // 2 ms when planned afresh). Planning these statements costs ~0.2 ms.
       plan_cache_mode: 'force_custom_plan',
-      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: idleInTransaction,
+    },
+  });
+  // The append connections keep their plans: the append function's call and the
+  // notifying statement touch no table, and a custom plan of the call copies the whole
+  // batch, which past 128 kB costs PostgreSQL about as much again as receiving it
+  // (docs/decisions/036-postgresql-append-levers.md). The transaction of the careful
+  // path, which reads the tables, plans afresh (`SET LOCAL` inside it); the insert of
+  // missing stream rows before it has one plan whatever the table holds.
+  const appendSql = postgres(url, {
+    max: batchesInFlight,
+    onnotice: () => {},
+    connection: {
+      application_name: 'once',
+      plan_cache_mode: 'auto',
+      idle_in_transaction_session_timeout: idleInTransaction,
     },
   });
   try {
     await preparePostgresSchema(sql, names);
-    const log = new PostgresEventLog(sql, names, { ...options, batchesInFlight });
+    const log = new PostgresEventLog({ reads: sql, appends: appendSql }, names, { ...options, batchesInFlight });
     await log.listen();
     return log;
   } catch (error) {
-    await sql.end({ timeout: 1 });
+    await Promise.all([sql.end({ timeout: 1 }), appendSql.end({ timeout: 1 })]);
     throw error;
   }
 }
@@ -127,6 +153,8 @@ export async function openPostgresEventLog(options: PostgresEventLogOptions): Pr
  */
 export class PostgresEventLog implements EventLog, SnapshotStore {
   readonly #sql: Sql;
+  /** The connections of append batches, one per batch in flight. */
+  readonly #appendSql: Sql;
   readonly #names: SchemaNames;
   /** Tags this log's notifications, so that it skips its own when they come back. */
   readonly #instance = randomUUID();
@@ -140,15 +168,22 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
   #ended = false;
 
   /** @internal Use {@link openPostgresEventLog}, which prepares the schema and listens first. */
-  constructor(sql: Sql, names: SchemaNames, options: GroupCommitOptions & { readonly batchesInFlight?: number }) {
+  constructor(
+    pools: { readonly reads: Sql; readonly appends: Sql },
+    names: SchemaNames,
+    options: GroupCommitOptions & { readonly batchesInFlight?: number; readonly minOverlapSize?: number },
+  ) {
+    const sql = pools.reads;
     this.#sql = sql;
+    this.#appendSql = pools.appends;
     this.#names = names;
-    this.#appender = new PostgresAppender(sql, names, this.#instance);
+    this.#appender = new PostgresAppender(sql, pools.appends, names, this.#instance);
     this.#snapshots = new PostgresSnapshots(sql, names);
     this.#reads = new PostgresReadBatch(sql, names);
     this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options, {
       lanes: options.batchesInFlight ?? 1,
       keyOf: (append) => streamId(append.stream),
+      minOverlapSize: options.minOverlapSize ?? 1,
     });
   }
 
@@ -321,7 +356,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     this.#closing ??= this.#groupCommit.flush().finally(() => {
       this.#ended = true;
       // Seconds to let reads in flight finish before their connections are cut.
-      return this.#sql.end({ timeout: 5 });
+      return Promise.all([this.#sql.end({ timeout: 5 }), this.#appendSql.end({ timeout: 5 })]).then(() => undefined);
     });
     return this.#closing;
   }

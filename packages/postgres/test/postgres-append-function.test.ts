@@ -23,6 +23,23 @@ describe('appends in one call of the append function on PostgreSQL', () => {
   });
   afterEach(() => database.drop());
 
+  it('appends by both paths and reads with one connection allowed', async () => {
+    // One connection: appends get it, and reads still get one of their own.
+    await using log = await openPostgresEventLog({ url: database.url, maxConnections: 1 });
+    const stream = newConversationStream();
+    const message = newMessageId();
+    // A stream's first batch is the transaction; the next ones are calls of the function.
+    const offsets: number[] = [];
+    for (const seq of [1, 3, 5]) {
+      const stored = await log.append(stream, deltaDrafts(stream, message, seq, 2));
+      offsets.push(...stored.map((entry) => entry.offset));
+    }
+    expect(offsets).toEqual([1, 2, 3, 4, 5, 6]);
+    const [read, head] = await Promise.all([readAll(log, stream), log.head(stream)]);
+    expect(read.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(head).toBe(6);
+  });
+
   it('keeps offsets gapless when two daemons take turns on one stream', async () => {
     await using first = await openPostgresEventLog({ url: database.url });
     await using second = await openPostgresEventLog({ url: database.url });
