@@ -37,8 +37,9 @@ export interface ConversationStatesOptions {
    * Hold the events this process commits to a conversation in memory, as the log hands
    * them over (`StoredEntry.event`), and fold them on the next read instead of reading
    * them back: a turn's end reads its conversation, which would otherwise read and parse
-   * every token the turn wrote. The read still asks the log for anything after them (a
-   * commit of another process). Default false; {@link ConversationStates.close} stops it.
+   * every token the turn wrote. The read still asks the log for its head, and reads
+   * anything after the state (a commit of another process, or one not heard of with its
+   * events). Default false; {@link ConversationStates.close} stops it.
    */
   readonly followCommits?: boolean;
 }
@@ -111,6 +112,12 @@ export function createConversationStates(log: EventLog, options: ConversationSta
       const cached = cache.get(conversationId);
       let state = cached === undefined ? await start(conversationId) : foldHeld(conversationId, cached);
       const stream = { stream: 'conversation', conversationId } as const;
+      // Following commits, a cached state is mostly at the head already: asking for the
+      // head (kept in memory by SQLite; one query, as a read is, on PostgreSQL) spares the
+      // read, which may go to storage. Offsets have no gaps, so at the head is up to date.
+      if (options.followCommits && cached !== undefined && state.offset === (await log.head(stream))) {
+        return remember(state);
+      }
       let folded = 0;
       for (;;) {
         const events = await log.read(stream, state.offset, pageSize);
