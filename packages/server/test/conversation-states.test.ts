@@ -24,10 +24,12 @@ async function foldedFromLog(log: EventLog, conversationId: ConversationId): Pro
 function observedLog(log: SqliteEventLog) {
   let eventsRead = 0;
   let reads = 0;
+  let heads = 0;
   const control = {
     notices: 'heard' as 'heard' | 'bare' | 'none',
     eventsRead: () => eventsRead,
     reads: () => reads,
+    heads: () => heads,
   };
   const observed: Pick<EventLog, 'read' | 'head' | 'onCommit'> = {
     read: async (stream, after, limit) => {
@@ -36,7 +38,10 @@ function observedLog(log: SqliteEventLog) {
       eventsRead += events.length;
       return events;
     },
-    head: (stream) => log.head(stream),
+    head: (stream) => {
+      heads += 1;
+      return log.head(stream);
+    },
     onCommit: (listener) =>
       log.onCommit((notice) => {
         if (control.notices === 'heard') listener(notice);
@@ -76,6 +81,26 @@ describe('conversation states following commits', () => {
     expect(await states.current(conversationId)).toEqual(await foldedFromLog(fixture.log, conversationId));
     expect(await states.current(conversationId)).toEqual(await foldedFromLog(fixture.log, conversationId));
     expect({ events: control.eventsRead(), reads: control.reads() }).toEqual(before);
+    states.close();
+  });
+
+  it('reads commits it heard of without their events (another process’s) straight away, without asking for the head', async () => {
+    const { log, control } = observedLog(fixture.log);
+    const states = createConversationStates(log, { followCommits: true });
+    const conversationId = newId() as ConversationId;
+    await states.current(conversationId);
+    control.notices = 'bare';
+    const writer = createMessageWriter(
+      { conversationId, role: 'assistant', turnId: newId() as TurnId },
+      { append: append(conversationId) },
+    );
+    await writer.complete('complete');
+    const before = { reads: control.reads(), heads: control.heads() };
+    expect(await states.current(conversationId)).toEqual(await foldedFromLog(fixture.log, conversationId));
+    expect({ reads: control.reads(), heads: control.heads() }).toEqual({
+      reads: before.reads + 1,
+      heads: before.heads,
+    });
     states.close();
   });
 
