@@ -17,9 +17,11 @@ const SEEDS = [14, 15, 16, 17, 18];
 const FAULT_ANSWER: AnswerSpec = { tokens: 150, delayMs: 20, timed: false };
 /** Words per answer at each load level: about 10,000–20,000 delivered tokens a run. */
 const WORDS_AT: Readonly<Record<number, number>> = { 100: 100, 500: 40, 1000: 20 };
+/** `PEERS_WORDS`: words per answer at every load level instead (e.g. 2, to see a turn's fixed cost). */
+const WORDS = process.env.PEERS_WORDS === undefined ? undefined : Number(process.env.PEERS_WORDS);
 const LOADS = (process.env.PEERS_STREAMS ?? '100,500,1000').split(',').map((count) => {
   const streams = Number(count);
-  const tokens = WORDS_AT[streams] ?? Math.max(10, Math.round(20_000 / streams));
+  const tokens = WORDS ?? WORDS_AT[streams] ?? Math.max(10, Math.round(20_000 / streams));
   return { streams, spec: { tokens, delayMs: 20, timed: true } };
 });
 const PARTS = new Set((process.env.PEERS_PARTS ?? 'wire,faults,kills,load').split(','));

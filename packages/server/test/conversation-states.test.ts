@@ -17,18 +17,30 @@ async function foldedFromLog(log: EventLog, conversationId: ConversationId): Pro
 }
 
 /**
- * The log as the states see it: its reads counted, and its commit notices passed on as they
+ * The log as the states see it: its reads (and the events they returned) counted, and its commit notices passed on as they
  * are (`heard`), without their events (`bare`: another daemon's commit, on a shared log),
  * or not at all (`none`).
  */
 function observedLog(log: SqliteEventLog) {
   let eventsRead = 0;
-  const control = { notices: 'heard' as 'heard' | 'bare' | 'none', eventsRead: () => eventsRead };
-  const observed: Pick<EventLog, 'read' | 'onCommit'> = {
+  let reads = 0;
+  let heads = 0;
+  const control = {
+    notices: 'heard' as 'heard' | 'bare' | 'none',
+    eventsRead: () => eventsRead,
+    reads: () => reads,
+    heads: () => heads,
+  };
+  const observed: Pick<EventLog, 'read' | 'head' | 'onCommit'> = {
     read: async (stream, after, limit) => {
+      reads += 1;
       const events = await log.read(stream, after, limit);
       eventsRead += events.length;
       return events;
+    },
+    head: (stream) => {
+      heads += 1;
+      return log.head(stream);
     },
     onCommit: (listener) =>
       log.onCommit((notice) => {
@@ -53,7 +65,7 @@ describe('conversation states following commits', () => {
     (drafts) =>
       fixture.log.append(streamOf(conversationId), drafts);
 
-  it('reads back none of the events this process committed since the last read', async () => {
+  it('reads back none of the events this process committed since the last read, nor asks for them', async () => {
     const { log, control } = observedLog(fixture.log);
     const states = createConversationStates(log, { followCommits: true });
     const conversationId = newId() as ConversationId;
@@ -65,9 +77,30 @@ describe('conversation states following commits', () => {
     const block = writer.openBlock({ blockType: 'text' });
     for (let token = 0; token < 50; token += 1) writer.appendDelta(block, { text: `word${token} ` });
     await writer.complete('complete');
-    const before = control.eventsRead();
+    const before = { events: control.eventsRead(), reads: control.reads() };
     expect(await states.current(conversationId)).toEqual(await foldedFromLog(fixture.log, conversationId));
-    expect(control.eventsRead()).toBe(before);
+    expect(await states.current(conversationId)).toEqual(await foldedFromLog(fixture.log, conversationId));
+    expect({ events: control.eventsRead(), reads: control.reads() }).toEqual(before);
+    states.close();
+  });
+
+  it('reads commits it heard of without their events (another process’s) straight away, without asking for the head', async () => {
+    const { log, control } = observedLog(fixture.log);
+    const states = createConversationStates(log, { followCommits: true });
+    const conversationId = newId() as ConversationId;
+    await states.current(conversationId);
+    control.notices = 'bare';
+    const writer = createMessageWriter(
+      { conversationId, role: 'assistant', turnId: newId() as TurnId },
+      { append: append(conversationId) },
+    );
+    await writer.complete('complete');
+    const before = { reads: control.reads(), heads: control.heads() };
+    expect(await states.current(conversationId)).toEqual(await foldedFromLog(fixture.log, conversationId));
+    expect({ reads: control.reads(), heads: control.heads() }).toEqual({
+      reads: before.reads + 1,
+      heads: before.heads,
+    });
     states.close();
   });
 

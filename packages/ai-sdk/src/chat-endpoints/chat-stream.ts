@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { type ConversationState, createConversationState, reduce } from '@once/core';
 import type { BlockDeltaEvent, ConversationId, IncomingEvent, Offset } from '@once/protocol';
-import type { EventFeed, OpenStream, SseConnections } from '@once/server';
+import type { EventFeed, FeedEntry, OpenStream, SseConnections } from '@once/server';
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import { createUIChunkProjector, type UIChunkProjector } from '../chat/index.ts';
 import { isDataPartEvent, isStepStartEvent, type UIPartEvent } from '../ui-message/ui-part-events.ts';
@@ -217,9 +217,10 @@ export class ChatStream implements OpenStream {
     this.resume();
   }
 
-  private fold(entries: readonly { readonly offset: number; readonly json: string }[]): void {
+  private fold(entries: readonly FeedEntry[]): void {
     for (const entry of entries) {
-      const event = JSON.parse(entry.json) as IncomingEvent;
+      // This daemon's own commits come as objects (decision 031); others are parsed.
+      const event = (entry.event ?? JSON.parse(entry.json)) as IncomingEvent;
       this.state = reduce(this.state, event);
       if (this.state.resync !== undefined) throw new Error(this.state.resync.detail);
       this.cursor = entry.offset;

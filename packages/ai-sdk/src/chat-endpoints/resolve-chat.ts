@@ -1,5 +1,13 @@
-import { type ConversationId, chatIdSchema, conversationIdSchema, OnceError } from '@once/protocol';
+import { type ConversationId, chatIdSchema, OnceError } from '@once/protocol';
 import type { AccountDirectory } from '@once/server';
+import { z } from 'zod';
+
+/**
+ * What `conversationIdSchema` accepts (a UUIDv7), as a test: most chat ids are not one
+ * (useChat's are 16 letters and digits), and a schema's failure builds an error to throw
+ * away, once a request.
+ */
+const UUID_V7 = z.core.regexes.uuid(7);
 
 /**
  * The conversation an AI SDK chat id names in the account:
@@ -21,10 +29,9 @@ export async function resolveChat(
   chatId: string,
   options: { readonly create: boolean },
 ): Promise<ConversationId> {
-  const own = conversationIdSchema.safeParse(chatId);
-  if (own.success) {
+  if (UUID_V7.test(chatId)) {
     const { conversations } = await accounts.list(accountId);
-    const conversation = conversations.find((entry) => entry.id === own.data);
+    const conversation = conversations.find((entry) => entry.id === chatId);
     if (conversation !== undefined) return conversation.id;
   }
   const alias = chatIdSchema.safeParse(chatId);

@@ -72,6 +72,28 @@ describe('event feed', () => {
     }
   });
 
+  it("hands this process's commits it keeps over as objects equal to their JSON, and what it reads from the log as JSON alone", async () => {
+    const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
+    try {
+      const feed = createEventFeed(fixture.log);
+      const stream = newConversationStream();
+      const message = newMessageId();
+      await fixture.log.append(stream, deltaDrafts(stream, message, 1, 3));
+      feed.watch(stream);
+      await feed.head(stream);
+      await fixture.log.append(stream, deltaDrafts(stream, message, 4, 3));
+      const before = await feed.read(stream, 0 as Offset, 100);
+      expect(before.map((entry) => entry.offset)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(before.map((entry) => entry.event)).toEqual(Array(6).fill(undefined));
+      const kept = await feed.read(stream, 3 as Offset, 100);
+      expect(kept.map((entry) => entry.offset)).toEqual([4, 5, 6]);
+      for (const entry of kept) expect(entry.event).toEqual(JSON.parse(entry.json));
+      feed.close();
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it('wakes its waiting readers when a read of the log fails, and they read what it missed', async () => {
     const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
     try {

@@ -1,8 +1,9 @@
-import { type EventLog, type StoredEntry, type StoredEvent, type StreamKey, streamId } from '@once/log';
+import type { EventLog, StoredEntry, StoredEvent, StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
 
 import { shortFrameOfEvents } from '../event-stream/short-frame-of-events.ts';
 import { type FeedEntry, feedEntryBytes, toFeedEntry } from './feed-entry.ts';
+import { StreamMap } from './stream-map.ts';
 
 /** Options of {@link createEventFeed}. */
 export interface EventFeedOptions {
@@ -93,7 +94,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   const streamBudget = options.recentBytes ?? DEFAULT_RECENT_BYTES;
   const totalBudget = options.totalRecentBytes ?? DEFAULT_TOTAL_RECENT_BYTES;
   const pageSize = options.pageSize ?? 1000;
-  const watched = new Map<string, Watched>();
+  const watched = new StreamMap<Watched>();
   // The watched streams, the one that took events least recently first: the global budget
   // lets go of their events first, as the oldest.
   const byRecency = new Set<Watched>();
@@ -169,7 +170,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       const stored = await log.readEntries(stream, state.loaded as Offset, pageSize);
       if (stored.length === 0) break;
       // Nobody watches it any more: its memory is gone, and this page with it.
-      if (watched.get(streamId(stream)) !== state) break;
+      if (watched.get(stream) !== state) break;
       keep(state, stored);
       state.loaded = stored[stored.length - 1]?.offset ?? state.loaded;
     }
@@ -188,7 +189,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     state.refilling = refill(stream, state).then(
       () => {
         state.refilling = undefined;
-        if (state.loaded < state.announced && watched.get(streamId(stream)) === state) scheduleRefill(stream, state);
+        if (state.loaded < state.announced && watched.get(stream) === state) scheduleRefill(stream, state);
       },
       () => readFailed(state),
     );
@@ -205,7 +206,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   };
 
   const stopListening = log.onCommit(({ stream, head, entries }) => {
-    const state = watched.get(streamId(stream));
+    const state = watched.get(stream);
     if (state === undefined || head <= state.announced) return;
     const taken = take(state, entries, head);
     state.announced = head;
@@ -214,7 +215,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   });
 
   const readRecent = (stream: StreamKey, afterOffset: Offset, limit: number): readonly FeedEntry[] | undefined => {
-    const state = watched.get(streamId(stream));
+    const state = watched.get(stream);
     if (state === undefined) return undefined;
     const first = state.entries[0]?.offset;
     if (first !== undefined && afterOffset + 1 >= first && afterOffset < state.loaded) {
@@ -239,15 +240,14 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       return log.head(stream);
     },
     waitForCommit(stream, reader) {
-      const state = watched.get(streamId(stream));
+      const state = watched.get(stream);
       if (state === undefined) throw new Error('waitForCommit needs the stream to be watched first.');
       if (state.loaded > reader.cursor) return true;
       state.waiters.add(reader);
       return false;
     },
     watch(stream) {
-      const key = streamId(stream);
-      let state = watched.get(key);
+      let state = watched.get(stream);
       if (state === undefined) {
         state = {
           watchers: 0,
@@ -259,7 +259,7 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
           refilling: undefined,
           waiters: new Set(),
         };
-        watched.set(key, state);
+        watched.set(stream, state);
         // Start from the current head: older events are read from the log.
         const fresh = state;
         fresh.refilling = log.head(stream).then(
@@ -276,13 +276,12 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
       state.watchers += 1;
     },
     unwatch(stream, reader) {
-      const key = streamId(stream);
-      const state = watched.get(key);
+      const state = watched.get(stream);
       if (state === undefined) return;
       if (reader !== undefined) state.waiters.delete(reader);
       state.watchers -= 1;
       if (state.watchers === 0) {
-        watched.delete(key);
+        watched.delete(stream);
         forget(state);
         wakeAll(state);
       }

@@ -37,8 +37,9 @@ export interface ConversationStatesOptions {
    * Hold the events this process commits to a conversation in memory, as the log hands
    * them over (`StoredEntry.event`), and fold them on the next read instead of reading
    * them back: a turn's end reads its conversation, which would otherwise read and parse
-   * every token the turn wrote. The read still asks the log for anything after them (a
-   * commit of another process). Default false; {@link ConversationStates.close} stops it.
+   * every token the turn wrote. The read still asks the log for its head, and reads
+   * anything after the state (a commit of another process, or one not heard of with its
+   * events). Default false; {@link ConversationStates.close} stops it.
    */
   readonly followCommits?: boolean;
 }
@@ -53,6 +54,10 @@ export function createConversationStates(log: EventLog, options: ConversationSta
   const cache = new Map<string, ConversationState>();
   // Committed events not folded yet, per cached conversation, contiguous after its state.
   const held = new Map<string, StoredEvent[]>();
+  // Cached conversations that had a commit whose events could not be held (another
+  // process's, or a log that hands over no objects, as PostgreSQL's): the next read goes
+  // to the log without asking for the head first.
+  const behind = new Set<string>();
 
   const remember = (state: ConversationState) => {
     const known = cache.get(state.conversationId);
@@ -65,6 +70,7 @@ export function createConversationStates(log: EventLog, options: ConversationSta
       if (oldest === undefined) break;
       cache.delete(oldest);
       held.delete(oldest);
+      behind.delete(oldest);
     }
     return state;
   };
@@ -89,6 +95,7 @@ export function createConversationStates(log: EventLog, options: ConversationSta
       entries.every((entry) => entry.event !== undefined);
     if (!usable) {
       held.delete(conversationId);
+      behind.add(conversationId);
       return;
     }
     for (const entry of entries) list.push(entry.event as StoredEvent);
@@ -111,6 +118,15 @@ export function createConversationStates(log: EventLog, options: ConversationSta
       const cached = cache.get(conversationId);
       let state = cached === undefined ? await start(conversationId) : foldHeld(conversationId, cached);
       const stream = { stream: 'conversation', conversationId } as const;
+      // Following commits, a cached state whose commits were all held is mostly at the
+      // head already: asking for the head (kept in memory by SQLite; one query, as an
+      // empty read is, on PostgreSQL) spares the read, which may go to storage. Offsets
+      // have no gaps, so a state at the head is up to date.
+      if (options.followCommits && cached !== undefined && !behind.has(conversationId)) {
+        if (state.offset === (await log.head(stream))) return remember(state);
+      }
+      // Cleared before reading: a commit not held from now on marks it again.
+      behind.delete(conversationId);
       let folded = 0;
       for (;;) {
         const events = await log.read(stream, state.offset, pageSize);
@@ -124,6 +140,7 @@ export function createConversationStates(log: EventLog, options: ConversationSta
     forget(conversationId) {
       cache.delete(conversationId);
       held.delete(conversationId);
+      behind.delete(conversationId);
     },
     close: stopFollowing,
   };
