@@ -1,12 +1,15 @@
 import type { ConversationState } from '@once/core';
-import { type AppendDrafts, resumeMessageWriter } from '@once/producer';
+import { type AppendDrafts, createMessageWriter, resumeMessageWriter } from '@once/producer';
 import type { ConversationEventDraft } from '@once/protocol';
 import type { QueuedTurn } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
 
 /** What recovering one conversation did. */
 export interface RecoveryResult {
-  /** Messages that were streaming when the daemon stopped, now `interrupted`. */
+  /**
+   * Messages closed as `interrupted`: those streaming when the daemon stopped, and the
+   * empty answer stored for a turn cut off before its answer opened.
+   */
   readonly interrupted: number;
   /** User messages accepted but never answered, to be queued again in order. */
   readonly unanswered: readonly QueuedTurn[];
@@ -15,7 +18,8 @@ export interface RecoveryResult {
 /**
  * Closes what a crash left open in one conversation: every streaming message completes
  * as `interrupted` (its open blocks closed, its text kept) and a running turn ends as
- * `interrupted`. Safe to run twice: the second run finds nothing open.
+ * `interrupted`, its answer stored empty and `interrupted` if it had not opened one. Safe
+ * to run twice: the second run finds nothing open.
  */
 export async function recoverConversation(
   state: ConversationState,
@@ -29,6 +33,16 @@ export async function recoverConversation(
     interrupted += 1;
   }
   if (state.activeTurn !== undefined) {
+    const { turnId } = state.activeTurn;
+    // Cut off before its answer opened: the answer is stored empty and interrupted, so that
+    // its user message reads as answered (a turn ran) and no later wake runs it again.
+    if (!state.messages.some((message) => message.role === 'assistant' && message.turnId === turnId)) {
+      await createMessageWriter(
+        { conversationId: state.conversationId, role: 'assistant', turnId },
+        { append, now },
+      ).complete('interrupted');
+      interrupted += 1;
+    }
     const ts = now().toISOString();
     const base = { stream: 'conversation', conversationId: state.conversationId, ts } as const;
     const drafts: ConversationEventDraft[] = [
