@@ -19,7 +19,21 @@ export function joinOlderMessages(
   );
   return {
     ...rest,
-    messages: [...added, ...newer.messages],
+    messages: [...added, ...implicitParentAfter(added.at(-1), newer.messages)],
     ...(records.length === 0 ? {} : { appEvents: records }),
   };
+}
+
+/**
+ * `messages` with the first one's `parentId` left implicit again when it is `before`: a
+ * page spells out its first message's parent, which the joined list holds just before it.
+ */
+function implicitParentAfter(
+  before: MessageSnapshot | undefined,
+  messages: readonly MessageSnapshot[],
+): readonly MessageSnapshot[] {
+  const first = messages[0];
+  if (before === undefined || first === undefined || first.parentId !== before.id) return messages;
+  const { parentId: _implicit, ...rest } = first;
+  return [rest, ...messages.slice(1)];
 }

@@ -5,6 +5,7 @@ import type {
   BlockSnapshot,
   MessageCompleteEvent,
   MessageEvent,
+  MessageId,
   MessageOpenEvent,
   MessageSnapshot,
 } from '@once/protocol';
@@ -66,8 +67,7 @@ function changeBlocks(
 function openMessage(state: ConversationState, event: MessageOpenEvent): ConversationState {
   const { role, turnId, clientMessageId, replaces, attachments } = event.data;
   const last = state.messages.at(-1)?.id ?? null;
-  const replaced = replaces === undefined ? -1 : findMessage(state.messages, replaces);
-  const parent = replaced === -1 ? (state.leafId ?? last) : parentAt(state.messages, replaced);
+  const parent = placeOf(state, event, last);
   const message: MessageSnapshot = {
     id: event.messageId,
     conversationId: event.conversationId,
@@ -84,6 +84,22 @@ function openMessage(state: ConversationState, event: MessageOpenEvent): Convers
   };
   const { leafId: _previousLeaf, ...opened } = advance(state, event.offset);
   return addMessage(opened, message);
+}
+
+/**
+ * The parent of a message that opens. An alternative gets the parent of the message it
+ * replaces; when the state does not hold that one (a history page left it out), the
+ * parent the event names, else for an answer the running turn's user message (a
+ * regenerated answer answers it). Any other message follows the current leaf.
+ */
+function placeOf(state: ConversationState, event: MessageOpenEvent, last: MessageId | null): MessageId | null {
+  const { replaces, parentId } = event.data;
+  if (replaces === undefined) return state.leafId ?? last;
+  const replaced = findMessage(state.messages, replaces);
+  if (replaced !== -1) return parentAt(state.messages, replaced);
+  if (parentId !== undefined) return parentId;
+  if (event.data.role === 'assistant' && state.activeTurn !== undefined) return state.activeTurn.userMessageId;
+  return state.leafId ?? last;
 }
 
 /**

@@ -20,7 +20,13 @@ export interface EventBuilder {
   newTurnId(): TurnId;
   messageOpen(
     messageId: MessageId,
-    data: { role: 'user' | 'assistant'; turnId: TurnId; clientMessageId?: string; replaces?: MessageId },
+    data: {
+      role: 'user' | 'assistant';
+      turnId: TurnId;
+      clientMessageId?: string;
+      replaces?: MessageId;
+      parentId?: MessageId | null;
+    },
   ): ConversationEvent;
   blockOpen(messageId: MessageId, blockIndex: number, data: BlockOpenData): ConversationEvent;
   delta(messageId: MessageId, blockIndex: number, data: BlockDeltaData): ConversationEvent;

@@ -54,6 +54,12 @@ export interface NewMessage {
    * message: docs/decisions/022-branches.md). Default none: it continues the current path.
    */
   readonly replaces?: MessageId;
+  /**
+   * With `replaces`: that message's parent (null: the conversation's start), so a reader
+   * that does not hold the replaced message (a history page) still places this one.
+   * Default none: readers derive it from the replaced message.
+   */
+  readonly parentId?: MessageId | null;
   /** Files sent with the message, opened with it (user messages). Default none. */
   readonly attachments?: readonly Attachment[];
 }
@@ -113,6 +119,7 @@ export function createMessageWriter(message: NewMessage, options: MessageWriterO
         turnId: message.turnId,
         ...(message.clientMessageId === undefined ? {} : { clientMessageId: message.clientMessageId }),
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+        ...(message.replaces === undefined || message.parentId === undefined ? {} : { parentId: message.parentId }),
         ...(message.attachments === undefined || message.attachments.length === 0
           ? {}
           : { attachments: [...message.attachments] }),

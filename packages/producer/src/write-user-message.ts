@@ -17,6 +17,8 @@ export interface UserMessageInput {
   readonly clientMessageId?: ClientMessageId;
   /** The user message this one edits (docs/decisions/022-branches.md). Default none. */
   readonly replaces?: MessageId;
+  /** With `replaces`: that message's parent, null at the start (see `NewMessage.parentId`). */
+  readonly parentId?: MessageId | null;
   /** Files sent with the message (already stored). Default none. */
   readonly attachments?: readonly Attachment[];
 }
@@ -37,6 +39,7 @@ export async function writeUserMessage(
       turnId: input.turnId,
       ...clientId(input.clientMessageId),
       ...(input.replaces === undefined ? {} : { replaces: input.replaces }),
+      ...(input.parentId === undefined ? {} : { parentId: input.parentId }),
       ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
     },
     {

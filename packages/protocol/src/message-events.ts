@@ -31,6 +31,13 @@ export const messageOpenEventSchema = z.object({
      * path. Added after v1; older readers ignore it.
      */
     replaces: messageIdSchema.optional(),
+    /**
+     * With `replaces`: the parent the writer placed the message under (null: the start),
+     * the replaced message's own. A reader that holds the replaced message derives the same
+     * one; one that does not (a history page that left it out) takes it from here. Added
+     * after v1; older readers ignore it.
+     */
+    parentId: messageIdSchema.nullable().optional(),
     /** Files sent with the message (user messages), by hash; added after v1, which ignores it. */
     attachments: messageAttachmentsSchema.optional(),
   }),

@@ -16,6 +16,7 @@ import {
   type TurnId,
   type UnknownEvent,
 } from '@once/protocol';
+import { withEditParents } from './edit-parents.ts';
 import { idsFor } from './ids-for.ts';
 import { assistantMessage, type Draft, userMessage } from './message-drafts.ts';
 import type { TurnSpec } from './turn-spec.ts';
@@ -97,7 +98,7 @@ export function buildConversation(
     }
   });
 
-  return turnEvents.flat().map((draft, index) => {
+  return withEditParents(turnEvents.flat()).map((draft, index) => {
     const event = { offset: (index + 1) as Offset, stream: 'conversation', conversationId, ts: ts(), ...draft };
     return (EVENT_TYPES.has(draft.type) ? event : { ...event, unknownType: true }) as IncomingEvent;
   });

@@ -1,4 +1,5 @@
-import { currentPath } from '@once/core';
+import { currentPath, fromSnapshot, parentOf, reduceAll } from '@once/core';
+import type { ConversationSnapshot, MessageId } from '@once/protocol';
 import { describe, expect, it } from 'vitest';
 import { foldEvents } from './fold-events.ts';
 import type { SuiteDaemon } from './http-protocol-fixture.ts';
@@ -70,6 +71,42 @@ export function describeBranchCases(daemon: () => SuiteDaemon): void {
       expect(currentPath(snapshot).map((message) => message.id)).toEqual([question.userMessageId, answer?.id]);
       const { conversation: _metadata, ...folded } = snapshot;
       expect(foldEvents(id, events)).toEqual(folded);
+    });
+
+    it('a client that holds only the latest page places an edit and a regenerated answer older than it where the daemon does', async () => {
+      const client = daemon().client();
+      const id = await client.createConversation();
+      const first = await client.sendMessage(id, 'First question');
+      await readConversation(client, id, 1);
+      await client.sendMessage(id, 'Second question');
+      await readConversation(client, id, 2);
+      await client.sendMessage(id, 'Third question');
+      const asked = (await readConversation(client, id, 3)).snapshot;
+      const page = (await client.request('GET', `/v1/conversations/${id}?limit=2`)).body as ConversationSnapshot;
+      expect(page.messages.map((message) => message.id)).toEqual(asked.messages.slice(-2).map((m) => m.id));
+
+      const edit = await client.request('POST', `/v1/conversations/${id}/messages`, {
+        body: { content: 'First question, edited', clientMessageId: 'edit-old', replaces: first.userMessageId },
+      });
+      expect(edit.status).toBe(202);
+      await readConversation(client, id, 4);
+      const secondAnswer = asked.messages[3]?.id as MessageId;
+      const again = await client.request('POST', `/v1/conversations/${id}/messages/${secondAnswer}/regenerate`, {
+        body: {},
+      });
+      expect(again.status).toBe(202);
+      const { events, snapshot: whole } = await readConversation(client, id, 5);
+
+      const live = reduceAll(
+        fromSnapshot(page),
+        events.filter((event) => event.offset > page.offset),
+      );
+      expect(live.resync).toBeUndefined();
+      const added = live.messages.slice(page.messages.length);
+      expect(added.map((message) => message.role)).toEqual(['user', 'assistant', 'assistant']);
+      for (const message of added) expect(parentOf(live, message.id)).toBe(parentOf(whole, message.id));
+      expect(parentOf(live, edit.body.userMessageId)).toBeNull();
+      expect(parentOf(live, added[2]?.id as MessageId)).toBe(asked.messages[2]?.id);
     });
   });
 }

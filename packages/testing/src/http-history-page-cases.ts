@@ -1,3 +1,4 @@
+import { parentOf } from '@once/core';
 import type { AppEventRecord, MessageSnapshot } from '@once/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,11 @@ import { readConversation } from './read-conversation.ts';
 
 /** A conversation id no conversation has (a valid UUIDv7). */
 const UNKNOWN_MESSAGE = '019a5b1e-2f10-7d44-8a2b-3c4d5e6f7081';
+
+/** `messages` with every parent spelled out, as the list places them on the tree. */
+function placed(messages: readonly MessageSnapshot[]): MessageSnapshot[] {
+  return messages.map((message) => ({ ...message, parentId: parentOf({ messages }, message.id) ?? null }));
+}
 
 /** Reads the latest page with `limit`, then every older page with `olderLimit`, oldest last. */
 async function readAllPages(client: DaemonClient, id: string, limit: number, olderLimit: number) {
@@ -51,9 +57,11 @@ export function describeHistoryPageCases(daemon: () => SuiteDaemon): void {
             const { latest, pages } = await readAllPages(client, id, limit, olderLimit);
             const { messages, appEvents, older, ...rest } = latest;
             expect(rest).toEqual(state);
-            expect(messages).toEqual(allMessages.slice(-limit));
+            // A page's first message names the parent the page left out; the rest are as whole.
+            expect(placed(messages)).toEqual(placed(allMessages).slice(-limit));
+            expect(messages.slice(1)).toEqual(allMessages.slice(-limit).slice(1));
             expect(older === undefined).toBe(limit >= allMessages.length);
-            expect(pages.flatMap((page) => page.messages)).toEqual(allMessages);
+            expect(pages.flatMap((page) => placed(page.messages))).toEqual(placed(allMessages));
             const records = pages.flatMap((page) => page.appEvents ?? []).sort((a, b) => a.offset - b.offset);
             expect(records).toEqual(allAppEvents ?? []);
           },

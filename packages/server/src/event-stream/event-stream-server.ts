@@ -6,6 +6,7 @@ import type { RequestListener, ServerOptions } from 'node:http';
 const { Server } = process.getBuiltinModule('node:http');
 
 import type { Socket } from 'node:net';
+import { lingerWhenClosing } from './lingering-close.ts';
 import { type RequestHead, readRequestHead } from './read-request-head.ts';
 import { SocketSink } from './socket-sink.ts';
 
@@ -107,6 +108,7 @@ export class EventStreamServer extends Server {
       socket.removeListener('error', ignoreError);
       if (bytes === undefined || socket.destroyed) return;
       if (bytes.length > 0) socket.unshift(bytes);
+      lingerWhenClosing(socket);
       nodeConnection.call(this, socket);
     };
     this.handOff = handOff;

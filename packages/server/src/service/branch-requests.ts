@@ -1,4 +1,4 @@
-import { type ConversationState, newestBelow, pathTo } from '@once/core';
+import { type ConversationState, newestBelow, parentOf, pathTo } from '@once/core';
 import type { KeyedLock } from '@once/log';
 import type { AppendDrafts } from '@once/producer';
 import {
@@ -50,8 +50,11 @@ export interface BranchRequests {
     messageId: string,
     clientMessageId: ClientMessageId | undefined,
   ): Promise<RegenerateResult>;
-  /** Throws unless `replaces` names a user message and no turn is pending: call under the send lock. */
-  checkEdit(conversationId: ConversationId, state: ConversationState, replaces: string): void;
+  /**
+   * Throws unless `replaces` names a user message and no turn is pending: call under the
+   * send lock. @returns the parent the edit goes under (the edited message's; null: the start).
+   */
+  checkEdit(conversationId: ConversationId, state: ConversationState, replaces: string): MessageId | null;
   /** Appends `branch_selected`; @returns where the current path now ends. */
   selectBranch(conversationId: ConversationId, messageId: string): Promise<{ leafId: MessageId }>;
   /** Drops what is kept about a deleted conversation. */
@@ -124,6 +127,7 @@ export function createBranchRequests(options: BranchRequestsOptions): BranchRequ
         );
       }
       refuseWhileBusy(conversationId, state);
+      return parentOf(state, target.id) ?? null;
     },
     async selectBranch(conversationId, messageId) {
       return options.sendLock.run(conversationId, async () => {

@@ -55,7 +55,10 @@ export function createUserMessageSender(options: UserMessageSenderOptions) {
         const existing = findSent(state, clientMessageId);
         if (existing !== undefined) return { ...existing, duplicate: true };
         const { replaces } = input;
-        if (replaces !== undefined) branches.checkEdit(id, state, replaces);
+        const edit =
+          replaces === undefined
+            ? {}
+            : { replaces: replaces as MessageId, parentId: branches.checkEdit(id, state, replaces) };
         await turns.reserve(id);
         const turnId = newId() as TurnId;
         const message = await writeUserMessage(
@@ -64,7 +67,7 @@ export function createUserMessageSender(options: UserMessageSenderOptions) {
             turnId,
             text: input.content,
             clientMessageId,
-            ...(replaces === undefined ? {} : { replaces: replaces as MessageId }),
+            ...edit,
             ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
           },
           { append: options.appendTo(id), newId, now },

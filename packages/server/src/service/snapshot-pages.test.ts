@@ -1,5 +1,5 @@
-import { createConversationState, currentPath, fromSnapshot, reduceAll, snapshot } from '@once/core';
-import type { ConversationId, ConversationSnapshot, MessageSnapshot } from '@once/protocol';
+import { createConversationState, currentPath, fromSnapshot, parentOf, reduceAll, snapshot } from '@once/core';
+import type { ConversationId, ConversationSnapshot, IncomingEvent, MessageId, MessageSnapshot } from '@once/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildConversation, conversationArbitrary, idsFor } from '../../../core/test/conversation-script.ts';
@@ -18,6 +18,11 @@ const scenario = fc
     return { events, at, full: snapshot(before), limit };
   });
 
+/** `messages` with every parent spelled out, as the list places them on the tree. */
+function placed(messages: readonly MessageSnapshot[]): MessageSnapshot[] {
+  return messages.map((message) => ({ ...message, parentId: parentOf({ messages }, message.id) ?? null }));
+}
+
 /** Every page from the latest back to the first, oldest first. */
 function allPages(full: ConversationSnapshot, limit: number) {
   const latest = latestPage(full, limit);
@@ -35,7 +40,8 @@ describe('history pages of a snapshot', () => {
     fc.assert(
       fc.property(scenario, ({ full, limit }) => {
         const { latest, pages } = allPages(full, limit);
-        expect(pages.flatMap((page) => page.messages)).toEqual(full.messages);
+        // Each page places its messages where the whole snapshot does, the first included.
+        expect(pages.flatMap((page) => placed(page.messages))).toEqual(placed(full.messages));
         const records = pages.flatMap((page) => page.appEvents ?? []).sort((a, b) => a.offset - b.offset);
         expect(records).toEqual(full.appEvents ?? []);
         const { messages: _m, appEvents: _a, older, ...rest } = latest;
@@ -58,7 +64,7 @@ describe('history pages of a snapshot', () => {
         const live = reduceAll(fromSnapshot(latest), events.slice(at));
         const whole = reduceAll(createConversationState(conversationId), events);
         expect(live.resync).toBeUndefined();
-        expect(live.messages).toEqual(whole.messages.slice(latest.older?.count ?? 0));
+        expect(placed(live.messages)).toEqual(placed(whole.messages).slice(latest.older?.count ?? 0));
       }),
       { numRuns: 300 },
     );
@@ -131,6 +137,75 @@ describe('history pages of a snapshot', () => {
     const latest = latestPage(full, 1);
     expect(latest.messages.map((message) => message.id)).toEqual([answer, later, laterAnswer]);
     expect(currentPath(fromSnapshot(latest)).map((message) => message.id)).toEqual([answer]);
+  });
+
+  describe('place an alternative opened after the page where the whole conversation does', () => {
+    /** Two answered questions, every message ended; the page holds the latest `limit`. */
+    function answeredTwice(seed: number) {
+      const b = eventBuilder(seed);
+      const [q1, a1, q2, a2] = [b.newMessageId(), b.newMessageId(), b.newMessageId(), b.newMessageId()];
+      const [t1, t2] = [b.newTurnId(), b.newTurnId()];
+      const events = [
+        b.messageOpen(q1, { role: 'user', turnId: t1 }),
+        b.messageOpen(a1, { role: 'assistant', turnId: t1 }),
+        b.messageOpen(q2, { role: 'user', turnId: t2 }),
+        b.messageOpen(a2, { role: 'assistant', turnId: t2 }),
+      ];
+      const folded = snapshot(reduceAll(createConversationState(b.conversationId), events));
+      const full = {
+        ...folded,
+        messages: folded.messages.map((message) => ({ ...message, status: 'complete' as const })),
+      };
+      return { b, full, ids: { q1, a1, q2, a2 } };
+    }
+
+    function expectPlacedAsWhole(full: ConversationSnapshot, limit: number, after: IncomingEvent[]) {
+      const live = reduceAll(fromSnapshot(latestPage(full, limit)), after);
+      const whole = reduceAll(fromSnapshot(full), after);
+      expect(live.resync).toBeUndefined();
+      const newest = live.messages.at(-1)?.id as MessageId;
+      expect(parentOf(live, newest)).toBe(parentOf(whole, newest));
+      expect(currentPath(live).map((message) => message.id)).toEqual(
+        currentPath(whole)
+          .map((message) => message.id)
+          .filter((id) => live.messages.some((message) => message.id === id)),
+      );
+    }
+
+    it("an edit of the page's first message goes beside it, under the message the page left out", () => {
+      const { b, full, ids } = answeredTwice(11);
+      const edit = b.newMessageId();
+      const after = [b.messageOpen(edit, { role: 'user', turnId: b.newTurnId(), replaces: ids.q2 })];
+      expectPlacedAsWhole(full, 2, after);
+      expect(parentOf(fromSnapshot(latestPage(full, 2)), ids.q2)).toBe(ids.a1);
+    });
+
+    it('an edit of a message older than the page goes under the parent its event names', () => {
+      const { b, full, ids } = answeredTwice(12);
+      const edit = b.newMessageId();
+      const turnId = b.newTurnId();
+      const after = [b.messageOpen(edit, { role: 'user', turnId, replaces: ids.q2, parentId: ids.a1 })];
+      expectPlacedAsWhole(full, 1, after);
+      const first = answeredTwice(14);
+      expectPlacedAsWhole(first.full, 1, [
+        first.b.messageOpen(first.b.newMessageId(), {
+          role: 'user',
+          turnId: first.b.newTurnId(),
+          replaces: first.ids.q1,
+          parentId: null,
+        }),
+      ]);
+    });
+
+    it('a regenerated answer to a question older than the page goes under that question', () => {
+      const { b, full, ids } = answeredTwice(13);
+      const again = b.newTurnId();
+      const after = [
+        b.other('turn_start', { turnId: again, userMessageId: ids.q1 }),
+        b.messageOpen(b.newMessageId(), { role: 'assistant', turnId: again, replaces: ids.a1 }),
+      ];
+      expectPlacedAsWhole(full, 1, after);
+    });
   });
 
   it('refuses a cursor no message has with message_not_found', () => {

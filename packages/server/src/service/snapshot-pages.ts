@@ -22,7 +22,7 @@ import {
 export function latestPage(full: ConversationSnapshot, limit: number): ConversationSnapshot {
   const start = Math.min(Math.max(0, full.messages.length - limit), oldestLiveIndex(full));
   if (start === 0) return full;
-  const messages = full.messages.slice(start);
+  const messages = pageOf(full.messages, start, full.messages.length);
   const older = full.messages.slice(0, start);
   const first = messages[0] as MessageSnapshot;
   const olderIds = new Set<string>(older.map((message) => message.id));
@@ -58,7 +58,7 @@ export function olderPage(full: ConversationSnapshot, before: string, limit: num
     );
   }
   const start = Math.max(0, end - limit);
-  const messages = full.messages.slice(start, end);
+  const messages = pageOf(full.messages, start, end);
   const ids = new Set<string>(messages.map((message) => message.id));
   const appEvents = (full.appEvents ?? []).filter((record) => ids.has(anchorOf(record) ?? ''));
   const first = messages[0];
@@ -67,6 +67,20 @@ export function olderPage(full: ConversationSnapshot, before: string, limit: num
     ...(appEvents.length === 0 ? {} : { appEvents }),
     ...(start === 0 || first === undefined ? {} : { older: { before: first.id, count: start } }),
   };
+}
+
+/**
+ * The messages from `start` to `end`. The first keeps its place on the tree: a message
+ * without `parentId` follows the one before it in `messages`, which the page leaves out,
+ * so it gets that one as an explicit `parentId`.
+ */
+function pageOf(messages: readonly MessageSnapshot[], start: number, end: number): MessageSnapshot[] {
+  const page = messages.slice(start, end);
+  const first = page[0];
+  const before = messages[start - 1];
+  if (first === undefined || before === undefined || first.parentId !== undefined) return page;
+  page[0] = { ...first, parentId: before.id };
+  return page;
 }
 
 /**
