@@ -1,8 +1,8 @@
 import type { TurnCoordination } from '@once/log';
 import postgres from 'postgres';
 import { splitDatabaseUrl } from './database-url.ts';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from './open-postgres-event-log.ts';
 import { PostgresConversationLeases } from './postgres-conversation-leases.ts';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from './postgres-event-log.ts';
 import { DEFAULT_SCHEMA, preparePostgresSchema, schemaNames } from './postgres-schema.ts';
 import { createPostgresSendLock } from './postgres-send-lock.ts';
 import { listenPostgresTurnCommands } from './postgres-turn-commands.ts';

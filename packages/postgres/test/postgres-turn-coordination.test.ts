@@ -7,7 +7,7 @@ import {
 } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresTurnCoordination } from '../src/index.ts';
-import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../src/postgres-event-log.ts';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from '../src/open-postgres-event-log.ts';
 
 // Each coordination is one daemon process: its own pool and owner id, on one shared schema.
 describeConversationLeasesConformance('PostgreSQL', async () => {
