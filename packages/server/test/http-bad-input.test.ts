@@ -420,7 +420,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   ])(
     '%s %s with a body far over the limit, on a connection the client asked to close → 413 the client reads',
     async (method, path) => {
-      const body = JSON.stringify({ content: 'x'.repeat(MAX_BODY_BYTES * 200) });
+      const body = JSON.stringify({ content: 'x'.repeat(MAX_BODY_BYTES * 50) });
       const answers = await Promise.all(
         Array.from({ length: 4 }, () => sendOnItsOwnConnection(api.url, method, path, body)),
       );
@@ -430,6 +430,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       }
       expect((await api.request('GET', '/v1/health')).status).toBe(200);
     },
+    30_000,
   );
 
   it('answers a valid request before refusing the bytes after it on the same connection', async () => {

@@ -58,7 +58,7 @@ export interface TurnSchedulerOptions {
     signal: AbortSignal,
   ) => Promise<ApprovalDecision>;
   /** Called when a runner fails outside its own error handling. */
-  readonly onError: (error: unknown, turn: QueuedTurn) => void;
+  readonly onError: (error: unknown, turn: QueuedTurn, conversationId: ConversationId) => void;
   /** Called when a conversation's last queued turn ended and nothing is left to run there. */
   readonly onIdle?: (conversationId: ConversationId) => void;
 }
@@ -96,7 +96,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
           awaitApproval: (toolUseId) => options.awaitApproval(conversationId, toolUseId, controller.signal),
         });
       } catch (error) {
-        options.onError(error, turn);
+        options.onError(error, turn, conversationId);
       } finally {
         lane.running = undefined;
         next(conversationId, lane);
