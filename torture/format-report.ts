@@ -15,11 +15,27 @@ export function formatReport(report: TortureReport): string {
     return lines.join('\n');
   }
   lines.push(`violations: ${report.violations.length} (rerun with --seed ${report.seed})`);
-  for (const violation of report.violations.slice(0, 10)) {
+  for (const violation of shown(report.violations)) {
     lines.push(`- conversation ${violation.conversationId}: ${violation.what}`);
     for (const line of violation.trace) lines.push(`    ${line}`);
   }
   lines.push('fault log:', ...report.faultLog.map((line) => `  ${line}`));
   if (report.daemonLogs.length > 0) lines.push('daemon log lines naming those conversations:', ...report.daemonLogs);
   return lines.join('\n');
+}
+
+/**
+ * The first 10 violations, then the first of every other kind (its text without ids and
+ * numbers): one broken promise can cause many of another, and the cause may come late.
+ */
+function shown(violations: TortureReport['violations']): TortureReport['violations'] {
+  const kind = (what: string) => what.replace(/[0-9a-f-]{8,}|\d+/g, '#');
+  const kinds = new Set(violations.slice(0, 10).map((violation) => kind(violation.what)));
+  const rest = violations.slice(10).filter((violation) => {
+    const each = kind(violation.what);
+    if (kinds.has(each)) return false;
+    kinds.add(each);
+    return true;
+  });
+  return [...violations.slice(0, 10), ...rest];
 }

@@ -112,7 +112,15 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
   for (const [index, conversation] of conversations.entries()) {
     const record = users[index]?.record;
     if (record === undefined) continue;
-    const { snapshot, events: all } = await settled(api, daemon, conversation.conversationId, settleBy);
+    const { snapshot, events: all } = await settled(api, daemon, conversation.conversationId, settleBy).catch(
+      (error: unknown) => {
+        client.close();
+        throw new Error(
+          `seed ${options.seed}: reading conversation ${conversation.conversationId} back from :${daemon.port} failed after the faults: ${(error as Error).message}\n${lastLogLines(daemons)}`,
+          { cause: error },
+        );
+      },
+    );
     events += all.length;
     const state = await caughtUp(conversation, snapshot.offset, settleBy);
     violations.push(
@@ -183,12 +191,23 @@ export async function settled(
   }
 }
 
+/** The last lines each daemon printed, for a failure that names no conversation. */
+function lastLogLines(daemons: readonly DaemonProcess[], count = 25): string {
+  return daemons
+    .map((each) => `last lines of :${each.port}:\n${each.logs().trimEnd().split('\n').slice(-count).join('\n')}`)
+    .join('\n');
+}
+
+/** How long one read of the settle phase may take before it counts as hung, in ms. */
+const READ_TIMEOUT_MS = 60_000;
+
 /** Every event of a conversation, read as JSON pages from offset 0. */
 export async function readAllEvents(daemon: DaemonProcess, conversationId: string): Promise<IncomingEvent[]> {
   const events: IncomingEvent[] = [];
   for (;;) {
     const response = await fetch(
       `${daemon.url}/v1/conversations/${conversationId}/events?after=${events.length}&limit=1000`,
+      { signal: AbortSignal.timeout(READ_TIMEOUT_MS) },
     );
     const page = (await response.json()) as { events: IncomingEvent[]; upToDate: boolean };
     events.push(...page.events);

@@ -128,4 +128,5 @@ const FAILED: Record<BackgroundWork, string> = {
   compaction: 'a compaction pass failed (the next one runs as planned)',
   retention: 'a retention pass failed (the next one runs as planned)',
   attachments: 'deleting attachments nothing references failed (the next sweep tries again)',
+  history: 'a conversation log holds an event the reducer refuses: its history stops before it',
 };

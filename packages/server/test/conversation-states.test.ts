@@ -156,4 +156,35 @@ describe('conversation states following commits', () => {
       { numRuns: 40 },
     );
   });
+
+  it('tells once when the reducer refuses an event of the log, with the offset it refused and where its fold started', async () => {
+    const conversationId = newId() as ConversationId;
+    const messageId = newId();
+    const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
+    // A delta whose seq skips one: a log the daemon wrote never holds it.
+    await fixture.log.append(streamOf(conversationId), [
+      {
+        ...base,
+        type: 'message_open',
+        messageId,
+        blockIndex: -1,
+        seq: 1,
+        data: { role: 'assistant', turnId: newId() },
+      },
+      { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
+      { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
+    ] as never);
+    const refusals: unknown[] = [];
+    const states = createConversationStates(fixture.log, {
+      followCommits: true,
+      onRefused: (...told) => refusals.push(told),
+    });
+    const state = await states.current(conversationId);
+    await states.current(conversationId);
+    expect(state.offset).toBe(2);
+    expect(refusals).toEqual([
+      [conversationId, expect.objectContaining({ reason: 'sequence_gap', refusedOffset: 3, afterOffset: 2 }), 0],
+    ]);
+    states.close();
+  });
 });

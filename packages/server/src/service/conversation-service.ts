@@ -30,7 +30,7 @@ import { createSnapshotWriter, type SnapshotWriter } from './snapshot-writer.ts'
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
 
 /** Work the daemon does in the background, whose failures only its log can tell. */
-export type BackgroundWork = 'turn' | 'snapshot' | 'compaction' | 'retention' | 'attachments';
+export type BackgroundWork = 'turn' | 'snapshot' | 'compaction' | 'retention' | 'attachments' | 'history';
 
 /** Options of {@link createConversationService}. */
 export interface ConversationServiceOptions {
@@ -134,6 +134,14 @@ export function createConversationService(options: ConversationServiceOptions): 
   const states: ConversationStates = createConversationStates(log, {
     ...(snapshots === undefined ? {} : { snapshots }),
     onColdRead: (conversationId, events) => writer?.noteUnsaved(conversationId, events),
+    onRefused: (conversationId, resync, startedFrom) =>
+      options.onError?.(
+        new Error(
+          `Conversation ${conversationId}: the reducer refused the event at offset ${resync.refusedOffset} of its log (${resync.reason}: ${resync.detail}), ` +
+            `folding from ${startedFrom === 0 ? 'the start' : `the stored snapshot at offset ${startedFrom}`}; its history stops at offset ${resync.afterOffset}.`,
+        ),
+        'history',
+      ),
     followCommits: true,
   });
   writer =

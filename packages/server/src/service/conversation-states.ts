@@ -1,6 +1,6 @@
-import { type ConversationState, createConversationState, reduceAll } from '@once/core';
+import { type ConversationState, createConversationState, type ResyncNeeded, reduceAll } from '@once/core';
 import type { CommitNotice, EventLog, SnapshotStore, StoredEvent } from '@once/log';
-import type { ConversationId, IncomingEvent } from '@once/protocol';
+import type { ConversationId, IncomingEvent, Offset } from '@once/protocol';
 import { fromStoredSnapshot } from './snapshot-record.ts';
 
 /**
@@ -42,6 +42,13 @@ export interface ConversationStatesOptions {
    * events). Default false; {@link ConversationStates.close} stops it.
    */
   readonly followCommits?: boolean;
+  /**
+   * Called when the reducer refused an event of the log while folding a conversation
+   * (the fold stops there: the state keeps `resync`), once per conversation and refused
+   * offset, with the offset of the stored snapshot the fold started from (0 without one).
+   * A log the daemon wrote never holds such an event; this says one does. Must not throw.
+   */
+  readonly onRefused?: (conversationId: ConversationId, resync: ResyncNeeded, startedFrom: Offset) => void;
 }
 
 /** Events held per conversation at most, when following commits; past it the log is read instead. */
@@ -59,6 +66,16 @@ export function createConversationStates(log: EventLog, options: ConversationSta
   // to the log without asking for the head first.
   const behind = new Set<string>();
 
+  // Where each cached conversation's fold started (its stored snapshot's offset, or 0),
+  // and the offset of the refusal last told, so that each is told once.
+  const origins = new Map<string, Offset>();
+  const told = new Map<string, number>();
+  const tellRefused = (conversationId: ConversationId, resync: ResyncNeeded) => {
+    if (told.get(conversationId) === resync.refusedOffset) return;
+    told.set(conversationId, resync.refusedOffset);
+    options.onRefused?.(conversationId, resync, origins.get(conversationId) ?? (0 as Offset));
+  };
+
   const remember = (state: ConversationState) => {
     const known = cache.get(state.conversationId);
     // Concurrent catch-ups may finish out of order; never go back to an older state.
@@ -71,6 +88,7 @@ export function createConversationStates(log: EventLog, options: ConversationSta
       cache.delete(oldest);
       held.delete(oldest);
       behind.delete(oldest);
+      origins.delete(oldest);
     }
     return state;
   };
@@ -117,6 +135,7 @@ export function createConversationStates(log: EventLog, options: ConversationSta
     async current(conversationId) {
       const cached = cache.get(conversationId);
       let state = cached === undefined ? await start(conversationId) : foldHeld(conversationId, cached);
+      if (cached === undefined) origins.set(conversationId, state.offset);
       const stream = { stream: 'conversation', conversationId } as const;
       // Following commits, a cached state whose commits were all held is mostly at the
       // head already: asking for the head (kept in memory by SQLite; one query, as an
@@ -135,12 +154,15 @@ export function createConversationStates(log: EventLog, options: ConversationSta
         if (events.length < pageSize) break;
       }
       if (cached === undefined && folded > 0) options.onColdRead?.(conversationId, folded);
+      if (state.resync !== undefined) tellRefused(conversationId, state.resync);
       return remember(state);
     },
     forget(conversationId) {
       cache.delete(conversationId);
       held.delete(conversationId);
       behind.delete(conversationId);
+      origins.delete(conversationId);
+      told.delete(conversationId);
     },
     close: stopFollowing,
   };
