@@ -11,6 +11,7 @@ import { createTemporaryLogFixture, type EventLogFixture } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationService, createConversationService } from '../src/index.ts';
 import { createFakeTurnRunner, type FakeTurnRunner } from './support/fake-turn-runner.ts';
+import { until } from './support/until.ts';
 
 const ACCOUNT = 'default';
 
@@ -42,15 +43,6 @@ function switchableLeases(ttlMs: number): SwitchableLeases {
     lapsed: async () => [],
   };
   return leases;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('Timed out.');
 }
 
 describe('a daemon running turns only while it holds the conversation’s lease', () => {

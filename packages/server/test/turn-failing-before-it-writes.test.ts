@@ -9,17 +9,9 @@ import { createTemporaryLogFixture, type EventLogFixture } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationService, createConversationService } from '../src/index.ts';
 import { createFakeTurnRunner } from './support/fake-turn-runner.ts';
+import { until } from './support/until.ts';
 
 const ACCOUNT = 'default';
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('Timed out.');
-}
 
 describe('a turn that fails before it writes anything', () => {
   let fixture: EventLogFixture & { readonly log: SqliteEventLog };

@@ -1,18 +1,13 @@
-import { parentOf } from '@once/core';
 import type { AppEventRecord, MessageSnapshot } from '@once/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DaemonClient } from './daemon-client.ts';
 import type { SuiteDaemon } from './http-protocol-fixture.ts';
+import { placedOnTree as placed } from './placed-on-tree.ts';
 import { readConversation } from './read-conversation.ts';
 
 /** A conversation id no conversation has (a valid UUIDv7). */
 const UNKNOWN_MESSAGE = '019a5b1e-2f10-7d44-8a2b-3c4d5e6f7081';
-
-/** `messages` with every parent spelled out, as the list places them on the tree. */
-function placed(messages: readonly MessageSnapshot[]): MessageSnapshot[] {
-  return messages.map((message) => ({ ...message, parentId: parentOf({ messages }, message.id) ?? null }));
-}
 
 /** Reads the latest page with `limit`, then every older page with `olderLimit`, oldest last. */
 async function readAllPages(client: DaemonClient, id: string, limit: number, olderLimit: number) {

@@ -57,6 +57,7 @@ export { CHROMIUM_PATH, chromiumMissing, launchChromium } from './headless-chrom
 export { describeHttpProtocolConformance } from './http-protocol-conformance.ts';
 export type { CreateHttpProtocolFixture, HttpProtocolFixture } from './http-protocol-fixture.ts';
 export { createInMemoryLeaseTable, type InMemoryLeaseTable } from './in-memory-lease-table.ts';
+export { placedOnTree } from './placed-on-tree.ts';
 export { createPostgresTestSchema, type PostgresTestSchema, TEST_DATABASE_URL } from './postgres-test-schema.ts';
 export { type ConversationTranscript, readConversation } from './read-conversation.ts';
 export { readUntilTurnEnds } from './read-until-turn-ends.ts';

@@ -1,5 +1,6 @@
 import { createConversationState, currentPath, fromSnapshot, parentOf, reduceAll, snapshot } from '@once/core';
 import type { ConversationId, ConversationSnapshot, IncomingEvent, MessageId, MessageSnapshot } from '@once/protocol';
+import { placedOnTree as placed } from '@once/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildConversation, conversationArbitrary, idsFor } from '../../../core/test/conversation-script.ts';
@@ -17,11 +18,6 @@ const scenario = fc
     const before = reduceAll(createConversationState(conversationId), events.slice(0, at));
     return { events, at, full: snapshot(before), limit };
   });
-
-/** `messages` with every parent spelled out, as the list places them on the tree. */
-function placed(messages: readonly MessageSnapshot[]): MessageSnapshot[] {
-  return messages.map((message) => ({ ...message, parentId: parentOf({ messages }, message.id) ?? null }));
-}
 
 /** Every page from the latest back to the first, oldest first. */
 function allPages(full: ConversationSnapshot, limit: number) {
