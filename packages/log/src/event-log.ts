@@ -100,6 +100,12 @@ export interface EventLog {
    * is not stored again; its place in the result holds the entry stored first, with
    * that event's offset.
    *
+   * One user message per clientMessageId: an append holding a user message's
+   * `message_open` with a `clientMessageId` that the stream already holds for another
+   * message (earlier, or earlier in the same transaction) is refused whole, so that a send
+   * retried through two daemons at once cannot store the message twice, whatever their
+   * locks did. The same message appended again (its own id) is the idempotent case above.
+   *
    * @returns One stored entry per draft, in the order of `drafts`: the event's offset,
    *   type and stored JSON text, equal to what {@link readEntries} returns for that
    *   offset. Entries, not parsed events, because writers need the offsets and rarely the
@@ -109,7 +115,8 @@ export interface EventLog {
    * @throws OnceError `invalid_event` when a draft does not belong to `stream` or cannot
    *   be stored as JSON; `unavailable` once the log is closed; `conflict` when
    *   `options.fence` no longer holds the conversation (nothing of this append is stored;
-   *   the appends sharing its transaction are). When the transaction fails, every append
+   *   the appends sharing its transaction are); `conflict` when it opens a user message
+   *   with a clientMessageId the stream holds for another message (likewise). When the transaction fails, every append
    *   in it is rejected and none of their events is stored.
    */
   append(stream: StreamKey, drafts: readonly EventDraft[], options?: AppendOptions): Promise<readonly StoredEntry[]>;

@@ -69,3 +69,22 @@ describe('GroupCommit after a failed commit', () => {
     expect(refusals).toBeLessThanOrEqual(2);
   });
 });
+
+describe('GroupCommit with a job the commit refused', () => {
+  it('rejects that job alone, resolves the others of its batch, and goes on committing', async () => {
+    const refused = new Error('sent twice');
+    const group = new GroupCommit<string, string>(
+      (jobs) => jobs.map((job) => (job === 'second send' ? refused : `stored ${job}`)),
+      {},
+    );
+    const results = await Promise.allSettled(
+      ['first send', 'second send', 'a delta'].map((job) => group.submit(job, 1)),
+    );
+    expect(results).toStrictEqual([
+      { status: 'fulfilled', value: 'stored first send' },
+      { status: 'rejected', reason: refused },
+      { status: 'fulfilled', value: 'stored a delta' },
+    ]);
+    await expect(group.submit('next', 1)).resolves.toBe('stored next');
+  });
+});

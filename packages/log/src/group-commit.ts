@@ -20,10 +20,14 @@ export interface GroupCommitOptions {
 export const GROUP_COMMIT_DEFAULTS = { maxDelayMs: 0, maxBatchSize: 1000 } as const;
 
 /**
- * Commits a batch of jobs in one transaction and returns one result per job, in order.
- * If it throws (or rejects), every job of the batch is rejected with that error.
+ * Commits a batch of jobs in one transaction and returns one result per job, in order: an
+ * `Error` in a job's place rejects that job alone (the commit refused it and stored
+ * nothing of it; the other jobs resolve). If it throws (or rejects), every job of the
+ * batch is rejected with that error.
  */
-export type CommitBatch<Job, Result> = (jobs: readonly Job[]) => readonly Result[] | Promise<readonly Result[]>;
+export type CommitBatch<Job, Result> = (
+  jobs: readonly Job[],
+) => readonly (Result | Error)[] | Promise<readonly (Result | Error)[]>;
 
 /**
  * More than one batch committing at once (PostgreSQL, where each batch is a transaction on
@@ -161,7 +165,9 @@ export class GroupCommit<Job, Result> {
     try {
       const results = await this.#commit(batch.map((entry) => entry.job));
       batch.forEach((entry, index) => {
-        entry.resolve(results[index] as Result);
+        const result = results[index] as Result | Error;
+        if (result instanceof Error) entry.reject(result);
+        else entry.resolve(result);
       });
     } catch (error) {
       failed = true;

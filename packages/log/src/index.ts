@@ -37,6 +37,7 @@ export {
 } from './group-commit.ts';
 export { type CompactionPlan, planCompaction } from './plan-compaction.ts';
 export { type EventIdentity, envelopeObject, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
+export { type SentMessage, sentMessagesOf, sentTwiceError } from './sent-once.ts';
 export type { ConversationHead, SnapshotStore, SnapshotSummary, StoredSnapshot } from './snapshot-store.ts';
 export { toStoredEntry } from './stored-entry.ts';
 export { type StreamName, streamId, streamIdOf, streamKeyOf, streamName } from './stream-names.ts';

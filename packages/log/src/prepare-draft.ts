@@ -18,6 +18,12 @@ export interface PreparedDraft {
   readonly type: string;
   /** The draft's fields in stored order, without an offset: what `body` was made from. */
   readonly fields: object;
+  /**
+   * The `clientMessageId` of a user message's `message_open` that carries one: a stream
+   * holds one user message per clientMessageId (see `EventLog.append`). Undefined on
+   * every other draft.
+   */
+  readonly sentAs: string | undefined;
 }
 
 /**
@@ -48,7 +54,7 @@ export function prepareDraft(stream: StreamKey, draft: EventDraft, index: number
   } catch (error) {
     throw new OnceError('invalid_event', `${where} cannot be stored as JSON: ${String(error)}`, { cause: error });
   }
-  return { identity: identityOf(draft, where), body, type: draft.type, fields };
+  return { identity: identityOf(draft, where), body, type: draft.type, fields, sentAs: sentAsOf(draft) };
 }
 
 /**
@@ -97,4 +103,11 @@ function identityOf(draft: EventDraft, where: string): EventIdentity | undefined
     );
   }
   return { messageId, blockIndex: blockIndex as number, seq: seq as number };
+}
+
+/** The clientMessageId a user message's `message_open` was sent with, if any. */
+function sentAsOf(draft: EventDraft): string | undefined {
+  if (draft.type !== 'message_open') return undefined;
+  const data = draft.data as { readonly role?: unknown; readonly clientMessageId?: unknown } | undefined;
+  return data?.role === 'user' && typeof data.clientMessageId === 'string' ? data.clientMessageId : undefined;
 }

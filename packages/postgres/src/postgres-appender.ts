@@ -24,6 +24,7 @@ import {
 import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
 import { type PlacedBatch, placeFunctionBatch } from './postgres-function-batch.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
+import { insertSentMessages, readSentMessages, SentMessageCheck } from './postgres-sent-messages.ts';
 
 /** PostgreSQL's error code of a unique index refusing a row. */
 const UNIQUE_VIOLATION = '23505';
@@ -72,7 +73,7 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  * checks those heads under lock and stores the rows as sent, then the notifications it
  * prepared (docs/decisions/029-postgresql-append-in-one-call.md). Otherwise (a stream's
  * first batch here, a head another daemon moved, a fenced-out append, an event stored
- * before) the batch is the transaction below.
+ * before, a user message sent with a clientMessageId) the batch is the transaction below.
  *
  * A transaction takes two round trips on one connection, each a pipeline of statements:
  * 1. create the stream rows that are missing (autocommitted, before the transaction: an
@@ -81,11 +82,13 @@ function identityKey(stream: string, messageId: string, blockIndex: number | str
  *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
  *    conversations (an append whose fence no longer holds its row is refused alone), and
  *    — only when a first attempt hit an event stored before (see {@link commit}) — read
- *    the batch's identities that are stored already: a statement of its own, whose
- *    snapshot, taken once the locks are held, includes every transaction that held them
- *    before;
+ *    the batch's identities that are stored already, and the user messages stored under
+ *    the clientMessageIds the batch opens user messages with (an append opening one held
+ *    by another message is refused alone): statements of their own, whose snapshots,
+ *    taken once the locks are held, include every transaction that held them before;
  * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
- *    marks the session with the batch's token, then `COMMIT`, then — in the same
+ *    marks the session with the batch's token, records the batch's new user messages
+ *    sent with a clientMessageId, then `COMMIT`, then — in the same
  *    pipeline, as a transaction of its own — NOTIFYs of the new heads, sent only if the
  *    session still holds the token, that is if the COMMIT took effect (a failed
  *    transaction undoes the mark).
@@ -210,7 +213,7 @@ export class PostgresAppender {
     try {
       const keys = this.#cachedKeys(streams.byId.keys());
       const created = keys === undefined ? createStreams(connection, this.#names, streams) : undefined;
-      const [, , , lockRows, owners, storedRows] = await settled([
+      const [, , , lockRows, owners, storedRows, sentRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
         // Its statements read tables that grow: planned for them as they are now, as on
@@ -219,6 +222,7 @@ export class PostgresAppender {
         lockStreams(connection, this.#names, streams, keys),
         lockLeaseOwners(connection, this.#names, appends),
         lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
+        readSentMessages(connection, this.#names, appends),
       ]);
       const locked = new Map<string, LockedStream>();
       for (const row of lockRows) {
@@ -235,11 +239,15 @@ export class PostgresAppender {
       }
       const rows: NewRows = { streams: [], offsets: [], messageIds: [], blockIndexes: [], seqs: [], envelopes: [] };
       const entries = new Map<number, StoredEntry[]>();
+      const sent = new SentMessageCheck(sentRows);
       const results = appends.map((append) => {
         if (!passesFence(append, owners)) return fencedOut(append);
         const id = streamId(append.stream);
         const state = locked.get(id) as LockedStream;
-        return append.drafts.map((draft) => this.#place(id, state, draft, stored, rows, entries));
+        return (
+          sent.refusal(append, state.key) ??
+          append.drafts.map((draft) => this.#place(id, state, draft, stored, rows, entries))
+        );
       });
       const moved = [...locked.values()].filter((state) => state.head !== state.before);
       this.#batches += 1;
@@ -249,12 +257,14 @@ export class PostgresAppender {
       // it back; settled() still throws the write's error. What the notifying statement
       // does not deliver is not the append's failure.
       const write = moved.length > 0 ? writeRows(connection, this.#names, rows, moved, token).execute() : undefined;
+      const recordSent =
+        sent.added.length > 0 ? insertSentMessages(connection, this.#names, sent.added).execute() : undefined;
       const commit = connection`COMMIT`.execute();
       const notified =
         moved.length > 0
           ? notifyHeads(connection, this.#names, this.#instance, moved, token).execute().catch(warn)
           : undefined;
-      const committed = settled([write, commit]);
+      const committed = settled([write, recordSent, commit]);
       try {
         await committed;
       } finally {

@@ -46,7 +46,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
   readonly #fanout = new CommitFanout();
   readonly #snapshots: PostgresSnapshots;
   readonly #reads: PostgresReadBatch;
-  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[] | OnceError>;
+  readonly #groupCommit: GroupCommit<PendingAppend, readonly StoredEntry[]>;
   #closing: Promise<void> | undefined;
   /** Set once close() starts ending the connections. */
   #ended = false;
@@ -64,11 +64,15 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     this.#appender = new PostgresAppender(sql, pools.appends, names, this.#instance);
     this.#snapshots = new PostgresSnapshots(sql, names);
     this.#reads = new PostgresReadBatch(sql, names);
-    this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options, {
-      lanes: options.batchesInFlight ?? 1,
-      keyOf: (append) => streamId(append.stream),
-      minOverlapSize: options.minOverlapSize ?? 1,
-    });
+    this.#groupCommit = new GroupCommit<PendingAppend, readonly StoredEntry[]>(
+      (appends) => this.#commit(appends),
+      options,
+      {
+        lanes: options.batchesInFlight ?? 1,
+        keyOf: (append) => streamId(append.stream),
+        minOverlapSize: options.minOverlapSize ?? 1,
+      },
+    );
   }
 
   /** @internal Starts listening for other daemons' commits; `openPostgresEventLog` calls it. */
@@ -133,9 +137,7 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
       fence: options?.fence,
     };
     if (prepared.drafts.length === 0) return [];
-    const result = await this.#groupCommit.submit(prepared, prepared.drafts.length);
-    if (result instanceof OnceError) throw result;
-    return result;
+    return this.#groupCommit.submit(prepared, prepared.drafts.length);
   }
 
   /** {@inheritDoc EventLog.read} */
@@ -178,9 +180,11 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     }
     const key = await this.#appender.streamKey(stream);
     if (key === undefined) return { removed: 0 };
-    // The streams row (and its head) stays: offsets are never reused. The stored snapshot goes.
+    // The streams row (and its head) stays: offsets are never reused. The stored snapshot
+    // and the record of its sent messages go.
     return this.#sql.begin(async (transaction) => {
       await transaction.unsafe(`DELETE FROM ${this.#names.snapshots} WHERE stream = $1`, [key], PREPARED);
+      await transaction.unsafe(`DELETE FROM ${this.#names.sentMessages} WHERE stream = $1`, [key], PREPARED);
       const result = await transaction.unsafe(`DELETE FROM ${this.#names.events} WHERE stream = $1`, [key], PREPARED);
       return { removed: result.count };
     });

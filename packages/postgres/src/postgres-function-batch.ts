@@ -23,8 +23,10 @@ export interface KnownStreams {
 /**
  * Places every event of the appends after the head this daemon last left its stream at,
  * in append order, building its envelope and stored entry as the careful path would; or
- * undefined when a stream's key or head is not known yet (its first batch here). The
- * append function refuses the batch if a head moved meanwhile.
+ * undefined when a stream's key or head is not known yet (its first batch here), or when
+ * an append opens a user message with a clientMessageId (the careful path checks that
+ * its stream holds no other message sent with it). The append function refuses the batch
+ * if a head moved meanwhile.
  */
 export function placeFunctionBatch(appends: readonly BatchAppend[], known: KnownStreams): PlacedBatch | undefined {
   const batch: FunctionBatch = {
@@ -57,8 +59,10 @@ export function placeFunctionBatch(appends: readonly BatchAppend[], known: Known
       batch.fenceOwners.push(append.fence);
     }
     const stream = state;
+    let sentAs = false;
     results.push(
       append.drafts.map((draft) => {
+        if (draft.sentAs !== undefined) sentAs = true;
         stream.head += 1;
         const offset = stream.head as Offset;
         const envelope = envelopeText(draft.body, offset);
@@ -73,6 +77,7 @@ export function placeFunctionBatch(appends: readonly BatchAppend[], known: Known
         return entry;
       }),
     );
+    if (sentAs) return undefined;
   }
   // The function locks the rows in key order, and compares the heads in that order.
   for (const key of [...moved.keys()].sort((first, second) => first - second)) {

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { appendFunctionDefinition } from './postgres-append-function-definition.ts';
 
 /** The layout this code writes; recorded in the schema's `layout` table. */
@@ -24,6 +24,8 @@ export interface SchemaNames {
   readonly leases: string;
   /** Each stream's latest folded state at one offset (docs/decisions/016). */
   readonly snapshots: string;
+  /** Each user message sent with a clientMessageId, one per stream and id (docs/decisions/038). */
+  readonly sentMessages: string;
   /** The function that appends a batch in one call (docs/decisions/029). */
   readonly appendFunction: string;
   /** LISTEN/NOTIFY channel: one per schema, so logs in other schemas never wake this one. */
@@ -48,6 +50,7 @@ export function schemaNames(schema: string): SchemaNames {
     events: `"${schema}".events`,
     leases: `"${schema}".leases`,
     snapshots: `"${schema}".snapshots`,
+    sentMessages: `"${schema}".sent_messages`,
     appendFunction: `"${schema}".append_batch_v1`,
     channel: `${schema}_commits`,
     commandChannel: `${schema}_commands`,
@@ -62,9 +65,10 @@ export function schemaNames(schema: string): SchemaNames {
  * @throws Error when the schema holds a layout newer than this code knows.
  */
 export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promise<void> {
-  const { schema, streams, events, leases, snapshots } = names;
+  const { schema, streams, events, leases, snapshots, sentMessages } = names;
   await sql.begin(async (transaction) => {
     await transaction`SELECT pg_advisory_xact_lock(hashtext(${`once:${schema}`}))`;
+    const [before] = await transaction<{ sent: string | null }[]>`SELECT to_regclass(${sentMessages}) AS sent`;
     await transaction
       .unsafe(`
       CREATE SCHEMA IF NOT EXISTS "${schema}";
@@ -102,9 +106,18 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
         summary text NOT NULL,
         state text NOT NULL
       );
+      -- Added within layout 1 too (docs/decisions/038): one user message per clientMessageId.
+      -- A daemon that does not know it keeps appending without it, as before.
+      CREATE TABLE IF NOT EXISTS ${sentMessages} (
+        stream bigint NOT NULL,
+        sent_as text NOT NULL,
+        message_id text NOT NULL,
+        PRIMARY KEY (stream, sent_as)
+      );
       INSERT INTO "${schema}".layout (version) VALUES (${POSTGRES_LAYOUT_VERSION}) ON CONFLICT (id) DO NOTHING;
     `)
       .simple();
+    if (before?.sent === null) await recordSentMessages(transaction, names);
     // Added within layout 1 too: code that does not know the function never calls it, and
     // a schema made before it gets it at the next open.
     await transaction.unsafe(appendFunctionDefinition(names)).simple();
@@ -115,6 +128,24 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
       );
     }
   });
+}
+
+/**
+ * Fills a new `sent_messages` table from the user messages the log already holds, the
+ * first of a stream's messages sent with an id keeping it, should there be two.
+ */
+async function recordSentMessages(sql: TransactionSql, names: SchemaNames): Promise<void> {
+  await sql.unsafe(`
+    INSERT INTO ${names.sentMessages} (stream, sent_as, message_id)
+    SELECT DISTINCT ON (stream, sent_as) stream, sent_as, message_id
+    FROM (
+      SELECT stream, stream_offset, message_id, envelope::jsonb -> 'data' AS data
+      FROM ${names.events}
+      WHERE block_index = -1 AND envelope LIKE '%"type":"message_open"%'
+    ) AS opened, LATERAL (SELECT data ->> 'clientMessageId' AS sent_as) AS sent
+    WHERE data ->> 'role' = 'user' AND sent_as IS NOT NULL
+    ORDER BY stream, sent_as, stream_offset
+  `);
 }
 
 /**

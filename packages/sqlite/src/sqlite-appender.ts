@@ -7,10 +7,12 @@ import {
   type PreparedDraft,
   type StoredEntry,
   type StreamKey,
+  sentMessagesOf,
+  sentTwiceError,
   streamName,
   toStoredEntry,
 } from '@once/log';
-import type { Offset } from '@once/protocol';
+import type { Offset, OnceError } from '@once/protocol';
 import type { EventTail } from './event-tail.ts';
 import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
 import { LogRowInserter, type StagedEvent } from './sqlite-log-rows.ts';
@@ -43,8 +45,11 @@ interface Staged {
 
 /** What one committed transaction produced. */
 export interface CommittedBatch {
-  /** One list of stored entries per append, in the order of the appends. */
-  readonly results: (readonly StoredEntry[])[];
+  /**
+   * One list of stored entries per append, in the order of the appends; the error of an
+   * append that opens a user message sent before as another (nothing of it was stored).
+   */
+  readonly results: (readonly StoredEntry[] | OnceError)[];
   /** One notice per stream whose head moved. */
   readonly notices: readonly CommitNotice[];
   /** The length of the JSON text it wrote, about the bytes it added to the database. */
@@ -103,11 +108,11 @@ export class SqliteAppender {
   commit(appends: readonly PendingAppend[]): CommittedBatch | 'busy' {
     if (!beginWrite(this.#database)) return 'busy';
     const staged: Staged = { heads: new Map(), events: [], entries: new Map() };
-    let results: (readonly StoredEntry[])[];
+    let results: (readonly StoredEntry[] | OnceError)[];
     try {
       results = appends.map((append) => {
         const state = this.#stateFor(append.stream, staged);
-        return append.drafts.map((draft) => this.#store(state, staged, draft));
+        return this.#sentBefore(state, append) ?? append.drafts.map((draft) => this.#store(state, staged, draft));
       });
       this.#rows.flush();
       this.#database.exec('COMMIT');
@@ -141,12 +146,33 @@ export class SqliteAppender {
     return { results, notices, bytes };
   }
 
+  /**
+   * The refusal of an append that opens a user message with a clientMessageId the stream
+   * holds for another message (stored before, or earlier in this transaction: its
+   * `messages` row is written with its first event), or undefined.
+   */
+  #sentBefore(state: StreamState, append: PendingAppend): OnceError | undefined {
+    const sent = sentMessagesOf(append.drafts);
+    for (const [index, message] of sent.entries()) {
+      const row = this.#statements.findSentMessage.get(state.key, message.clientMessageId) as
+        | { messageId: string }
+        | undefined;
+      const storedAs =
+        row?.messageId ??
+        sent.slice(0, index).find((earlier) => earlier.clientMessageId === message.clientMessageId)?.messageId;
+      if (storedAs !== undefined && storedAs !== message.messageId) {
+        return sentTwiceError(append.stream, message, storedAs);
+      }
+    }
+    return undefined;
+  }
+
   #store(state: StreamState, staged: Staged, draft: PreparedDraft): StoredEntry {
     const offset = state.head + 1;
     const identity = draft.identity;
     let record: MessageRecord | undefined;
     if (identity !== undefined) {
-      record = this.#record(state, identity.messageId, offset);
+      record = this.#record(state, identity.messageId, offset, draft.sentAs);
       const stored = this.#findStored(state, record, staged, identity);
       if (stored !== undefined) return toStoredEntry(stored);
     }
@@ -262,7 +288,7 @@ export class SqliteAppender {
     return state;
   }
 
-  #record(state: StreamState, messageId: string, nextOffset: number): MessageRecord {
+  #record(state: StreamState, messageId: string, nextOffset: number, sentAs: string | undefined): MessageRecord {
     let messages = this.#messages.get(state.key);
     const known = messages?.get(messageId);
     if (known !== undefined) return known;
@@ -272,7 +298,9 @@ export class SqliteAppender {
     const record: MessageRecord =
       found === undefined
         ? {
-            key: (this.#statements.insertMessage.get(state.key, messageId, nextOffset) as { key: number }).key,
+            key: (
+              this.#statements.insertMessage.get(state.key, messageId, nextOffset, sentAs ?? null) as { key: number }
+            ).key,
             firstOffset: nextOffset,
             highestSeqs: new Map(),
           }

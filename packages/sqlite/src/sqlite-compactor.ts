@@ -98,8 +98,9 @@ export function removeSqliteStream(
 ): number | 'busy' {
   if (!beginWrite(database)) return 'busy';
   try {
-    // Its stored snapshot goes too: nothing is left to read it for.
+    // Its stored snapshot goes too, and the record of its sent messages: nothing is left to read them for.
     database.prepare('DELETE FROM snapshots WHERE stream = ?').run(stream);
+    database.prepare('UPDATE messages SET sent_as = NULL WHERE stream = ? AND sent_as IS NOT NULL').run(stream);
     let removed = 0;
     // Each page starts after the last offset read: the rows already deleted are skipped.
     for (let after = 0; ; ) {

@@ -35,7 +35,7 @@ import { retryWhileLocked } from './sqlite-write-lock.ts';
 import { toStorageError } from './storage-error.ts';
 
 /** One list of stored entries per append of a batch. */
-type CommitResults = (readonly StoredEntry[])[];
+type CommitResults = (readonly StoredEntry[] | OnceError)[];
 
 /** Options of {@link openSqliteEventLog}. */
 export interface SqliteEventLogOptions extends GroupCommitOptions, TailIndexOptions, CheckpointOptions {
@@ -105,7 +105,10 @@ export class SqliteEventLog implements EventLog, SnapshotStore {
       throw toStorageError(error, this.#directory);
     }
     this.#appender = new SqliteAppender(this.#database, this.#statements, this.#tail);
-    this.#groupCommit = new GroupCommit((appends) => this.#commit(appends), options);
+    this.#groupCommit = new GroupCommit<PendingAppend, readonly StoredEntry[]>(
+      (appends) => this.#commit(appends),
+      options,
+    );
   }
 
   /** {@inheritDoc EventLog.append} */

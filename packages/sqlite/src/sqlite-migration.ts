@@ -72,3 +72,38 @@ export function migrateToLayout3(database: DatabaseSync, version: 1 | 2): void {
 export function migrateToLayout4(database: DatabaseSync, snapshotsTable: string): void {
   database.exec(`BEGIN IMMEDIATE; ${snapshotsTable}; PRAGMA user_version = 4; COMMIT;`);
 }
+
+/**
+ * Adds each user message's clientMessageId to its `messages` row (layout 5), in one
+ * transaction, read off the stored `message_open` events: the first message sent with an
+ * id keeps it, should an older log hold two.
+ */
+export function migrateToLayout5(
+  database: DatabaseSync,
+  sentAs: { readonly column: string; readonly index: string },
+): void {
+  database.exec('BEGIN IMMEDIATE');
+  try {
+    database.exec(sentAs.column);
+    database.exec(`
+      UPDATE messages SET sent_as = opened.sent_as
+      FROM (
+        SELECT stream, message_id, sent_as, row_number() OVER (PARTITION BY stream, sent_as ORDER BY position) AS nth
+        FROM (
+          SELECT position, stream, envelope ->> '$.messageId' AS message_id,
+                 envelope ->> '$.data.clientMessageId' AS sent_as
+          FROM log
+          WHERE envelope LIKE '%"type":"message_open"%' AND envelope ->> '$.type' = 'message_open'
+            AND envelope ->> '$.data.role' = 'user'
+        )
+        WHERE sent_as IS NOT NULL
+      ) AS opened
+      WHERE opened.nth = 1 AND messages.stream = opened.stream AND messages.message_id = opened.message_id;
+    `);
+    database.exec(sentAs.index);
+    database.exec('PRAGMA user_version = 5; COMMIT;');
+  } catch (error) {
+    if (database.isTransaction) database.exec('ROLLBACK');
+    throw error;
+  }
+}

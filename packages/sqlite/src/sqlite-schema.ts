@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { migrateToLayout3, migrateToLayout4 } from './sqlite-migration.ts';
+import { migrateToLayout3, migrateToLayout4, migrateToLayout5 } from './sqlite-migration.ts';
 
 /**
  * How hard SQLite works to keep a commit through a crash. Both keep the database
@@ -16,7 +16,7 @@ import { migrateToLayout3, migrateToLayout4 } from './sqlite-migration.ts';
 export type SqliteSynchronous = 'normal' | 'full';
 
 /** The layout version this code writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The tables of layout 3 (docs/decisions/001-sqlite-event-log-schema.md): every event
@@ -76,6 +76,16 @@ CREATE TABLE snapshots (
 `;
 
 /**
+ * Layout 5: layout 4 plus each user message's `clientMessageId` on its `messages` row,
+ * unique per stream (docs/decisions/038-one-user-message-per-client-message-id.md): a
+ * stream holds one user message per clientMessageId.
+ */
+export const SENT_AS = {
+  column: 'ALTER TABLE messages ADD COLUMN sent_as TEXT;',
+  index: 'CREATE UNIQUE INDEX messages_sent_as ON messages (stream, sent_as) WHERE sent_as IS NOT NULL;',
+} as const;
+
+/**
  * Sets the connection up (WAL, durability, cache), creates the tables on a new database
  * and migrates a file of an earlier layout.
  * @throws Error when the file was written by a newer layout this code does not know.
@@ -94,12 +104,15 @@ export function prepareSqliteDatabase(database: DatabaseSync, synchronous: Sqlit
   `);
   if (version === SCHEMA_VERSION) return;
   if (version === 0) {
-    database.exec(`BEGIN IMMEDIATE; ${LAYOUT_3}; ${SNAPSHOTS_TABLE}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+    database.exec(
+      `BEGIN IMMEDIATE; ${LAYOUT_3}; ${SNAPSHOTS_TABLE}; ${SENT_AS.column} ${SENT_AS.index} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`,
+    );
     return;
   }
   if (version === 1 || version === 2) migrateToLayout3(database, version);
-  if (version >= 1 && version <= 3) {
-    migrateToLayout4(database, SNAPSHOTS_TABLE);
+  if (version >= 1 && version <= 3) migrateToLayout4(database, SNAPSHOTS_TABLE);
+  if (version >= 1 && version <= 4) {
+    migrateToLayout5(database, SENT_AS);
     return;
   }
   throw new Error(`The event log file has layout version ${version}; this version of Once reads ${SCHEMA_VERSION}.`);

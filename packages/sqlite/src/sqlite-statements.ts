@@ -10,8 +10,10 @@ export interface SqliteStatements {
   readonly indexedHead: StatementSync;
   /** `(stream, messageId)` → `{ key, firstOffset }` of a known message. */
   readonly findMessage: StatementSync;
-  /** `(stream, messageId, firstOffset)` → `{ key }` of a new message. */
+  /** `(stream, messageId, firstOffset, sentAs)` → `{ key }` of a new message; `sentAs` null but on a user message sent with a clientMessageId. */
   readonly insertMessage: StatementSync;
+  /** `(stream, sentAs)` → `{ messageId }` of the user message sent with that clientMessageId. */
+  readonly findSentMessage: StatementSync;
   /** `(stream, afterOffset, limit)` → `[firstOffset, positions]` of the runs holding offsets after `afterOffset`, in order. */
   readonly readRuns: StatementSync;
   /** `(positions as a JSON array)` → `[position, envelope]` of those log rows that exist, in position order. */
@@ -51,8 +53,9 @@ export function prepareSqliteStatements(database: DatabaseSync): SqliteStatement
       'SELECT key, first_offset AS firstOffset FROM messages WHERE stream = ? AND message_id = ?',
     ),
     insertMessage: database.prepare(
-      'INSERT INTO messages (stream, message_id, first_offset) VALUES (?, ?, ?) RETURNING key',
+      'INSERT INTO messages (stream, message_id, first_offset, sent_as) VALUES (?, ?, ?, ?) RETURNING key',
     ),
+    findSentMessage: database.prepare('SELECT message_id AS messageId FROM messages WHERE stream = ? AND sent_as = ?'),
     readRuns,
     readLog,
     loadUnindexed,

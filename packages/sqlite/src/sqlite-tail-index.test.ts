@@ -208,7 +208,7 @@ describe('SQLite event log tail and index', () => {
       expect(appended[0]).toEqual(stored[1]);
       await log.close();
       const migrated = new DatabaseSync(path, { readOnly: true });
-      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 4 });
+      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 5 });
       migrated.close();
     } finally {
       await rm(directory, { recursive: true, force: true });
@@ -259,7 +259,7 @@ describe('SQLite event log tail and index', () => {
         )
         .get();
       expect(tables).toEqual({ names: 'log log_mark messages runs snapshots streams' });
-      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 4 });
+      expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 5 });
       migrated.close();
       const again = openSqliteEventLog({ path });
       expect((await readAll(again, first)).map((event) => event.seq)).toEqual(range(6));

@@ -5,3 +5,6 @@ import { openSqliteEventLog, type SqliteEventLogOptions } from '../src/index.ts'
 export function createSqliteFixture(options: Omit<SqliteEventLogOptions, 'path'> = {}) {
   return createTemporaryLogFixture((path) => openSqliteEventLog({ ...options, path }));
 }
+
+/** SQL that takes layout 5's messages.sent_as out of a file, leaving one of layout 4. */
+export const WITHOUT_SENT_AS = 'DROP INDEX messages_sent_as; ALTER TABLE messages DROP COLUMN sent_as;';

@@ -48,3 +48,28 @@ export function accountDraft(conversationId: string = newId()): EventDraft {
     data: { conversationId },
   };
 }
+
+/**
+ * The opening of a user message sent with `clientMessageId` and its text: a
+ * `message_open` (identity `(messageId, -1, 1)`) and a `block_delta`. `role` may make it
+ * an assistant message's instead.
+ */
+export function sentMessageDrafts(
+  stream: StreamKey,
+  messageId: MessageId,
+  clientMessageId: string,
+  role: 'user' | 'assistant' = 'user',
+): EventDraft[] {
+  if (stream.stream !== 'conversation') throw new Error('sentMessageDrafts needs a conversation stream');
+  const open: EventDraft = {
+    stream: 'conversation',
+    conversationId: stream.conversationId as ConversationId,
+    type: 'message_open',
+    messageId,
+    blockIndex: -1,
+    seq: 1,
+    ts: '2026-12-07T18:00:00.000Z',
+    data: { role, turnId: newId(), clientMessageId },
+  } as EventDraft;
+  return [open, deltaDraft(stream, messageId, 1, `sent as ${clientMessageId}`)];
+}

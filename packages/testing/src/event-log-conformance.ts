@@ -12,18 +12,11 @@ import {
 import { describeEventLogCompaction } from './event-log-compaction-cases.ts';
 import { describeEventLogConcurrency } from './event-log-concurrency-cases.ts';
 import type { CreateEventLogFixture, EventLogFixture } from './event-log-fixture.ts';
+import { describeEventLogSentOnce } from './event-log-sent-once-cases.ts';
+import { readAll } from './read-all.ts';
 
 export type { CreateEventLogFixture, EventLogFixture } from './event-log-fixture.ts';
-
-/** Reads a whole stream, page by page, the way a catching-up client does. */
-export async function readAll(log: EventLog, stream: StreamKey, pageSize = 100): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (;;) {
-    const page = await log.read(stream, (events.at(-1)?.offset ?? START_OFFSET) as Offset, pageSize);
-    events.push(...page);
-    if (page.length < pageSize) return events;
-  }
-}
+export { readAll } from './read-all.ts';
 
 /** Offsets 1…n. */
 export function range(count: number): number[] {
@@ -245,5 +238,6 @@ export function describeEventLogConformance(name: string, createLog: CreateEvent
 
     describeEventLogConcurrency(() => log);
     describeEventLogCompaction(() => fixture);
+    describeEventLogSentOnce(() => fixture);
   });
 }

@@ -34,6 +34,7 @@ export {
   newAccountStream,
   newConversationStream,
   newMessageId,
+  sentMessageDrafts,
 } from './event-drafts.ts';
 export {
   appendEvents,

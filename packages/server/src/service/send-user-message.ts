@@ -1,7 +1,15 @@
 import type { ConversationState } from '@once/core';
 import type { KeyedLock } from '@once/log';
 import { type AppendDrafts, writeUserMessage } from '@once/producer';
-import type { Attachment, ClientMessageId, Conversation, ConversationId, MessageId, TurnId } from '@once/protocol';
+import {
+  type Attachment,
+  type ClientMessageId,
+  type Conversation,
+  type ConversationId,
+  isOnceError,
+  type MessageId,
+  type TurnId,
+} from '@once/protocol';
 import type { AccountDirectory } from './account-directory.ts';
 import type { BranchRequests } from './branch-requests.ts';
 import type { ConversationStates } from './conversation-states.ts';
@@ -61,18 +69,30 @@ export function createUserMessageSender(options: UserMessageSenderOptions) {
             : { replaces: replaces as MessageId, parentId: branches.checkEdit(id, state, replaces) };
         await turns.reserve(id);
         const turnId = newId() as TurnId;
-        const message = await writeUserMessage(
-          {
-            conversationId: id,
-            turnId,
-            text: input.content,
-            clientMessageId,
-            ...edit,
-            ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
-          },
-          { append: options.appendTo(id), newId, now },
-        );
-        return { userMessageId: message.id, turnId, duplicate: false };
+        try {
+          const message = await writeUserMessage(
+            {
+              conversationId: id,
+              turnId,
+              text: input.content,
+              clientMessageId,
+              ...edit,
+              ...(input.attachments === undefined ? {} : { attachments: input.attachments }),
+            },
+            { append: options.appendTo(id), newId, now },
+          );
+          return { userMessageId: message.id, turnId, duplicate: false };
+        } catch (error) {
+          // The log holds one user message per clientMessageId: when the lock did not keep
+          // another daemon's send of it out (it lapsed while this daemon stalled), the
+          // log refused this one, and the send is the repeat of that one.
+          const stored =
+            isOnceError(error) && error.code === 'conflict'
+              ? findSent(await states.current(id), clientMessageId)
+              : undefined;
+          if (stored === undefined) throw error;
+          return { ...stored, duplicate: true };
+        }
       })
       .catch(async (error: unknown) => {
         // Gives back a lease reserved for a message that was not stored.
