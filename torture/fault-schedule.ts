@@ -16,6 +16,16 @@ export interface FaultCounts {
 /** One line of the run's log: when, what, to whom. */
 export type FaultLog = string[];
 
+/** How long a freeze lasts: 0.2–2.5 s, and with `long`, one in four 5.5–8 s. */
+export interface FreezeLengths {
+  /**
+   * Freezes past PostgreSQL's 5 s idle-in-transaction timeout too, which ends a frozen
+   * daemon's transactions and send locks under it while its leases lapse: it wakes in the
+   * middle of sends that other daemons have meanwhile taken over (decision 038).
+   */
+  readonly long: boolean;
+}
+
 /**
  * Injects a fault every 0.3–2.5 s until `until` (ms since the epoch): kills, freezes and
  * connection cuts, chosen by `random`. Leaves every daemon running and awake when it returns.
@@ -26,6 +36,7 @@ export async function runFaults(
   random: SeededRandom,
   until: number,
   log: FaultLog,
+  freezes: FreezeLengths = { long: false },
 ): Promise<FaultCounts> {
   const counts: FaultCounts = { kills: 0, freezes: 0, cuts: 0 };
   const started = Date.now();
@@ -45,7 +56,7 @@ export async function runFaults(
       note(`daemon :${daemon.port} ready again ${Date.now() - restarting} ms after its restart (pid ${daemon.pid})`);
       counts.kills += 1;
     } else if (kind === 'freeze') {
-      const frozenMs = random.int(200, 2500);
+      const frozenMs = freezes.long && random.int(0, 3) === 0 ? random.int(5500, 8000) : random.int(200, 2500);
       note(`SIGSTOP daemon :${daemon.port} (pid ${daemon.pid}) for ${frozenMs} ms`);
       process.kill(daemon.pid, 'SIGSTOP');
       await sleep(frozenMs);

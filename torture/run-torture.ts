@@ -93,7 +93,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
   log(`seed ${options.seed}: ${count} conversations for ${options.durationSeconds} s on ${started.label}`);
   let faults: FaultCounts;
   try {
-    faults = await runFaults(daemons, proxy, random.fork(), until, faultLog);
+    faults = await runFaults(daemons, proxy, random.fork(), until, faultLog, { long: options.store === 'postgres' });
   } catch (error) {
     client.close();
     throw new Error(
