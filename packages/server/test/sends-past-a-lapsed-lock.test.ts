@@ -1,11 +1,11 @@
-import { createKeyedLock, createLocalTurnCommands } from '@once/log';
+import { createKeyedLock } from '@once/log';
 import type { ClientMessageId } from '@once/protocol';
 import { newId } from '@once/protocol';
 import { openSqliteEventLog } from '@once/sqlite';
 import { createInMemoryLeaseTable, createTemporaryLogFixture } from '@once/testing';
 import { describe, expect, it } from 'vitest';
-import { type ConversationService, createConversationService } from '../src/index.ts';
-import { createFakeTurnRunner } from './support/fake-turn-runner.ts';
+import type { ConversationService } from '../src/index.ts';
+import { createServicesSharingALog } from './support/services-sharing-a-log.ts';
 import { until } from './support/until.ts';
 
 const ACCOUNT = 'default';
@@ -20,18 +20,7 @@ describe('the same send to several daemons whose send locks all lapsed', () => {
   it('stores the message once, answers it once, and every daemon returns its ids', async () => {
     const fixture = await createTemporaryLogFixture((path) => openSqliteEventLog({ path }));
     const table = createInMemoryLeaseTable({ ttlMs: 5_000, maxLatencyMs: 3 });
-    const services: ConversationService[] = Array.from({ length: DAEMONS }, (_, index) =>
-      createConversationService({
-        log: fixture.log,
-        runTurn: createFakeTurnRunner().run,
-        coordination: {
-          leases: table.leasesFor(`daemon-${index}`),
-          sendLock: createKeyedLock(),
-          commands: createLocalTurnCommands(),
-          close: async () => {},
-        },
-      }),
-    );
+    const services = createServicesSharingALog(fixture.log, table, DAEMONS, () => createKeyedLock());
     try {
       const [first] = services as [ConversationService];
       const { id } = await first.create(ACCOUNT);

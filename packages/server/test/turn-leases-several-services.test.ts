@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConversationState, reduceAll } from '@once/core';
-import { createKeyedLock, createLocalTurnCommands, type StoredEvent } from '@once/log';
+import { createKeyedLock, type StoredEvent } from '@once/log';
 import type { ConversationId, IncomingEvent } from '@once/protocol';
 import { openSqliteEventLog } from '@once/sqlite';
 import { createInMemoryLeaseTable, createTemporaryLogFixture } from '@once/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ConversationService, createConversationService } from '../src/index.ts';
-import { createFakeTurnRunner } from './support/fake-turn-runner.ts';
+import type { ConversationService } from '../src/index.ts';
+import { createServicesSharingALog } from './support/services-sharing-a-log.ts';
 
 const ACCOUNT = 'default';
 const DAEMONS = 3;
@@ -39,18 +39,7 @@ describe('several services sharing one log and its leases', () => {
         const table = createInMemoryLeaseTable({ ttlMs: 5_000, maxLatencyMs: 3 });
         // The send lock of a database is one for every daemon.
         const sendLock = createKeyedLock();
-        const services: ConversationService[] = Array.from({ length: DAEMONS }, (_, index) =>
-          createConversationService({
-            log: fixture.log,
-            runTurn: createFakeTurnRunner().run,
-            coordination: {
-              leases: table.leasesFor(`daemon-${index}`),
-              sendLock,
-              commands: createLocalTurnCommands(),
-              close: async () => {},
-            },
-          }),
-        );
+        const services = createServicesSharingALog(fixture.log, table, DAEMONS, () => sendLock);
         const daemon = (index: number): ConversationService => {
           const service = services[index];
           if (service === undefined) throw new Error(`No service ${index}.`);
