@@ -60,9 +60,17 @@ function statements({ leases }: SchemaNames) {
       WHERE lease.owner = excluded.owner OR lease.expires_at <= clock_timestamp()
       RETURNING owner`,
     // A lease that lapsed but that nobody took over is still this owner's: nobody recovered
-    // the conversation, so extending it is safe.
-    renew: `UPDATE ${leases} SET expires_at = ${expiry} WHERE owner = $1 AND conversation = ANY($2::text[])
-      RETURNING conversation`,
+    // the conversation, so extending it is safe. The rows are locked in conversation order,
+    // the order in which an append share-locks the leases of its batch: updated in the order
+    // the table holds them, a renewal and an append each waited for a row the other held,
+    // and PostgreSQL failed one of them after a second.
+    renew: `WITH held AS (
+        SELECT conversation FROM ${leases} WHERE owner = $1 AND conversation = ANY($2::text[])
+        ORDER BY conversation FOR UPDATE
+      )
+      UPDATE ${leases} AS lease SET expires_at = ${expiry} FROM held
+      WHERE lease.conversation = held.conversation AND lease.owner = $1
+      RETURNING lease.conversation`,
     release: `DELETE FROM ${leases} WHERE conversation = $1 AND owner = $2`,
     lapsed: `SELECT conversation FROM ${leases} WHERE expires_at <= clock_timestamp()
       ORDER BY expires_at LIMIT ${LAPSED_PER_SWEEP}`,

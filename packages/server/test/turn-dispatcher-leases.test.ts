@@ -120,7 +120,9 @@ describe('a daemon running turns only while it holds the conversation’s lease'
       async () => runner.started.length,
       (count) => count === 1,
     );
+    // Another daemon holds it now: it renews it, and this one cannot take it back.
     leases.takenOver.add(id);
+    leases.free = false;
     const stored = await until(
       () => events(id),
       (all) => all.some((event) => event.type === 'turn_end'),

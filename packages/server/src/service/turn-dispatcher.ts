@@ -227,7 +227,11 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
   const settle = async (conversationId: ConversationId) => {
     const again = await serial.run(conversationId, async () => {
       const hold = held.get(conversationId);
-      if (hold === undefined || stopping || scheduler.pending(conversationId) > 0) return false;
+      if (stopping || scheduler.pending(conversationId) > 0) return false;
+      // The lease was taken over while the turn ran. A wake of this daemon put off until the
+      // turn finished (a message sent through it meanwhile) is owed now: its new holder may
+      // have let the conversation go since.
+      if (hold === undefined) return true;
       const state = await options.current(conversationId);
       if (leftOpen(state)) {
         // Its turn ended without closing it (its writes failed): the wake below recovers it.

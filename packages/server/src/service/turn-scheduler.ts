@@ -7,6 +7,7 @@ import type {
   MessageSnapshot,
   TurnId,
 } from '@once/protocol';
+import { trackTurnWrites } from './turn-writes.ts';
 
 /** A turn waiting to run. */
 export interface QueuedTurn {
@@ -83,6 +84,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       return;
     }
     const controller = new AbortController();
+    const writes = trackTurnWrites(options.appendTo(conversationId));
     const done = (async () => {
       try {
         const history = await options.historyUpTo(conversationId, turn.userMessageId);
@@ -90,7 +92,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
           conversationId,
           ...turn,
           history,
-          append: options.appendTo(conversationId),
+          append: writes.append,
           signal: controller.signal,
           shouldHandOff: () => lane.queue.length > 0,
           awaitApproval: (toolUseId) => options.awaitApproval(conversationId, toolUseId, controller.signal),
@@ -98,6 +100,8 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       } catch (error) {
         options.onError(error, turn, conversationId);
       } finally {
+        // Running until its last write is stored or refused: see trackTurnWrites.
+        await writes.end();
         lane.running = undefined;
         next(conversationId, lane);
       }
