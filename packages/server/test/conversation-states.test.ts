@@ -187,4 +187,31 @@ describe('conversation states following commits', () => {
     ]);
     states.close();
   });
+
+  it('answers a read of a conversation whose log holds a page or more of events after one it refuses', async () => {
+    // Torture on PostgreSQL: once 5000 events (a page) followed the refused one, every read
+    // of the conversation went on reading that page again, for good, and its snapshot
+    // request never answered.
+    const conversationId = newId() as ConversationId;
+    const messageId = newId();
+    const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
+    await fixture.log.append(streamOf(conversationId), [
+      {
+        ...base,
+        type: 'message_open',
+        messageId,
+        blockIndex: -1,
+        seq: 1,
+        data: { role: 'assistant', turnId: newId() },
+      },
+      { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
+      { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
+      ...['a', 'b', 'c', 'd'].map((text) => ({ ...base, type: 'activity', data: { phase: 'streaming', text } })),
+    ] as never);
+    const states = createConversationStates(fixture.log, { pageSize: 2 });
+    const state = await states.current(conversationId);
+    expect(state.offset).toBe(2);
+    expect(state.resync).toMatchObject({ reason: 'sequence_gap', refusedOffset: 3 });
+    states.close();
+  });
 });

@@ -151,7 +151,8 @@ export function createConversationStates(log: EventLog, options: ConversationSta
         const events = await log.read(stream, state.offset, pageSize);
         state = reduceAll(state, events as readonly IncomingEvent[]);
         folded += events.length;
-        if (events.length < pageSize) break;
+        // A refused event stops the fold where it is: the next page would be this one again.
+        if (events.length < pageSize || state.resync !== undefined) break;
       }
       if (cached === undefined && folded > 0) options.onColdRead?.(conversationId, folded);
       if (state.resync !== undefined) tellRefused(conversationId, state.resync);
