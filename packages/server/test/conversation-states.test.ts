@@ -159,21 +159,7 @@ describe('conversation states following commits', () => {
 
   it('tells once when the reducer refuses an event of the log, with the offset it refused and where its fold started', async () => {
     const conversationId = newId() as ConversationId;
-    const messageId = newId();
-    const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
-    // A delta whose seq skips one: a log the daemon wrote never holds it.
-    await fixture.log.append(streamOf(conversationId), [
-      {
-        ...base,
-        type: 'message_open',
-        messageId,
-        blockIndex: -1,
-        seq: 1,
-        data: { role: 'assistant', turnId: newId() },
-      },
-      { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
-      { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
-    ] as never);
+    await appendSkippingASeq(fixture.log, conversationId, 0);
     const refusals: unknown[] = [];
     const states = createConversationStates(fixture.log, {
       followCommits: true,
@@ -193,21 +179,7 @@ describe('conversation states following commits', () => {
     // of the conversation went on reading that page again, for good, and its snapshot
     // request never answered.
     const conversationId = newId() as ConversationId;
-    const messageId = newId();
-    const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
-    await fixture.log.append(streamOf(conversationId), [
-      {
-        ...base,
-        type: 'message_open',
-        messageId,
-        blockIndex: -1,
-        seq: 1,
-        data: { role: 'assistant', turnId: newId() },
-      },
-      { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
-      { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
-      ...['a', 'b', 'c', 'd'].map((text) => ({ ...base, type: 'activity', data: { phase: 'streaming', text } })),
-    ] as never);
+    await appendSkippingASeq(fixture.log, conversationId, 4);
     const states = createConversationStates(fixture.log, { pageSize: 2 });
     const state = await states.current(conversationId);
     expect(state.offset).toBe(2);
@@ -215,3 +187,22 @@ describe('conversation states following commits', () => {
     states.close();
   });
 });
+
+/**
+ * An assistant message whose delta's seq skips one (a log the daemon wrote never holds it:
+ * the reducer refuses it at offset 3), then `after` activity events.
+ */
+async function appendSkippingASeq(log: EventLog, conversationId: ConversationId, after: number): Promise<void> {
+  const messageId = newId();
+  const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
+  await log.append(streamOf(conversationId), [
+    { ...base, type: 'message_open', messageId, blockIndex: -1, seq: 1, data: { role: 'assistant', turnId: newId() } },
+    { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
+    { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
+    ...Array.from({ length: after }, (_, index) => ({
+      ...base,
+      type: 'activity',
+      data: { phase: 'streaming', text: `after ${index}` },
+    })),
+  ] as never);
+}
