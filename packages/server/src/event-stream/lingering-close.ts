@@ -1,16 +1,20 @@
 import type { Socket } from 'node:net';
 
-/** How long a connection node:http closes goes on reading what its client still sends, at most, in ms. */
-export const LINGER_MS = 2_000;
+/** How long a closing connection may send nothing before it is dropped, in ms. */
+export const LINGER_QUIET_MS = 10_000;
+/** How long a closing connection is read at most, however steadily its client sends, in ms. */
+export const LINGER_MAX_MS = 30_000;
 
 /**
  * Makes node:http close `socket` as a careful server does ("lingering close"). node:http
  * ends a `Connection: close` response by destroying the socket once the answer is
- * flushed, even when the request's body is still arriving (a refused upload, a 413):
- * the client's next bytes then meet a closed socket, its kernel gets a reset, and a
- * reset drops the answer it had not read yet, so it sees EPIPE or ECONNRESET instead of
- * the refusal. Here the socket still ends its side at once, then reads and drops what
- * the client sends until the client ends its side too, or {@link LINGER_MS} pass.
+ * flushed, even when the request's body is still arriving (a refused upload, a 413, an
+ * unknown route): the client's next bytes then meet a closed socket, its kernel gets a
+ * reset, and a reset drops the answer it had not read yet, so it sees EPIPE or
+ * ECONNRESET instead of the refusal. Here the socket still ends its side at once, then
+ * reads and drops what the client sends until the client ends its side too. A client
+ * stalled on a busy machine keeps its answer: only {@link LINGER_QUIET_MS} without a byte,
+ * or {@link LINGER_MAX_MS} in all, drop the connection.
  */
 export function lingerWhenClosing(socket: Socket): void {
   socket.destroySoon = function destroyAfterLingering(this: Socket) {
@@ -19,10 +23,15 @@ export function lingerWhenClosing(socket: Socket): void {
       this.destroy();
       return;
     }
-    const timer = setTimeout(() => this.destroy(), LINGER_MS);
-    timer.unref();
-    this.once('end', () => this.destroy());
-    this.once('close', () => clearTimeout(timer));
+    const drop = () => this.destroy();
+    const quiet = setTimeout(drop, LINGER_QUIET_MS).unref();
+    const atMost = setTimeout(drop, LINGER_MAX_MS).unref();
+    this.on('data', () => quiet.refresh());
+    this.once('end', drop);
+    this.once('close', () => {
+      clearTimeout(quiet);
+      clearTimeout(atMost);
+    });
     this.resume();
   };
 }
