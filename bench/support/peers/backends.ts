@@ -114,6 +114,12 @@ export async function startPeerBackend(): Promise<Backend> {
   };
 }
 
+/**
+ * `PEERS_DAEMON_FLAGS`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: node flags for
+ * Once's daemons alone; they then stop with SIGTERM at the end, so a profile gets written.
+ */
+const daemonNodeOptions = () => process.env.PEERS_DAEMON_FLAGS?.split(' ').filter((flag) => flag !== '') ?? [];
+
 const MODEL_CONFIG = join(import.meta.dirname, 'daemon-model.config.ts');
 
 /**
@@ -122,9 +128,7 @@ const MODEL_CONFIG = join(import.meta.dirname, 'daemon-model.config.ts');
  * the daemon's alone.
  */
 export async function startOnceModelBackend(): Promise<Backend> {
-  // `PEERS_DAEMON_FLAGS`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: node flags for
-  // the daemon alone; it then stops with SIGTERM at the end, so a profile gets written.
-  const nodeOptions = process.env.PEERS_DAEMON_FLAGS?.split(' ').filter((flag) => flag !== '') ?? [];
+  const nodeOptions = daemonNodeOptions();
   const daemon = await startDaemon({ flags: ['--config', MODEL_CONFIG], nodeOptions });
   return {
     name: 'Once (AI SDK model in the daemon)',
@@ -149,10 +153,12 @@ export async function startOnceModelBackend(): Promise<Backend> {
 /** Once: the daemon in front of the same route (without resumable-stream), on its own data dir. */
 export async function startOnceBackend(client: 'once-transport' | 'ai-sdk-endpoints'): Promise<Backend> {
   const route = await startRoute('upstream', 0);
+  const nodeOptions = daemonNodeOptions();
   let daemon: DaemonProcess;
   try {
     daemon = await startDaemon({
       flags: ['--provider', 'ui-stream', '--upstream-url', `http://127.0.0.1:${route.port}/api/upstream`],
+      nodeOptions,
     });
   } catch (error) {
     await killProcess(route.child);
@@ -189,6 +195,7 @@ export async function startOnceBackend(client: 'once-transport' | 'ai-sdk-endpoi
     upstream: { port: route.port, pid: () => route.child.pid ?? -1 },
     async [Symbol.asyncDispose]() {
       for (const transport of transports) transport.close?.();
+      if (nodeOptions.length > 0) await daemon.kill('SIGTERM');
       await daemon[Symbol.asyncDispose]();
       await killProcess(route.child);
     },

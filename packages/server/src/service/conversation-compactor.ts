@@ -2,6 +2,7 @@ import type { EventLog } from '@once/log';
 import type { ConversationId } from '@once/protocol';
 import type { AccountDirectory } from './account-directory.ts';
 import type { ConversationStates } from './conversation-states.ts';
+import { isUnfoldable } from './unfoldable-conversation.ts';
 
 /** Messages compacted per call of the log: keeps each of its transactions short. */
 const MESSAGES_PER_CALL = 20;
@@ -45,7 +46,10 @@ export function createConversationCompactor(log: EventLog, states: ConversationS
     if (known !== undefined && known.head === head && known.nextDue > before && known.open.length === 0) {
       return undefined;
     }
-    const { messages } = await states.current(conversationId);
+    const state = await states.current(conversationId);
+    // A log the fold stopped in is left as it is, for whoever repairs it.
+    if (isUnfoldable(state)) return undefined;
+    const { messages } = state;
     const through = known?.through ?? Number.NEGATIVE_INFINITY;
     const chosen: string[] = [];
     const open: string[] = [];

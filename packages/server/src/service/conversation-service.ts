@@ -28,6 +28,7 @@ import { type RecoveryResult, recoverConversations } from './recover-conversatio
 import { createUserMessageSender, type SendInput, type SendResult } from './send-user-message.ts';
 import { createSnapshotWriter, type SnapshotWriter } from './snapshot-writer.ts';
 import { createTurnDispatcher, type TurnDispatcher } from './turn-dispatcher.ts';
+import { refuseIfUnfoldable } from './unfoldable-conversation.ts';
 
 /** Work the daemon does in the background, whose failures only its log can tell. */
 export type BackgroundWork = 'turn' | 'snapshot' | 'compaction' | 'retention' | 'attachments' | 'history';
@@ -249,12 +250,14 @@ export function createConversationService(options: ConversationServiceOptions): 
     },
     async regenerate(accountId, conversationId, messageId, input) {
       const { id } = await owned(accountId, conversationId);
+      refuseIfUnfoldable(id, await states.current(id));
       const result = await branches.regenerate(id, messageId, input.clientMessageId);
       if (!result.duplicate) await accounts.update(accountId, id, {});
       return result;
     },
     async selectBranch(accountId, conversationId, messageId) {
       const { id } = await owned(accountId, conversationId);
+      refuseIfUnfoldable(id, await states.current(id));
       return branches.selectBranch(id, messageId);
     },
     async cancel(accountId, conversationId) {

@@ -14,6 +14,7 @@ import type { AccountDirectory } from './account-directory.ts';
 import type { BranchRequests } from './branch-requests.ts';
 import type { ConversationStates } from './conversation-states.ts';
 import type { TurnDispatcher } from './turn-dispatcher.ts';
+import { refuseIfUnfoldable } from './unfoldable-conversation.ts';
 
 /** What a send carries. */
 export interface SendInput {
@@ -62,6 +63,7 @@ export function createUserMessageSender(options: UserMessageSenderOptions) {
         const state = await states.current(id);
         const existing = findSent(state, clientMessageId);
         if (existing !== undefined) return { ...existing, duplicate: true };
+        refuseIfUnfoldable(id, state);
         const { replaces } = input;
         const edit =
           replaces === undefined

@@ -6,6 +6,7 @@ import { createLeaseUpkeep } from './lease-upkeep.ts';
 import { recoverConversation } from './recover-conversation.ts';
 import { createTurnScheduler, type QueuedTurn, type TurnSchedulerOptions } from './turn-scheduler.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
+import { isUnfoldable } from './unfoldable-conversation.ts';
 
 /** What waking a conversation did on this daemon. */
 export interface WakeResult {
@@ -146,7 +147,7 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
 
   /** Queues the unanswered turns not queued before under this hold; returns how many. */
   const queueUnanswered = (conversationId: ConversationId, state: ConversationState, hold: Hold): number => {
-    if (stopping) return 0;
+    if (stopping || isUnfoldable(state)) return 0;
     let count = 0;
     for (const turn of unansweredTurns(state)) {
       if (hold.queued.has(turn.turnId)) continue;
@@ -171,7 +172,7 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
     await letGo(conversationId);
     if (stopping) return false;
     const state = await options.current(conversationId);
-    return unansweredTurns(state).some((turn) => !hold.queued.has(turn.turnId));
+    return !isUnfoldable(state) && unansweredTurns(state).some((turn) => !hold.queued.has(turn.turnId));
   };
 
   /**
@@ -197,6 +198,10 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
       try {
         // Nobody live held the lease, so whatever is open here was left by a daemon that stopped.
         const state = await options.current(conversationId);
+        if (isUnfoldable(state)) {
+          await letGo(conversationId);
+          return { result: NOTHING, again: false };
+        }
         const { interrupted } = await recoverConversation(state, options.appendTo(conversationId), options.now);
         const queued = queueUnanswered(conversationId, state, hold);
         const again = !keep && scheduler.pending(conversationId) === 0 && (await releaseAndLook(conversationId, hold));
@@ -233,6 +238,10 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
       // have let the conversation go since.
       if (hold === undefined) return true;
       const state = await options.current(conversationId);
+      if (isUnfoldable(state)) {
+        await letGo(conversationId);
+        return false;
+      }
       if (leftOpen(state)) {
         // Its turn ended without closing it (its writes failed): the wake below recovers it.
         await letGo(conversationId);
@@ -304,7 +313,7 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
             // Messages still unanswered (their turns were dropped): keep the lease and let it
             // lapse, so that a live daemon's sweep takes the conversation over and answers them.
             const state = await options.current(conversationId as ConversationId);
-            if (unansweredTurns(state).length > 0) held.delete(conversationId);
+            if (!isUnfoldable(state) && unansweredTurns(state).length > 0) held.delete(conversationId);
             else await letGo(conversationId as ConversationId);
           }),
         ),
