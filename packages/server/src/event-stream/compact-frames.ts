@@ -24,10 +24,11 @@ const BLOCK_DELTA = '"type":"block_delta"';
 
 function shortFrameOf(previous: FeedEntry, entry: FeedEntry): string | null {
   if (!entry.json.includes(BLOCK_DELTA)) return null;
-  const before = previous.envelope ?? (JSON.parse(previous.json) as RawEnvelope);
+  // This daemon's own commits come with their events as objects: nothing to parse.
+  const before = previous.event ?? previous.envelope ?? (JSON.parse(previous.json) as RawEnvelope);
   // Its successor's short frame was the last thing to need it parsed.
   previous.envelope = undefined;
-  const event = JSON.parse(entry.json) as RawEnvelope;
-  entry.envelope = event;
+  const event = entry.event ?? (JSON.parse(entry.json) as RawEnvelope);
+  if (entry.event === undefined) entry.envelope = event;
   return shortFrameOfEvents(before, event);
 }

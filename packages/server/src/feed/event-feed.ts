@@ -1,7 +1,6 @@
-import type { EventLog, StoredEntry, StoredEvent, StreamKey } from '@once/log';
+import type { EventLog, StoredEntry, StreamKey } from '@once/log';
 import type { Offset } from '@once/protocol';
 
-import { shortFrameOfEvents } from '../event-stream/short-frame-of-events.ts';
 import { type FeedEntry, feedEntryBytes, toFeedEntry } from './feed-entry.ts';
 import { StreamMap } from './stream-map.ts';
 
@@ -82,8 +81,6 @@ interface Watched {
   bytes: number;
   /** Offset this memory has read up to. */
   loaded: number;
-  /** The last kept event as an object, when the log handed it over as one (see {@link keep}). */
-  lastEvent: StoredEvent | undefined;
   /** The head the log announced last. */
   announced: number;
   refilling: Promise<void> | undefined;
@@ -120,13 +117,6 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
   const keep = (state: Watched, stored: readonly StoredEntry[]) => {
     for (const entry of stored) {
       const kept = toFeedEntry(entry);
-      // The log's own commits come with their events as objects: a delta's short frame
-      // costs no parsing now, and every compact reader will want it.
-      const previous = state.lastEvent;
-      if (entry.event !== undefined && previous !== undefined && previous.offset === entry.offset - 1) {
-        if (entry.type === 'block_delta') kept.compactFrame = shortFrameOfEvents(previous, entry.event);
-      }
-      state.lastEvent = entry.event;
       state.entries.push(kept);
       const bytes = feedEntryBytes(kept);
       state.bytes += bytes;
@@ -146,7 +136,6 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
     total -= state.bytes;
     state.bytes = 0;
     state.entries = [];
-    state.lastEvent = undefined;
     byRecency.delete(state);
   };
 
@@ -254,7 +243,6 @@ export function createEventFeed(log: EventLog, options: EventFeedOptions = {}): 
           entries: [],
           bytes: 0,
           loaded: 0,
-          lastEvent: undefined,
           announced: 0,
           refilling: undefined,
           waiters: new Set(),
