@@ -7,6 +7,7 @@ import { createTemporaryLogFixture } from '@once/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConversationStates } from '../src/service/conversation-states.ts';
+import { appendAnswerSkippingASeq } from './support/answer-skipping-a-seq.ts';
 
 const streamOf = (conversationId: string) => ({ stream: 'conversation', conversationId }) as const;
 
@@ -159,7 +160,7 @@ describe('conversation states following commits', () => {
 
   it('tells once when the reducer refuses an event of the log, with the offset it refused and where its fold started', async () => {
     const conversationId = newId() as ConversationId;
-    await appendSkippingASeq(fixture.log, conversationId, 0);
+    await appendAnswerSkippingASeq(fixture.log, conversationId, 0);
     const refusals: unknown[] = [];
     const states = createConversationStates(fixture.log, {
       followCommits: true,
@@ -179,7 +180,7 @@ describe('conversation states following commits', () => {
     // of the conversation went on reading that page again, for good, and its snapshot
     // request never answered.
     const conversationId = newId() as ConversationId;
-    await appendSkippingASeq(fixture.log, conversationId, 4);
+    await appendAnswerSkippingASeq(fixture.log, conversationId, 4);
     const states = createConversationStates(fixture.log, { pageSize: 2 });
     const state = await states.current(conversationId);
     expect(state.offset).toBe(2);
@@ -187,22 +188,3 @@ describe('conversation states following commits', () => {
     states.close();
   });
 });
-
-/**
- * An assistant message whose delta's seq skips one (a log the daemon wrote never holds it:
- * the reducer refuses it at offset 3), then `after` activity events.
- */
-async function appendSkippingASeq(log: EventLog, conversationId: ConversationId, after: number): Promise<void> {
-  const messageId = newId();
-  const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
-  await log.append(streamOf(conversationId), [
-    { ...base, type: 'message_open', messageId, blockIndex: -1, seq: 1, data: { role: 'assistant', turnId: newId() } },
-    { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
-    { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
-    ...Array.from({ length: after }, (_, index) => ({
-      ...base,
-      type: 'activity',
-      data: { phase: 'streaming', text: `after ${index}` },
-    })),
-  ] as never);
-}

@@ -4,14 +4,16 @@
 // past it, so the daemon writes nothing there: before, every wake closed its open answer
 // again and every new lease ran its unanswered turn again, each write landing past the
 // refused event, unseen, to be made again at the next look.
-import { createKeyedLock, createLocalTurnCommands, type EventLog } from '@once/log';
+import type { EventLog } from '@once/log';
 import { writeUserMessage } from '@once/producer';
 import { type ConversationId, isOnceError, newId, type TurnId } from '@once/protocol';
 import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
 import { createTemporaryLogFixture, type EventLogFixture } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationService, createConversationService } from '../src/index.ts';
+import { appendAnswerSkippingASeq } from './support/answer-skipping-a-seq.ts';
 import { createFakeTurnRunner, type FakeTurnRunner } from './support/fake-turn-runner.ts';
+import { grantedCoordination } from './support/granted-coordination.ts';
 
 const ACCOUNT = 'default';
 const streamOf = (conversationId: ConversationId) => ({ stream: 'conversation', conversationId }) as const;
@@ -25,13 +27,7 @@ async function writeAStuckLog(log: EventLog, conversationId: ConversationId): Pr
     { conversationId, turnId: newId() as TurnId, text: 'Is anyone there?' },
     { append: (drafts) => log.append(streamOf(conversationId), drafts), newId, now: () => new Date() },
   );
-  const messageId = newId();
-  const base = { stream: 'conversation', conversationId, ts: new Date().toISOString() } as const;
-  await log.append(streamOf(conversationId), [
-    { ...base, type: 'message_open', messageId, blockIndex: -1, seq: 1, data: { role: 'assistant', turnId: newId() } },
-    { ...base, type: 'block_open', messageId, blockIndex: 0, seq: 1, data: { blockType: 'text' } },
-    { ...base, type: 'block_delta', messageId, blockIndex: 0, seq: 3, data: { text: 'skipped one' } },
-  ] as never);
+  await appendAnswerSkippingASeq(log, conversationId);
 }
 
 describe('a conversation whose log the reducer refuses partway', () => {
@@ -43,21 +39,7 @@ describe('a conversation whose log the reducer refuses partway', () => {
   const startService = (): ConversationService =>
     createConversationService({
       log: fixture.log,
-      coordination: {
-        leases: {
-          owner: 'this-daemon',
-          ttlMs: Number.POSITIVE_INFINITY,
-          acquire: async () => true,
-          renew: async (ids: readonly string[]) => new Set(ids),
-          release: async (id: string) => {
-            released.push(id);
-          },
-          lapsed: async () => [],
-        },
-        sendLock: createKeyedLock(),
-        commands: createLocalTurnCommands(),
-        close: async () => {},
-      },
+      coordination: grantedCoordination(released),
       runTurn: (turn) => fake.run(turn),
       onError: (error: unknown) => errors.push(error),
     });

@@ -2,13 +2,14 @@
 // model's client threw at once) leaves no trace in the log. Its user message must not be
 // left unanswered while the daemon lets the conversation go: nobody would answer it
 // until the next send, which would then answer both, out of order.
-import { createKeyedLock, createLocalTurnCommands, type StoredEvent } from '@once/log';
+import type { StoredEvent } from '@once/log';
 import type { TurnRunner } from '@once/producer';
 import { openSqliteEventLog, type SqliteEventLog } from '@once/sqlite';
 import { createTemporaryLogFixture, type EventLogFixture } from '@once/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConversationService, createConversationService } from '../src/index.ts';
 import { createFakeTurnRunner } from './support/fake-turn-runner.ts';
+import { grantedCoordination } from './support/granted-coordination.ts';
 import { until } from './support/until.ts';
 
 const ACCOUNT = 'default';
@@ -33,25 +34,9 @@ describe('a turn that fails before it writes anything', () => {
       }
       await fake.run(turn);
     };
-    const leases = {
-      owner: 'this-daemon',
-      ttlMs: Number.POSITIVE_INFINITY,
-      acquire: async () => true,
-      renew: async (ids: readonly string[]) => new Set(ids),
-      release: async (id: string) => {
-        released.push(id);
-      },
-      lapsed: async () => [],
-    };
-    const coordination = {
-      leases,
-      sendLock: createKeyedLock(),
-      commands: createLocalTurnCommands(),
-      close: async () => {},
-    };
     service = createConversationService({
       log: fixture.log,
-      coordination,
+      coordination: grantedCoordination(released),
       runTurn,
       onError: (error: unknown) => errors.push(error),
     });
