@@ -31,12 +31,6 @@ export interface BranchRequestsOptions {
   readonly turns: TurnDispatcher;
   /** Registers a commit listener on the log; returns the function that unregisters it. */
   readonly onCommit: (listener: CommitListener) => () => void;
-  /**
-   * How long a regenerate that another daemon's turn keeps from being queued waits for an
-   * answer carrying its clientMessageId (it may be a retry of a request that daemon
-   * accepted), in ms, before it is refused with `409 conflict`. Default 5000.
-   */
-  readonly retryWaitMs?: number;
   /** The lock sends take, across daemons: a branch request and a send never interleave. */
   readonly sendLock: KeyedLock;
   readonly appendTo: (conversationId: ConversationId) => AppendDrafts;
@@ -70,7 +64,12 @@ export interface BranchRequests {
   forget(conversationId: ConversationId): void;
 }
 
-/** How long, by default, a regenerate kept from queuing waits for another daemon's answer to it, in ms. */
+/**
+ * How long a regenerate that another daemon's turn keeps from being queued waits for an
+ * answer carrying its clientMessageId (it may be a retry of a request that daemon
+ * accepted), in ms, before it is refused with `409 conflict`. The answer opens within
+ * milliseconds of the first request on a live daemon; seconds cover a loaded one.
+ */
 const RETRY_WAIT_MS = 5_000;
 /** A regenerate that another daemon's turn kept from being queued here (it may be running it). */
 const QUEUED_ELSEWHERE = Symbol('queued elsewhere');
@@ -142,10 +141,11 @@ export function createBranchRequests(options: BranchRequestsOptions): BranchRequ
         throw error;
       }
       if (outcome !== QUEUED_ELSEWHERE) return outcome;
+      // As on a refusal: gives back a lease taken for a turn that was not queued.
       await turns.wake(conversationId).catch(() => {});
       // Outside the send lock: sends through this daemon need not wait for the answer.
       const answered = await awaitRegenerated(
-        { current: options.current, onCommit: options.onCommit, timeoutMs: options.retryWaitMs ?? RETRY_WAIT_MS },
+        { current: options.current, onCommit: options.onCommit, timeoutMs: RETRY_WAIT_MS },
         conversationId,
         requestId,
       );
