@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConversationClient, createClient } from '@once/client';
 import type { ConversationState } from '@once/core';
 import type { IncomingEvent } from '@once/protocol';
-import { createDaemonClient, type DaemonClient, type DaemonProcess, type SnapshotResponse } from '@once/testing';
+import { createDaemonClient, type DaemonProcess, type SnapshotResponse } from '@once/testing';
 import { startChaosProxy } from './chaos-proxy.ts';
 import { checkConversation, type Violation } from './check-conversation.ts';
+import { readAllEvents, readSnapshot } from './daemon-reads.ts';
 import { type FaultCounts, type FaultLog, runFaults } from './fault-schedule.ts';
 import { seededRandom } from './seeded-random.ts';
 import { startTortureDaemons, type TortureLog } from './start-daemons.ts';
@@ -112,7 +113,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
   for (const [index, conversation] of conversations.entries()) {
     const record = users[index]?.record;
     if (record === undefined) continue;
-    const { snapshot, events: all } = await settled(api, daemon, conversation.conversationId, settleBy).catch(
+    const { snapshot, events: all } = await settled(daemon, conversation.conversationId, settleBy).catch(
       (error: unknown) => {
         client.close();
         throw new Error(
@@ -167,14 +168,13 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
  * daemon a moment after the last one ended).
  */
 export async function settled(
-  api: DaemonClient,
   daemon: DaemonProcess,
   conversationId: string,
   by: number,
 ): Promise<{ snapshot: SnapshotResponse; events: IncomingEvent[] }> {
   let previous = -1;
   for (;;) {
-    const snapshot = await api.getSnapshot(conversationId);
+    const snapshot = await readSnapshot(daemon, conversationId);
     const events = await readAllEvents(daemon, conversationId);
     const answered = new Set(
       events
@@ -196,23 +196,6 @@ function lastLogLines(daemons: readonly DaemonProcess[], count = 25): string {
   return daemons
     .map((each) => `last lines of :${each.port}:\n${each.logs().trimEnd().split('\n').slice(-count).join('\n')}`)
     .join('\n');
-}
-
-/** How long one read of the settle phase may take before it counts as hung, in ms. */
-const READ_TIMEOUT_MS = 60_000;
-
-/** Every event of a conversation, read as JSON pages from offset 0. */
-export async function readAllEvents(daemon: DaemonProcess, conversationId: string): Promise<IncomingEvent[]> {
-  const events: IncomingEvent[] = [];
-  for (;;) {
-    const response = await fetch(
-      `${daemon.url}/v1/conversations/${conversationId}/events?after=${events.length}&limit=1000`,
-      { signal: AbortSignal.timeout(READ_TIMEOUT_MS) },
-    );
-    const page = (await response.json()) as { events: IncomingEvent[]; upToDate: boolean };
-    events.push(...page.events);
-    if (page.upToDate || page.events.length === 0) return events;
-  }
 }
 
 /** The client's state once its store reached `offset` with nothing left pending (or as it is at `by`). */

@@ -44,7 +44,7 @@ describe('a torture user with a stalling consumer', () => {
       });
       await user.finished;
       const by = Date.now() + 60_000;
-      const { snapshot } = await settled(api, daemon, conversation.conversationId, by);
+      const { snapshot } = await settled(daemon, conversation.conversationId, by);
       await caughtUp(conversation, snapshot.offset, by);
       expect(snapshot.messages.map((message) => message.status)).toEqual(['complete', 'complete']);
       expect(await user.record.stalledView(by)).toEqual(snapshot.messages);

@@ -106,7 +106,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const settleBy = Date.now() + SETTLE_MS;
     for (const [index, conversation] of conversations.entries()) {
       const record = users[index]?.record as UserRecord;
-      const end = await settled(api, daemon, conversation.conversationId, settleBy);
+      const end = await settled(daemon, conversation.conversationId, settleBy);
       heads.set(conversation.conversationId, end.snapshot.offset);
       events += end.events.length;
       const state = await caughtUp(conversation, end.snapshot.offset, settleBy);

@@ -1,5 +1,5 @@
-import { type ConversationState, newestBelow, parentOf, pathTo } from '@once/core';
-import type { KeyedLock } from '@once/log';
+import { type ConversationState, newestBelow, parentOf } from '@once/core';
+import type { CommitListener, KeyedLock } from '@once/log';
 import type { AppendDrafts } from '@once/producer';
 import {
   type ClientMessageId,
@@ -10,6 +10,7 @@ import {
   OnceError,
   type TurnId,
 } from '@once/protocol';
+import { awaitRegenerated, findRegenerated, userMessageOf } from './await-regenerated.ts';
 import type { TurnDispatcher } from './turn-dispatcher.ts';
 import { unansweredTurns } from './unanswered-turns.ts';
 
@@ -28,6 +29,8 @@ export interface BranchRequestsOptions {
   /** The conversation's state folded up to the log's head. */
   readonly current: (conversationId: ConversationId) => Promise<ConversationState>;
   readonly turns: TurnDispatcher;
+  /** Registers a commit listener on the log; returns the function that unregisters it. */
+  readonly onCommit: (listener: CommitListener) => () => void;
   /** The lock sends take, across daemons: a branch request and a send never interleave. */
   readonly sendLock: KeyedLock;
   readonly appendTo: (conversationId: ConversationId) => AppendDrafts;
@@ -61,27 +64,43 @@ export interface BranchRequests {
   forget(conversationId: ConversationId): void;
 }
 
+/**
+ * How long a regenerate that another daemon's turn keeps from being queued waits for an
+ * answer carrying its clientMessageId (it may be a retry of a request that daemon
+ * accepted), in ms, before it is refused with `409 conflict`. The answer opens within
+ * milliseconds of the first request on a live daemon; seconds cover a loaded one.
+ */
+const RETRY_WAIT_MS = 5_000;
+/** A regenerate that another daemon's turn kept from being queued here (it may be running it). */
+const QUEUED_ELSEWHERE = Symbol('queued elsewhere');
+
+function busyConflict(): OnceError {
+  return new OnceError(
+    'conflict',
+    'A turn is running or waiting in this conversation: wait for it to end, or cancel it (POST /v1/conversations/:id/cancel), then try again.',
+  );
+}
+
 export function createBranchRequests(options: BranchRequestsOptions): BranchRequests {
   const { turns } = options;
   // Regenerate turns queued here and not yet opened: a retry finds them before the log has them.
   const queued = new Map<string, { clientMessageId: ClientMessageId; result: RegenerateResult }>();
 
+  const isBusy = (conversationId: ConversationId, state: ConversationState) =>
+    state.activeTurn !== undefined || unansweredTurns(state).length > 0 || turns.pending(conversationId) > 0;
   const refuseWhileBusy = (conversationId: ConversationId, state: ConversationState) => {
-    const busy =
-      state.activeTurn !== undefined || unansweredTurns(state).length > 0 || turns.pending(conversationId) > 0;
-    if (busy) {
-      throw new OnceError(
-        'conflict',
-        'A turn is running or waiting in this conversation: wait for it to end, or cancel it (POST /v1/conversations/:id/cancel), then try again.',
-      );
-    }
+    if (isBusy(conversationId, state)) throw busyConflict();
   };
 
   return {
     async regenerate(conversationId, messageId, clientMessageId) {
       const requestId = clientMessageId ?? (options.newId() as ClientMessageId);
+      // Only a request the client named can be a retry of one another daemon accepted.
+      const mayBeElsewhere = () =>
+        clientMessageId !== undefined && turns.pending(conversationId) === 0 && !turns.holds(conversationId);
+      let outcome: RegenerateResult | typeof QUEUED_ELSEWHERE;
       try {
-        return await options.sendLock.run(conversationId, async () => {
+        outcome = await options.sendLock.run(conversationId, async () => {
           const state = await options.current(conversationId);
           const repeated = findRegenerated(state, requestId) ?? queuedResult(queued.get(conversationId), requestId);
           if (repeated !== undefined) return { ...repeated, duplicate: true };
@@ -92,7 +111,10 @@ export function createBranchRequests(options: BranchRequestsOptions): BranchRequ
               `Message ${target.id} is a user message: regenerate takes an assistant message; to change a question, send it again with "replaces".`,
             );
           }
-          refuseWhileBusy(conversationId, state);
+          if (isBusy(conversationId, state)) {
+            if (mayBeElsewhere()) return QUEUED_ELSEWHERE;
+            throw busyConflict();
+          }
           const userMessageId = userMessageOf(state, target.id);
           if (userMessageId === undefined) {
             throw new OnceError(
@@ -104,6 +126,7 @@ export function createBranchRequests(options: BranchRequestsOptions): BranchRequ
           const result: RegenerateResult = { turnId, userMessageId, duplicate: false };
           const turn = { turnId, userMessageId, replaces: target.id, clientMessageId: requestId };
           if (!(await turns.enqueue(conversationId, turn))) {
+            if (mayBeElsewhere()) return QUEUED_ELSEWHERE;
             throw new OnceError(
               'conflict',
               'Another daemon is running a turn in this conversation: wait for it to end, then try again.',
@@ -117,6 +140,17 @@ export function createBranchRequests(options: BranchRequestsOptions): BranchRequ
         await turns.wake(conversationId).catch(() => {});
         throw error;
       }
+      if (outcome !== QUEUED_ELSEWHERE) return outcome;
+      // As on a refusal: gives back a lease taken for a turn that was not queued.
+      await turns.wake(conversationId).catch(() => {});
+      // Outside the send lock: sends through this daemon need not wait for the answer.
+      const answered = await awaitRegenerated(
+        { current: options.current, onCommit: options.onCommit, timeoutMs: RETRY_WAIT_MS },
+        conversationId,
+        requestId,
+      );
+      if (answered === undefined) throw busyConflict();
+      return { ...answered, duplicate: true };
     },
     checkEdit(conversationId, state, replaces) {
       const target = messageOf(state, replaces);
@@ -157,20 +191,6 @@ function messageOf(state: ConversationState, messageId: string): MessageSnapshot
     throw new OnceError('message_not_found', `No message ${messageId.slice(0, 100)} in this conversation.`);
   }
   return message;
-}
-
-/** The user message an assistant message answers: the last user message on its path before it. */
-function userMessageOf(state: ConversationState, assistantId: MessageId): MessageId | undefined {
-  return pathTo(state, assistantId).findLast((message) => message.role === 'user')?.id;
-}
-
-function findRegenerated(state: ConversationState, clientMessageId: ClientMessageId) {
-  const message = state.messages.find(
-    (entry) => entry.role === 'assistant' && entry.clientMessageId === clientMessageId,
-  );
-  if (message === undefined) return undefined;
-  const userMessageId = userMessageOf(state, message.id);
-  return userMessageId === undefined ? undefined : { turnId: message.turnId, userMessageId };
 }
 
 function queuedResult(

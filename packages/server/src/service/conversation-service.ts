@@ -188,6 +188,7 @@ export function createConversationService(options: ConversationServiceOptions): 
   const branches = createBranchRequests({
     current: (conversationId) => states.current(conversationId),
     turns,
+    onCommit: (listener) => log.onCommit(listener),
     sendLock: coordination.sendLock,
     appendTo,
     newId,

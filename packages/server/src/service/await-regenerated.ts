@@ -1,0 +1,88 @@
+import { type ConversationState, pathTo } from '@once/core';
+import type { CommitListener } from '@once/log';
+import type { ClientMessageId, ConversationId, MessageId, TurnId } from '@once/protocol';
+
+/** The ids a regenerate returns, read off its answer in the conversation's state. */
+export interface Regenerated {
+  readonly turnId: TurnId;
+  readonly userMessageId: MessageId;
+}
+
+/** What {@link awaitRegenerated} needs from the conversation service. */
+export interface AwaitRegeneratedOptions {
+  /** The conversation's state folded up to the log's head. */
+  readonly current: (conversationId: ConversationId) => Promise<ConversationState>;
+  /** Registers a commit listener on the log; returns the function that unregisters it. */
+  readonly onCommit: (listener: CommitListener) => () => void;
+  /** How long to wait for the answer, in ms. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Waits for the answer of a regenerate another daemon accepted and has not opened yet:
+ * the log learns of a regenerate only from its answer's `message_open`, which carries the
+ * request's clientMessageId, so a retry that reaches another daemon first can only watch
+ * the conversation's commits for it.
+ * @returns the answer's ids; undefined when none opened within `timeoutMs`, or when an
+ *   answer of another turn opened first (the holder runs a regenerate turn before any
+ *   turn queued after it, so this id was not queued there).
+ */
+export async function awaitRegenerated(
+  options: AwaitRegeneratedOptions,
+  conversationId: ConversationId,
+  clientMessageId: ClientMessageId,
+): Promise<Regenerated | undefined> {
+  const { promise, resolve, reject } = Promise.withResolvers<Regenerated | undefined>();
+  // One look at a time, in the order of the commits that asked for them.
+  let looking: Promise<void> = Promise.resolve();
+  const look = () => {
+    looking = looking
+      .then(async () => {
+        const sighting = sightingOf(await options.current(conversationId), clientMessageId);
+        if (sighting === 'another answer') resolve(undefined);
+        else if (sighting !== undefined) resolve(sighting);
+      })
+      .catch(reject);
+    return looking;
+  };
+  const stop = options.onCommit((notice) => {
+    if (notice.stream.stream === 'conversation' && notice.stream.conversationId === conversationId) void look();
+  });
+  // A last look before giving up, should a commit's notice have been missed.
+  const timer = setTimeout(() => void look().then(() => resolve(undefined)), options.timeoutMs);
+  // The commit that opened the answer may have come before the listener did.
+  void look();
+  try {
+    return await promise;
+  } finally {
+    stop();
+    clearTimeout(timer);
+  }
+}
+
+/** The answer of the regenerate `clientMessageId` names, if the state has it. */
+export function findRegenerated(state: ConversationState, clientMessageId: ClientMessageId): Regenerated | undefined {
+  const message = state.messages.find(
+    (entry) => entry.role === 'assistant' && entry.clientMessageId === clientMessageId,
+  );
+  if (message === undefined) return undefined;
+  const userMessageId = userMessageOf(state, message.id);
+  return userMessageId === undefined ? undefined : { turnId: message.turnId, userMessageId };
+}
+
+/** The user message an assistant message answers: the last user message on its path before it. */
+export function userMessageOf(state: ConversationState, assistantId: MessageId): MessageId | undefined {
+  return pathTo(state, assistantId).findLast((message) => message.role === 'user')?.id;
+}
+
+/** The regenerate's answer; `another answer` when the running turn opened one not carrying its id. */
+function sightingOf(
+  state: ConversationState,
+  clientMessageId: ClientMessageId,
+): Regenerated | 'another answer' | undefined {
+  const found = findRegenerated(state, clientMessageId);
+  if (found !== undefined) return found;
+  const running = state.activeTurn?.turnId;
+  const opened = state.messages.some((message) => message.role === 'assistant' && message.turnId === running);
+  return running !== undefined && opened ? 'another answer' : undefined;
+}
