@@ -13,6 +13,7 @@ import { type ConversationService, createConversationService } from '@once/serve
 import { createPostgresTestSchema, foldEvents, readAll } from '@once/testing';
 import { describe, expect, it } from 'vitest';
 import { openPostgresEventLog, openPostgresTurnCoordination, type PostgresEventLog } from '../src/index.ts';
+import { until } from './until.ts';
 
 const ACCOUNT = 'default';
 const LEASE_MS = 1_000;
@@ -118,16 +119,6 @@ async function openDaemon(url: string, wrap: (log: PostgresEventLog) => Postgres
       await log.close();
     },
   };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await sleep(20);
-  }
 }
 
 describe('a daemon that lost a conversation mid-answer and is sent a message there as it wakes', () => {

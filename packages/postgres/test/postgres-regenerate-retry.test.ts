@@ -4,7 +4,6 @@
 // no answer carrying that id yet and cannot queue a turn (the first daemon holds the
 // conversation's lease). The retry must get the first request's ids as a duplicate, as
 // on the same daemon, not a 409 that reads as a failure.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationLeases, TurnCoordination } from '@once/log';
 import { createMessageWriter, type TurnContext, type TurnRunner } from '@once/producer';
 import { type ClientMessageId, type ConversationEventDraft, isOnceError, newId } from '@once/protocol';
@@ -12,6 +11,7 @@ import { type ConversationService, createConversationService } from '@once/serve
 import { createPostgresTestSchema } from '@once/testing';
 import { describe, expect, it } from 'vitest';
 import { openPostgresEventLog, openPostgresTurnCoordination } from '../src/index.ts';
+import { until } from './until.ts';
 
 const ACCOUNT = 'default';
 
@@ -95,16 +95,6 @@ async function openDaemon(url: string, runTurn: TurnRunner) {
       await log.close();
     },
   };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await sleep(20);
-  }
 }
 
 /** Two daemons on one schema, a conversation with one answered question, and that answer's id. */
