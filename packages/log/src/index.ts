@@ -35,6 +35,7 @@ export {
   GroupCommit,
   type GroupCommitOptions,
 } from './group-commit.ts';
+export { type MessageSeqs, mayBeStored, noteStored } from './message-seqs.ts';
 export { type CompactionPlan, planCompaction } from './plan-compaction.ts';
 export { type EventIdentity, envelopeObject, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
 export { type SentMessage, sentMessagesOf, sentTwiceError } from './sent-once.ts';

@@ -1,5 +1,3 @@
-import { MAX_PAYLOAD_BYTES } from './commit-payload.ts';
-
 // The append function of a schema, created with its tables: a batch of appends in one
 // call, one round trip (docs/decisions/029-postgresql-append-in-one-call.md).
 
@@ -8,6 +6,7 @@ export interface AppendFunctionNames {
   readonly appendFunction: string;
   readonly streams: string;
   readonly events: string;
+  readonly messages: string;
   readonly leases: string;
 }
 
@@ -22,6 +21,9 @@ export const FENCED_OUT = 'ON001';
  * The SQLSTATE the function raises when a stream's head is not the one the caller
  * expected (another daemon appended to it, or this daemon never learned the outcome of a
  * batch): the batch is then written the careful way, which reads the heads under lock.
+ * Two daemons' batches of the same streams (a takeover) may also meet in a deadlock,
+ * which PostgreSQL breaks by failing one of them (`DEADLOCK_DETECTED`), written the
+ * careful way too.
  */
 export const HEAD_MOVED = 'ON002';
 
@@ -31,43 +33,37 @@ export const HEAD_MOVED = 'ON002';
  * on one schema each call the one they were written for and never replace each other's.
  *
  * The caller sends the batch as it would store it, envelopes and offsets included,
- * placed after the heads it expects (the heads its last batch of each stream left). The
- * function locks the streams' rows in key order and checks those heads (raising
- * {@link HEAD_MOVED} if one moved), share-locks the lease rows of the fenced
- * conversations and checks their owners (raising {@link FENCED_OUT}), inserts the rows,
- * moves the heads, and sets two session settings that the notifying statement after the
- * commit reads: `once.commit` (the batch's token) and `once.notify` (the payloads
- * announcing the new heads, split as `encodeCommitPayloads` splits them, joined by U+001E).
+ * placed after the heads it expects (the heads its last batch of each stream left), and
+ * the messages the batch opens with their first offsets. The function moves each stream's
+ * head from the expected one (raising {@link HEAD_MOVED} if one is not where the caller
+ * expects: the update locks the row, and re-reads it once another transaction holding it
+ * ends), share-locks the lease rows of the fenced conversations and checks their owners
+ * (raising {@link FENCED_OUT}), inserts the rows and the messages (a message stored
+ * before refuses the batch by `messages`' primary key), and sets the session setting
+ * `once.commit` to the batch's token, which the notifying statement after the commit reads.
  */
 export function appendFunctionDefinition(names: AppendFunctionNames): string {
   return `
     CREATE OR REPLACE FUNCTION ${names.appendFunction}(
       stream_keys bigint[], heads_before bigint[], heads_after bigint[],
-      row_streams bigint[], row_offsets bigint[], row_message_ids text[], row_block_indexes bigint[],
-      row_seqs bigint[], row_envelopes text, fenced_conversations text[], fence_owners text[],
-      log_instance text, commit_token text)
+      row_streams bigint[], row_offsets bigint[], row_envelopes text,
+      message_streams bigint[], message_ids text[], message_offsets bigint[],
+      fenced_conversations text[], fence_owners text[], commit_token text)
     RETURNS void
     LANGUAGE plpgsql SET plan_cache_mode = auto AS $function$
     DECLARE
       envelopes text[] := string_to_array(row_envelopes, chr(30));
-      locked_keys bigint[];
-      locked_heads bigint[];
-      entries text[];
-      entry text;
-      prefix text := '{"from":' || to_json(log_instance)::text || ',"heads":[';
-      payload text;
-      bytes bigint;
-      payloads text[] := '{}';
+      moved bigint;
     BEGIN
       -- A separator inside an envelope would shift every row after it: refuse the batch.
       IF cardinality(envelopes) IS DISTINCT FROM cardinality(row_streams) THEN
         RAISE EXCEPTION 'append: % envelopes for % rows', cardinality(envelopes), cardinality(row_streams);
       END IF;
-      SELECT array_agg(locked.key ORDER BY locked.key), array_agg(locked.head ORDER BY locked.key)
-        INTO locked_keys, locked_heads
-        FROM (SELECT s.key, s.head FROM ${names.streams} AS s WHERE s.key = ANY(stream_keys)
-              ORDER BY s.key FOR UPDATE) AS locked;
-      IF locked_keys IS DISTINCT FROM stream_keys OR locked_heads IS DISTINCT FROM heads_before THEN
+      UPDATE ${names.streams} AS s SET head = moved_to.head
+        FROM unnest(stream_keys, heads_before, heads_after) AS moved_to (key, before, head)
+        WHERE s.key = moved_to.key AND s.head = moved_to.before;
+      GET DIAGNOSTICS moved = ROW_COUNT;
+      IF moved IS DISTINCT FROM cardinality(stream_keys)::bigint THEN
         RAISE EXCEPTION 'append: a stream''s head is not where this daemon last left it' USING ERRCODE = '${HEAD_MOVED}';
       END IF;
       IF cardinality(fenced_conversations) > 0 THEN
@@ -79,33 +75,13 @@ export function appendFunctionDefinition(names: AppendFunctionNames): string {
           RAISE EXCEPTION 'append: a fenced conversation is held by another daemon' USING ERRCODE = '${FENCED_OUT}';
         END IF;
       END IF;
-      INSERT INTO ${names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
-      SELECT * FROM unnest(row_streams, row_offsets, row_message_ids, row_block_indexes, row_seqs, envelopes);
-      WITH moved AS (
-        UPDATE ${names.streams} AS s SET head = moved_to.head
-        FROM unnest(stream_keys, heads_after) AS moved_to (key, head)
-        WHERE s.key = moved_to.key
-        RETURNING s.key, json_build_array(s.kind, s.name, s.head)::text AS entry
-      )
-      SELECT array_agg(moved.entry ORDER BY moved.key), string_agg(moved.entry, ',' ORDER BY moved.key),
-             sum(octet_length(moved.entry) + 1)
-        INTO entries, payload, bytes FROM moved;
-      IF octet_length(prefix) + bytes + 2 <= ${MAX_PAYLOAD_BYTES} THEN
-        payloads := ARRAY[prefix || payload || ']}'];
-      ELSE
-        -- Rare (about 100 streams fit in one): split, as encodeCommitPayloads does.
-        payload := '';
-        FOREACH entry IN ARRAY entries LOOP
-          IF payload <> '' AND octet_length(prefix) + octet_length(payload) + octet_length(entry) + 3 > ${MAX_PAYLOAD_BYTES} THEN
-            payloads := payloads || (prefix || payload || ']}');
-            payload := '';
-          END IF;
-          payload := CASE WHEN payload = '' THEN entry ELSE payload || ',' || entry END;
-        END LOOP;
-        payloads := payloads || (prefix || payload || ']}');
+      INSERT INTO ${names.events} (stream, stream_offset, envelope)
+      SELECT * FROM unnest(row_streams, row_offsets, envelopes);
+      IF cardinality(message_ids) > 0 THEN
+        INSERT INTO ${names.messages} (stream, message_id, first_offset)
+        SELECT * FROM unnest(message_streams, message_ids, message_offsets);
       END IF;
-      PERFORM set_config('once.commit', commit_token, false),
-              set_config('once.notify', array_to_string(payloads, chr(30)), false);
+      PERFORM set_config('once.commit', commit_token, false);
     END
     $function$`;
 }

@@ -25,14 +25,24 @@ export interface BatchStreams {
   readonly names: string[];
 }
 
-/** The columns of the new `events` rows of a transaction, for one multi-row insert. */
+/** The new `messages` rows of a transaction: each message it stores a first event of. */
+export interface NewMessages {
+  readonly streams: number[];
+  readonly ids: string[];
+  readonly firstOffsets: number[];
+}
+
+/** The columns of the new `events` rows of a transaction, for one multi-row insert, and its new messages. */
 export interface NewRows {
   readonly streams: number[];
   readonly offsets: number[];
-  readonly messageIds: (string | null)[];
-  readonly blockIndexes: (number | null)[];
-  readonly seqs: (number | null)[];
   readonly envelopes: string[];
+  readonly messages: NewMessages;
+}
+
+/** Rows with nothing in them yet. */
+export function emptyRows(): NewRows {
+  return { streams: [], offsets: [], envelopes: [], messages: { streams: [], ids: [], firstOffsets: [] } };
 }
 
 /** A stream row locked by {@link lockStreams}; bigints come back as text. */
@@ -104,9 +114,10 @@ export function lockStreams(
 }
 
 /**
- * Inserts the new rows (their envelopes joined by {@link ENVELOPE_SEPARATOR}, `chr(30)`),
- * moves the heads, and sets the session setting `once.commit` to `token`, in one statement. A setting set in a transaction that does not commit
- * returns to its value before.
+ * Inserts the new rows (their envelopes joined by {@link ENVELOPE_SEPARATOR}, `chr(30)`)
+ * and messages, moves the heads, and sets the session setting `once.commit` to `token`,
+ * in one statement. A setting set in a transaction that does not commit returns to its
+ * value before.
  */
 export function writeRows(
   connection: ReservedSql,
@@ -118,8 +129,11 @@ export function writeRows(
   // Data-modifying CTEs run whether or not the final SELECT reads them.
   return connection.unsafe(
     `WITH inserted AS (
-       INSERT INTO ${names.events} (stream, stream_offset, message_id, block_index, seq, envelope)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], string_to_array($6::text, chr(30)))
+       INSERT INTO ${names.events} (stream, stream_offset, envelope)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], string_to_array($3::text, chr(30)))
+     ), opened AS (
+       INSERT INTO ${names.messages} (stream, message_id, first_offset)
+       SELECT * FROM unnest($4::bigint[], $5::text[], $6::bigint[])
      ), moved AS (
        UPDATE ${names.streams} AS s SET head = m.head
        FROM unnest($7::bigint[], $8::bigint[]) AS m (key, head) WHERE s.key = m.key
@@ -128,10 +142,10 @@ export function writeRows(
     [
       rows.streams,
       rows.offsets,
-      rows.messageIds,
-      rows.blockIndexes,
-      rows.seqs,
       rows.envelopes.join(ENVELOPE_SEPARATOR),
+      rows.messages.streams,
+      rows.messages.ids,
+      rows.messages.firstOffsets,
       heads.map((moved) => moved.key),
       heads.map((moved) => moved.head),
       token,
@@ -150,7 +164,7 @@ export function notifyHeads(
   connection: ReservedSql,
   names: SchemaNames,
   instance: string,
-  heads: readonly MovedHead[],
+  heads: readonly { readonly stream: StreamKey; readonly head: number }[],
   token: string,
 ) {
   const payloads = encodeCommitPayloads(

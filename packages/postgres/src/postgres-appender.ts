@@ -7,29 +7,36 @@ import {
   streamId,
   streamIdOf,
   streamName,
-  toStoredEntry,
 } from '@once/log';
 import { type Offset, OnceError } from '@once/protocol';
 import postgres, { type Sql } from 'postgres';
-import { callAppendFunction, notifyPrepared } from './postgres-append-function.ts';
+import { callAppendFunction } from './postgres-append-function.ts';
 import { FENCED_OUT, HEAD_MOVED } from './postgres-append-function-definition.ts';
 import {
   batchStreams,
   createStreams,
+  emptyRows,
   lockStreams,
+  type MovedHead,
   type NewRows,
   notifyHeads,
   writeRows,
 } from './postgres-append-statements.ts';
-import { lockLeaseOwners, passesFence, readStoredIdentities } from './postgres-batch-reads.ts';
+import { lockLeaseOwners, passesFence, readStoredMessages, type WantedMessage } from './postgres-batch-reads.ts';
 import { type PlacedBatch, placeFunctionBatch } from './postgres-function-batch.ts';
+import { KnownStream } from './postgres-known-streams.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 import { insertSentMessages, readSentMessages, SentMessageCheck } from './postgres-sent-messages.ts';
+import { identityKey, messagesReadBack } from './postgres-stored-messages.ts';
 
-/** PostgreSQL's error code of a unique index refusing a row. */
+/** PostgreSQL's error code of a unique index refusing a row: here, `messages`' key (a message stored before). */
 const UNIQUE_VIOLATION = '23505';
-/** The unique index on an event's identity (stream, messageId, blockIndex, seq). */
-const IDENTITY_INDEX = 'events_identity';
+/** PostgreSQL's error code of a transaction it failed to break a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
+/** Errors of the append function after which the careful path writes the batch; nothing of it was stored. */
+const REFUSED_BY_FUNCTION: ReadonlySet<string> = new Set([FENCED_OUT, HEAD_MOVED, UNIQUE_VIOLATION, DEADLOCK_DETECTED]);
+/** Times the careful path is tried when PostgreSQL breaks a deadlock by failing it. */
+const CAREFUL_ATTEMPTS = 3;
 
 /** One `append` call waiting for its transaction. */
 export interface PendingAppend {
@@ -50,47 +57,45 @@ export interface CommittedBatch {
   readonly notices: readonly CommitNotice[];
 }
 
-/** A stream of the batch: its row key, and its head as the transaction moves it. */
+/** A stream of the batch: its row key, its head when locked, and what is known of it as the transaction moves it. */
 interface LockedStream {
   readonly stream: StreamKey;
   readonly key: number;
   readonly before: number;
-  head: number;
-}
-
-function identityKey(stream: string, messageId: string, blockIndex: number | string, seq: number | string): string {
-  return `${stream}\u0000${messageId}\u0000${blockIndex}\u0000${seq}`;
+  readonly known: KnownStream;
 }
 
 /**
- * Writes batches of appends, one PostgreSQL transaction each. Nothing about heads or
- * identities is kept in memory between transactions: other daemons write the same
- * tables, so each transaction locks its streams' rows and reads what it needs under
- * that lock. Only the integer key of a stream is cached, since it never changes.
+ * Writes batches of appends, one PostgreSQL transaction each. Other daemons write the
+ * same tables, so what this daemon keeps in memory of a stream (its row key, which never
+ * changes, and a {@link KnownStream}: its head and its messages' highest seqs) holds only
+ * while the stream's head is where its last batch left it, which every write checks.
  *
- * Once this log knows each stream of a batch (its key, and its head as its own last batch
- * left it), the batch is one round trip: a call of the schema's append function, which
- * checks those heads under lock and stores the rows as sent, then the notifications it
- * prepared (docs/decisions/029-postgresql-append-in-one-call.md). Otherwise (a stream's
- * first batch here, a head another daemon moved, a fenced-out append, an event stored
- * before, a user message sent with a clientMessageId) the batch is the transaction below.
+ * Once this log knows each stream of a batch and no event of it may be stored already,
+ * the batch is one round trip: a call of the schema's append function, which moves the
+ * heads from the ones this daemon expects and stores the rows as sent, then the
+ * notification of the new heads (docs/decisions/029 and 039). Otherwise (a stream's first
+ * batch here, a head another daemon moved, a fenced-out append, a message first met that
+ * was stored before, an event at or below its block's highest seq, a user message sent
+ * with a clientMessageId) the batch is the transaction below, the careful path.
  *
- * A transaction takes two round trips on one connection, each a pipeline of statements:
+ * A careful transaction takes two round trips on one connection, each a pipeline of
+ * statements (three when the locks show that another daemon wrote one of its streams):
  * 1. create the stream rows that are missing (autocommitted, before the transaction: an
  *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows (by
  *    their keys once every one is cached, else by kind and name) in key order (two writers of the same streams then queue instead of deadlocking), which
  *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
- *    conversations (an append whose fence no longer holds its row is refused alone), and
- *    — only when a first attempt hit an event stored before (see {@link commit}) — read
- *    the batch's identities that are stored already, and the user messages stored under
- *    the clientMessageIds the batch opens user messages with (an append opening one held
- *    by another message is refused alone): statements of their own, whose snapshots,
- *    taken once the locks are held, include every transaction that held them before;
- * 2. one statement that inserts the new events (offsets head + 1, …), moves the heads and
- *    marks the session with the batch's token, records the batch's new user messages
- *    sent with a clientMessageId, then `COMMIT`, then — in the same
- *    pipeline, as a transaction of its own — NOTIFYs of the new heads, sent only if the
- *    session still holds the token, that is if the COMMIT took effect (a failed
+ *    conversations (an append whose fence no longer holds its row is refused alone), the
+ *    user messages stored under the clientMessageIds the batch opens user messages with
+ *    (an append opening one held by another message is refused alone), and the batch's
+ *    messages this daemon does not know or may have stored events of, with their events:
+ *    statements of their own, whose snapshots, taken once the locks are held, include
+ *    every transaction that held them before;
+ * 2. one statement that inserts the new events (offsets head + 1, …) and the messages
+ *    first stored, moves the heads and marks the session with the batch's token, records
+ *    the batch's new user messages sent with a clientMessageId, then `COMMIT`, then — in
+ *    the same pipeline, as a transaction of its own — NOTIFYs of the new heads, sent only
+ *    if the session still holds the token, that is if the COMMIT took effect (a failed
  *    transaction undoes the mark).
  *
  * NOTIFY is kept out of the append transaction because PostgreSQL serialises the commits
@@ -107,11 +112,8 @@ export class PostgresAppender {
   readonly #names: SchemaNames;
   readonly #instance: string;
   readonly #keys = new Map<string, number>();
-  /**
-   * Each stream's head as this daemon's last committed batch of it left it, by row key:
-   * the append function's batch is placed after it, and refused if the stream moved.
-   */
-  readonly #heads = new Map<number, number>();
+  /** What this daemon's last committed batch of each stream left, by row key. */
+  readonly #known = new Map<number, KnownStream>();
   /** Counts batches, for the token that tells the notifying statement its batch committed. */
   #batches = 0;
 
@@ -145,45 +147,33 @@ export class PostgresAppender {
   }
 
   /**
-   * Writes the appends in one transaction, in order. The first attempt does not look up
-   * the batch's identities: the unique identity index refuses an event stored before,
-   * and only then is the batch written again the careful way, reading them first (a
-   * retry of a stored event is rare; the lookup costs a statement and an index probe
-   * per event in every batch).
+   * Writes the appends in one transaction, in order: in one call of the schema's append
+   * function when it can (see the class), else, or when the function refuses the batch
+   * (it then stores nothing), the careful way.
    * @throws the database error; the transaction is rolled back and nothing of the batch is stored.
    */
   async commit(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
-    try {
-      return await this.#firstAttempt(appends);
-    } catch (error) {
-      if (!(error instanceof postgres.PostgresError && error.code === UNIQUE_VIOLATION)) throw error;
-      if (error.constraint_name !== IDENTITY_INDEX) throw error;
-      return this.#attempt(appends, true);
-    }
-  }
-
-  /**
-   * In one call of the schema's append function when this daemon knows every stream's key
-   * and head; else, or when the function refuses the batch (a head moved, a fenced
-   * conversation is held by another daemon: it then stores nothing), in the transaction
-   * that reads the heads under lock and refuses fenced-out appends alone.
-   */
-  async #firstAttempt(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
-    const placed = placeFunctionBatch(appends, { keys: this.#keys, heads: this.#heads });
+    const placed = placeFunctionBatch(appends, { keys: this.#keys, streams: this.#known });
     if (placed !== undefined) {
       try {
         return await this.#callFunction(placed);
       } catch (error) {
-        const code = error instanceof postgres.PostgresError ? error.code : undefined;
-        if (code !== FENCED_OUT && code !== HEAD_MOVED) throw error;
+        if (!(error instanceof postgres.PostgresError && REFUSED_BY_FUNCTION.has(error.code))) throw error;
       }
     }
-    return this.#attempt(appends, false);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#careful(appends);
+      } catch (error) {
+        const deadlocked = error instanceof postgres.PostgresError && error.code === DEADLOCK_DETECTED;
+        if (!deadlocked || attempt === CAREFUL_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /**
    * The batch in one round trip: the function's call (its own transaction) and, pipelined
-   * after it, the notifications it prepared, sent only if it committed.
+   * after it, the notification of the new heads, sent only if it committed.
    */
   async #callFunction(placed: PlacedBatch): Promise<CommittedBatch> {
     this.#batches += 1;
@@ -191,8 +181,10 @@ export class PostgresAppender {
     const connection = await this.#appendSql.reserve();
     try {
       // Sent together, in this order, in one pipeline; each is a transaction of its own.
-      const call = callAppendFunction(connection, this.#names, placed.batch, this.#instance, token).execute();
-      const notified = notifyPrepared(connection, this.#names, token).execute().catch(warn);
+      const call = callAppendFunction(connection, this.#names, placed.batch, token).execute();
+      const notified = notifyHeads(connection, this.#names, this.#instance, placed.notices, token)
+        .execute()
+        .catch(warn);
       try {
         await call;
       } finally {
@@ -201,19 +193,19 @@ export class PostgresAppender {
     } finally {
       connection.release();
     }
-    const { streamKeys, headsAfter } = placed.batch;
-    for (const [index, key] of streamKeys.entries()) this.#heads.set(key, headsAfter[index] as number);
+    this.#keep(placed.known);
     return { results: placed.results, notices: placed.notices };
   }
 
-  /** One transaction of the batch; `lookUp` reads its stored identities first. */
-  async #attempt(appends: readonly PendingAppend[], lookUp: boolean): Promise<CommittedBatch> {
+  /** One careful transaction of the batch (see the class). */
+  async #careful(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
     const streams = batchStreams(appends);
     const connection = await this.#appendSql.reserve();
     try {
       const keys = this.#cachedKeys(streams.byId.keys());
       const created = keys === undefined ? createStreams(connection, this.#names, streams) : undefined;
-      const [, , , lockRows, owners, storedRows, sentRows] = await settled([
+      const wanted = this.#messagesToRead(appends, (id) => this.#knownStream(id));
+      const [, , , lockRows, owners, sentRows, messageRows] = await settled([
         created,
         connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
         // Its statements read tables that grow: planned for them as they are now, as on
@@ -221,23 +213,34 @@ export class PostgresAppender {
         connection`SET LOCAL plan_cache_mode = force_custom_plan`,
         lockStreams(connection, this.#names, streams, keys),
         lockLeaseOwners(connection, this.#names, appends),
-        lookUp ? readStoredIdentities(connection, this.#names, appends) : [],
         readSentMessages(connection, this.#names, appends),
+        readStoredMessages(connection, this.#names, wanted),
       ]);
       const locked = new Map<string, LockedStream>();
+      const strangers = new Set<string>();
       for (const row of lockRows) {
         const id = streamIdOf(row.kind, row.name);
         const key = Number(row.key);
         const head = Number(row.head);
         this.#keys.set(id, key);
-        locked.set(id, { stream: streams.byId.get(id) as StreamKey, key, before: head, head });
+        const last = this.#known.get(key);
+        // Another daemon wrote the stream (or this one never learned how its last batch
+        // ended): nothing known of it holds, and its messages are read again.
+        if (last?.head !== head) strangers.add(id);
+        const known = last?.head === head ? last.clone() : new KnownStream(head);
+        locked.set(id, { stream: streams.byId.get(id) as StreamKey, key, before: head, known });
       }
-      const stored = new Map<string, StoredEntry>();
-      for (const row of storedRows) {
-        const key = identityKey(streamIdOf(row.kind, row.name), row.message_id, row.block_index, row.seq);
-        stored.set(key, toStoredEntry(row.envelope));
+      const askedFor = new Set(wanted.map(wantedKey));
+      const more = this.#messagesToRead(appends, (id) => (strangers.has(id) ? undefined : 'skip')).filter(
+        (message) => !askedFor.has(wantedKey(message)),
+      );
+      const moreRows = more.length > 0 ? await readStoredMessages(connection, this.#names, more) : [];
+      const { messages, stored } = messagesReadBack([...messageRows, ...moreRows]);
+      for (const [id, ofStream] of messages) {
+        const state = locked.get(id) as LockedStream;
+        for (const [messageId, message] of ofStream) state.known.learn(messageId, message);
       }
-      const rows: NewRows = { streams: [], offsets: [], messageIds: [], blockIndexes: [], seqs: [], envelopes: [] };
+      const rows = emptyRows();
       const entries = new Map<number, StoredEntry[]>();
       const sent = new SentMessageCheck(sentRows);
       const results = appends.map((append) => {
@@ -249,20 +252,25 @@ export class PostgresAppender {
           append.drafts.map((draft) => this.#place(id, state, draft, stored, rows, entries))
         );
       });
-      const moved = [...locked.values()].filter((state) => state.head !== state.before);
+      const moved = [...locked.values()].filter((state) => state.known.head !== state.before);
       this.#batches += 1;
       const token = `${this.#instance}:${this.#batches}`;
       // Sent now, in this order, in one pipeline (postgres.js sends a statement once it is
       // executed or first awaited). COMMIT of a transaction whose write failed only rolls
       // it back; settled() still throws the write's error. What the notifying statement
       // does not deliver is not the append's failure.
-      const write = moved.length > 0 ? writeRows(connection, this.#names, rows, moved, token).execute() : undefined;
+      const heads: MovedHead[] = moved.map((state) => ({
+        stream: state.stream,
+        key: state.key,
+        head: state.known.head,
+      }));
+      const write = moved.length > 0 ? writeRows(connection, this.#names, rows, heads, token).execute() : undefined;
       const recordSent =
         sent.added.length > 0 ? insertSentMessages(connection, this.#names, sent.added).execute() : undefined;
       const commit = connection`COMMIT`.execute();
       const notified =
         moved.length > 0
-          ? notifyHeads(connection, this.#names, this.#instance, moved, token).execute().catch(warn)
+          ? notifyHeads(connection, this.#names, this.#instance, heads, token).execute().catch(warn)
           : undefined;
       const committed = settled([write, recordSent, commit]);
       try {
@@ -270,10 +278,10 @@ export class PostgresAppender {
       } finally {
         await notified;
       }
-      for (const state of locked.values()) this.#heads.set(state.key, state.head);
+      this.#keep(new Map([...locked.values()].map((state) => [state.key, state.known])));
       const notices = moved.map((state) => ({
         stream: state.stream,
-        head: state.head as Offset,
+        head: state.known.head as Offset,
         entries: entries.get(state.key) ?? [],
       }));
       return { results, notices };
@@ -283,6 +291,45 @@ export class PostgresAppender {
     } finally {
       connection.release();
     }
+  }
+
+  /** Keeps what a committed batch left of its streams. */
+  #keep(known: ReadonlyMap<number, KnownStream>): void {
+    for (const [key, stream] of known) {
+      stream.settle();
+      this.#known.set(key, stream);
+    }
+  }
+
+  /**
+   * The messages of the batch's events that may be stored already as far as `known` says
+   * of their stream: the stream or the message is unknown (undefined), or an event's seq is
+   * not above its block's highest. A stream `known` says to skip has none.
+   */
+  #messagesToRead(
+    appends: readonly PendingAppend[],
+    known: (streamId: string) => KnownStream | undefined | 'skip',
+  ): WantedMessage[] {
+    const wanted = new Map<string, WantedMessage>();
+    for (const append of appends) {
+      const id = streamId(append.stream);
+      const stream = known(id);
+      if (stream === 'skip') continue;
+      const { kind, name } = streamName(append.stream);
+      for (const { identity } of append.drafts) {
+        if (identity === undefined) continue;
+        if (stream?.knows(identity.messageId) === true && !stream.mayHaveStored(identity)) continue;
+        const message = { kind, name, messageId: identity.messageId };
+        wanted.set(wantedKey(message), message);
+      }
+    }
+    return [...wanted.values()];
+  }
+
+  /** What this daemon knows of a stream, by its id. */
+  #knownStream(id: string): KnownStream | undefined {
+    const key = this.#keys.get(id);
+    return key === undefined ? undefined : this.#known.get(key);
   }
 
   /** The cached keys of the streams, or undefined when one of them is not cached yet. */
@@ -315,21 +362,28 @@ export class PostgresAppender {
       identity === undefined ? undefined : identityKey(id, identity.messageId, identity.blockIndex, identity.seq);
     const earlier = key === undefined ? undefined : stored.get(key);
     if (earlier !== undefined) return earlier;
-    state.head += 1;
-    const envelope = envelopeText(draft.body, state.head);
+    const known = state.known;
+    known.head += 1;
+    const envelope = envelopeText(draft.body, known.head);
     rows.streams.push(state.key);
-    rows.offsets.push(state.head);
-    rows.messageIds.push(identity?.messageId ?? null);
-    rows.blockIndexes.push(identity?.blockIndex ?? null);
-    rows.seqs.push(identity?.seq ?? null);
+    rows.offsets.push(known.head);
     rows.envelopes.push(envelope);
-    const entry: StoredEntry = { offset: state.head as Offset, type: draft.type, json: envelope };
+    if (identity !== undefined && known.place(identity, draft.type, known.head)) {
+      rows.messages.streams.push(state.key);
+      rows.messages.ids.push(identity.messageId);
+      rows.messages.firstOffsets.push(known.head);
+    }
+    const entry: StoredEntry = { offset: known.head as Offset, type: draft.type, json: envelope };
     if (key !== undefined) stored.set(key, entry);
     const group = entries.get(state.key);
     if (group === undefined) entries.set(state.key, [entry]);
     else group.push(entry);
     return entry;
   }
+}
+
+function wantedKey(message: WantedMessage): string {
+  return `${message.kind}\u0000${message.name}\u0000${message.messageId}`;
 }
 
 function warn(error: unknown): void {

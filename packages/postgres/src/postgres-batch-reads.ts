@@ -1,4 +1,4 @@
-import { type PreparedDraft, type StreamKey, streamName } from '@once/log';
+import type { PreparedDraft, StreamKey } from '@once/log';
 import type { ReservedSql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
@@ -9,46 +9,50 @@ export interface BatchAppend {
   readonly fence?: string | undefined;
 }
 
-/** A stored event found under one of the batch's identities. */
-export interface StoredIdentityRow {
+/** A message to read back: its stream's kind and name, and its id. */
+export interface WantedMessage {
+  readonly kind: string;
+  readonly name: string;
+  readonly messageId: string;
+}
+
+/**
+ * A message found in `messages`, with one event of its stream from its first offset on
+ * whose envelope holds the message's id (null when none does: all were compacted away).
+ */
+export interface StoredMessageRow {
   readonly kind: string;
   readonly name: string;
   readonly message_id: string;
-  readonly block_index: string;
-  readonly seq: string;
-  readonly envelope: string;
+  readonly first_offset: string;
+  readonly envelope: string | null;
 }
 
-/** The envelopes already stored under the batch's identities. */
-export function readStoredIdentities(
+/**
+ * The messages of `wanted` that are stored, each with the events of its stream from its
+ * first offset on that mention it (the caller parses them to keep the message's own). The
+ * rare path of layout 2 (docs/decisions/039): a message first met, a stream another
+ * daemon wrote, or a retried event; streaming appends never read it.
+ */
+export function readStoredMessages(
   connection: ReservedSql,
   names: SchemaNames,
-  appends: readonly BatchAppend[],
-): Promise<readonly StoredIdentityRow[]> {
-  const kinds: string[] = [];
-  const streamNames: string[] = [];
-  const messageIds: string[] = [];
-  const blockIndexes: number[] = [];
-  const seqs: number[] = [];
-  for (const append of appends) {
-    const { kind, name } = streamName(append.stream);
-    for (const { identity } of append.drafts) {
-      if (identity === undefined) continue;
-      kinds.push(kind);
-      streamNames.push(name);
-      messageIds.push(identity.messageId);
-      blockIndexes.push(identity.blockIndex);
-      seqs.push(identity.seq);
-    }
-  }
-  if (kinds.length === 0) return Promise.resolve([]);
-  return connection.unsafe<StoredIdentityRow[]>(
-    `SELECT s.kind, s.name, e.message_id, e.block_index, e.seq, e.envelope
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS w (kind, name, message_id, block_index, seq)
+  wanted: readonly WantedMessage[],
+): PromiseLike<readonly StoredMessageRow[]> {
+  if (wanted.length === 0) return Promise.resolve([]);
+  return connection.unsafe<StoredMessageRow[]>(
+    `SELECT s.kind, s.name, m.message_id, m.first_offset, e.envelope
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS w (kind, name, message_id)
      JOIN ${names.streams} AS s USING (kind, name)
-     JOIN ${names.events} AS e
-       ON e.stream = s.key AND e.message_id = w.message_id AND e.block_index = w.block_index AND e.seq = w.seq`,
-    [kinds, streamNames, messageIds, blockIndexes, seqs],
+     JOIN ${names.messages} AS m ON m.stream = s.key AND m.message_id = w.message_id
+     LEFT JOIN ${names.events} AS e
+       ON e.stream = m.stream AND e.stream_offset >= m.first_offset AND strpos(e.envelope, m.message_id) > 0
+     ORDER BY s.key, m.message_id, e.stream_offset`,
+    [
+      wanted.map((message) => message.kind),
+      wanted.map((message) => message.name),
+      wanted.map((message) => message.messageId),
+    ],
     PREPARED,
   );
 }

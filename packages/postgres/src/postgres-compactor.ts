@@ -1,14 +1,17 @@
-import { planCompaction, toStoredEntry } from '@once/log';
-import type { Sql } from 'postgres';
+import { planCompaction, type StoredEntry, toStoredEntry } from '@once/log';
+import type { Sql, TransactionSql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
+
+/** Events read at a time while finding the region the messages span. */
+const REGION_PAGE = 1_000;
 
 /**
  * Compacts messages of one stream (docs/decisions/021-compaction.md) in one transaction:
- * reads the region from the first listed message's first event to the last one's last
- * event, plans with `planCompaction`, deletes the removed rows and rewrites the marked
- * ones. A transaction-scoped advisory lock per stream keeps two daemons from compacting
- * the same conversation at once (appends do not take it: they never touch the region, whose
- * messages are complete).
+ * reads the region from the first listed message's first event (its `messages` row) to the
+ * last one's `message_complete`, plans with `planCompaction`, deletes the removed rows and
+ * rewrites the marked ones. A transaction-scoped advisory lock per stream keeps two daemons
+ * from compacting the same conversation at once (appends do not take it: they never touch
+ * the region, whose messages are complete).
  *
  * @returns How many events were removed.
  */
@@ -22,21 +25,16 @@ export async function compactPostgresStream(
   if (ids.length === 0) return 0;
   return sql.begin(async (transaction) => {
     await transaction.unsafe('SELECT pg_advisory_xact_lock(hashtext($1))', [`once-compact:${names.schema}:${stream}`]);
-    const rows = await transaction.unsafe<{ stream_offset: string; envelope: string }[]>(
-      `WITH span AS (
-         SELECT min(stream_offset) AS first, max(stream_offset) AS last FROM ${names.events}
-         WHERE stream = $1 AND message_id = ANY($2::text[])
-       )
-       SELECT e.stream_offset, e.envelope FROM ${names.events} e, span
-       WHERE e.stream = $1 AND e.stream_offset BETWEEN span.first AND span.last
-       ORDER BY e.stream_offset`,
+    const found = await transaction.unsafe<{ message_id: string; first_offset: string }[]>(
+      `SELECT message_id, first_offset FROM ${names.messages} WHERE stream = $1 AND message_id = ANY($2::text[])`,
       [stream, ids],
       PREPARED,
     );
-    const plan = planCompaction(
-      rows.map((row) => toStoredEntry(row.envelope)),
-      new Set(ids),
-    );
+    if (found.length === 0) return 0;
+    const start = Math.min(...found.map((row) => Number(row.first_offset)));
+    const listed = new Set(found.map((row) => row.message_id));
+    const region = await readRegion(transaction, names, stream, start - 1, listed);
+    const plan = planCompaction(region, listed);
     if (plan.removed.length === 0) return 0;
     await transaction.unsafe(
       `DELETE FROM ${names.events} WHERE stream = $1 AND stream_offset = ANY($2::bigint[])`,
@@ -54,4 +52,34 @@ export async function compactPostgresStream(
     }
     return plan.removed.length;
   });
+}
+
+/** The stream's entries after `afterOffset` until each listed message's `message_complete` was read (or the stream ended). */
+async function readRegion(
+  sql: TransactionSql,
+  names: SchemaNames,
+  stream: number,
+  afterOffset: number,
+  messageIds: ReadonlySet<string>,
+): Promise<StoredEntry[]> {
+  const region: StoredEntry[] = [];
+  const open = new Set(messageIds);
+  let after = afterOffset;
+  while (open.size > 0) {
+    const rows = await sql.unsafe<{ envelope: string }[]>(
+      `SELECT envelope FROM ${names.events} WHERE stream = $1 AND stream_offset > $2 ORDER BY stream_offset LIMIT $3`,
+      [stream, after, REGION_PAGE],
+      PREPARED,
+    );
+    for (const { envelope } of rows) {
+      const entry = toStoredEntry(envelope);
+      region.push(entry);
+      if (entry.type === 'message_complete')
+        open.delete((JSON.parse(envelope) as { messageId?: string }).messageId ?? '');
+      if (open.size === 0) break;
+    }
+    if (rows.length < REGION_PAGE) break;
+    after = region[region.length - 1]?.offset ?? after;
+  }
+  return region;
 }

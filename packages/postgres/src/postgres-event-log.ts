@@ -180,11 +180,12 @@ export class PostgresEventLog implements EventLog, SnapshotStore {
     }
     const key = await this.#appender.streamKey(stream);
     if (key === undefined) return { removed: 0 };
-    // The streams row (and its head) stays: offsets are never reused. The stored snapshot
-    // and the record of its sent messages go.
+    // The streams row (and its head) stays: offsets are never reused. The stored snapshot,
+    // the record of its sent messages and its messages' first offsets go.
     return this.#sql.begin(async (transaction) => {
       await transaction.unsafe(`DELETE FROM ${this.#names.snapshots} WHERE stream = $1`, [key], PREPARED);
       await transaction.unsafe(`DELETE FROM ${this.#names.sentMessages} WHERE stream = $1`, [key], PREPARED);
+      await transaction.unsafe(`DELETE FROM ${this.#names.messages} WHERE stream = $1`, [key], PREPARED);
       const result = await transaction.unsafe(`DELETE FROM ${this.#names.events} WHERE stream = $1`, [key], PREPARED);
       return { removed: result.count };
     });

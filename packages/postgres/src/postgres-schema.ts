@@ -1,8 +1,14 @@
-import type { Sql, TransactionSql } from 'postgres';
+import type { Sql } from 'postgres';
 import { appendFunctionDefinition } from './postgres-append-function-definition.ts';
+import { migrateToLayout2, recordSentMessages } from './postgres-layout-migration.ts';
 
-/** The layout this code writes; recorded in the schema's `layout` table. */
-export const POSTGRES_LAYOUT_VERSION = 1;
+/**
+ * The layout this code writes; recorded in the schema's `layout` table. Layout 2
+ * (docs/decisions/039): an event's identity is no longer a column of `events` with a
+ * unique index, but checked by the appender against its messages' highest seqs, each
+ * message's first offset in `messages`.
+ */
+export const POSTGRES_LAYOUT_VERSION = 2;
 
 /** Default PostgreSQL schema (namespace) of the log's tables. */
 export const DEFAULT_SCHEMA = 'once';
@@ -20,6 +26,8 @@ export interface SchemaNames {
   readonly schema: string;
   readonly streams: string;
   readonly events: string;
+  /** Each message of a stream and the offset of its first event (layout 2). */
+  readonly messages: string;
   /** Which daemon runs each conversation's turns, and until when (docs/decisions/007). */
   readonly leases: string;
   /** Each stream's latest folded state at one offset (docs/decisions/016). */
@@ -48,10 +56,11 @@ export function schemaNames(schema: string): SchemaNames {
     schema,
     streams: `"${schema}".streams`,
     events: `"${schema}".events`,
+    messages: `"${schema}".messages`,
     leases: `"${schema}".leases`,
     snapshots: `"${schema}".snapshots`,
     sentMessages: `"${schema}".sent_messages`,
-    appendFunction: `"${schema}".append_batch_v1`,
+    appendFunction: `"${schema}".append_batch_v2`,
     channel: `${schema}_commits`,
     commandChannel: `${schema}_commands`,
   };
@@ -65,10 +74,11 @@ export function schemaNames(schema: string): SchemaNames {
  * @throws Error when the schema holds a layout newer than this code knows.
  */
 export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promise<void> {
-  const { schema, streams, events, leases, snapshots, sentMessages } = names;
+  const { schema, streams, events, messages, leases, snapshots, sentMessages } = names;
   await sql.begin(async (transaction) => {
     await transaction`SELECT pg_advisory_xact_lock(hashtext(${`once:${schema}`}))`;
-    const [before] = await transaction<{ sent: string | null }[]>`SELECT to_regclass(${sentMessages}) AS sent`;
+    const [before] = await transaction<{ sent: string | null; layout: string | null }[]>`
+      SELECT to_regclass(${sentMessages}) AS sent, to_regclass(${`"${schema}".layout`}) AS layout`;
     await transaction
       .unsafe(`
       CREATE SCHEMA IF NOT EXISTS "${schema}";
@@ -86,14 +96,15 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
       CREATE TABLE IF NOT EXISTS ${events} (
         stream bigint NOT NULL,
         stream_offset bigint NOT NULL,
-        message_id text,
-        block_index bigint,
-        seq bigint,
         envelope text NOT NULL,
         PRIMARY KEY (stream, stream_offset)
       );
-      CREATE UNIQUE INDEX IF NOT EXISTS events_identity
-        ON ${events} (stream, message_id, block_index, seq) WHERE message_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS ${messages} (
+        stream bigint NOT NULL,
+        message_id text NOT NULL,
+        first_offset bigint NOT NULL,
+        PRIMARY KEY (stream, message_id)
+      );
       CREATE TABLE IF NOT EXISTS ${leases} (
         conversation text PRIMARY KEY,
         owner text NOT NULL,
@@ -117,35 +128,21 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
       INSERT INTO "${schema}".layout (version) VALUES (${POSTGRES_LAYOUT_VERSION}) ON CONFLICT (id) DO NOTHING;
     `)
       .simple();
-    if (before?.sent === null) await recordSentMessages(transaction, names);
-    // Added within layout 1 too: code that does not know the function never calls it, and
-    // a schema made before it gets it at the next open.
-    await transaction.unsafe(appendFunctionDefinition(names)).simple();
     const [row] = await transaction.unsafe<{ version: number }[]>(`SELECT version FROM "${schema}".layout`);
     if (row === undefined || row.version > POSTGRES_LAYOUT_VERSION) {
       throw new Error(
         `The PostgreSQL schema "${schema}" holds an event log of layout ${row?.version ?? 'unknown'}; this build reads layout ${POSTGRES_LAYOUT_VERSION}. Upgrade Once, or use another schema.`,
       );
     }
+    if (row.version === 1) {
+      // A layout 1 schema made before sent_messages existed fills it from the identity
+      // columns, which the migration then drops.
+      if (before?.sent === null && before.layout !== null) await recordSentMessages(transaction, names);
+      await migrateToLayout2(transaction, names);
+    }
+    // Code that does not know the function never calls it; the name carries its version.
+    await transaction.unsafe(appendFunctionDefinition(names)).simple();
   });
-}
-
-/**
- * Fills a new `sent_messages` table from the user messages the log already holds, the
- * first of a stream's messages sent with an id keeping it, should there be two.
- */
-async function recordSentMessages(sql: TransactionSql, names: SchemaNames): Promise<void> {
-  await sql.unsafe(`
-    INSERT INTO ${names.sentMessages} (stream, sent_as, message_id)
-    SELECT DISTINCT ON (stream, sent_as) stream, sent_as, message_id
-    FROM (
-      SELECT stream, stream_offset, message_id, envelope::jsonb -> 'data' AS data
-      FROM ${names.events}
-      WHERE block_index = -1 AND envelope LIKE '%"type":"message_open"%'
-    ) AS opened, LATERAL (SELECT data ->> 'clientMessageId' AS sent_as) AS sent
-    WHERE data ->> 'role' = 'user' AND sent_as IS NOT NULL
-    ORDER BY stream, sent_as, stream_offset
-  `);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventDraft } from '@once/log';
+import type { MessageId } from '@once/protocol';
 import {
   createPostgresTestSchema,
   deltaDrafts,
@@ -38,6 +40,24 @@ describe('appends in one call of the append function on PostgreSQL', () => {
     const [read, head] = await Promise.all([readAll(log, stream), log.head(stream)]);
     expect(read.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(head).toBe(6);
+  });
+
+  it('hands back the events of a message it completed, and forgot, when they are sent again', async () => {
+    await using log = await openPostgresEventLog({ url: database.url });
+    const stream = newConversationStream();
+    await log.append(stream, deltaDrafts(stream, newMessageId(), 1, 2));
+    // A whole message in one call, then the same again: the daemon forgets a message once
+    // it is complete, so the second call meets it as a message it does not know.
+    const message = wholeMessage(stream, newMessageId());
+    const first = await log.append(stream, message);
+    expect(first.map((entry) => entry.offset)).toEqual([3, 4, 5, 6, 7]);
+    expect(await log.append(stream, message)).toEqual(first);
+    // Twice in one call, with a new message: stored once, the second copy handed the first's.
+    const other = wholeMessage(stream, newMessageId());
+    const doubled = await log.append(stream, [...other, ...other]);
+    expect(doubled.map((entry) => entry.offset)).toEqual([8, 9, 10, 11, 12, 8, 9, 10, 11, 12]);
+    expect(await log.head(stream)).toBe(12);
+    expect((await readAll(log, stream)).map((event) => event.offset)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('keeps offsets gapless when two daemons take turns on one stream', async () => {
@@ -89,7 +109,7 @@ describe('appends in one call of the append function on PostgreSQL', () => {
       await log.append(stream, deltaDrafts(stream, message, 1, 2));
     }
     // What a daemon of the version before left: the same tables, no function.
-    await withDatabase((sql) => sql.unsafe(`DROP FUNCTION "${schema}".append_batch_v1`));
+    await withDatabase((sql) => sql.unsafe(`DROP FUNCTION "${schema}".append_batch_v2`));
     await using log = await openPostgresEventLog({ url: database.url });
     await log.append(stream, deltaDrafts(stream, message, 3, 1));
     // Key and head known now: this batch goes through the function.
@@ -104,3 +124,24 @@ describe('appends in one call of the append function on PostgreSQL', () => {
     ]);
   });
 });
+
+/** The events of a whole message, from its `message_open` to its `message_complete`. */
+function wholeMessage(stream: { readonly conversationId: string }, messageId: MessageId): EventDraft[] {
+  const on = (type: string, blockIndex: number, seq: number, data: object) =>
+    ({
+      stream: 'conversation',
+      conversationId: stream.conversationId,
+      type,
+      messageId,
+      blockIndex,
+      seq,
+      data,
+    }) as EventDraft;
+  return [
+    on('message_open', -1, 1, { role: 'user' }),
+    on('block_open', 0, 1, { blockType: 'text' }),
+    on('block_delta', 0, 2, { text: 'hello' }),
+    on('block_close', 0, 3, {}),
+    on('message_complete', -1, 2, { status: 'complete' }),
+  ];
+}

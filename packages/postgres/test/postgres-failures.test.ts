@@ -148,7 +148,7 @@ describe('PostgreSQL event log schema', () => {
     await using database = await createPostgresTestSchema();
     await (await openPostgresEventLog({ url: database.url })).close();
     await withDatabase((sql) => sql.unsafe(`UPDATE "${database.schema}".layout SET version = version + 1`));
-    await expect(openPostgresEventLog({ url: database.url })).rejects.toThrow(/layout 2; this build reads layout 1/);
+    await expect(openPostgresEventLog({ url: database.url })).rejects.toThrow(/layout 3; this build reads layout 2/);
   });
 
   it('refuses a schema name it would have to quote', async () => {

@@ -1,7 +1,7 @@
 import { newId } from '@once/protocol';
 import { newConversationStream, newMessageId, readAll, sentMessageDrafts } from '@once/testing';
-import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
+import { downgradeToLayout1 } from './layout-1.ts';
 import { createPostgresFixture } from './postgres-fixture.ts';
 
 describe('one user message per clientMessageId, across daemons on PostgreSQL', () => {
@@ -36,11 +36,8 @@ describe('one user message per clientMessageId, across daemons on PostgreSQL', (
       const first = newMessageId();
       await fixture.log.append(stream, sentMessageDrafts(stream, first, clientMessageId));
       await fixture.log.close();
-      // A schema made before: no sent_messages table.
-      const schema = new URL(fixture.url).searchParams.get('schema') as string;
-      const sql = postgres(fixture.url.replace(/\?.*$/, ''), { max: 1, onnotice: () => {} });
-      await sql.unsafe(`DROP TABLE "${schema}".sent_messages`);
-      await sql.end();
+      // A schema made before: layout 1, no sent_messages table.
+      await downgradeToLayout1(new URL(fixture.url).searchParams.get('schema') as string, { sentMessages: false });
 
       const log = await fixture.open();
       const again = log.append(stream, sentMessageDrafts(stream, newMessageId(), clientMessageId));

@@ -4,6 +4,8 @@ import {
   type EventIdentity,
   envelopeObject,
   envelopeText,
+  mayBeStored,
+  noteStored,
   type PreparedDraft,
   type StoredEntry,
   type StreamKey,
@@ -14,7 +16,7 @@ import {
 } from '@once/log';
 import type { Offset, OnceError } from '@once/protocol';
 import type { EventTail } from './event-tail.ts';
-import { type MessageRecord, mayBeStored, noteStored } from './message-record.ts';
+import type { MessageRecord } from './message-record.ts';
 import { LogRowInserter, type StagedEvent } from './sqlite-log-rows.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 import { readEnvelopesAt, readStreamEnvelopes } from './sqlite-stream-reader.ts';
