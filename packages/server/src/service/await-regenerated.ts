@@ -74,8 +74,8 @@ export function findRegenerated(state: ConversationState, clientMessageId: Clien
  * The user message an assistant message answers: the one that opened its turn; for a
  * regenerated answer, the one the answer it replaces answers. Not the last user message on
  * its path: an answer opens after every question sent while its turn waited, so on the tree
- * it follows the last of them. Falls back to that for an answer whose turn has no user
- * message in the state (a page left it out).
+ * it follows the last of them. Falls back to that path only for an answer whose turn's user
+ * message the state lacks.
  */
 export function userMessageOf(state: ConversationState, assistantId: MessageId): MessageId | undefined {
   const seen = new Set<MessageId>();
