@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
+import { type BranchSource, leafOf } from '@once/core';
 import type { IncomingEvent, MessageSnapshot } from '@once/protocol';
 import { foldEvents, type SnapshotResponse } from '@once/testing';
+import { checkAnswers } from './check-answers.ts';
 import type { UserRecord } from './torture-user.ts';
+import { aroundOffset, ofMessage } from './trace-lines.ts';
 
 /** One broken promise, with the events that show it. */
 export interface Violation {
@@ -17,35 +20,19 @@ export interface ConversationEnd {
   /** Every event of the conversation, read as JSON pages from offset 0. */
   readonly events: readonly IncomingEvent[];
   readonly snapshot: SnapshotResponse;
-  /** The client's store, once it caught up (or gave up waiting). */
-  readonly client: { readonly offset: number; readonly messages: readonly MessageSnapshot[]; readonly pending: number };
+  /** The client's store (its messages, the leaf it shows, what it still sends), once it caught up (or gave up waiting). */
+  readonly client: BranchSource & { readonly offset: number; readonly pending: number };
   /** What the user's stalling consumer folded, once it handled everything; undefined if it has none. */
-  readonly stalled: readonly MessageSnapshot[] | undefined;
+  readonly stalled: BranchSource | undefined;
 }
-
-/** One event as a trace line: offset, type, message, block, seq. */
-export function traceLine(event: IncomingEvent): string {
-  const where =
-    'messageId' in event && typeof event.messageId === 'string'
-      ? ` message ${event.messageId.slice(-8)} block ${event.blockIndex} seq ${event.seq}`
-      : '';
-  return `#${event.offset} ${event.type}${where}`;
-}
-
-const aroundOffset = (events: readonly IncomingEvent[], offset: number) =>
-  events.filter((event) => Math.abs(event.offset - offset) <= 3).map(traceLine);
-
-const ofMessage = (events: readonly IncomingEvent[], messageId: string) =>
-  events
-    .filter((event) => 'messageId' in event && event.messageId === messageId)
-    .slice(-12)
-    .map(traceLine);
 
 /**
  * Every promise Once makes about one conversation, checked after a run: offsets gapless,
- * one `message_complete` per message, one user message per send, each answered by at most
- * one turn (and by one, once everything settled), history folded equal to the snapshot,
- * and the client, the stalling consumer included, holding exactly the snapshot.
+ * one `message_complete` per message, one user message per send, answers exactly once
+ * (each turn one answer, each user message one answer to its send and one to each
+ * regenerate of it, each regenerate request one answer: see {@link checkAnswers}),
+ * history folded equal to the snapshot, and the client, the stalling consumer included,
+ * holding exactly the snapshot and showing the same branch.
  */
 export function checkConversation(end: ConversationEnd): Violation[] {
   const { record, events, snapshot, client, stalled } = end;
@@ -84,17 +71,19 @@ export function checkConversation(end: ConversationEnd): Violation[] {
       );
     }
   }
-  for (const user of users) {
-    const starts = events.filter(
-      (event) => event.type === 'turn_start' && (event.data as { userMessageId?: string }).userMessageId === user.id,
-    );
-    if (starts.length !== 1)
-      fail(`user message ${user.id} was answered by ${starts.length} turns`, ofMessage(events, user.id));
+  for (const finding of checkAnswers({ events, messages: snapshot.messages, regenerates: record.regenerates })) {
+    fail(finding.what, finding.trace);
+  }
+  for (const change of record.switches) {
+    if (change.outcome === 'rejected')
+      fail(`the daemon rejected the switch to message ${change.messageId}: ${change.error}`);
   }
 
   try {
     const folded = foldEvents(record.conversationId, events);
     if (!isDeepStrictEqual(folded.messages, snapshot.messages)) fail('folding the log does not give the snapshot');
+    else if (leafOf(folded) !== leafOf(snapshot))
+      fail(`folding the log ends the current path at ${leafOf(folded)}, the snapshot at ${leafOf(snapshot)}`);
   } catch (error) {
     fail(`folding the log failed: ${(error as Error).message}`);
   }
@@ -104,9 +93,13 @@ export function checkConversation(end: ConversationEnd): Violation[] {
   const clientDiff = firstDifference(client.messages, snapshot.messages);
   if (clientDiff !== undefined)
     fail(`the client's store differs: ${clientDiff}`, ofMessage(events, clientDiff.split(' ')[1] ?? ''));
+  else if (leafOf(client) !== leafOf(snapshot))
+    fail(`the client shows the branch ending at ${leafOf(client)}, the snapshot at ${leafOf(snapshot)}`);
   if (stalled !== undefined) {
-    const stalledDiff = firstDifference(stalled, snapshot.messages);
+    const stalledDiff = firstDifference(stalled.messages, snapshot.messages);
     if (stalledDiff !== undefined) fail(`the stalling consumer's view differs: ${stalledDiff}`);
+    else if (leafOf(stalled) !== leafOf(snapshot))
+      fail(`the stalling consumer shows the branch ending at ${leafOf(stalled)}, the snapshot at ${leafOf(snapshot)}`);
   }
   return violations;
 }

@@ -2,13 +2,16 @@ import type { TortureReport } from './run-torture.ts';
 
 /** A run's report as a person reads it: what was injected, what was checked, what broke. */
 export function formatReport(report: TortureReport): string {
-  const { faults, network } = report;
+  const { faults, network, regenerates, switches } = report;
   const lines = [
     `seed ${report.seed}, ${report.durationSeconds} s of faults, ${report.conversations} conversations, ${report.daemons}`,
     `faults: ${faults.kills} SIGKILL + restart, ${faults.freezes} SIGSTOP/SIGCONT, ${faults.cuts} connection cuts`,
     `network: ${network.splits} chunks split, ${network.delays} pieces delayed, ${network.stalls} stalls`,
     `traffic: ${report.userMessages} user messages sent, ${report.events} events in the log, ` +
       `${report.consumerOverflows} stalled-consumer overflows (resynced)`,
+    `branches: ${regenerates.asked} regenerates (${regenerates.accepted} accepted, ${regenerates.refused} refused ` +
+      `with 409 while a turn ran, ${regenerates.failed} failed; ${regenerates.resent} sent again), ` +
+      `${switches.asked} branch switches (${switches.refused} refused with 409)`,
   ];
   if (report.violations.length === 0) {
     lines.push('violations: none');

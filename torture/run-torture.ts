@@ -7,6 +7,7 @@ import { startChaosProxy } from './chaos-proxy.ts';
 import { checkConversation, type Violation } from './check-conversation.ts';
 import { readAllEvents, readSnapshot } from './daemon-reads.ts';
 import { type FaultCounts, type FaultLog, runFaults } from './fault-schedule.ts';
+import type { RegenerateRequest } from './regenerate-answer.ts';
 import { seededRandom } from './seeded-random.ts';
 import { startTortureDaemons, type TortureLog } from './start-daemons.ts';
 import { runUser } from './torture-user.ts';
@@ -35,6 +36,14 @@ export interface TortureReport {
   readonly network: { splits: number; delays: number; stalls: number; cuts: number };
   readonly conversations: number;
   readonly userMessages: number;
+  /**
+   * Regenerates the users asked for, by how they ended (accepted, refused with 409 while a
+   * turn ran, failed for good), and how many times one was sent again because its answer
+   * was slow to show.
+   */
+  readonly regenerates: { asked: number; accepted: number; refused: number; failed: number; resent: number };
+  /** Branch switches the users asked for, and how many the daemon refused with 409 while a turn ran. */
+  readonly switches: { asked: number; refused: number };
   readonly events: number;
   /** Times a stalling consumer fell behind its buffer and was handed the whole state. */
   readonly consumerOverflows: number;
@@ -129,7 +138,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
         record,
         events: all,
         snapshot,
-        client: { offset: state.offset, messages: state.messages, pending: state.pending.length },
+        client: { offset: state.offset, messages: state.messages, leafId: state.leafId, pending: state.pending.length },
         stalled: await record.stalledView(settleBy),
       }),
     );
@@ -154,6 +163,14 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
     network: { ...proxy.counts },
     conversations: count,
     userMessages: users.reduce((sum, user) => sum + user.record.sends.length, 0),
+    regenerates: countRegenerates(users.flatMap((user) => user.record.regenerates)),
+    switches: {
+      asked: users.reduce((sum, user) => sum + user.record.switches.length, 0),
+      refused: users.reduce(
+        (sum, user) => sum + user.record.switches.filter((change) => change.outcome === 'refused').length,
+        0,
+      ),
+    },
     events,
     consumerOverflows: users.reduce((sum, user) => sum + user.record.overflows, 0),
     violations,
@@ -189,6 +206,18 @@ export async function settled(
     previous = quiet ? snapshot.offset : -1;
     await sleep(500);
   }
+}
+
+function countRegenerates(requests: readonly RegenerateRequest[]): TortureReport['regenerates'] {
+  const ended = (outcome: RegenerateRequest['outcome']) =>
+    requests.filter((request) => request.outcome === outcome).length;
+  return {
+    asked: requests.length,
+    accepted: ended('accepted'),
+    refused: ended('refused'),
+    failed: ended('failed') + ended('rejected'),
+    resent: requests.reduce((sum, request) => sum + request.resent, 0),
+  };
 }
 
 /** The last lines each daemon printed, for a failure that names no conversation. */

@@ -18,10 +18,12 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: npm run torture -- [--duration <seconds>] [--seed <n>] [--conversations <n>] [--store sqlite|postgres]
 
-Chats in many conversations through a proxy that splits, delays and stalls bytes, while the
-daemon is killed (SIGKILL), frozen (SIGSTOP) and cut off at random; then checks that every
-client holds exactly the daemon's snapshot, offsets are gapless, no message completes twice
-and every user message was answered once. Prints the seed; the same seed replays the same faults.
+Chats in many conversations (sends, regenerates, branch switches) through a proxy that
+splits, delays and stalls bytes, while the daemon is killed (SIGKILL), frozen (SIGSTOP) and
+cut off at random; then checks that every client holds exactly the daemon's snapshot and
+shows its branch, offsets are gapless, no message completes twice, every user message was
+answered once plus once per regenerate of it, and every regenerate request once. Prints the
+seed; the same seed replays the same faults.
 
   --duration       seconds of faults (default 60)
   --seed           the run's seed (default: random, printed)

@@ -1,18 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationClient, DomainSubscription, MessageDomainState } from '@once/client';
+import { type RegenerateRequest, regenerateAnswer } from './regenerate-answer.ts';
 import type { SeededRandom } from './seeded-random.ts';
+import { type BranchSwitch, switchBranch } from './switch-branch.ts';
+import { untilIdle } from './until-idle.ts';
 
 /** What one simulated user did, for the checks at the end. */
 export interface UserRecord {
   readonly conversationId: string;
   /** The clientMessageId of every send, and how it ended. */
   readonly sends: { clientMessageId: string; outcome: 'accepted' | 'failed' | 'pending' }[];
+  /** Every regenerate the user asked for, and how it ended. */
+  readonly regenerates: readonly RegenerateRequest[];
+  /** Every branch switch the user asked for, and how it ended. */
+  readonly switches: readonly BranchSwitch[];
   /**
    * The message domain as a consumer that stalls now and then folded it, once that consumer
    * has handled every item offered so far (it may be mid-pause when asked) or at `by` (a
    * time in ms), whichever comes first; undefined if the user has none.
    */
-  stalledView(by: number): Promise<MessageDomainState['messages'] | undefined>;
+  stalledView(by: number): Promise<MessageDomainState | undefined>;
   /** How often the stalled consumer fell behind and was handed the whole state instead. */
   readonly overflows: number;
 }
@@ -34,14 +41,27 @@ const PROMPTS = [
   'Write a short code sample.',
 ];
 
+/** In a hundred rounds of a user, about how many regenerate an answer, and how many switch branches. */
+const REGENERATE_ROUNDS = 15;
+const SWITCH_ROUNDS = 8;
+/** How long a user waits for the conversation to look idle before a regenerate or a switch, in ms. */
+const IDLE_WAIT_MS = 5000;
+
 /**
- * A person chatting: sends a message, sometimes a second one right after it, waits a
- * little (not always for the answer), and again, until `done()`. Sends carry their own
- * clientMessageId, so a send retried across faults must create one message.
+ * A person chatting, round after round until `done()`: mostly sends a message, sometimes
+ * a second one right after it, then waits a little (not always for the answer); now and
+ * then regenerates an answer or pages to another branch instead, usually once the
+ * conversation looks idle, sometimes at once, while a turn may still run (the daemon
+ * then refuses with 409). Every choice comes from `random`. Sends and regenerates carry
+ * their own clientMessageId, so one retried across faults must have one effect.
  */
 export function runUser(options: UserOptions): { record: UserRecord; finished: Promise<void> } {
   const { conversation, random } = options;
   const sends: UserRecord['sends'] = [];
+  const regenerates: RegenerateRequest[] = [];
+  const switches: BranchSwitch[] = [];
+  // The rounds' choices, apart from the stalling consumer's draws, which follow the stream's timing.
+  const choices = random.fork();
   let stalledState: MessageDomainState | undefined;
   let overflows = 0;
 
@@ -71,10 +91,17 @@ export function runUser(options: UserOptions): { record: UserRecord; finished: P
 
   const finished = (async () => {
     while (!options.done()) {
-      const first = send(random.pick(PROMPTS));
-      if (random.chance(0.2)) await send(random.pick(PROMPTS));
-      await first;
-      await sleep(random.int(50, 1500));
+      const round = choices.int(0, 99);
+      if (round < REGENERATE_ROUNDS + SWITCH_ROUNDS) {
+        if (choices.chance(0.75)) await untilIdle(conversation, Date.now() + IDLE_WAIT_MS);
+        if (round < REGENERATE_ROUNDS) await regenerateAnswer(conversation, choices, regenerates);
+        else await switchBranch(conversation, choices, switches);
+      } else {
+        const first = send(choices.pick(PROMPTS));
+        if (choices.chance(0.2)) await send(choices.pick(PROMPTS));
+        await first;
+      }
+      await sleep(choices.int(50, 1500));
     }
   })();
 
@@ -82,9 +109,11 @@ export function runUser(options: UserOptions): { record: UserRecord; finished: P
     record: {
       conversationId: conversation.conversationId,
       sends,
+      regenerates,
+      switches,
       async stalledView(by) {
         if (stalling !== undefined) await settledOrAt(stalling, by);
-        return stalledState?.messages;
+        return stalledState;
       },
       get overflows() {
         return overflows;

@@ -115,7 +115,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           record,
           events: end.events,
           snapshot: end.snapshot,
-          client: { offset: state.offset, messages: state.messages, pending: state.pending.length },
+          client: {
+            offset: state.offset,
+            messages: state.messages,
+            leafId: state.leafId,
+            pending: state.pending.length,
+          },
           stalled: undefined,
         }),
       );
@@ -184,7 +189,14 @@ function chat(conversation: ConversationClient, done: () => boolean): { record: 
     }
   })();
   return {
-    record: { conversationId: conversation.conversationId, sends, stalledView: async () => undefined, overflows: 0 },
+    record: {
+      conversationId: conversation.conversationId,
+      sends,
+      regenerates: [],
+      switches: [],
+      stalledView: async () => undefined,
+      overflows: 0,
+    },
     finished,
   };
 }

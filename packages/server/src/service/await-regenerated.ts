@@ -70,8 +70,23 @@ export function findRegenerated(state: ConversationState, clientMessageId: Clien
   return userMessageId === undefined ? undefined : { turnId: message.turnId, userMessageId };
 }
 
-/** The user message an assistant message answers: the last user message on its path before it. */
+/**
+ * The user message an assistant message answers: the one that opened its turn; for a
+ * regenerated answer, the one the answer it replaces answers. Not the last user message on
+ * its path: an answer opens after every question sent while its turn waited, so on the tree
+ * it follows the last of them. Falls back to that path only for an answer whose turn's user
+ * message the state lacks.
+ */
 export function userMessageOf(state: ConversationState, assistantId: MessageId): MessageId | undefined {
+  const seen = new Set<MessageId>();
+  for (let id: MessageId | undefined = assistantId; id !== undefined && !seen.has(id); ) {
+    seen.add(id);
+    const answer = state.messages.find((message) => message.id === id);
+    if (answer === undefined) break;
+    const question = state.messages.find((message) => message.role === 'user' && message.turnId === answer.turnId);
+    if (question !== undefined) return question.id;
+    id = answer.replaces;
+  }
   return pathTo(state, assistantId).findLast((message) => message.role === 'user')?.id;
 }
 
