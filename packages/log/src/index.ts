@@ -36,7 +36,7 @@ export {
   type GroupCommitOptions,
 } from './group-commit.ts';
 export { type MessageSeqs, mayBeStored, noteStored } from './message-seqs.ts';
-export { type CompactionPlan, planCompaction } from './plan-compaction.ts';
+export { type CompactionPlan, extendRegion, planCompaction } from './plan-compaction.ts';
 export { type EventIdentity, envelopeObject, envelopeText, type PreparedDraft, prepareDraft } from './prepare-draft.ts';
 export { type SentMessage, sentMessagesOf, sentTwiceError } from './sent-once.ts';
 export type { ConversationHead, SnapshotStore, SnapshotSummary, StoredSnapshot } from './snapshot-store.ts';

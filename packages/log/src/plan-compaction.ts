@@ -60,3 +60,18 @@ function withPreviousOffset(entry: StoredEntry, previousOffset: number): StoredE
   const { offset, previousOffset: _replaced, ...rest } = JSON.parse(entry.json) as Record<string, unknown>;
   return { ...entry, json: JSON.stringify({ offset, previousOffset, ...rest }) };
 }
+
+/**
+ * Adds a page of a stream's entries, in offset order, to the region a compaction of the
+ * `open` messages reads, deleting each from `open` as its `message_complete` is added.
+ * Returns true once `open` is empty: the region is whole, and the rest of the page is
+ * left out of it.
+ */
+export function extendRegion<T extends StoredEntry>(region: T[], page: readonly T[], open: Set<string>): boolean {
+  for (const entry of page) {
+    region.push(entry);
+    if (entry.type === 'message_complete') open.delete((JSON.parse(entry.json) as EnvelopeFields).messageId ?? '');
+    if (open.size === 0) return true;
+  }
+  return open.size === 0;
+}

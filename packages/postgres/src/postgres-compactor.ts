@@ -1,4 +1,4 @@
-import { planCompaction, type StoredEntry, toStoredEntry } from '@once/log';
+import { extendRegion, planCompaction, type StoredEntry, toStoredEntry } from '@once/log';
 import type { Sql, TransactionSql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
@@ -65,20 +65,14 @@ async function readRegion(
   const region: StoredEntry[] = [];
   const open = new Set(messageIds);
   let after = afterOffset;
-  while (open.size > 0) {
+  for (;;) {
     const rows = await sql.unsafe<{ envelope: string }[]>(
       `SELECT envelope FROM ${names.events} WHERE stream = $1 AND stream_offset > $2 ORDER BY stream_offset LIMIT $3`,
       [stream, after, REGION_PAGE],
       PREPARED,
     );
-    for (const { envelope } of rows) {
-      const entry = toStoredEntry(envelope);
-      region.push(entry);
-      if (entry.type === 'message_complete')
-        open.delete((JSON.parse(envelope) as { messageId?: string }).messageId ?? '');
-      if (open.size === 0) break;
-    }
-    if (rows.length < REGION_PAGE) break;
+    const page = rows.map((row) => toStoredEntry(row.envelope));
+    if (extendRegion(region, page, open) || rows.length < REGION_PAGE) break;
     after = region[region.length - 1]?.offset ?? after;
   }
   return region;

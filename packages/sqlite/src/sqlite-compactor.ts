@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { planCompaction, type StoredEntry, toStoredEntry } from '@once/log';
+import { extendRegion, planCompaction, type StoredEntry, toStoredEntry } from '@once/log';
 import type { SqliteStatements } from './sqlite-statements.ts';
 import type { readStreamRows } from './sqlite-stream-reader.ts';
 import { beginWrite } from './sqlite-write-lock.ts';
@@ -67,16 +67,10 @@ function readRegion(
   const region: PlacedEntry[] = [];
   const open = new Set(messageIds);
   let after = afterOffset;
-  while (open.size > 0) {
+  for (;;) {
     const rows = readRows(after, REGION_PAGE);
-    for (const [position, envelope] of rows) {
-      const entry = { ...toStoredEntry(envelope), position };
-      region.push(entry);
-      if (entry.type === 'message_complete')
-        open.delete((JSON.parse(envelope) as { messageId?: string }).messageId ?? '');
-      if (open.size === 0) break;
-    }
-    if (rows.length < REGION_PAGE) break;
+    const page = rows.map(([position, envelope]) => ({ ...toStoredEntry(envelope), position }));
+    if (extendRegion(region, page, open) || rows.length < REGION_PAGE) break;
     after = region[region.length - 1]?.offset ?? after;
   }
   return region;
