@@ -172,10 +172,12 @@ export function notifyHeads(
     heads.map((moved) => ({ ...streamName(moved.stream), head: moved.head })),
   );
   return connection.unsafe(
-    `SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload
+    // The payloads as one text, joined by the separator the envelopes use (JSON holds it
+    // only escaped): as a text[] each quote of theirs would be escaped and unescaped again.
+    `SELECT pg_notify($1, payload) FROM unnest(string_to_array($2::text, chr(30))) AS payload
      WHERE current_setting('once.commit', true) = $3::text
        AND set_config('synchronous_commit', 'off', true) IS NOT NULL`,
-    [names.channel, payloads, token],
+    [names.channel, payloads.join(ENVELOPE_SEPARATOR), token],
     PREPARED,
   );
 }
