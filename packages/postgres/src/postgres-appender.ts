@@ -1,33 +1,14 @@
-import {
-  type CommitNotice,
-  envelopeText,
-  type PreparedDraft,
-  type StoredEntry,
-  type StreamKey,
-  streamId,
-  streamIdOf,
-  streamName,
-} from '@once/log';
-import { type Offset, OnceError } from '@once/protocol';
+import { type StreamKey, streamId, streamName } from '@once/log';
 import postgres, { type Sql } from 'postgres';
 import { callAppendFunction } from './postgres-append-function.ts';
 import { FENCED_OUT, HEAD_MOVED } from './postgres-append-function-definition.ts';
-import {
-  batchStreams,
-  createStreams,
-  emptyRows,
-  lockStreams,
-  type MovedHead,
-  type NewRows,
-  notifyHeads,
-  writeRows,
-} from './postgres-append-statements.ts';
-import { lockLeaseOwners, passesFence, readStoredMessages, type WantedMessage } from './postgres-batch-reads.ts';
+import { notifyHeads } from './postgres-append-statements.ts';
+import { type CommittedBatch, commitCarefully, type PendingAppend, warn } from './postgres-careful-batch.ts';
 import { type PlacedBatch, placeFunctionBatch } from './postgres-function-batch.ts';
-import { KnownStream } from './postgres-known-streams.ts';
+import type { KnownStream } from './postgres-known-streams.ts';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
-import { insertSentMessages, readSentMessages, SentMessageCheck } from './postgres-sent-messages.ts';
-import { identityKey, messagesReadBack } from './postgres-stored-messages.ts';
+
+export type { CommittedBatch, PendingAppend } from './postgres-careful-batch.ts';
 
 /** PostgreSQL's error code of a unique index refusing a row: here, `messages`' key (a message stored before). */
 const UNIQUE_VIOLATION = '23505';
@@ -37,33 +18,6 @@ const DEADLOCK_DETECTED = '40P01';
 const REFUSED_BY_FUNCTION: ReadonlySet<string> = new Set([FENCED_OUT, HEAD_MOVED, UNIQUE_VIOLATION, DEADLOCK_DETECTED]);
 /** Times the careful path is tried when PostgreSQL breaks a deadlock by failing it. */
 const CAREFUL_ATTEMPTS = 3;
-
-/** One `append` call waiting for its transaction. */
-export interface PendingAppend {
-  readonly stream: StreamKey;
-  readonly drafts: readonly PreparedDraft[];
-  /** The lease owner that must hold the conversation (`AppendOptions.fence`). */
-  readonly fence?: string | undefined;
-}
-
-/** What one committed transaction produced. */
-export interface CommittedBatch {
-  /**
-   * One list of stored events per append, in the order of the appends; the error of an
-   * append whose fence no longer held its conversation (nothing of it was stored).
-   */
-  readonly results: (readonly StoredEntry[] | OnceError)[];
-  /** One notice per stream whose head moved. */
-  readonly notices: readonly CommitNotice[];
-}
-
-/** A stream of the batch: its row key, its head when locked, and what is known of it as the transaction moves it. */
-interface LockedStream {
-  readonly stream: StreamKey;
-  readonly key: number;
-  readonly before: number;
-  readonly known: KnownStream;
-}
 
 /**
  * Writes batches of appends, one PostgreSQL transaction each. Other daemons write the
@@ -79,24 +33,7 @@ interface LockedStream {
  * was stored before, an event at or below its block's highest seq, a user message sent
  * with a clientMessageId) the batch is the transaction below, the careful path.
  *
- * A careful transaction takes two round trips on one connection, each a pipeline of
- * statements (three when the locks show that another daemon wrote one of its streams):
- * 1. create the stream rows that are missing (autocommitted, before the transaction: an
- *    empty stream row is harmless), `BEGIN`, `SELECT … FOR UPDATE` the streams' rows (by
- *    their keys once every one is cached, else by kind and name) in key order (two writers of the same streams then queue instead of deadlocking), which
- *    reads their heads, `SELECT … FOR SHARE` the lease rows of fenced appends'
- *    conversations (an append whose fence no longer holds its row is refused alone), the
- *    user messages stored under the clientMessageIds the batch opens user messages with
- *    (an append opening one held by another message is refused alone), and the batch's
- *    messages this daemon does not know or may have stored events of, with their events:
- *    statements of their own, whose snapshots, taken once the locks are held, include
- *    every transaction that held them before;
- * 2. one statement that inserts the new events (offsets head + 1, …) and the messages
- *    first stored, moves the heads and marks the session with the batch's token, records
- *    the batch's new user messages sent with a clientMessageId, then `COMMIT`, then — in
- *    the same pipeline, as a transaction of its own — NOTIFYs of the new heads, sent only
- *    if the session still holds the token, that is if the COMMIT took effect (a failed
- *    transaction undoes the mark).
+ * The careful transaction is in postgres-careful-batch.ts.
  *
  * NOTIFY is kept out of the append transaction because PostgreSQL serialises the commits
  * of every transaction that notifies, fsync included (a database-wide lock, taken just
@@ -197,97 +134,21 @@ export class PostgresAppender {
     return { results: placed.results, notices: placed.notices };
   }
 
-  /** One careful transaction of the batch (see the class). */
+  /** One careful transaction of the batch (postgres-careful-batch.ts). */
   async #careful(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
-    const streams = batchStreams(appends);
+    this.#batches += 1;
+    const context = {
+      names: this.#names,
+      instance: this.#instance,
+      keys: this.#keys,
+      known: this.#known,
+      token: `${this.#instance}:${this.#batches}`,
+    };
     const connection = await this.#appendSql.reserve();
     try {
-      const keys = this.#cachedKeys(streams.byId.keys());
-      const created = keys === undefined ? createStreams(connection, this.#names, streams) : undefined;
-      const wanted = this.#messagesToRead(appends, (id) => this.#knownStream(id));
-      const [, , , lockRows, owners, sentRows, messageRows] = await settled([
-        created,
-        connection`BEGIN ISOLATION LEVEL READ COMMITTED`,
-        // Its statements read tables that grow: planned for them as they are now, as on
-        // the read connections (a plan kept from an empty table stays slow).
-        connection`SET LOCAL plan_cache_mode = force_custom_plan`,
-        lockStreams(connection, this.#names, streams, keys),
-        lockLeaseOwners(connection, this.#names, appends),
-        readSentMessages(connection, this.#names, appends),
-        readStoredMessages(connection, this.#names, wanted),
-      ]);
-      const locked = new Map<string, LockedStream>();
-      const strangers = new Set<string>();
-      for (const row of lockRows) {
-        const id = streamIdOf(row.kind, row.name);
-        const key = Number(row.key);
-        const head = Number(row.head);
-        this.#keys.set(id, key);
-        const last = this.#known.get(key);
-        // Another daemon wrote the stream (or this one never learned how its last batch
-        // ended): nothing known of it holds, and its messages are read again.
-        if (last?.head !== head) strangers.add(id);
-        const known = last?.head === head ? last.clone() : new KnownStream(head);
-        locked.set(id, { stream: streams.byId.get(id) as StreamKey, key, before: head, known });
-      }
-      const askedFor = new Set(wanted.map(wantedKey));
-      const more = this.#messagesToRead(appends, (id) => (strangers.has(id) ? undefined : 'skip')).filter(
-        (message) => !askedFor.has(wantedKey(message)),
-      );
-      const moreRows = more.length > 0 ? await readStoredMessages(connection, this.#names, more) : [];
-      const { messages, stored } = messagesReadBack([...messageRows, ...moreRows]);
-      for (const [id, ofStream] of messages) {
-        const state = locked.get(id) as LockedStream;
-        for (const [messageId, message] of ofStream) state.known.learn(messageId, message);
-      }
-      const rows = emptyRows();
-      const entries = new Map<number, StoredEntry[]>();
-      const sent = new SentMessageCheck(sentRows);
-      const results = appends.map((append) => {
-        if (!passesFence(append, owners)) return fencedOut(append);
-        const id = streamId(append.stream);
-        const state = locked.get(id) as LockedStream;
-        return (
-          sent.refusal(append, state.key) ??
-          append.drafts.map((draft) => this.#place(id, state, draft, stored, rows, entries))
-        );
-      });
-      const moved = [...locked.values()].filter((state) => state.known.head !== state.before);
-      this.#batches += 1;
-      const token = `${this.#instance}:${this.#batches}`;
-      // Sent now, in this order, in one pipeline (postgres.js sends a statement once it is
-      // executed or first awaited). COMMIT of a transaction whose write failed only rolls
-      // it back; settled() still throws the write's error. What the notifying statement
-      // does not deliver is not the append's failure.
-      const heads: MovedHead[] = moved.map((state) => ({
-        stream: state.stream,
-        key: state.key,
-        head: state.known.head,
-      }));
-      const write = moved.length > 0 ? writeRows(connection, this.#names, rows, heads, token).execute() : undefined;
-      const recordSent =
-        sent.added.length > 0 ? insertSentMessages(connection, this.#names, sent.added).execute() : undefined;
-      const commit = connection`COMMIT`.execute();
-      const notified =
-        moved.length > 0
-          ? notifyHeads(connection, this.#names, this.#instance, heads, token).execute().catch(warn)
-          : undefined;
-      const committed = settled([write, recordSent, commit]);
-      try {
-        await committed;
-      } finally {
-        await notified;
-      }
-      this.#keep(new Map([...locked.values()].map((state) => [state.key, state.known])));
-      const notices = moved.map((state) => ({
-        stream: state.stream,
-        head: state.known.head as Offset,
-        entries: entries.get(state.key) ?? [],
-      }));
-      return { results, notices };
-    } catch (error) {
-      await connection`ROLLBACK`.catch(() => {});
-      throw error;
+      const { committed, known } = await commitCarefully(connection, context, appends);
+      this.#keep(known);
+      return committed;
     } finally {
       connection.release();
     }
@@ -300,115 +161,4 @@ export class PostgresAppender {
       this.#known.set(key, stream);
     }
   }
-
-  /**
-   * The messages of the batch's events that may be stored already as far as `known` says
-   * of their stream: the stream or the message is unknown (undefined), or an event's seq is
-   * not above its block's highest. A stream `known` says to skip has none.
-   */
-  #messagesToRead(
-    appends: readonly PendingAppend[],
-    known: (streamId: string) => KnownStream | undefined | 'skip',
-  ): WantedMessage[] {
-    const wanted = new Map<string, WantedMessage>();
-    for (const append of appends) {
-      const id = streamId(append.stream);
-      const stream = known(id);
-      if (stream === 'skip') continue;
-      const { kind, name } = streamName(append.stream);
-      for (const { identity } of append.drafts) {
-        if (identity === undefined) continue;
-        if (stream?.knows(identity.messageId) === true && !stream.mayHaveStored(identity)) continue;
-        const message = { kind, name, messageId: identity.messageId };
-        wanted.set(wantedKey(message), message);
-      }
-    }
-    return [...wanted.values()];
-  }
-
-  /** What this daemon knows of a stream, by its id. */
-  #knownStream(id: string): KnownStream | undefined {
-    const key = this.#keys.get(id);
-    return key === undefined ? undefined : this.#known.get(key);
-  }
-
-  /** The cached keys of the streams, or undefined when one of them is not cached yet. */
-  #cachedKeys(ids: Iterable<string>): number[] | undefined {
-    const keys: number[] = [];
-    for (const id of ids) {
-      const key = this.#keys.get(id);
-      if (key === undefined) return undefined;
-      keys.push(key);
-    }
-    return keys;
-  }
-
-  /**
-   * The stored event of a draft: the one stored first when its identity is stored already
-   * (before this transaction or earlier in it), else a new row at the stream's next offset,
-   * also added to `entries` (the new events by stream key, for the commit notices). The
-   * entry is built from what is known here, not read back off the envelope's text.
-   */
-  #place(
-    id: string,
-    state: LockedStream,
-    draft: PreparedDraft,
-    stored: Map<string, StoredEntry>,
-    rows: NewRows,
-    entries: Map<number, StoredEntry[]>,
-  ): StoredEntry {
-    const identity = draft.identity;
-    const key =
-      identity === undefined ? undefined : identityKey(id, identity.messageId, identity.blockIndex, identity.seq);
-    const earlier = key === undefined ? undefined : stored.get(key);
-    if (earlier !== undefined) return earlier;
-    const known = state.known;
-    known.head += 1;
-    const envelope = envelopeText(draft.body, known.head);
-    rows.streams.push(state.key);
-    rows.offsets.push(known.head);
-    rows.envelopes.push(envelope);
-    if (identity !== undefined && known.place(identity, draft.type, known.head)) {
-      rows.messages.streams.push(state.key);
-      rows.messages.ids.push(identity.messageId);
-      rows.messages.firstOffsets.push(known.head);
-    }
-    const entry: StoredEntry = { offset: known.head as Offset, type: draft.type, json: envelope };
-    if (key !== undefined) stored.set(key, entry);
-    const group = entries.get(state.key);
-    if (group === undefined) entries.set(state.key, [entry]);
-    else group.push(entry);
-    return entry;
-  }
-}
-
-function wantedKey(message: WantedMessage): string {
-  return `${message.kind}\u0000${message.name}\u0000${message.messageId}`;
-}
-
-function warn(error: unknown): void {
-  process.emitWarning(error instanceof Error ? error : String(error), 'OnceEventLogWarning');
-}
-
-function fencedOut(append: PendingAppend): OnceError {
-  const conversation = append.stream.stream === 'conversation' ? append.stream.conversationId : '';
-  return new OnceError(
-    'conflict',
-    `This daemon no longer holds conversation ${conversation} (another daemon took it over), so nothing of this append was stored.`,
-  );
-}
-
-/**
- * Awaits statements sent together (pipelined) and returns their results; throws the
- * first error, after every one of them settled, so none rejects unobserved.
- */
-async function settled<T extends readonly unknown[]>(
-  statements: T,
-): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const outcomes = await Promise.allSettled(statements);
-  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
 }
