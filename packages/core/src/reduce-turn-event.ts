@@ -8,7 +8,7 @@ export function reduceTurnEvent(state: ConversationState, event: TurnEvent): Con
   switch (event.type) {
     case 'turn_start': {
       const { turnId, userMessageId, replaces, clientMessageId } = event.data;
-      // A regenerate turn keeps what its answer will replace (decision 039): recovery
+      // A regenerate turn keeps what its answer will replace (decision 040): recovery
       // places an answer the turn never opened by it.
       return {
         ...next,

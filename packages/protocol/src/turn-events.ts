@@ -15,7 +15,7 @@ export const startedTurnSchema = z.object({
    * A regenerate turn: the assistant message its answer replaces, as that answer's
    * `message_open` will say. Durable from the turn's start, so that recovery can place an
    * answer the turn never opened beside the one regenerated
-   * (docs/decisions/039-regenerate-turns-say-what-they-replace.md). Added after v1; older
+   * (docs/decisions/040-regenerate-turns-say-what-they-replace.md). Added after v1; older
    * readers ignore it.
    */
   replaces: messageIdSchema.optional(),

@@ -1,6 +1,6 @@
 // A regenerate turn cut off after its turn_start and before its answer's message_open (its
 // daemon killed, or its model slow to answer, right then). The log knows the request from
-// that turn_start on (decision 039): recovery opens the answer the turn never opened beside
+// that turn_start on (decision 040): recovery opens the answer the turn never opened beside
 // the answer regenerated, and a retry of the request (its 202 lost) gets the first ids.
 import { alternativesOf, fromSnapshot } from '@once/core';
 import { createKeyedLock, createLocalTurnCommands, type EventLog, type StoredEvent } from '@once/log';

@@ -20,7 +20,7 @@ export interface AwaitRegeneratedOptions {
 
 /**
  * Waits for the answer of a regenerate another daemon accepted and has not started yet:
- * the log learns of a regenerate only from its turn's `turn_start` (decision 039) and its
+ * the log learns of a regenerate only from its turn's `turn_start` (decision 040) and its
  * answer's `message_open`, both carrying the request's clientMessageId, so a retry that
  * reaches another daemon first can only watch the conversation's commits for them.
  * @returns the answer's (or turn's) ids; undefined when neither came within `timeoutMs`, or when an
@@ -63,7 +63,7 @@ export async function awaitRegenerated(
 /**
  * The answer of the regenerate `clientMessageId` names, if the state has it, or its turn,
  * started and running with no answer open yet (its `turn_start` names the request,
- * decision 039).
+ * decision 040).
  */
 export function findRegenerated(state: ConversationState, clientMessageId: ClientMessageId): Regenerated | undefined {
   const message = state.messages.find(

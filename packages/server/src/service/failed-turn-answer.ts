@@ -38,7 +38,7 @@ export async function answerFailedTurn(
 ): Promise<void> {
   const ts = now().toISOString();
   const base = { stream: 'conversation', conversationId, ts } as const;
-  // A regenerate turn's answer is an alternative to the one regenerated (decision 039).
+  // A regenerate turn's answer is an alternative to the one regenerated (decision 040).
   const regenerate = {
     ...(turn.replaces === undefined ? {} : { replaces: turn.replaces }),
     ...(turn.clientMessageId === undefined ? {} : { clientMessageId: turn.clientMessageId }),

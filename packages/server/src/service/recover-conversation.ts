@@ -36,7 +36,7 @@ export async function recoverConversation(
     const { turnId, replaces, clientMessageId } = state.activeTurn;
     // Cut off before its answer opened: the answer is stored empty and interrupted, so that
     // its user message reads as answered (a turn ran) and no later wake runs it again. A
-    // regenerate turn's answer opens as it would have (decision 039): beside the answer it
+    // regenerate turn's answer opens as it would have (decision 040): beside the answer it
     // replaces, carrying the request's clientMessageId, which a retry of the request finds.
     if (!state.messages.some((message) => message.role === 'assistant' && message.turnId === turnId)) {
       await createMessageWriter(

@@ -12,7 +12,7 @@ export interface TurnToStamp {
 
 /**
  * What a turn appends through, with a regenerate turn's `replaces` and `clientMessageId`
- * added to its `turn_start` (decision 039). The daemon adds them rather than trusting each
+ * added to its `turn_start` (decision 040). The daemon adds them rather than trusting each
  * runner to (a config's `runTurn` may not know of them): from that event on, the log says
  * which answer the turn replaces and which request it runs, so recovery can place an answer
  * the turn never opened beside the one regenerated, and a retry of the request finds the
