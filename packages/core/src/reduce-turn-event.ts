@@ -6,8 +6,20 @@ import { advance } from './cursor-steps.ts';
 export function reduceTurnEvent(state: ConversationState, event: TurnEvent): ConversationState {
   const next = advance(state, event.offset);
   switch (event.type) {
-    case 'turn_start':
-      return { ...next, activeTurn: { turnId: event.data.turnId, userMessageId: event.data.userMessageId } };
+    case 'turn_start': {
+      const { turnId, userMessageId, replaces, clientMessageId } = event.data;
+      // A regenerate turn keeps what its answer will replace (decision 040): recovery
+      // places an answer the turn never opened by it.
+      return {
+        ...next,
+        activeTurn: {
+          turnId,
+          userMessageId,
+          ...(replaces === undefined ? {} : { replaces }),
+          ...(clientMessageId === undefined ? {} : { clientMessageId }),
+        },
+      };
+    }
     case 'turn_end': {
       if (next.activeTurn?.turnId !== event.data.turnId) return next;
       // A turn that ended waits for nothing any more.

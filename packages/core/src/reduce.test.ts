@@ -248,6 +248,20 @@ describe('reduce: turns, activity and approvals', () => {
     expect(states[5]).toMatchObject({ activity: { phase: 'idle' }, pendingApprovals: [] });
     expect(states[5]?.activeTurn).toBeUndefined();
   });
+
+  it('keeps on the running turn the answer a regenerate turn replaces and the request it runs', () => {
+    const b = eventBuilder();
+    const turnId = b.newTurnId();
+    const userMessageId = b.newMessageId();
+    const replaces = b.newMessageId();
+    const clientMessageId = 'regenerate-1' as ClientMessageId;
+    const started = reduce(
+      createConversationState(b.conversationId),
+      b.other('turn_start', { turnId, userMessageId, replaces, clientMessageId }),
+    );
+    expect(started.activeTurn).toEqual({ turnId, userMessageId, replaces, clientMessageId });
+    expect(reduce(started, b.other('turn_end', { turnId, reason: 'interrupted' })).activeTurn).toBeUndefined();
+  });
 });
 
 describe('optimistic user messages', () => {

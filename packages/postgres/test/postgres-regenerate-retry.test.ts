@@ -139,6 +139,9 @@ describe('a regenerate retried through another daemon before its answer opened',
         second.leases.onRefused = gate.open;
         const retried = await second.service.regenerate(ACCOUNT, id, answerId, { clientMessageId });
         expect(retried).toEqual({ ...accepted, duplicate: true });
+        // A turn that started is found by its turn_start (decision 040): that retry asked
+        // for no lease and waited for no answer, so the gate may still be shut.
+        gate.open();
 
         const { snapshot } = await until(
           () => second.service.snapshot(ACCOUNT, id),

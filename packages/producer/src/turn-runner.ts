@@ -16,7 +16,8 @@ export interface TurnContext {
   /**
    * A regenerate turn (docs/decisions/022-branches.md): the assistant message this turn's
    * answer replaces. Its `message_open` must carry it (`createMessageWriter`'s `replaces`),
-   * or the answer shows as a continuation instead of an alternative. Absent for a send's turn.
+   * or the answer shows as a continuation instead of an alternative. Its `turn_start` need
+   * not: the daemon adds this and `clientMessageId` to it (decision 040). Absent for a send's turn.
    */
   readonly replaces?: MessageId;
   /** A regenerate turn's `clientMessageId`: its assistant message opens with it, so a retry finds it. */

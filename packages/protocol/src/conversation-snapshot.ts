@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { appEventRecordSchema } from './app-event-record.ts';
-import { conversationIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
+import { conversationIdSchema, messageIdSchema } from './ids.ts';
 import { offsetSchema } from './offset.ts';
 import { jsonValueSchema, messageSnapshotSchema } from './snapshots.ts';
-import { activityPhaseSchema } from './turn-events.ts';
+import { activityPhaseSchema, startedTurnSchema } from './turn-events.ts';
 
 /** An approval the assistant is waiting for. */
 export const pendingApprovalSchema = z.object({
@@ -39,8 +39,8 @@ export const conversationSnapshotSchema = z.object({
    * is the last message opened, as in every conversation without branches. Added after v1.
    */
   leafId: messageIdSchema.optional(),
-  /** The running turn, absent when none runs. */
-  activeTurn: z.object({ turnId: turnIdSchema, userMessageId: messageIdSchema }).optional(),
+  /** The running turn, as its `turn_start` announced it; absent when none runs. */
+  activeTurn: startedTurnSchema.optional(),
   /** What the assistant is doing; `idle` between turns. */
   activity: z.object({ phase: activityPhaseSchema, text: z.string().optional() }),
   /** Tool calls waiting for a decision, oldest first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exampleEvents, withField } from '../test/example-events.ts';
+import { exampleEvents, exampleIds, withField } from '../test/example-events.ts';
 import { isOnceError, type OnceError } from './errors.ts';
 import { EVENT_TYPES, parseEvent, safeParseEvent } from './event.ts';
 
@@ -62,6 +62,15 @@ describe('parseEvent accepts every valid event', () => {
     expect(parseEvent(withField(exampleEvents.message_open, 'data.clientMessageId', undefined))).toBeTruthy();
     expect(parseEvent(withField(exampleEvents.activity, 'data.text', undefined))).toBeTruthy();
     expect(parseEvent({ ...exampleEvents.block_close, data: {} })).toBeTruthy();
+  });
+
+  it('keeps what a regenerate turn_start says its answer replaces and which request it runs', () => {
+    const data = {
+      ...exampleEvents.turn_start.data,
+      replaces: exampleIds.assistantMessage,
+      clientMessageId: 'regenerate-1',
+    };
+    expect(parseEvent({ ...exampleEvents.turn_start, data }).data).toEqual(data);
   });
 
   it('accepts each kind of block_delta payload and each block type on block_open', () => {
@@ -178,6 +187,8 @@ describe('parseEvent refuses malformed data, naming the event type and the field
     ['message_complete', 'data.stopReason', 7],
     ['turn_start', 'data.userMessageId', UUID_V4],
     ['turn_start', 'data.turnId', undefined],
+    ['turn_start', 'data.replaces', 'not-a-message-id'],
+    ['turn_start', 'data.clientMessageId', 'has space'],
     ['turn_end', 'data.reason', 'finished'],
     ['activity', 'data.phase', 'sleeping'],
     ['activity', 'data.text', 1],

@@ -120,6 +120,8 @@ export {
   approvalDecisionSchema,
   approvalRequestEventSchema,
   approvalResolvedEventSchema,
+  type StartedTurn,
+  startedTurnSchema,
   type TurnEndEvent,
   type TurnEndReason,
   type TurnEvent,

@@ -1,12 +1,33 @@
 import { z } from 'zod';
 import { conversationEnvelope } from './event-envelope.ts';
-import { messageIdSchema, turnIdSchema } from './ids.ts';
+import { clientMessageIdSchema, messageIdSchema, turnIdSchema } from './ids.ts';
 import { jsonValueSchema, usageSchema } from './snapshots.ts';
+
+/**
+ * A turn that started: the one `turn_start` announces, and the conversation snapshot's
+ * `activeTurn` while it runs.
+ */
+export const startedTurnSchema = z.object({
+  turnId: turnIdSchema,
+  /** The user message the turn answers. */
+  userMessageId: messageIdSchema,
+  /**
+   * A regenerate turn: the assistant message its answer replaces, as that answer's
+   * `message_open` will say. Durable from the turn's start, so that recovery can place an
+   * answer the turn never opened beside the one regenerated
+   * (docs/decisions/040-regenerate-turns-say-what-they-replace.md). Added after v1; older
+   * readers ignore it.
+   */
+  replaces: messageIdSchema.optional(),
+  /** A regenerate turn: the request's clientMessageId, which its answer opens with. Added after v1. */
+  clientMessageId: clientMessageIdSchema.optional(),
+});
+export type StartedTurn = z.infer<typeof startedTurnSchema>;
 
 export const turnStartEventSchema = z.object({
   ...conversationEnvelope,
   type: z.literal('turn_start'),
-  data: z.object({ turnId: turnIdSchema, userMessageId: messageIdSchema }),
+  data: startedTurnSchema,
 });
 
 export const turnEndReasonSchema = z.enum(['complete', 'cancelled', 'handoff', 'error', 'interrupted']);

@@ -76,10 +76,11 @@ export function buildConversation(
     }
     const branching = turn.branching ?? 'none';
     if (branching === 'regenerate' || branching === 'select') {
-      // Another turn answers the same user message with an alternative to this answer.
+      // Another turn answers the same user message with an alternative to this answer; its
+      // turn_start names the answer replaced, as the daemon writes it (decision 040).
       const again = newId() as TurnId;
       assistant.push(
-        { type: 'turn_start', data: { turnId: again, userMessageId: userId } },
+        { type: 'turn_start', data: { turnId: again, userMessageId: userId, replaces: assistantId } },
         ...assistantMessage(conversationId, newId() as MessageId, again, turn, ts, assistantId),
         { type: 'turn_end', data: { turnId: again, reason: turnEndReason(turn.status) } },
       );

@@ -19,11 +19,11 @@ export interface AwaitRegeneratedOptions {
 }
 
 /**
- * Waits for the answer of a regenerate another daemon accepted and has not opened yet:
- * the log learns of a regenerate only from its answer's `message_open`, which carries the
- * request's clientMessageId, so a retry that reaches another daemon first can only watch
- * the conversation's commits for it.
- * @returns the answer's ids; undefined when none opened within `timeoutMs`, or when an
+ * Waits for the answer of a regenerate another daemon accepted and has not started yet:
+ * the log learns of a regenerate only from its turn's `turn_start` (decision 040) and its
+ * answer's `message_open`, both carrying the request's clientMessageId, so a retry that
+ * reaches another daemon first can only watch the conversation's commits for them.
+ * @returns the answer's (or turn's) ids; undefined when neither came within `timeoutMs`, or when an
  *   answer of another turn opened first (the holder runs a regenerate turn before any
  *   turn queued after it, so this id was not queued there).
  */
@@ -60,11 +60,19 @@ export async function awaitRegenerated(
   }
 }
 
-/** The answer of the regenerate `clientMessageId` names, if the state has it. */
+/**
+ * The answer of the regenerate `clientMessageId` names, if the state has it, or its turn,
+ * started and running with no answer open yet (its `turn_start` names the request,
+ * decision 040).
+ */
 export function findRegenerated(state: ConversationState, clientMessageId: ClientMessageId): Regenerated | undefined {
   const message = state.messages.find(
     (entry) => entry.role === 'assistant' && entry.clientMessageId === clientMessageId,
   );
+  const running = state.activeTurn;
+  if (message === undefined && running?.clientMessageId === clientMessageId) {
+    return { turnId: running.turnId, userMessageId: running.userMessageId };
+  }
   if (message === undefined) return undefined;
   const userMessageId = userMessageOf(state, message.id);
   return userMessageId === undefined ? undefined : { turnId: message.turnId, userMessageId };
@@ -90,7 +98,7 @@ export function userMessageOf(state: ConversationState, assistantId: MessageId):
   return pathTo(state, assistantId).findLast((message) => message.role === 'user')?.id;
 }
 
-/** The regenerate's answer; `another answer` when the running turn opened one not carrying its id. */
+/** The regenerate's answer or turn; `another answer` when the running turn opened one not carrying its id. */
 function sightingOf(
   state: ConversationState,
   clientMessageId: ClientMessageId,

@@ -33,12 +33,20 @@ export async function recoverConversation(
     interrupted += 1;
   }
   if (state.activeTurn !== undefined) {
-    const { turnId } = state.activeTurn;
+    const { turnId, replaces, clientMessageId } = state.activeTurn;
     // Cut off before its answer opened: the answer is stored empty and interrupted, so that
-    // its user message reads as answered (a turn ran) and no later wake runs it again.
+    // its user message reads as answered (a turn ran) and no later wake runs it again. A
+    // regenerate turn's answer opens as it would have (decision 040): beside the answer it
+    // replaces, carrying the request's clientMessageId, which a retry of the request finds.
     if (!state.messages.some((message) => message.role === 'assistant' && message.turnId === turnId)) {
       await createMessageWriter(
-        { conversationId: state.conversationId, role: 'assistant', turnId },
+        {
+          conversationId: state.conversationId,
+          role: 'assistant',
+          turnId,
+          ...(replaces === undefined ? {} : { replaces }),
+          ...(clientMessageId === undefined ? {} : { clientMessageId }),
+        },
         { append, now },
       ).complete('interrupted');
       interrupted += 1;
@@ -47,7 +55,7 @@ export async function recoverConversation(
     const base = { stream: 'conversation', conversationId: state.conversationId, ts } as const;
     const drafts: ConversationEventDraft[] = [
       { ...base, type: 'activity', data: { phase: 'idle' } },
-      { ...base, type: 'turn_end', data: { turnId: state.activeTurn.turnId, reason: 'interrupted' } },
+      { ...base, type: 'turn_end', data: { turnId, reason: 'interrupted' } },
     ];
     await append(drafts);
   }

@@ -1,7 +1,7 @@
 import type { ConversationState } from '@once/core';
 import { type CommitListener, type ConversationLeases, createKeyedLock } from '@once/log';
 import { type ConversationId, isOnceError, type TurnId } from '@once/protocol';
-import { answerFailedTurn } from './failed-turn-answer.ts';
+import { answerFailedTurn, leftNoTrace } from './failed-turn-answer.ts';
 import { createLeaseUpkeep } from './lease-upkeep.ts';
 import { recoverConversation } from './recover-conversation.ts';
 import { createTurnScheduler, type QueuedTurn, type TurnSchedulerOptions } from './turn-scheduler.ts';
@@ -89,8 +89,8 @@ export interface TurnDispatcherOptions extends Omit<TurnSchedulerOptions, 'onIdl
 /** A lease this daemon holds, with the turns it queued while holding it. */
 interface Hold {
   readonly queued: Set<string>;
-  /** Turns of `queued` whose runner threw. */
-  readonly failed: Set<string>;
+  /** Turns of `queued` whose runner threw, by turn id. */
+  readonly failed: Map<string, QueuedTurn>;
 }
 
 const NOTHING: WakeResult = { interrupted: 0, queued: 0 };
@@ -121,7 +121,7 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
   const scheduler = createTurnScheduler({
     ...options,
     onError: (error, turn, conversationId) => {
-      held.get(conversationId)?.failed.add(turn.turnId);
+      held.get(conversationId)?.failed.set(turn.turnId, turn);
       onError(error);
     },
     onIdle: (conversationId) => void settle(conversationId).catch((error) => retryRecovery(conversationId, error)),
@@ -193,7 +193,7 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
       // A turn stopped after its lease was lost may still be writing its end: not before it finished.
       if (scheduler.pending(conversationId) > 0) return { result: NOTHING, again: false };
       if (!(await leases.acquire(conversationId))) return { result: NOTHING, again: false };
-      const hold: Hold = { queued: new Set(), failed: new Set() };
+      const hold: Hold = { queued: new Set(), failed: new Map() };
       held.set(conversationId, hold);
       try {
         // Nobody live held the lease, so whatever is open here was left by a daemon that stopped.
@@ -248,10 +248,12 @@ export function createTurnDispatcher(options: TurnDispatcherOptions): TurnDispat
         return true;
       }
       if (queueUnanswered(conversationId, state, hold) > 0) return false;
-      // A turn whose runner threw and left no trace: it failed before it wrote anything.
-      for (const turn of unansweredTurns(state)) {
-        if (hold.failed.has(turn.turnId))
+      // A turn whose runner threw and left no trace, a send's or a regenerate's: it failed
+      // before it wrote anything.
+      for (const turn of hold.failed.values()) {
+        if (leftNoTrace(state, turn))
           await answerFailedTurn(conversationId, turn, options.appendTo(conversationId), options.now);
+        hold.failed.delete(turn.turnId);
       }
       return releaseAndLook(conversationId, hold);
     });

@@ -7,6 +7,7 @@ import type {
   MessageSnapshot,
   TurnId,
 } from '@once/protocol';
+import { withRegenerateTurnStart } from './regenerate-turn-start.ts';
 import { trackTurnWrites } from './turn-writes.ts';
 
 /** A turn waiting to run. */
@@ -84,7 +85,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       return;
     }
     const controller = new AbortController();
-    const writes = trackTurnWrites(options.appendTo(conversationId));
+    const writes = trackTurnWrites(withRegenerateTurnStart(turn, options.appendTo(conversationId)));
     const done = (async () => {
       try {
         const history = await options.historyUpTo(conversationId, turn.userMessageId);
