@@ -21,7 +21,8 @@ export const FENCED_OUT = 'ON001';
  * The SQLSTATE the function raises when a stream's head is not the one the caller
  * expected (another daemon appended to it, or this daemon never learned the outcome of a
  * batch): the batch is then written the careful way, which reads the heads under lock.
- * Two daemons' batches of the same streams (a takeover) may also meet in a deadlock,
+ * Its detail lists the row keys of those streams, comma-separated, so that the careful
+ * way reads their messages back with its first statements. Two daemons' batches of the same streams (a takeover) may also meet in a deadlock,
  * which PostgreSQL breaks by failing one of them (`DEADLOCK_DETECTED`), written the
  * careful way too.
  */
@@ -53,18 +54,22 @@ export function appendFunctionDefinition(names: AppendFunctionNames): string {
     LANGUAGE plpgsql SET plan_cache_mode = auto AS $function$
     DECLARE
       envelopes text[] := string_to_array(row_envelopes, chr(30));
-      moved bigint;
+      moved bigint[];
     BEGIN
       -- A separator inside an envelope would shift every row after it: refuse the batch.
       IF cardinality(envelopes) IS DISTINCT FROM cardinality(row_streams) THEN
         RAISE EXCEPTION 'append: % envelopes for % rows', cardinality(envelopes), cardinality(row_streams);
       END IF;
-      UPDATE ${names.streams} AS s SET head = moved_to.head
-        FROM unnest(stream_keys, heads_before, heads_after) AS moved_to (key, before, head)
-        WHERE s.key = moved_to.key AND s.head = moved_to.before;
-      GET DIAGNOSTICS moved = ROW_COUNT;
-      IF moved IS DISTINCT FROM cardinality(stream_keys)::bigint THEN
-        RAISE EXCEPTION 'append: a stream''s head is not where this daemon last left it' USING ERRCODE = '${HEAD_MOVED}';
+      WITH moved_rows AS (
+        UPDATE ${names.streams} AS s SET head = moved_to.head
+          FROM unnest(stream_keys, heads_before, heads_after) AS moved_to (key, before, head)
+          WHERE s.key = moved_to.key AND s.head = moved_to.before
+          RETURNING s.key
+      )
+      SELECT array_agg(moved_rows.key) INTO moved FROM moved_rows;
+      IF cardinality(moved) IS DISTINCT FROM cardinality(stream_keys) THEN
+        RAISE EXCEPTION 'append: a stream''s head is not where this daemon last left it' USING ERRCODE = '${HEAD_MOVED}',
+          DETAIL = (SELECT string_agg(k::text, ',') FROM unnest(stream_keys) AS k WHERE NOT k = ANY(coalesce(moved, '{}')));
       END IF;
       IF cardinality(fenced_conversations) > 0 THEN
         PERFORM 1 FROM (SELECT l.conversation FROM ${names.leases} AS l

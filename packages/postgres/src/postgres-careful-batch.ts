@@ -79,6 +79,8 @@ export interface CarefulContext {
   readonly keys: Map<string, number>;
   /** What the appender knows of each stream, by row key (see `KnownStream`). */
   readonly known: ReadonlyMap<number, KnownStream>;
+  /** Row keys of streams known to have been written by another daemon: their messages are read back at once. */
+  readonly moved: ReadonlySet<number>;
   /** The batch's token, which tells the notifying statement the batch committed. */
   readonly token: string;
 }
@@ -101,10 +103,10 @@ export async function commitCarefully(
   context: CarefulContext,
   appends: readonly PendingAppend[],
 ): Promise<{ readonly committed: CommittedBatch; readonly known: Map<number, KnownStream> }> {
-  const { names, instance, keys: knownKeys, known: knownStreams, token } = context;
+  const { names, instance, keys: knownKeys, known: knownStreams, moved: movedKeys, token } = context;
   const knownStream = (id: string) => {
     const key = knownKeys.get(id);
-    return key === undefined ? undefined : knownStreams.get(key);
+    return key === undefined || movedKeys.has(key) ? undefined : knownStreams.get(key);
   };
   const streams = batchStreams(appends);
   try {
