@@ -91,18 +91,18 @@ export class PostgresAppender {
    */
   async commit(appends: readonly PendingAppend[]): Promise<CommittedBatch> {
     const placed = placeFunctionBatch(appends, { keys: this.#keys, streams: this.#known });
-    let moved: ReadonlySet<number> = new Set();
+    let movedElsewhere: ReadonlySet<number> = new Set();
     if (placed !== undefined) {
       try {
         return await this.#callFunction(placed);
       } catch (error) {
         if (!(error instanceof postgres.PostgresError && REFUSED_BY_FUNCTION.has(error.code))) throw error;
-        if (error.code === HEAD_MOVED) moved = new Set(error.detail?.split(',').map(Number));
+        if (error.code === HEAD_MOVED) movedElsewhere = new Set(error.detail?.split(',').map(Number));
       }
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.#careful(appends, moved);
+        return await this.#careful(appends, movedElsewhere);
       } catch (error) {
         const deadlocked = error instanceof postgres.PostgresError && error.code === DEADLOCK_DETECTED;
         if (!deadlocked || attempt === CAREFUL_ATTEMPTS) throw error;
@@ -137,17 +137,17 @@ export class PostgresAppender {
   }
 
   /**
-   * One careful transaction of the batch (postgres-careful-batch.ts); `moved`: the row keys
+   * One careful transaction of the batch (postgres-careful-batch.ts); `movedElsewhere`: the row keys
    * of streams the append function found moved by another daemon.
    */
-  async #careful(appends: readonly PendingAppend[], moved: ReadonlySet<number>): Promise<CommittedBatch> {
+  async #careful(appends: readonly PendingAppend[], movedElsewhere: ReadonlySet<number>): Promise<CommittedBatch> {
     this.#batches += 1;
     const context = {
       names: this.#names,
       instance: this.#instance,
       keys: this.#keys,
       known: this.#known,
-      moved,
+      movedElsewhere,
       token: `${this.#instance}:${this.#batches}`,
     };
     const connection = await this.#appendSql.reserve();

@@ -2,10 +2,11 @@ import type { PreparedDraft, StreamKey } from '@once/log';
 import type { ReservedSql } from 'postgres';
 import { PREPARED, type SchemaNames } from './postgres-schema.ts';
 
-/** What a batch's reads and its placement need of one `append` call (see `PendingAppend`). */
+/** One `append` call of a batch. */
 export interface BatchAppend {
   readonly stream: StreamKey;
   readonly drafts: readonly PreparedDraft[];
+  /** The lease owner that must hold the conversation (`AppendOptions.fence`). */
   readonly fence?: string | undefined;
 }
 

@@ -20,7 +20,13 @@ import {
   notifyHeads,
   writeRows,
 } from './postgres-append-statements.ts';
-import { lockLeaseOwners, passesFence, readStoredMessages, type WantedMessage } from './postgres-batch-reads.ts';
+import {
+  type BatchAppend,
+  lockLeaseOwners,
+  passesFence,
+  readStoredMessages,
+  type WantedMessage,
+} from './postgres-batch-reads.ts';
 import { KnownStream } from './postgres-known-streams.ts';
 import type { SchemaNames } from './postgres-schema.ts';
 import { insertSentMessages, readSentMessages, SentMessageCheck } from './postgres-sent-messages.ts';
@@ -52,12 +58,7 @@ import { identityKey, messagesReadBack } from './postgres-stored-messages.ts';
 //    transaction undoes the mark).
 
 /** One `append` call waiting for its transaction. */
-export interface PendingAppend {
-  readonly stream: StreamKey;
-  readonly drafts: readonly PreparedDraft[];
-  /** The lease owner that must hold the conversation (`AppendOptions.fence`). */
-  readonly fence?: string | undefined;
-}
+export type PendingAppend = BatchAppend;
 
 /** What one committed transaction produced. */
 export interface CommittedBatch {
@@ -80,7 +81,7 @@ export interface CarefulContext {
   /** What the appender knows of each stream, by row key (see `KnownStream`). */
   readonly known: ReadonlyMap<number, KnownStream>;
   /** Row keys of streams known to have been written by another daemon: their messages are read back at once. */
-  readonly moved: ReadonlySet<number>;
+  readonly movedElsewhere: ReadonlySet<number>;
   /** The batch's token, which tells the notifying statement the batch committed. */
   readonly token: string;
 }
@@ -103,10 +104,10 @@ export async function commitCarefully(
   context: CarefulContext,
   appends: readonly PendingAppend[],
 ): Promise<{ readonly committed: CommittedBatch; readonly known: Map<number, KnownStream> }> {
-  const { names, instance, keys: knownKeys, known: knownStreams, moved: movedKeys, token } = context;
+  const { names, instance, keys: knownKeys, known: knownStreams, movedElsewhere, token } = context;
   const knownStream = (id: string) => {
     const key = knownKeys.get(id);
-    return key === undefined || movedKeys.has(key) ? undefined : knownStreams.get(key);
+    return key === undefined || movedElsewhere.has(key) ? undefined : knownStreams.get(key);
   };
   const streams = batchStreams(appends);
   try {

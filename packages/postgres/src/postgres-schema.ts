@@ -77,8 +77,7 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
   const { schema, streams, events, messages, leases, snapshots, sentMessages } = names;
   await sql.begin(async (transaction) => {
     await transaction`SELECT pg_advisory_xact_lock(hashtext(${`once:${schema}`}))`;
-    const [before] = await transaction<{ sent: string | null; layout: string | null }[]>`
-      SELECT to_regclass(${sentMessages}) AS sent, to_regclass(${`"${schema}".layout`}) AS layout`;
+    const [before] = await transaction<{ sent: string | null }[]>`SELECT to_regclass(${sentMessages}) AS sent`;
     await transaction
       .unsafe(`
       CREATE SCHEMA IF NOT EXISTS "${schema}";
@@ -137,7 +136,7 @@ export async function preparePostgresSchema(sql: Sql, names: SchemaNames): Promi
     if (row.version === 1) {
       // A layout 1 schema made before sent_messages existed fills it from the identity
       // columns, which the migration then drops.
-      if (before?.sent === null && before.layout !== null) await recordSentMessages(transaction, names);
+      if (before?.sent === null) await recordSentMessages(transaction, names);
       await migrateToLayout2(transaction, names);
     }
     // Code that does not know the function never calls it; the name carries its version.
